@@ -1,0 +1,231 @@
+# Build and test pve.cluster.  `make help` lists the targets; `make test` runs everything CI runs.
+#
+# Needs only Python 3 and make: every target creates what it needs (virtualenvs, the
+# ansible_collections/pve/cluster tree) and repeat runs reuse the virtualenvs (stamp files).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# ---------------------------------------------------------------------------------------------
+# Configuration (override on the command line: make sanity PYTHON=python3.11 SHARED=/path)
+
+PYTHON ?= python3
+NEWEST_PYTHON_VERSION ?= 3.12
+ifeq ($(origin PYTHON_NEWEST),undefined)
+PYTHON_NEWEST := $(shell scripts/find-python.sh $(NEWEST_PYTHON_VERSION))
+endif
+SHARED ?= $(CURDIR)/../shared
+PIP_BOOTSTRAP ?= $(SHARED)/ci/ansible-test-pip-bootstrap.sh
+
+VENV ?= .venv
+VENV_NEWEST ?= .venv-2.21
+REQ := requirements/dev-2.19.txt
+REQ_NEWEST := requirements/dev-2.21.txt
+CORE := 2.19
+CORE_NEWEST := 2.21
+
+BUILD := build
+COLLECTIONS_ROOT := $(CURDIR)/$(BUILD)
+COLL_DIR := $(BUILD)/ansible_collections/pve/cluster
+DIST := $(BUILD)/dist
+
+# Extra arguments, e.g. make sanity SANITY_ARGS='--test pylint', make units UNITS_ARGS='-v'
+SANITY_ARGS ?=
+UNITS_ARGS ?=
+E2E_ARGS ?=
+BENCH_ARGS ?=
+PYTEST_ARGS ?=
+
+VENV_ABS := $(abspath $(VENV))
+VENV_NEWEST_ABS := $(abspath $(VENV_NEWEST))
+# pip's local mirror configuration prints one warning per missing directory: hide that noise only
+PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
+# Environment for anything that runs ansible: the collection resolves from build/
+ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+
+TEST_STAGES := collection-tree changelog-lint units sanity-$(CORE) sanity-$(CORE_NEWEST) \
+	sanity-compile lint docs-check e2e bench-smoke
+
+.PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) \
+	sanity-compile no-sanity-ignores units units-pytest lint docs-check changelog-lint e2e \
+	bench bench-smoke demo clean distclean
+
+help:
+	@echo "pve.cluster make targets"
+	@echo "  test             everything CI runs (.ci/run), with a summary line per stage"
+	@echo "  venv             $(VENV): ansible-core $(CORE) + test tools ($(REQ)), Python from PYTHON=$(PYTHON)"
+	@echo "  venv-newest      $(VENV_NEWEST): ansible-core $(CORE_NEWEST) ($(REQ_NEWEST)), Python $(NEWEST_PYTHON_VERSION): $(or $(PYTHON_NEWEST),NOT FOUND)"
+	@echo "  collection-tree  copy the checkout to $(COLL_DIR) (fresh each time)"
+	@echo "  sanity           ansible-test sanity on ansible-core $(CORE) and $(CORE_NEWEST) (no ignore files allowed)"
+	@echo "  sanity-compile   ansible-test's compile test on every Python the modules must run on"
+	@echo "  units            ansible-test units (tests/unit); units-pytest: plain pytest fallback"
+	@echo "  lint             ansible-lint --profile production on roles/ and playbooks/"
+	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
+	@echo "  changelog-lint   antsibull-changelog lint"
+	@echo "  e2e              pytest tests/e2e against the collection in build/"
+	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: with --smoke"
+	@echo "  demo             scripts/demo.sh"
+	@echo "  clean            remove build/ and caches; distclean: also the virtualenvs"
+
+# ---------------------------------------------------------------------------------------------
+# Virtualenvs
+
+venv: $(VENV)/.stamp-dev
+
+$(VENV)/.stamp-dev: $(REQ)
+	@if ! $(VENV)/bin/python -c '' 2>/dev/null; then \
+	    echo "== creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; \
+	    rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
+	fi
+	@echo "== installing $(REQ) into $(VENV) ($$($(VENV)/bin/python --version 2>&1))"
+	@$(VENV)/bin/python -m pip install -q -r $(REQ) 2>&1 | $(PIP_FILTER)
+	@$(VENV)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
+	@touch $@
+
+venv-newest:
+ifeq ($(PYTHON_NEWEST),)
+	@echo "SKIP: no Python $(NEWEST_PYTHON_VERSION) found (set PYTHON_NEWEST=/path/to/python$(NEWEST_PYTHON_VERSION)): ansible-core $(CORE_NEWEST) checks are not run"
+else
+	@$(MAKE) $(VENV_NEWEST)/.stamp-dev
+endif
+
+$(VENV_NEWEST)/.stamp-dev: $(REQ_NEWEST)
+	@if ! $(VENV_NEWEST)/bin/python -c '' 2>/dev/null; then \
+	    echo "== creating $(VENV_NEWEST) with $(PYTHON_NEWEST) ($$($(PYTHON_NEWEST) --version 2>&1))"; \
+	    rm -rf $(VENV_NEWEST); $(PYTHON_NEWEST) -m venv $(VENV_NEWEST); \
+	fi
+	@echo "== installing $(REQ_NEWEST) into $(VENV_NEWEST) ($$($(VENV_NEWEST)/bin/python --version 2>&1))"
+	@$(VENV_NEWEST)/bin/python -m pip install -q -r $(REQ_NEWEST) 2>&1 | $(PIP_FILTER)
+	@$(VENV_NEWEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
+	@touch $@
+
+# ---------------------------------------------------------------------------------------------
+# The ansible_collections/pve/cluster tree that ansible-test, ansible-doc and ansible-galaxy use
+
+collection-tree:
+	@scripts/collection-tree.sh $(COLL_DIR)
+
+# ---------------------------------------------------------------------------------------------
+# Sanity (ansible-test sanity --local; ansible-test's own test venvs live in ~/.ansible/test)
+
+sanity: sanity-$(CORE) sanity-$(CORE_NEWEST)
+
+no-sanity-ignores:
+	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+	    echo "FAIL: sanity ignore files are not allowed, fix the code instead:" tests/sanity/ignore-*.txt; \
+	    exit 1; \
+	fi
+
+# $(1): venv directory (absolute). Runs ansible-test sanity in the collection tree.
+define run_sanity
+	@if [ -f "$(PIP_BOOTSTRAP)" ]; then \
+	    sh "$(PIP_BOOTSTRAP)" $(1)/bin/python; \
+	else \
+	    echo "WARNING: $(PIP_BOOTSTRAP) not found (set SHARED=...): ansible-test will download its pip bootstrap itself"; \
+	fi
+	@pyver=$$($(1)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	echo "== ansible-test sanity, ansible-core $$($(1)/bin/python -c 'import ansible; print(ansible.__version__)'), Python $$pyver"; \
+	cd $(COLL_DIR) && PATH="$(1)/bin:$$PATH" ansible-test sanity --local --python $$pyver --color no $(SANITY_ARGS)
+endef
+
+sanity-$(CORE): no-sanity-ignores venv collection-tree
+	$(call run_sanity,$(VENV_ABS))
+
+sanity-$(CORE_NEWEST): no-sanity-ignores venv-newest collection-tree
+ifeq ($(PYTHON_NEWEST),)
+	@echo "SKIP-STAGE: sanity-$(CORE_NEWEST): no Python $(NEWEST_PYTHON_VERSION) found (set PYTHON_NEWEST=...)"
+else
+	$(call run_sanity,$(VENV_NEWEST_ABS))
+endif
+
+# ansible-test's compile test on every Python version that modules/module_utils (target side,
+# 3.8+ on ansible-core 2.19) and controller plugins (3.11+) must support, as far as interpreters
+# exist on this machine. Missing versions are printed as SKIP lines.
+sanity-compile: no-sanity-ignores venv collection-tree
+	@rm -rf $(BUILD)/pythons && mkdir -p $(BUILD)/pythons
+	@for v in 3.8 3.9 3.10 3.11 3.12 3.13; do \
+	    p=$$(scripts/find-python.sh $$v); \
+	    if [ -n "$$p" ]; then ln -s "$$p" $(BUILD)/pythons/python$$v; echo "compile: Python $$v = $$p"; \
+	    else echo "SKIP: compile on Python $$v (no interpreter found)"; fi; \
+	done
+	@ln -sf $(VENV_ABS)/bin/python $(BUILD)/pythons/python$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	@cd $(COLL_DIR) && PATH="$(COLLECTIONS_ROOT)/pythons:$(VENV_ABS)/bin:$$PATH" \
+	    ansible-test sanity --local --test compile --color no $(SANITY_ARGS)
+
+# ---------------------------------------------------------------------------------------------
+# Unit tests
+
+units: venv collection-tree
+	@if [ ! -d tests/unit ]; then echo "SKIP-STAGE: units: no tests/unit directory"; exit 0; fi; \
+	pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	if ! find tests/unit -name 'test_*.py' -o -name '*_test.py' | grep -q .; then \
+	    echo "SKIP-STAGE: units: no test files under tests/unit"; exit 0; fi; \
+	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
+
+# Plain pytest in the collection tree (what ansible-test units does, without its wrapper):
+# useful for -k / --pdb / -x.
+units-pytest: venv collection-tree
+	@cd $(COLL_DIR) && PYTHONPATH="$(COLLECTIONS_ROOT)" $(ANSIBLE_ENV) \
+	    $(CURDIR)/scripts/pytest-allow-empty.sh units-pytest \
+	    $(VENV_ABS)/bin/python -m pytest tests/unit -p no:cacheprovider $(PYTEST_ARGS)
+
+# ---------------------------------------------------------------------------------------------
+# ansible-lint
+
+lint: venv collection-tree
+	@dirs=""; for d in roles playbooks; do [ -d "$$d" ] && dirs="$$dirs $$d"; done; \
+	if [ -z "$$dirs" ]; then echo "SKIP-STAGE: lint: no roles/ or playbooks/ yet"; exit 0; fi; \
+	echo "== ansible-lint --profile production$$dirs"; \
+	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" $(ANSIBLE_ENV) \
+	    ansible-lint --profile production --offline -c .ansible-lint $$dirs
+
+# ---------------------------------------------------------------------------------------------
+# Documentation and packaging
+
+docs-check: venv collection-tree
+	@scripts/docs-check.sh "$(VENV_ABS)" "$(COLLECTIONS_ROOT)" "$(COLL_DIR)" "$(DIST)"
+
+changelog-lint: venv
+	@$(VENV_ABS)/bin/antsibull-changelog lint -v && echo "changelog-lint: fragments OK"
+
+# ---------------------------------------------------------------------------------------------
+# End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
+
+e2e: venv collection-tree
+	@if [ ! -d tests/e2e ]; then echo "SKIP-STAGE: e2e: no tests/e2e directory yet"; exit 0; fi; \
+	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
+	    scripts/pytest-allow-empty.sh e2e \
+	    $(VENV_ABS)/bin/python -m pytest tests/e2e -p no:cacheprovider $(E2E_ARGS)
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks and demo (written elsewhere; these only call them)
+
+bench: venv collection-tree
+	@if [ ! -f benchmarks/run.py ]; then echo "FAIL: benchmarks/run.py does not exist yet"; exit 1; fi
+	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
+	    $(VENV_ABS)/bin/python benchmarks/run.py $(BENCH_ARGS)
+
+bench-smoke:
+	@if [ ! -d benchmarks ]; then echo "SKIP-STAGE: bench-smoke: no benchmarks/ directory yet"; exit 0; fi; \
+	$(MAKE) bench BENCH_ARGS=--smoke
+
+demo: venv collection-tree
+	@if [ ! -f scripts/demo.sh ]; then echo "FAIL: scripts/demo.sh does not exist yet"; exit 1; fi
+	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
+
+# ---------------------------------------------------------------------------------------------
+# Everything
+
+test:
+	@MAKE="$(MAKE)" scripts/run-stages.sh $(TEST_STAGES)
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
+	find . -path ./.git -prune -o -path './.venv*' -prune -o -type d -name __pycache__ -print0 \
+	    | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_NEWEST)

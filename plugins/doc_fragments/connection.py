@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection options of every module (docs/INTERFACE.md section 1).
+    DOCUMENTATION = r"""
+options:
+  api_host:
+    description:
+      - The PVE node or cluster address to talk to; C(https://HOST:8006/api2/json) is used.
+      - A host name, C(host:port), an IPv6 literal (V([fd00::1]:8006)), or a URL (V(https://pve1.example.com:8006)).
+      - If not set, the environment variables E(PVE_API_HOST), E(PROXMOX_HOST) and E(PROXMOX_URL) are tried, in that order.
+    type: str
+    required: true
+  api_port:
+    description:
+      - The API port. Ignored when O(api_host) carries a port.
+      - If not set, E(PVE_API_PORT) or E(PROXMOX_PORT) is used.
+    type: int
+    default: 8006
+  api_user:
+    description:
+      - The PVE user, C(user@realm). Needed for password authentication, and for an O(api_token_id) given without its C(user@realm!) part.
+      - If not set, E(PVE_API_USER) or E(PROXMOX_USER) is used.
+    type: str
+  api_password:
+    description:
+      - Password for ticket authentication (one C(POST /access/ticket) per run). Mutually exclusive with O(api_token_id) and O(api_token_secret).
+      - If not set, E(PVE_API_PASSWORD) or E(PROXMOX_PASSWORD) is used.
+    type: str
+  api_token_id:
+    description:
+      - API token id, C(user@realm!name), or just C(name) together with O(api_user).
+      - If not set, E(PVE_API_TOKEN_ID) or E(PROXMOX_TOKEN_ID) is used.
+    type: str
+  api_token_secret:
+    description:
+      - API token secret (a UUID). Sent as C(Authorization: PVEAPIToken=user@realm!name=SECRET); never logged.
+      - If not set, E(PVE_API_TOKEN_SECRET) or E(PROXMOX_TOKEN_SECRET) is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the API's TLS certificate. Set to V(false) only for testing; this holds even when E(REQUESTS_CA_BUNDLE) is set.
+      - If not set, E(PVE_VALIDATE_CERTS) or E(PROXMOX_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file with the CA to trust, for example a copy of the cluster's C(/etc/pve/pve-root-ca.pem).
+      - If not set, E(PVE_CA_PATH) or E(PROXMOX_CA_PATH) is used.
+    type: path
+  api_timeout:
+    description:
+      - Seconds to wait for each request (connect and read).
+      - If not set, E(PVE_API_TIMEOUT) is used.
+    type: int
+    default: 10
+  api_retries:
+    description:
+      - How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504, with exponential backoff (0.5s, 1s, 2s, ...). Other errors are never retried.
+      - If not set, E(PVE_API_RETRIES) is used.
+    type: int
+    default: 3
+notes:
+  - Authenticate with an API token (recommended) or a user and password. For these read-only modules a token with the C(PVEAuditor) role on C(/) is enough.
+requirements:
+  - requests
+"""
+
+    # The same options for the inventory plugin: env, and aliases for community.proxmox users.
+    PLUGINS = r"""
+options:
+  api_host:
+    description:
+      - The PVE node or cluster address; a host name, C(host:port), an IPv6 literal, or a URL (V(https://pve1.example.com:8006)).
+    type: str
+    required: true
+    aliases: [url]
+    env:
+      - name: PVE_API_HOST
+      - name: PROXMOX_HOST
+      - name: PROXMOX_URL
+  api_port:
+    description: The API port. Ignored when O(api_host) carries a port.
+    type: int
+    default: 8006
+    env:
+      - name: PVE_API_PORT
+      - name: PROXMOX_PORT
+  api_user:
+    description: The PVE user, C(user@realm); needed for password authentication and for a token id without C(user@realm!).
+    type: str
+    aliases: [user]
+    env:
+      - name: PVE_API_USER
+      - name: PROXMOX_USER
+  api_password:
+    description: Password for ticket authentication. Mutually exclusive with O(api_token_id) and O(api_token_secret).
+    type: str
+    aliases: [password]
+    env:
+      - name: PVE_API_PASSWORD
+      - name: PROXMOX_PASSWORD
+  api_token_id:
+    description: API token id, C(user@realm!name), or C(name) together with O(api_user).
+    type: str
+    aliases: [token_id]
+    env:
+      - name: PVE_API_TOKEN_ID
+      - name: PROXMOX_TOKEN_ID
+  api_token_secret:
+    description: API token secret; never logged.
+    type: str
+    aliases: [token_secret]
+    env:
+      - name: PVE_API_TOKEN_SECRET
+      - name: PROXMOX_TOKEN_SECRET
+  validate_certs:
+    description: Verify the API's TLS certificate; holds even when E(REQUESTS_CA_BUNDLE) is set.
+    type: bool
+    default: true
+    env:
+      - name: PVE_VALIDATE_CERTS
+      - name: PROXMOX_VALIDATE_CERTS
+  ca_path:
+    description: A PEM file with the CA to trust, for example a copy of the cluster's C(/etc/pve/pve-root-ca.pem).
+    type: path
+    env:
+      - name: PVE_CA_PATH
+      - name: PROXMOX_CA_PATH
+  api_timeout:
+    description: Seconds to wait for each request.
+    type: int
+    default: 10
+    env:
+      - name: PVE_API_TIMEOUT
+  api_retries:
+    description: How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504, with backoff.
+    type: int
+    default: 3
+    env:
+      - name: PVE_API_RETRIES
+requirements:
+  - requests
+"""

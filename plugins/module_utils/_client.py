@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""PveClient: the one HTTP client of pve.cluster, used by every module and the inventory plugin.
+
+One keep-alive requests.Session per client; `verify` passed on every request (so an
+environment's REQUESTS_CA_BUNDLE cannot undo validate_certs=false); api_timeout on every
+request; GET retried on connection errors, timeouts and 502/503/504 with exponential backoff;
+API token header or one ticket login (re-login once when PVE refuses the ticket).
+The session may be shared by worker threads (GET only); login is serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore[no-redef]
+
+try:
+    import requests
+    import requests.auth
+    import requests.adapters
+    import urllib3
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.pve.cluster.plugins.module_utils import _errors
+from ansible_collections.pve.cluster.plugins.module_utils._options import validate_node, validate_vmid
+
+USER_AGENT = "pve.cluster/0.1 (Ansible)"
+RETRY_STATUSES = frozenset((502, 503, 504))
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 8.0
+TLS_HINT = ("Set ca_path to the cluster's CA certificate (a copy of /etc/pve/pve-root-ca.pem from any node), "
+            "or validate_certs: false to skip verification (not recommended)")
+
+_PATH_VALIDATORS = {"node": validate_node, "vmid": validate_vmid}
+
+
+def build_path(template, path_args):
+    """Fill `{name}` placeholders: node/vmid validated first, every segment percent-escaped."""
+    values = {}
+    for name, value in path_args.items():
+        check = _PATH_VALIDATORS.get(name)
+        if check is not None:
+            value = check(value, name)
+        values[name] = quote(str(value), safe="")
+    return template.format(**values)
+
+
+def encode_params(params):
+    """PVE wants 0/1 for booleans; None means 'not sent'."""
+    if not params:
+        return None
+    encoded = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        encoded[key] = int(value) if isinstance(value, bool) else value
+    return encoded
+
+
+if HAS_REQUESTS:
+    class _PveAuth(requests.auth.AuthBase):
+        """Adds the token header or ticket cookie (+ CSRF for writes). repr() hides secrets."""
+
+        def __init__(self):
+            self.header = None
+            self.ticket = None
+            self.csrf = None
+
+        def __call__(self, request):
+            if self.header:
+                request.headers["Authorization"] = self.header
+            elif self.ticket:
+                request.headers["Cookie"] = "PVEAuthCookie=%s" % self.ticket
+                if request.method != "GET" and self.csrf:
+                    request.headers["CSRFPreventionToken"] = self.csrf
+            return request
+
+        def __repr__(self):
+            return "<PVE auth: secret hidden>"
+
+
+class PveResponse:
+    __slots__ = ("data", "total", "status")
+
+    def __init__(self, data, total=None, status=200):
+        self.data = data
+        self.total = total
+        self.status = status
+
+
+class PveClient:
+    """Talks to https://HOST:PORT/api2/json. See CONTRIBUTING.md for the calling conventions."""
+
+    def __init__(self, config, warn=None, log=None, pool_size=10):
+        if not HAS_REQUESTS:
+            raise _errors.PveError("The Python library 'requests' is required on the host running this code")
+        self.config = config
+        self._warn = warn or (lambda msg: None)
+        self._log = log or (lambda msg: None)
+        self._auth = _PveAuth()
+        self._login_lock = threading.Lock()
+        self._ticket_version = 0
+        self.request_count = 0
+        self.retry_count = 0
+        session = requests.Session()
+        session.auth = self._auth  # also keeps requests from consulting ~/.netrc
+        session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        self._session = session
+        if config.verify is False:
+            # The user chose this; say it once instead of urllib3's warning on every request.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        if config.token_secret:
+            self._auth.header = "PVEAPIToken=%s=%s" % (config.token_id, config.token_secret)
+
+    def __repr__(self):
+        return "PveClient(%r)" % (self.config,)
+
+    def close(self):
+        self._session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- public calls ---------------------------------------------------------------------------
+    def get(self, path, params=None, **path_args):
+        """GET and return the unwrapped `data`."""
+        return self.request("GET", path, params=params, **path_args).data
+
+    def get_with_total(self, path, params=None, **path_args):
+        """GET and return (data, total); total is None when PVE sends none (PVE omits it when 0)."""
+        response = self.request("GET", path, params=params, **path_args)
+        return response.data, response.total
+
+    def request(self, method, path, params=None, data=None, **path_args):
+        full_path = build_path(path, path_args) if path_args else path
+        if self.config.auth_kind == "ticket" and self._auth.ticket is None:
+            self.login()
+        version = self._ticket_version
+        response = self._send(method, full_path, params, data)
+        if response.status_code == 401 and self.config.auth_kind == "ticket":
+            self._log("%s %s: ticket refused, logging in again" % (method, full_path))
+            self.login(stale_version=version)
+            response = self._send(method, full_path, params, data)
+        return self._decode(method, full_path, response)
+
+    def login(self, stale_version=None):
+        """POST /access/ticket once; with stale_version, only if nobody renewed it meanwhile."""
+        with self._login_lock:
+            if self._auth.ticket is not None and stale_version is not None and stale_version != self._ticket_version:
+                return
+            if self._auth.ticket is not None and stale_version is None:
+                return
+            self._auth.ticket = None
+            response = self._send("POST", "/access/ticket", None,
+                                  {"username": self.config.user, "password": self.config.password}, retry=False)
+            data = self._decode("POST", "/access/ticket", response).data or {}
+            if data.get("NeedTFA"):
+                raise _errors.PveAuthError(401, "POST", "/access/ticket", "api_user %s has two-factor authentication "
+                                           "enabled; use an API token instead" % self.config.user)
+            if not data.get("ticket"):
+                raise _errors.PveInvalidResponseError("POST /access/ticket: PVE returned no ticket")
+            self._auth.ticket = data["ticket"]
+            self._auth.csrf = data.get("CSRFPreventionToken")
+            self._ticket_version += 1
+
+    # -- transport ------------------------------------------------------------------------------
+    def _send(self, method, path, params, data, retry=True):
+        config = self.config
+        url = config.base_url + path
+        attempts = (config.retries + 1) if (retry and method == "GET") else 1
+        for attempt in range(1, attempts + 1):
+            started = time.monotonic()
+            self.request_count += 1
+            try:
+                response = self._session.request(method, url, params=encode_params(params), data=data,
+                                                 timeout=config.timeout, verify=config.verify, allow_redirects=False)
+            except requests.exceptions.SSLError as exc:
+                raise _errors.PveTLSError("TLS certificate verification failed for %s: %s. %s"
+                                          % (config.endpoint, _reason(exc), TLS_HINT))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                failure = self._transport_error(method, path, exc, attempt)
+                if attempt < attempts:
+                    self._retry(method, path, attempt, attempts, str(failure.kind))
+                    continue
+                raise failure.error
+            self._log("%s %s -> HTTP %s in %.3fs" % (method, path, response.status_code, time.monotonic() - started))
+            if response.status_code in RETRY_STATUSES and attempt < attempts:
+                self._retry(method, path, attempt, attempts, "HTTP %s" % response.status_code)
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry(self, method, path, attempt, attempts, why):
+        delay = min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1)))
+        self.retry_count += 1
+        self._warn("%s %s: %s, retry %d of %d in %.1fs (api_retries)" % (method, path, why, attempt, attempts - 1, delay))
+        time.sleep(delay)
+
+    def _transport_error(self, method, path, exc, attempts):
+        config = self.config
+        tries = " after %d attempt%s" % (attempts, "s" if attempts > 1 else "")
+        text = _reason(exc)
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text or "Connection broken" in text:
+            return _Failure("truncated answer", _errors.PveInvalidResponseError(
+                "%s %s: the answer from %s was cut off (%s)%s" % (method, path, config.endpoint, text, tries)))
+        if isinstance(exc, requests.exceptions.Timeout) or "timed out" in text.lower():
+            return _Failure("timeout", _errors.PveTimeoutError(
+                "%s %s: %s did not answer within api_timeout=%ss%s" % (method, path, config.endpoint, config.timeout, tries)))
+        kind = "connection refused" if "refused" in text.lower() else "connection failed"
+        return _Failure(kind, _errors.PveConnectionError(
+            "%s %s: cannot connect to %s (%s; api_timeout=%ss)%s: check api_host/api_port and that pveproxy is running"
+            % (method, path, config.endpoint, kind if kind == "connection refused" else text, config.timeout, tries)))
+
+    def _decode(self, method, path, response):
+        status = response.status_code
+        body = None
+        text = response.text if response.content else ""
+        if text:
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = None
+        if status >= 400 or status < 200:
+            raise _errors.error_from_response(status, method, path, response.reason or "", body)
+        if not isinstance(body, dict) or "data" not in body:
+            content_type = response.headers.get("Content-Type", "?")
+            raise _errors.PveInvalidResponseError(
+                "%s %s: %s answered HTTP %s with %s instead of PVE's JSON (content-type %s): %r"
+                % (method, path, self.config.endpoint, status, "invalid JSON" if body is None else "JSON without 'data'",
+                   content_type, text[:120]), status=status, method=method, path=path)
+        total = body.get("total")
+        if total is not None:
+            try:
+                total = int(total)
+            except (TypeError, ValueError):
+                total = None
+        return PveResponse(body["data"], total, status)
+
+
+class _Failure:
+    __slots__ = ("kind", "error")
+
+    def __init__(self, kind, error):
+        self.kind = kind
+        self.error = error
+
+
+def _reason(exc):
+    """The innermost useful text of a requests/urllib3 exception, without URLs' noise."""
+    seen = exc
+    for _level in range(6):
+        inner = getattr(seen, "reason", None)
+        if inner is None and seen.args and isinstance(seen.args[0], BaseException):
+            inner = seen.args[0]
+        if inner is None or inner is seen:
+            break
+        seen = inner
+    text = str(seen)
+    if "Max retries exceeded" in text and seen is not exc:
+        text = str(exc)
+    return text

@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Module-side adapter: AnsibleModule + the connection options + PveClient + error -> fail_json."""
+
+from __future__ import annotations
+
+import contextlib
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.pve.cluster.plugins.module_utils import _client
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
+from ansible_collections.pve.cluster.plugins.module_utils._options import CONNECTION_ARGSPEC, ConnectionConfig
+
+
+class PveModule(AnsibleModule):
+    """AnsibleModule with pve.cluster's connection options and a lazily created client."""
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = dict(CONNECTION_ARGSPEC)
+        spec.update(argument_spec or {})
+        kwargs.setdefault("supports_check_mode", True)
+        super().__init__(argument_spec=spec, **kwargs)
+        if not _client.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
+        self._client = None
+        with self.errors():
+            self.connection = ConnectionConfig.from_params(self.params)
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = _client.PveClient(self.connection, warn=self.warn, log=self.debug,
+                                             pool_size=max(10, getattr(self, "pool_size", 10)))
+        return self._client
+
+    @contextlib.contextmanager
+    def errors(self, context=None):
+        """Turn a PveError into fail_json with a message in the user's terms (no traceback)."""
+        try:
+            yield
+        except PveError as err:
+            message = str(err) if not context else "%s: %s" % (context, err)
+            self.fail_json(msg=message, **err.to_result())
+
+    def fail_option(self, option, message):
+        self.fail_json(msg="%s: %s" % (option, message))

@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""PVE -> Ansible shapes (docs/INTERFACE.md section 2).
+
+Keys use `_` where PVE uses `-`; PVE's 0/1 flags become booleans; numbers PVE sends as strings
+become numbers (only for keys known to be numeric, so a version such as "9.1" stays a string);
+`tags` becomes a list. Every function accepts arbitrary JSON and never raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INT_RE = re.compile(r"^-?\d+$")
+_FLOAT_RE = re.compile(r"^-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
+_TAG_SPLIT_RE = re.compile(r"[;,\s]+")
+
+RESOURCE_BOOLS = ("template", "shared")
+CLUSTER_STATUS_BOOLS = ("quorate", "online", "local")
+NETWORK_BOOLS = ("active", "autostart", "exists", "bridge_vlan_aware", "bridge_multicast_flood", "bridge_unicast_flood")
+NETWORK_NUMBERS = ("mtu", "bridge_fd", "bridge_stp_delay", "vlan_id", "netmask6", "priority", "ovs_tag", "vxlan_id")
+COMMON_NUMBERS = ("vmid", "cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime", "netin", "netout",
+                  "diskread", "diskwrite", "memhost", "nodeid", "nodes", "version", "pid", "pstart",
+                  "starttime", "endtime", "cgroup_mode")
+
+
+def to_bool(value):
+    """PVE flag -> bool; None stays None (PVE sends `exists: null`)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def to_number(value):
+    """A numeric string -> int or float; anything else unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT_RE.match(text):
+            return int(text)
+        if _FLOAT_RE.match(text):
+            return float(text)
+    return value
+
+
+def split_tags(value):
+    """PVE tags ("a;b", "a,b", "a b", or already a list) -> list of non-empty strings, order kept."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(item) for item in value]
+    else:
+        items = _TAG_SPLIT_RE.split(str(value))
+    return [item for item in (i.strip() for i in items) if item]
+
+
+def underscore_keys(value):
+    """Recursively rename dict keys: '-' -> '_'."""
+    if isinstance(value, dict):
+        return dict((str(k).replace("-", "_"), underscore_keys(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [underscore_keys(item) for item in value]
+    return value
+
+
+def normalize_record(record, bools=(), numbers=COMMON_NUMBERS):
+    """One flat PVE object: keys, flags, numeric strings, tags."""
+    if not isinstance(record, dict):
+        return record
+    result = underscore_keys(record)
+    for key in bools:
+        if key in result:
+            result[key] = to_bool(result[key])
+    for key in numbers:
+        if key in result:
+            result[key] = to_number(result[key])
+    if "tags" in result:
+        result["tags"] = split_tags(result["tags"])
+    return result
+
+
+def normalize_list(items, **kwargs):
+    return [normalize_record(item, **kwargs) for item in (items or []) if isinstance(item, dict)]
+
+
+def normalize_version(data):
+    data = data if isinstance(data, dict) else {}
+    return dict((k, v if isinstance(v, str) or v is None else str(v)) for k, v in underscore_keys(data).items())
+
+
+def normalize_resource(row):
+    return normalize_record(row, bools=RESOURCE_BOOLS)
+
+
+def normalize_cluster_status(row):
+    return normalize_record(row, bools=CLUSTER_STATUS_BOOLS)
+
+
+def normalize_node(row):
+    result = normalize_record(row)
+    if isinstance(result, dict):
+        result["online"] = result.get("status") == "online"
+    return result
+
+
+def normalize_node_status(data):
+    """/nodes/{node}/status: loadavg -> floats, cpuinfo.mhz -> number, cpuinfo.hvm -> bool."""
+    result = underscore_keys(data) if isinstance(data, dict) else {}
+    if isinstance(result.get("loadavg"), list):
+        result["loadavg"] = [to_number(item) for item in result["loadavg"]]
+        result["loadavg"] = [float(item) if isinstance(item, int) else item for item in result["loadavg"]]
+    cpuinfo = result.get("cpuinfo")
+    if isinstance(cpuinfo, dict):
+        for key in ("mhz", "user_hz", "cores", "cpus", "sockets"):
+            if key in cpuinfo:
+                cpuinfo[key] = to_number(cpuinfo[key])
+        if "hvm" in cpuinfo:
+            cpuinfo["hvm"] = to_bool(cpuinfo["hvm"])
+    boot = result.get("boot_info")
+    if isinstance(boot, dict) and "secureboot" in boot:
+        boot["secureboot"] = to_bool(boot["secureboot"])
+    for key in ("cpu", "wait", "uptime", "idle"):
+        if key in result:
+            result[key] = to_number(result[key])
+    return result
+
+
+def normalize_network(row):
+    return normalize_record(row, bools=NETWORK_BOOLS, numbers=NETWORK_NUMBERS)
+
+
+def task_outcome(status, endtime=None):
+    """PVE task status text -> running | ok | warning | error."""
+    if status is None or (isinstance(status, str) and status.upper() == "RUNNING") or (not status and endtime is None):
+        return "running"
+    text = str(status)
+    if text == "OK":
+        return "ok"
+    if text.startswith("WARNINGS"):
+        return "warning"
+    return "error"
+
+
+def normalize_task(row):
+    result = normalize_record(row)
+    if not isinstance(result, dict):
+        return result
+    result["outcome"] = task_outcome(result.get("status"), result.get("endtime"))
+    start, end = result.get("starttime"), result.get("endtime")
+    if result["outcome"] != "running" and isinstance(start, int) and isinstance(end, int):
+        result["duration"] = max(0, end - start)
+    else:
+        result["duration"] = None
+    return result

@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Connection options (declared once) and the validators every module and plugin shares.
+
+Everything here runs before any request: a bad value raises PveOptionError naming the option
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+
+from ansible.module_utils.common.parameters import env_fallback
+
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
+
+DEFAULT_PORT = 8006
+DEFAULT_TIMEOUT = 10
+DEFAULT_RETRIES = 3
+VMID_MIN = 100
+VMID_MAX = 999999999
+
+# Option name -> environment variables, first wins (docs/INTERFACE.md section 1).
+ENV_VARS = {
+    "api_host": ["PVE_API_HOST", "PROXMOX_HOST", "PROXMOX_URL"],
+    "api_port": ["PVE_API_PORT", "PROXMOX_PORT"],
+    "api_user": ["PVE_API_USER", "PROXMOX_USER"],
+    "api_password": ["PVE_API_PASSWORD", "PROXMOX_PASSWORD"],
+    "api_token_id": ["PVE_API_TOKEN_ID", "PROXMOX_TOKEN_ID"],
+    "api_token_secret": ["PVE_API_TOKEN_SECRET", "PROXMOX_TOKEN_SECRET"],
+    "validate_certs": ["PVE_VALIDATE_CERTS", "PROXMOX_VALIDATE_CERTS"],
+    "ca_path": ["PVE_CA_PATH", "PROXMOX_CA_PATH"],
+    "api_timeout": ["PVE_API_TIMEOUT"],
+    "api_retries": ["PVE_API_RETRIES"],
+}
+
+CONNECTION_ARGSPEC = {
+    "api_host": {"type": "str", "required": True, "fallback": (env_fallback, ENV_VARS["api_host"])},
+    "api_port": {"type": "int", "default": DEFAULT_PORT, "fallback": (env_fallback, ENV_VARS["api_port"])},
+    "api_user": {"type": "str", "fallback": (env_fallback, ENV_VARS["api_user"])},
+    "api_password": {"type": "str", "no_log": True, "fallback": (env_fallback, ENV_VARS["api_password"])},
+    "api_token_id": {"type": "str", "no_log": False, "fallback": (env_fallback, ENV_VARS["api_token_id"])},
+    "api_token_secret": {"type": "str", "no_log": True, "fallback": (env_fallback, ENV_VARS["api_token_secret"])},
+    "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ENV_VARS["validate_certs"])},
+    "ca_path": {"type": "path", "fallback": (env_fallback, ENV_VARS["ca_path"])},
+    "api_timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ENV_VARS["api_timeout"])},
+    "api_retries": {"type": "int", "default": DEFAULT_RETRIES, "fallback": (env_fallback, ENV_VARS["api_retries"])},
+}
+CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
+
+# PVE's pve-node format (a host name label) and the UPID node part.
+NODE_RE = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?$")
+_HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?$")
+_USER_RE = re.compile(r"^[^\s:/@!]+@[A-Za-z][A-Za-z0-9.\-_]*$")
+_TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]*$")
+
+
+def validate_node(value, option="node"):
+    """Return `value` if it is a valid PVE node name (pve-node), else raise PveOptionError."""
+    if not isinstance(value, str) or not NODE_RE.match(value):
+        raise PveOptionError(option, "%r is not a valid PVE node name (letters, digits and '-', "
+                                     "not starting or ending with '-')" % (value,))
+    return value
+
+
+def validate_vmid(value, option="vmid"):
+    """Return `value` as int if it is inside PVE's VMID range 100..999999999."""
+    if isinstance(value, bool):
+        raise PveOptionError(option, "must be an integer between %d and %d, got %r" % (VMID_MIN, VMID_MAX, value))
+    try:
+        vmid = int(value)
+    except (TypeError, ValueError):
+        raise PveOptionError(option, "must be an integer between %d and %d, got %r" % (VMID_MIN, VMID_MAX, value))
+    if not VMID_MIN <= vmid <= VMID_MAX:
+        raise PveOptionError(option, "must be between %d and %d (PVE's VMID range), got %d" % (VMID_MIN, VMID_MAX, vmid))
+    return vmid
+
+
+def parse_time(value, option):
+    """Epoch seconds (int or digits) or ISO 8601 (date or date-time; naive means UTC) -> int epoch."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise PveOptionError(option, "expected epoch seconds or an ISO 8601 date/time, got %r" % (value,))
+    if isinstance(value, (int, float)):
+        return int(value)
+    text = str(value).strip()
+    if re.match(r"^-?\d+$", text):
+        return int(text)
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
+            moment = datetime.datetime.strptime(iso, "%Y-%m-%d")
+        else:
+            moment = datetime.datetime.fromisoformat(iso.replace(" ", "T", 1))
+    except ValueError:
+        raise PveOptionError(option, "%r is neither epoch seconds nor an ISO 8601 date/time "
+                                     "(e.g. 1735689600, 2025-01-01 or 2025-01-01T00:00:00Z)" % (value,))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return int(moment.timestamp())
+
+
+def parse_api_host(api_host, api_port=DEFAULT_PORT):
+    """api_host (host, host:port, [v6]:port, bare IPv6, or URL) -> (scheme, host, port).
+
+    `host` is returned ready for a URL (IPv6 in brackets).
+    """
+    text = (api_host or "").strip()
+    if not text:
+        raise PveOptionError("api_host", "must be set (or PVE_API_HOST in the environment): host, host:port or https://host:port")
+    scheme = "https"
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", text)
+    if match:
+        scheme = match.group(1).lower()
+        if scheme not in ("https", "http"):
+            raise PveOptionError("api_host", "URL scheme must be https (or http), got %r" % (scheme,))
+        text = match.group(2)
+        text, _sep, path = text.partition("/")
+        if path.strip("/") not in ("", "api2/json"):
+            raise PveOptionError("api_host", "must be a host or a base URL without a path other than /api2/json, got %r" % (api_host,))
+    elif "/" in text:
+        raise PveOptionError("api_host", "%r is not a host, host:port or URL" % (api_host,))
+    port = api_port
+    if text.startswith("["):
+        host, _sep, rest = text[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                raise PveOptionError("api_host", "%r is not a valid [IPv6]:port" % (api_host,))
+            port = _port(rest[1:], api_host)
+        host = "[%s]" % host
+        if host == "[]":
+            raise PveOptionError("api_host", "%r has an empty IPv6 address" % (api_host,))
+    elif text.count(":") > 1:
+        host = "[%s]" % text
+    else:
+        host, sep, port_text = text.partition(":")
+        if sep:
+            port = _port(port_text, api_host)
+        if not host or not all(_HOST_LABEL_RE.match(label) for label in host.split(".")):
+            raise PveOptionError("api_host", "%r does not name a host (expected e.g. pve1.example.com, "
+                                             "pve1:8006 or https://pve1.example.com:8006)" % (api_host,))
+    if port is None:
+        port = DEFAULT_PORT
+    if not 1 <= int(port) <= 65535:
+        raise PveOptionError("api_port", "must be between 1 and 65535, got %s" % (port,))
+    return scheme, host, int(port)
+
+
+def _port(text, api_host):
+    if not text.isdigit():
+        raise PveOptionError("api_host", "port in %r must be a number" % (api_host,))
+    return int(text)
+
+
+class ConnectionConfig:
+    """Validated connection settings. Secrets are kept out of repr()."""
+
+    __slots__ = ("scheme", "host", "port", "user", "password", "token_id", "token_secret",
+                 "verify", "timeout", "retries")
+
+    def __init__(self, scheme, host, port, user=None, password=None, token_id=None, token_secret=None,
+                 verify=True, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES):
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.token_id = token_id
+        self.token_secret = token_secret
+        self.verify = verify
+        self.timeout = timeout
+        self.retries = retries
+
+    def __repr__(self):
+        return "ConnectionConfig(base_url=%r, user=%r, token_id=%r, auth=%r, verify=%r, timeout=%r, retries=%r)" % (
+            self.base_url, self.user, self.token_id, self.auth_kind, self.verify, self.timeout, self.retries)
+
+    @property
+    def base_url(self):
+        return "%s://%s:%d/api2/json" % (self.scheme, self.host, self.port)
+
+    @property
+    def endpoint(self):
+        """host:port as users know it, for messages."""
+        return "%s:%d" % (self.host, self.port)
+
+    @property
+    def auth_kind(self):
+        return "token" if self.token_secret else "ticket"
+
+    @classmethod
+    def from_params(cls, params):
+        """Validate a dict holding the connection option names (None for unset)."""
+        get = params.get
+        scheme, host, port = parse_api_host(get("api_host"), get("api_port") or DEFAULT_PORT)
+        user = get("api_user") or None
+        password = get("api_password") or None
+        token_id = get("api_token_id") or None
+        token_secret = get("api_token_secret") or None
+        if password and (token_id or token_secret):
+            raise PveOptionError("api_password", "api_password and api_token_id/api_token_secret are mutually exclusive: "
+                                                 "use either a password (ticket) or an API token")
+        if token_id or token_secret:
+            if not token_secret:
+                raise PveOptionError("api_token_secret", "is required with api_token_id")
+            if not token_id:
+                raise PveOptionError("api_token_id", "is required with api_token_secret (user@realm!name, or name with api_user)")
+            token_id = cls._full_token_id(token_id, user)
+        elif password:
+            if not user:
+                raise PveOptionError("api_user", "is required with api_password (e.g. root@pam)")
+            if not _USER_RE.match(user):
+                raise PveOptionError("api_user", "must look like user@realm (e.g. root@pam), got %r" % (user,))
+        else:
+            raise PveOptionError(None, "No credentials: set api_token_id and api_token_secret (recommended), or api_user "
+                                       "and api_password (or the PVE_API_* environment variables)")
+        timeout = _positive_int(get("api_timeout"), "api_timeout", DEFAULT_TIMEOUT, minimum=1)
+        retries = _positive_int(get("api_retries"), "api_retries", DEFAULT_RETRIES, minimum=0)
+        return cls(scheme, host, port, user, password, token_id, token_secret,
+                   _verify(get("validate_certs"), get("ca_path")), timeout, retries)
+
+    @staticmethod
+    def _full_token_id(token_id, user):
+        if "!" in token_id:
+            token_user, _sep, name = token_id.partition("!")
+            if not _USER_RE.match(token_user) or not _TOKEN_NAME_RE.match(name):
+                raise PveOptionError("api_token_id", "must be user@realm!name (e.g. root@pam!ansible), got %r" % (token_id,))
+            return token_id
+        if not _TOKEN_NAME_RE.match(token_id):
+            raise PveOptionError("api_token_id", "must be user@realm!name or a token name, got %r" % (token_id,))
+        if not user:
+            raise PveOptionError("api_token_id", "%r has no user@realm! part: give the full id (user@realm!%s) "
+                                                 "or set api_user" % (token_id, token_id))
+        if not _USER_RE.match(user):
+            raise PveOptionError("api_user", "must look like user@realm (e.g. root@pam), got %r" % (user,))
+        return "%s!%s" % (user, token_id)
+
+
+def _verify(validate_certs, ca_path):
+    if validate_certs is None:
+        validate_certs = True
+    if isinstance(validate_certs, str):
+        lowered = validate_certs.strip().lower()
+        if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise PveOptionError("validate_certs", "must be a boolean, got %r" % (validate_certs,))
+        validate_certs = lowered in ("1", "true", "yes", "on")
+    if not validate_certs:
+        return False
+    if ca_path:
+        path = os.path.expanduser(str(ca_path))
+        if not os.path.isfile(path):
+            raise PveOptionError("ca_path", "file %r does not exist (point it at the cluster's CA, e.g. a copy of "
+                                            "/etc/pve/pve-root-ca.pem)" % (path,))
+        return path
+    return True
+
+
+def _positive_int(value, option, default, minimum):
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise PveOptionError(option, "must be an integer, got %r" % (value,))
+    if isinstance(value, bool) or number < minimum:
+        raise PveOptionError(option, "must be an integer >= %d, got %r" % (minimum, value))
+    return number

@@ -1,0 +1,157 @@
+"""PVE authentication: API tokens, password tickets, CSRF tokens, privileges."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import threading
+import time
+import urllib.parse
+
+TICKET_LIFETIME = 7200
+
+DEFAULT_USER = "root@pam"
+DEFAULT_PASSWORD = "sim-password"
+DEFAULT_TOKEN_ID = "root@pam!ansible"
+DEFAULT_TOKEN_SECRET = "00000000-sim0-token-0000-000000000000"
+AUDITOR_TOKEN_ID = "auditor@pve!ro"
+AUDITOR_TOKEN_SECRET = "00000000-sim0-audit-000-000000000000"
+AUDITOR_USER = "auditor@pve"
+AUDITOR_PASSWORD = "audit-password"
+
+ALL_PRIVS = ("Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.Audit", "Pool.Allocate", "Pool.Audit",
+             "Sys.Audit", "Sys.Console", "Sys.Modify", "Sys.PowerMgmt", "VM.Allocate", "VM.Audit", "VM.Config.Options",
+             "VM.GuestAgent.Audit", "VM.Monitor", "VM.PowerMgmt")
+READONLY_PRIVS = ("VM.Audit", "Datastore.Audit", "Pool.Audit")
+
+
+class AuthError(Exception):
+    """401 (reason only, empty body) or 403."""
+
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Identity:
+    """Who made a request."""
+
+    def __init__(self, kind, user, tokenid=None, privs=ALL_PRIVS, csrf_ok=True):
+        self.kind = kind            # token | ticket | none
+        self.user = user
+        self.tokenid = tokenid      # the token name (after '!') for token requests
+        self.privs = frozenset(privs)
+        self.csrf_ok = csrf_ok
+
+    def has(self, priv):
+        return priv in self.privs
+
+
+class Auth:
+    """Users, tokens and the ticket signing key (rotated by expire_tickets())."""
+
+    def __init__(self, user=DEFAULT_USER, password=DEFAULT_PASSWORD, token_id=DEFAULT_TOKEN_ID,
+                 token_secret=DEFAULT_TOKEN_SECRET, extra=None):
+        self.users = {user: {"password": password, "privs": ALL_PRIVS},
+                      AUDITOR_USER: {"password": AUDITOR_PASSWORD, "privs": READONLY_PRIVS}}
+        self.tokens = {token_id: {"secret": token_secret, "privs": ALL_PRIVS},
+                       AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "privs": READONLY_PRIVS}}
+        for entry in (extra or {}).get("users", []):
+            self.users[entry["userid"]] = {"password": entry["password"], "privs": tuple(entry.get("privs", ALL_PRIVS))}
+        for entry in (extra or {}).get("tokens", []):
+            self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "privs": tuple(entry.get("privs", ALL_PRIVS)),
+                                             "expire": entry.get("expire", 0)}
+        self._key = os.urandom(32)
+        self._lock = threading.Lock()
+        self.clock = time.time
+
+    def expire_tickets(self):
+        """Invalidate every ticket and CSRF token issued so far."""
+        with self._lock:
+            self._key = os.urandom(32)
+
+    def _sign(self, text):
+        return base64.b64encode(hmac.new(self._key, text.encode(), hashlib.sha256).digest()).decode()
+
+    def login(self, username, password, realm=None):
+        """POST /access/ticket: return data dict or None on failure."""
+        if realm and "@" not in username:
+            username = "%s@%s" % (username, realm)
+        entry = self.users.get(username)
+        ok = entry is not None and hmac.compare_digest(str(entry["password"]), str(password))
+        if not ok and entry is not None and password.startswith("PVE:"):
+            ok = self._ticket_user(password) == username
+        if not ok:
+            return None
+        stamp = "%08X" % int(self.clock())
+        plain = "PVE:%s:%s" % (username, stamp)
+        ticket = "%s::%s" % (plain, self._sign(plain))
+        csrf = "%s:%s" % (stamp, self._sign("%s:%s" % (stamp, username))[:43])
+        privs = entry["privs"]
+        cap = {"vms": {p: 1 for p in privs if p.startswith("VM.")},
+               "storage": {p: 1 for p in privs if p.startswith("Datastore.")},
+               "access": {}, "nodes": {p: 1 for p in privs if p.startswith("Sys.")},
+               "dc": {}, "sdn": {}, "mapping": {}}
+        return {"ticket": ticket, "CSRFPreventionToken": csrf, "username": username, "cap": cap}
+
+    def _ticket_user(self, ticket):
+        parts = ticket.split("::", 1)
+        if len(parts) != 2:
+            return None
+        plain, sig = parts
+        fields = plain.split(":")
+        if len(fields) != 3 or fields[0] != "PVE":
+            return None
+        if not hmac.compare_digest(self._sign(plain), sig):
+            return None
+        try:
+            stamp = int(fields[2], 16)
+        except ValueError:
+            return None
+        age = self.clock() - stamp
+        if age > TICKET_LIFETIME or age < -300:
+            return None
+        return fields[1]
+
+    def _csrf_ok(self, token, user):
+        if not token or ":" not in token:
+            return False
+        stamp, sig = token.split(":", 1)
+        try:
+            age = self.clock() - int(stamp, 16)
+        except ValueError:
+            return False
+        return -300 <= age <= TICKET_LIFETIME and hmac.compare_digest(self._sign("%s:%s" % (stamp, user))[:43], sig)
+
+    def identify(self, headers):
+        """Identity for request headers; raises AuthError(401) like pveproxy."""
+        authz = headers.get("Authorization") or ""
+        if authz.startswith("PVEAPIToken"):
+            value = authz[len("PVEAPIToken"):].lstrip("= ").strip() if authz[len("PVEAPIToken"):][:1] in ("=", " ") else ""
+            tokenid, sep, secret = value.rpartition("=")
+            if not sep:
+                tokenid, _sep, secret = value.rpartition(" ")
+            entry = self.tokens.get(tokenid)
+            if entry is None or not hmac.compare_digest(str(entry["secret"]), secret):
+                raise AuthError(401, "Authentication failed!")
+            if entry.get("expire") and entry["expire"] < self.clock():
+                raise AuthError(401, "Authentication failed!")
+            user, _bang, name = tokenid.partition("!")
+            return Identity("token", user, name, entry["privs"])
+        ticket = None
+        cookies = headers.get("Cookie") or ""
+        for part in cookies.split(";"):
+            name, _eq, value = part.strip().partition("=")
+            if name == "PVEAuthCookie":
+                ticket = urllib.parse.unquote(value)
+        if ticket is None and authz.startswith("PVEAuthCookie="):
+            ticket = urllib.parse.unquote(authz[len("PVEAuthCookie="):])
+        if ticket is None:
+            raise AuthError(401, "No ticket")
+        user = self._ticket_user(ticket)
+        if user is None or user not in self.users:
+            raise AuthError(401, "Authentication failed!")
+        csrf = self._csrf_ok(headers.get("CSRFPreventionToken"), user)
+        return Identity("ticket", user, None, self.users[user]["privs"], csrf_ok=csrf)

@@ -1,0 +1,420 @@
+"""The materialised cluster: a Scenario with defaults filled in, indexes, and PVE-shaped answers."""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import threading
+import time
+
+from .tasks import TaskStore
+
+GIB = 1024 ** 3
+MIB = 1024 ** 2
+CPU_FLAGS = "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm"
+
+
+def encode(obj):
+    """Compact JSON bytes, as pveproxy sends them."""
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _h(*parts):
+    return int.from_bytes(hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=8).digest(), "big")
+
+
+def mac_for(vmid, nic=0):
+    return "bc:24:11:%02x:%02x:%02x" % ((vmid >> 16) & 0xFF, (vmid >> 8) & 0xFF, (vmid + nic) & 0xFF)
+
+
+class NotFound(Exception):
+    """A handler error that becomes HTTP 500 with PVE's message."""
+
+
+def _fill_node(node, index):
+    h = _h("node", node.name)
+    defaults = {"ip": "192.168.100.%d" % (11 + index), "maxcpu": (8, 16, 32, 64)[h % 4],
+                "maxmem": (64, 128, 256)[h % 3] * GIB, "maxdisk": 100 * GIB, "uptime": 86400 + h % 5000000,
+                "cpu": round(0.01 + (h % 3000) / 10000.0, 6), "pveversion": "pve-manager/9.1.2/9d436f37a0ac4172"}
+    for key, value in defaults.items():
+        if getattr(node, key) in (None, ""):
+            setattr(node, key, value)
+    if node.mem is None:
+        node.mem = int(node.maxmem * (0.2 + (h % 50) / 100.0))
+    if node.disk is None:
+        node.disk = int(node.maxdisk * (0.05 + (h % 40) / 100.0))
+
+
+def _fill_guest(guest):
+    h = _h("guest", guest.vmid)
+    lxc = guest.type == "lxc"
+    defaults = {"maxcpu": (1, 2, 4, 8)[h % 4], "maxmem": (512 * MIB, GIB, 2 * GIB, 4 * GIB, 8 * GIB)[h % 5],
+                "maxdisk": 8 * GIB if lxc else (32 * GIB, 64 * GIB, 0)[h % 3]}
+    for key, value in defaults.items():
+        if getattr(guest, key) is None:
+            setattr(guest, key, value)
+    running = guest.status == "running"
+    live = {"cpu": round(0.001 + (h % 5000) / 100000.0, 6) if running else 0,
+            "mem": int(guest.maxmem * (0.2 + (h % 60) / 100.0)) if running else 0,
+            "uptime": 600 + h % 2000000 if running else 0,
+            "netin": (h % 10 ** 9) if running else 0, "netout": (h % 10 ** 8) if running else 0,
+            "diskread": (h % 10 ** 10) if running else 0, "diskwrite": (h % 10 ** 9) if running else 0,
+            "disk": int(guest.maxdisk * (0.1 + (h % 50) / 100.0)) if running and lxc else 0}
+    for key, value in live.items():
+        if getattr(guest, key) is None:
+            setattr(guest, key, value)
+
+
+class Cluster:  # pylint: disable=too-many-public-methods
+    """Answers for one scenario. Read-only after construction, so safe to share between threads."""
+
+    def __init__(self, scenario, now=None):
+        self.scenario = scenario
+        self.now = int(now if now is not None else (scenario.now if scenario.now is not None else time.time()))
+        self.name = scenario.cluster
+        self.nodes = {}
+        for index, node in enumerate(scenario.nodes):
+            _fill_node(node, index)
+            self.nodes[node.name] = node
+        self.local = next((n.name for n in scenario.nodes if n.online), scenario.nodes[0].name if scenario.nodes else None)
+        self.guests = {}
+        self.guests_by_node = {name: [] for name in self.nodes}
+        for guest in sorted(scenario.guests, key=lambda g: g.vmid):
+            _fill_guest(guest)
+            self.guests[guest.vmid] = guest
+            self.guests_by_node.setdefault(guest.node, []).append(guest)
+        self.storage = scenario.storage or [
+            {"storage": "local", "plugintype": "dir", "content": "iso,vztmpl,backup,snippets", "shared": 0},
+            {"storage": "local-lvm", "plugintype": "lvmthin", "content": "rootdir,images", "shared": 0}]
+        self.pools = {p["poolid"]: p for p in scenario.pools}
+        for guest in self.guests.values():
+            if guest.pool and guest.pool not in self.pools:
+                self.pools[guest.pool] = {"poolid": guest.pool}
+        self.task_stores = self._build_tasks(scenario.tasks)
+        self._cache = {}
+        self._cache_lock = threading.Lock()
+
+    # -- tasks ---------------------------------------------------------------------------------
+    def _build_tasks(self, tasks):
+        per_node = {name: [] for name in self.nodes}
+        now = self.now
+        for node, age, duration, ttype, tid, user, token, status, pid, pstart, log in tasks:
+            start = now - age
+            end = None if duration is None else start + duration
+            per_node.setdefault(node, []).append((start, end, ttype, tid, user, token, status, pid, pstart, log))
+        return {name: TaskStore(name, rows) for name, rows in per_node.items()}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def cached(self, key, builder):
+        """Pre-serialised bodies (the scenario does not change while serving)."""
+        body = self._cache.get(key)
+        if body is None:
+            body = builder()
+            with self._cache_lock:
+                self._cache[key] = body
+        return body
+
+    def guest(self, node, vmid, gtype):
+        guest = self.guests.get(vmid)
+        if guest is None or guest.node != node or guest.type != gtype:
+            folder = "qemu-server" if gtype == "qemu" else "lxc"
+            raise NotFound("Configuration file 'nodes/%s/%s/%d.conf' does not exist" % (node, folder, vmid))
+        return guest
+
+    def guest_live(self, guest):
+        """status, and whether live stats are known (guests on offline nodes are 'unknown')."""
+        if not self.nodes[guest.node].online:
+            return "unknown", False
+        return guest.status, True
+
+    # -- endpoints -----------------------------------------------------------------------------
+    def version(self):
+        return dict(self.scenario.version)
+
+    def ssl_fingerprint(self, name):
+        digest = hashlib.sha256(("pvesim-" + name).encode()).hexdigest().upper()
+        return ":".join(digest[i:i + 2] for i in range(0, 64, 2))
+
+    def node_row(self, node, for_resources):
+        row = {"id": "node/" + node.name, "level": node.level, "node": node.name, "type": "node"}
+        if for_resources:
+            row["cgroup-mode"] = 2
+        else:
+            row["ssl_fingerprint"] = self.ssl_fingerprint(node.name)
+        if node.online:
+            row.update({"status": "online", "cpu": node.cpu, "maxcpu": node.maxcpu, "mem": node.mem,
+                        "maxmem": node.maxmem, "disk": node.disk, "maxdisk": node.maxdisk, "uptime": node.uptime})
+        else:
+            row["status"] = "offline"
+        if for_resources and node.hastate:
+            row["hastate"] = node.hastate
+        return row
+
+    def nodes_list(self):
+        return [self.node_row(n, False) for n in self.nodes.values()]
+
+    def cluster_status(self):
+        rows = []
+        online = sum(1 for n in self.nodes.values() if n.online)
+        if self.name is not None:
+            rows.append({"id": "cluster", "name": self.name, "type": "cluster", "nodes": len(self.nodes),
+                         "quorate": 1 if online * 2 > len(self.nodes) else 0, "version": self.scenario.config_version})
+        for node in self.nodes.values():
+            rows.append({"id": "node/" + node.name, "ip": node.ip, "level": node.level,
+                         "local": 1 if node.name == self.local else 0, "name": node.name, "nodeid": node.nodeid,
+                         "online": 1 if node.online else 0, "type": "node"})
+        return rows
+
+    def guest_resource(self, guest):
+        status, live = self.guest_live(guest)
+        row = {"cpu": guest.cpu if live else 0, "disk": guest.disk if live else 0,
+               "diskread": guest.diskread if live else 0, "diskwrite": guest.diskwrite if live else 0,
+               "id": "%s/%d" % (guest.type, guest.vmid), "maxcpu": guest.maxcpu, "maxdisk": guest.maxdisk,
+               "maxmem": guest.maxmem, "mem": guest.mem if live else 0}
+        if guest.type == "qemu":
+            row["memhost"] = row["mem"]
+        row.update({"name": guest.name, "netin": guest.netin if live else 0, "netout": guest.netout if live else 0,
+                    "node": guest.node})
+        if guest.pool:
+            row["pool"] = guest.pool
+        row["status"] = status
+        if guest.tags:
+            row["tags"] = ";".join(guest.tags)
+        row.update({"template": 1 if guest.template else 0, "type": guest.type,
+                    "uptime": guest.uptime if live else 0, "vmid": guest.vmid})
+        if guest.hastate:
+            row["hastate"] = guest.hastate
+        if guest.lock:
+            row["lock"] = guest.lock
+        return row
+
+    def storage_rows(self):
+        rows = []
+        for node in self.nodes.values():
+            for index, st in enumerate(self.storage):
+                if node.storage is not None and st["storage"] not in node.storage:
+                    continue
+                row = {"content": st.get("content", "images,rootdir"), "id": "storage/%s/%s" % (node.name, st["storage"]),
+                       "node": node.name, "plugintype": st.get("plugintype", "dir"), "shared": 1 if st.get("shared") else 0,
+                       "status": "available" if node.online else "unknown", "storage": st["storage"], "type": "storage"}
+                if node.online:
+                    maxdisk = st.get("maxdisk", (500 + 100 * index) * GIB)
+                    row["maxdisk"] = maxdisk
+                    row["disk"] = st.get("disk", int(maxdisk * (0.1 + (_h(node.name, st["storage"]) % 60) / 100.0)))
+                rows.append(row)
+        return rows
+
+    def pool_rows(self):
+        rows = []
+        for poolid in sorted(self.pools):
+            row = {"id": "/pool/" + poolid, "pool": poolid, "type": "pool"}
+            members = [g for g in self.guests.values() if g.pool == poolid and self.guest_live(g) == ("running", True)]
+            if members:
+                row.update({"cpu": round(sum(g.cpu for g in members), 6), "maxcpu": sum(g.maxcpu for g in members),
+                            "mem": sum(g.mem for g in members), "maxmem": sum(g.maxmem for g in members),
+                            "uptime": max(g.uptime for g in members)})
+            rows.append(row)
+        return rows
+
+    def sdn_rows(self):
+        return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
+                 "status": "ok" if n.online else "unknown", "type": "sdn"} for n in self.nodes.values()]
+
+    def resources_body(self, rtype=None):
+        """Pre-serialised /cluster/resources envelope for a type filter."""
+        def build():
+            rows = []
+            if rtype in (None, "vm"):
+                rows += [self.guest_resource(g) for g in self.guests.values()]
+            if rtype in (None, "node"):
+                rows += [self.node_row(n, True) for n in self.nodes.values()]
+            if rtype in (None, "storage"):
+                rows += self.storage_rows()
+            if rtype is None:
+                rows += self.pool_rows()
+            if rtype in (None, "sdn"):
+                rows += self.sdn_rows()
+            return encode({"data": rows})
+        return self.cached(("resources", rtype), build)
+
+    def nextid(self, vmid=None):
+        if vmid is not None:
+            return vmid not in self.guests
+        lower = int(self.scenario.next_id.get("lower", 100))
+        upper = int(self.scenario.next_id.get("upper", 1000000))
+        for candidate in range(lower, upper):
+            if candidate not in self.guests:
+                return candidate
+        raise NotFound("unable to get any free VMID in range [%d, %d]" % (lower, upper))
+
+    def node_status(self, name):
+        node = self.nodes[name]
+        h = _h("status", name)
+        version = node.pveversion
+        swap_total = 8 * GIB
+        load = [(h >> s) % 300 / 100.0 for s in (0, 8, 16)]
+        return {
+            "boot-info": {"mode": "efi", "secureboot": 0}, "cpu": node.cpu,
+            "cpuinfo": {"cores": max(1, node.maxcpu // 2), "cpus": node.maxcpu, "flags": CPU_FLAGS, "hvm": "1",
+                        "mhz": "%.3f" % (2000 + h % 1500), "model": "Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz",
+                        "sockets": 1, "user_hz": 100},
+            "current-kernel": {"machine": "x86_64", "release": "6.17.4-1-pve", "sysname": "Linux",
+                               "version": "#1 SMP PREEMPT_DYNAMIC PMX 6.17.4-1 (2025-12-03T15:42Z)"},
+            "idle": 0, "ksm": {"shared": 0},
+            "kversion": "Linux 6.17.4-1-pve #1 SMP PREEMPT_DYNAMIC PMX 6.17.4-1 (2025-12-03T15:42Z)",
+            "loadavg": ["%.2f" % v for v in load],
+            "memory": {"available": node.maxmem - node.mem, "free": int((node.maxmem - node.mem) * 0.8),
+                       "total": node.maxmem, "used": node.mem},
+            "pveversion": version,
+            "rootfs": {"avail": node.maxdisk - node.disk, "free": node.maxdisk - node.disk, "total": node.maxdisk,
+                       "used": node.disk},
+            "swap": {"free": swap_total, "total": swap_total, "used": 0}, "uptime": node.uptime,
+            "wait": round((h % 100) / 10000.0, 6),
+        }
+
+    def network(self, name, itype=None):
+        node = self.nodes[name]
+        if node.network is not None:
+            ifaces = [dict(i) for i in node.network]
+        else:
+            net = ipaddress.ip_interface(node.ip + "/24")
+            ifaces = [
+                {"active": 1, "exists": 1, "families": ["inet"], "iface": "eno1", "method": "manual",
+                 "method6": "manual", "priority": 3, "type": "eth"},
+                {"active": 1, "address": node.ip, "autostart": 1, "bridge_fd": "0", "bridge_ports": "eno1",
+                 "bridge_stp": "off", "cidr": str(net), "families": ["inet"], "gateway": str(net.network[1]),
+                 "iface": "vmbr0", "method": "static", "method6": "manual", "mtu": "1500", "netmask": "24",
+                 "priority": 4, "type": "bridge"},
+            ]
+        if itype in ("any_bridge", "any_local_bridge"):
+            return [i for i in ifaces if i.get("type") in ("bridge", "OVSBridge")]
+        if itype and itype != "include_sdn":
+            return [i for i in ifaces if i.get("type") == itype]
+        return ifaces
+
+    def guest_list(self, name, gtype):
+        rows = []
+        for guest in self.guests_by_node.get(name, []):
+            if guest.type != gtype:
+                continue
+            running = guest.status == "running"
+            row = {"vmid": guest.vmid, "name": guest.name, "status": guest.status, "uptime": guest.uptime,
+                   "cpu": guest.cpu, "cpus": guest.maxcpu, "maxmem": guest.maxmem, "mem": guest.mem,
+                   "maxdisk": guest.maxdisk, "disk": guest.disk, "netin": guest.netin, "netout": guest.netout,
+                   "diskread": guest.diskread, "diskwrite": guest.diskwrite}
+            if gtype == "lxc":
+                row["type"] = "lxc"
+                row["maxswap"] = 512 * MIB
+            else:
+                row["memhost"] = guest.mem
+                if running:
+                    row["pid"] = 10000 + guest.vmid
+                    row["qmpstatus"] = "running"
+            if guest.tags:
+                row["tags"] = ";".join(guest.tags)
+            if guest.lock:
+                row["lock"] = guest.lock
+            if guest.template:
+                row["template"] = 1
+            rows.append(row)
+        return rows
+
+    def config(self, guest):
+        size_gib = max(1, guest.maxdisk // GIB) if guest.maxdisk else 32
+        ipv4 = next((a for a in guest.ips if ":" not in a), None)
+        if guest.type == "qemu":
+            conf = {"boot": "order=scsi0;net0", "cores": guest.maxcpu, "cpu": "x86-64-v2-AES",
+                    "memory": str(guest.maxmem // MIB), "meta": "creation-qemu=9.2.0,ctime=1735689600",
+                    "name": guest.name, "net0": "virtio=%s,bridge=vmbr0,firewall=1" % mac_for(guest.vmid).upper(),
+                    "numa": 0, "ostype": "l26", "scsi0": "local-lvm:vm-%d-disk-0,iothread=1,size=%dG" % (guest.vmid, size_gib),
+                    "scsihw": "virtio-scsi-single", "smbios1": "uuid=%s" % self._uuid(guest.vmid), "sockets": 1,
+                    "vmgenid": self._uuid(guest.vmid + 1)}
+            if guest.agent:
+                conf["agent"] = "1"
+            if ipv4:
+                conf["ipconfig0"] = "ip=%s" % ipv4
+        else:
+            conf = {"arch": "amd64", "cores": guest.maxcpu, "hostname": guest.name, "memory": guest.maxmem // MIB,
+                    "net0": "name=eth0,bridge=vmbr0,firewall=1,hwaddr=%s,ip=%s,type=veth" % (
+                        mac_for(guest.vmid).upper(), ipv4 or "dhcp"),
+                    "ostype": "debian", "rootfs": "local-lvm:subvol-%d-disk-0,size=%dG" % (guest.vmid, size_gib),
+                    "swap": 512, "unprivileged": 1}
+        if guest.tags:
+            conf["tags"] = ";".join(guest.tags)
+        if guest.template:
+            conf["template"] = 1
+        if guest.lock:
+            conf["lock"] = guest.lock
+        conf["digest"] = hashlib.sha1(encode(conf)).hexdigest()
+        return conf
+
+    @staticmethod
+    def _uuid(seed):
+        digest = hashlib.md5(str(seed).encode()).hexdigest()  # nosec - not security relevant
+        return "%s-%s-%s-%s-%s" % (digest[:8], digest[8:12], digest[12:16], digest[16:20], digest[20:32])
+
+    def agent_interfaces(self, guest):
+        if not guest.agent:
+            raise NotFound("No QEMU guest agent configured")
+        if guest.status != "running":
+            raise NotFound("VM %d is not running" % guest.vmid)
+        if guest.agent_state == "not-running":
+            raise NotFound("QEMU guest agent is not running")
+        if guest.agent_state == "unsupported":
+            return {"result": {"error": {"class": "Unsupported", "desc": "this feature or command is not currently supported"}}}
+        stats = {"rx-bytes": guest.netin, "rx-dropped": 0, "rx-errs": 0, "rx-packets": guest.netin // 1000,
+                 "tx-bytes": guest.netout, "tx-dropped": 0, "tx-errs": 0, "tx-packets": guest.netout // 1000}
+        result = [{"hardware-address": "00:00:00:00:00:00", "ip-addresses": [
+            {"ip-address": "127.0.0.1", "ip-address-type": "ipv4", "prefix": 8},
+            {"ip-address": "::1", "ip-address-type": "ipv6", "prefix": 128}],
+            "name": "lo", "statistics": dict(stats)}]
+        addrs = []
+        for cidr in guest.ips:
+            iface = ipaddress.ip_interface(cidr)
+            addrs.append({"ip-address": str(iface.ip), "ip-address-type": "ipv%d" % iface.version,
+                          "prefix": iface.network.prefixlen})
+        eth = {"hardware-address": mac_for(guest.vmid), "name": "eth0", "statistics": stats}
+        if addrs:
+            eth["ip-addresses"] = addrs
+        result.append(eth)
+        return {"result": result}
+
+    def lxc_interfaces(self, guest):
+        if guest.status != "running":
+            return None
+        out = [{"hardware-address": "00:00:00:00:00:00", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8",
+                "inet6": "::1/128", "ip-addresses": [
+                    {"ip-address": "127.0.0.1", "ip-address-type": "inet", "prefix": "8"},
+                    {"ip-address": "::1", "ip-address-type": "inet6", "prefix": "128"}], "name": "lo"}]
+        eth = {"hardware-address": mac_for(guest.vmid), "hwaddr": mac_for(guest.vmid), "ip-addresses": [], "name": "eth0"}
+        for cidr in guest.ips:
+            iface = ipaddress.ip_interface(cidr)
+            key = "inet" if iface.version == 4 else "inet6"
+            eth.setdefault(key, str(iface))
+            eth["ip-addresses"].append({"ip-address": str(iface.ip), "ip-address-type": key,
+                                        "prefix": str(iface.network.prefixlen)})
+        out.append(eth)
+        return out
+
+    def pools_list(self, poolid=None, mtype=None):
+        if poolid is None:
+            return [self._pool_head(p) for p in sorted(self.pools)]
+        if poolid not in self.pools:
+            raise NotFound("pool '%s' does not exist" % poolid)
+        members = []
+        for guest in self.guests.values():
+            if guest.pool == poolid and mtype in (None, guest.type):
+                status, _live = self.guest_live(guest)
+                members.append({"id": "%s/%d" % (guest.type, guest.vmid), "node": guest.node, "type": guest.type,
+                                "vmid": guest.vmid, "name": guest.name, "status": status,
+                                "template": 1 if guest.template else 0})
+        head = self._pool_head(poolid)
+        head["members"] = members
+        return [head]
+
+    def _pool_head(self, poolid):
+        pool = self.pools[poolid]
+        head = {"poolid": poolid}
+        if pool.get("comment"):
+            head["comment"] = pool["comment"]
+        return head

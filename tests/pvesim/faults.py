@@ -1,0 +1,107 @@
+"""Fault injection: rules matched per request (path regex, method, query), applied by the server."""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+
+KINDS = ("status", "flaky", "latency", "slow", "truncate", "malformed", "html", "hang")
+
+# PVE-like reason phrases per status; 401/595/596 have an empty body like pveproxy.
+REASONS = {
+    400: "Parameter verification failed.",
+    401: "Authentication failed!",
+    403: "Permission check failed",
+    404: "Not Found",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    595: "Errors during connection establishment, proxy handshake: No route to host",
+    596: "Broken pipe",
+    597: "Connection timed out",
+    599: "Internal error",
+}
+EMPTY_BODY_STATUSES = (401, 595, 596, 597, 599)
+
+_IDS = itertools.count(1)
+
+
+class Fault:
+    """One rule. times=None: forever; otherwise it fires that many times and then stops matching."""
+
+    def __init__(self, path=".*", kind=None, status=None, times=None, method=None, latency=None, query=None,
+                 reason=None, message=None, body=None, chunk_delay=None):
+        if kind is None:
+            kind = "status" if status is not None else "latency"
+        if kind not in KINDS:
+            raise ValueError("unknown fault kind %r (one of %s)" % (kind, ", ".join(KINDS)))
+        if kind == "flaky":
+            status = status or 503
+            times = 1 if times is None else times
+        if kind == "status" and status is None:
+            raise ValueError("a status fault needs a status")
+        self.id = next(_IDS)
+        self.path = path
+        self.regex = re.compile(path)
+        self.kind = kind
+        self.status = status
+        self.times = times
+        self.method = method.upper() if method else None
+        self.latency = latency
+        self.query = {k: str(v) for k, v in (query or {}).items()}
+        self.reason = reason
+        self.message = message
+        self.body = body
+        self.chunk_delay = chunk_delay
+        self.hits = 0
+
+    def matches(self, method, path, query):
+        if self.method and self.method != method:
+            return False
+        if not self.regex.search(path):
+            return False
+        for key, value in self.query.items():
+            got = query.get(key)
+            if got is None or not re.fullmatch(value, got if isinstance(got, str) else got[-1]):
+                return False
+        return True
+
+    def to_dict(self):
+        return {"id": self.id, "path": self.path, "kind": self.kind, "status": self.status, "times": self.times,
+                "method": self.method, "latency": self.latency, "query": self.query, "hits": self.hits,
+                "reason": self.reason, "message": self.message, "chunk_delay": self.chunk_delay}
+
+
+class FaultSet:
+    """Thread-safe list of faults; first matching rule wins."""
+
+    def __init__(self):
+        self._faults = []
+        self._lock = threading.Lock()
+
+    def add(self, **kwargs):
+        fault = Fault(**kwargs)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self):
+        with self._lock:
+            self._faults = []
+
+    def list(self):
+        with self._lock:
+            return [f.to_dict() for f in self._faults]
+
+    def take(self, method, path, query):
+        """The fault to apply to this request (consuming one of its `times`), or None."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.times is not None and fault.hits >= fault.times:
+                    continue
+                if fault.matches(method, path, query):
+                    fault.hits += 1
+                    return fault
+        return None

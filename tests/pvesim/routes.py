@@ -1,0 +1,217 @@
+"""API routes: path templates -> handlers, with PVE's proxy, parameter and permission checks."""
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from . import schema_check
+from .cluster import NotFound, encode
+from .tasks import UPID_RE, row_dict, task_log
+
+
+class ApiError(Exception):
+    """An error answer. empty=True: reason phrase only, no body (pveproxy-level errors)."""
+
+    def __init__(self, status, message, errors=None, empty=False):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.empty = empty
+
+    def body(self):
+        if self.empty:
+            return b""
+        out = {"data": None, "message": self.message + "\n"}
+        if self.errors is not None:
+            out = {"data": None, "errors": self.errors, "message": self.message + "\n"}
+        return encode(out)
+
+
+def _envelope(data, total=None):
+    out = {"data": data}
+    if total:
+        out["total"] = total
+    return out
+
+
+# -- handlers: (cluster, params, identity) -> envelope dict or bytes ------------------------------
+def h_version(cl, _p, _i):
+    return _envelope(cl.version())
+
+
+def h_nodes(cl, _p, _i):
+    return cl.cached(("nodes",), lambda: encode(_envelope(cl.nodes_list())))
+
+
+def h_cluster_status(cl, _p, _i):
+    return cl.cached(("cluster_status",), lambda: encode(_envelope(cl.cluster_status())))
+
+
+def h_resources(cl, p, _i):
+    return cl.resources_body(p.get("type"))
+
+
+def h_nextid(cl, p, _i):
+    vmid = p.get("vmid")
+    if vmid is not None:
+        if not cl.nextid(vmid):
+            raise ApiError(400, "Parameter verification failed.", {"vmid": "VM %d already exists" % vmid})
+        return _envelope(str(vmid))
+    return _envelope(str(cl.nextid()))
+
+
+def h_node_status(cl, p, _i):
+    return _envelope(cl.node_status(p["node"]))
+
+
+def h_tasks(cl, p, _i):
+    rows, total = cl.task_stores[p["node"]].query(p)
+    return _envelope(rows, total)
+
+
+def _task_row(cl, p):
+    upid = p["upid"]
+    if not UPID_RE.match(upid):
+        raise ApiError(400, "Parameter verification failed.", {"upid": "unable to parse worker upid '%s'" % upid})
+    row = cl.task_stores[p["node"]].find(upid)
+    if row is None:
+        raise ApiError(400, "Parameter verification failed.", {"upid": "no such task"})
+    return row
+
+
+def h_task_status(cl, p, _i):
+    row = _task_row(cl, p)
+    out = row_dict(p["node"], row)
+    out.pop("endtime", None)
+    status = out.pop("status", None)
+    out["status"] = "running" if status is None else "stopped"
+    if status is not None:
+        out["exitstatus"] = status
+    return _envelope(out)
+
+
+def h_task_log(cl, p, _i):
+    lines = task_log(_task_row(cl, p)) or ["no content"]
+    start = p.get("start", 0)
+    limit = p.get("limit", 50)
+    chosen = lines[start:] if limit == 0 else lines[start:start + limit]
+    return _envelope([{"n": start + i + 1, "t": t} for i, t in enumerate(chosen)], len(lines))
+
+
+def h_network(cl, p, _i):
+    return _envelope(cl.network(p["node"], p.get("type")))
+
+
+def h_qemu_list(cl, p, _i):
+    return _envelope(cl.guest_list(p["node"], "qemu"))
+
+
+def h_lxc_list(cl, p, _i):
+    return _envelope(cl.guest_list(p["node"], "lxc"))
+
+
+def h_qemu_config(cl, p, _i):
+    return _envelope(cl.config(cl.guest(p["node"], p["vmid"], "qemu")))
+
+
+def h_lxc_config(cl, p, _i):
+    return _envelope(cl.config(cl.guest(p["node"], p["vmid"], "lxc")))
+
+
+def h_agent(cl, p, _i):
+    return _envelope(cl.agent_interfaces(cl.guest(p["node"], p["vmid"], "qemu")))
+
+
+def h_lxc_ifaces(cl, p, _i):
+    return _envelope(cl.lxc_interfaces(cl.guest(p["node"], p["vmid"], "lxc")))
+
+
+def h_pools(cl, p, _i):
+    return _envelope(cl.pools_list(p.get("poolid"), p.get("type")))
+
+
+def h_permissions(_cl, p, ident):
+    privs = {priv: 1 for priv in sorted(ident.privs)}
+    paths = ("/", "/access", "/nodes", "/pool", "/sdn", "/storage", "/vms")
+    if p.get("path"):
+        return _envelope({p["path"]: privs})
+    return _envelope({path: dict(privs) for path in paths})
+
+
+# (method, template, handler, required privilege path template or None)
+ROUTES = [
+    ("GET", "/version", h_version, None),
+    ("GET", "/nodes", h_nodes, None),
+    ("GET", "/cluster/status", h_cluster_status, "/"),
+    ("GET", "/cluster/resources", h_resources, None),
+    ("GET", "/cluster/nextid", h_nextid, None),
+    ("GET", "/nodes/{node}/status", h_node_status, "/nodes/{node}"),
+    ("GET", "/nodes/{node}/tasks", h_tasks, None),
+    ("GET", "/nodes/{node}/tasks/{upid}/status", h_task_status, None),
+    ("GET", "/nodes/{node}/tasks/{upid}/log", h_task_log, None),
+    ("GET", "/nodes/{node}/network", h_network, None),
+    ("GET", "/nodes/{node}/qemu", h_qemu_list, None),
+    ("GET", "/nodes/{node}/lxc", h_lxc_list, None),
+    ("GET", "/nodes/{node}/qemu/{vmid}/config", h_qemu_config, None),
+    ("GET", "/nodes/{node}/lxc/{vmid}/config", h_lxc_config, None),
+    ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", h_agent, None),
+    ("GET", "/nodes/{node}/lxc/{vmid}/interfaces", h_lxc_ifaces, None),
+    ("GET", "/pools", h_pools, None),
+    ("GET", "/access/permissions", h_permissions, None),
+]
+
+
+def _compile(template):
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+
+class Router:
+    """Dispatch one API request against a Cluster."""
+
+    def __init__(self, cluster, schema=None):
+        self.cluster = cluster
+        self.schema = schema or schema_check.load_schema()
+        self.routes = [(m, t, _compile(t), h, perm) for m, t, h, perm in ROUTES]
+
+    def match(self, method, path):
+        """(template, handler, perm, path params) or raise 501."""
+        path_known = False
+        for rmethod, template, regex, handler, perm in self.routes:
+            found = regex.match(path)
+            if found:
+                path_known = True
+                if rmethod == method:
+                    params = {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
+                    return template, handler, perm, params
+        del path_known
+        raise ApiError(501, "Method '%s %s' not implemented" % (method, path))
+
+    def dispatch(self, method, path, query, ident):
+        """Return the response body (bytes) for a routed, authenticated request, or raise ApiError."""
+        template, handler, perm, path_params = self.match(method, path)
+        cl = self.cluster
+        node = path_params.get("node")
+        if node is not None and node != cl.local:
+            if node not in cl.nodes:
+                raise ApiError(500, "hostname lookup '%s' failed - failed to get address info for: %s: "
+                               "Name or service not known" % (node, node))
+            if not cl.nodes[node].online:
+                raise ApiError(595, "Errors during connection establishment, proxy handshake: No route to host", empty=True)
+        params = dict(path_params)
+        for key, value in query.items():
+            if key in path_params and value != path_params[key]:
+                raise ApiError(400, "Parameter verification failed.",
+                               {key: "duplicate parameter (already defined in URI) with conflicting values!"})
+            params[key] = value
+        try:
+            typed = schema_check.verify(self.schema[template][method], params)
+        except schema_check.ParamError as err:
+            raise ApiError(400, "Parameter verification failed.", err.errors) from err
+        if perm is not None and not ident.has("Sys.Audit"):
+            raise ApiError(403, "Permission check failed (%s, Sys.Audit)" % perm.replace("{node}", node or ""))
+        try:
+            result = handler(cl, typed, ident)
+        except NotFound as err:
+            raise ApiError(500, str(err)) from err
+        return result if isinstance(result, bytes) else encode(result)

@@ -1,0 +1,122 @@
+"""Parameter verification the way PVE's JSONSchema.pm does it (the subset the simulator serves)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json")
+
+_NODE_RE = re.compile(r"^(?=.{1,63}$)[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?$")
+_POOL_RE = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+){0,2}$")
+_CONFIGID_RE = re.compile(r"^[a-z][a-z0-9_]+$")
+_REALM_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\.\-_]+$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+TASK_STATUS_TYPES = ("ok", "warning", "error", "unknown")
+
+_FORMATS = {
+    "pve-node": (_NODE_RE, "value does not look like a valid node name"),
+    "pve-poolid": (_POOL_RE, "invalid pool ID"),
+    "pve-configid": (_CONFIGID_RE, "invalid configuration ID"),
+    "pve-realm": (_REALM_RE, "value does not look like a valid realm"),
+}
+
+
+class ParamError(Exception):
+    """400 Parameter verification failed, with per-parameter messages."""
+
+    def __init__(self, errors):
+        super().__init__("Parameter verification failed.")
+        self.errors = errors
+
+
+def load_schema(path=SCHEMA_PATH):
+    """The simulator's copy of the official schema subset (parameters and returns)."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def py_pattern(pattern):
+    """Perl regex (PVE dialect) -> anchored Python regex."""
+    return re.compile("^(?:" + pattern.replace("(?^:", "(?:") + ")$")
+
+
+def _check_format(fmt, value):
+    if fmt == "pve-vmid":
+        return None  # range is checked by minimum/maximum
+    if fmt == "pve-task-status-type-list":
+        for item in re.split(r"[,;\s]+", value.strip()):
+            if item and item not in TASK_STATUS_TYPES:
+                return "invalid format - value '%s' does not have a value in the enumeration '%s'" % (
+                    item, ", ".join(TASK_STATUS_TYPES))
+        return None
+    entry = _FORMATS.get(fmt)
+    if entry and not entry[0].match(value):
+        return "invalid format - " + entry[1]
+    return None
+
+
+def _check_one(spec, value):
+    """Return (converted value, error message or None)."""
+    ptype = spec.get("type", "string")
+    if ptype == "boolean":
+        if value not in ("0", "1"):
+            return value, "type check ('boolean') failed - got '%s'" % value
+        value = int(value)
+    elif ptype == "integer":
+        if not _INT_RE.match(value):
+            return value, "type check ('integer') failed - got '%s'" % value
+        value = int(value)
+    elif ptype == "number":
+        if not _NUMBER_RE.match(value):
+            return value, "type check ('number') failed - got '%s'" % value
+        value = float(value)
+    if ptype in ("integer", "number"):
+        if "minimum" in spec and value < spec["minimum"]:
+            return value, "value must have a minimum value of %s" % spec["minimum"]
+        if "maximum" in spec and value > spec["maximum"]:
+            return value, "value must have a maximum value of %s" % spec["maximum"]
+        return value, None
+    if ptype != "string":
+        return value, None
+    if "maxLength" in spec and len(value) > spec["maxLength"]:
+        return value, "value may only be %s characters long" % spec["maxLength"]
+    if "minLength" in spec and len(value) < spec["minLength"]:
+        return value, "value must be at least %s characters long" % spec["minLength"]
+    if "enum" in spec and value not in spec["enum"]:
+        return value, "value '%s' does not have a value in the enumeration '%s'" % (value, ", ".join(spec["enum"]))
+    if "pattern" in spec and not py_pattern(spec["pattern"]).match(value):
+        return value, "value does not match the regex pattern"
+    fmt = spec.get("format")
+    if isinstance(fmt, str):
+        return value, _check_format(fmt, value)
+    return value, None
+
+
+def verify(method_schema, params):
+    """Check params (name -> str) against a method node; return typed params or raise ParamError."""
+    props = method_schema["parameters"].get("properties", {})
+    additional = method_schema["parameters"].get("additionalProperties", 1)
+    errors = {}
+    out = {}
+    for name, value in params.items():
+        spec = props.get(name)
+        if spec is None:
+            if not additional:
+                errors[name] = "property is not defined in schema and the schema does not allow additional properties"
+            continue
+        converted, error = _check_one(spec, value)
+        if error:
+            errors[name] = error
+        else:
+            out[name] = converted
+    for name, spec in props.items():
+        if name not in params and not spec.get("optional"):
+            errors[name] = "property is missing and it is not optional"
+        requires = spec.get("requires")
+        if name in params and isinstance(requires, str) and requires not in params:
+            errors.setdefault(requires, "property is missing and it is not optional")
+    if errors:
+        raise ParamError(errors)
+    return out

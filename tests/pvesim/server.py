@@ -1,0 +1,285 @@
+"""HTTP(S) server: request handling, auth, faults, request log and the /_sim admin API."""
+from __future__ import annotations
+
+import json
+import select
+import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import schema_check
+from .auth import AuthError
+from .cluster import encode
+from .faults import EMPTY_BODY_STATUSES, REASONS
+from .routes import ApiError
+
+JSON_TYPE = "application/json;charset=UTF-8"
+HTML_ERROR = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+              b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+MALFORMED = b'{"data":[{"id":"qemu/100","vmid":100,"name":"web01","status":"runn'
+
+
+class RequestLog:
+    """Every API request: method, path, query, status, auth kind. Never a secret."""
+
+    def __init__(self):
+        self._entries = []
+        self._lock = threading.Lock()
+
+    def add(self, entry):
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self):
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self):
+        with self._lock:
+            self._entries = []
+
+
+class SimHTTPServer(ThreadingHTTPServer):
+    """Threaded server; TLS handshakes happen in the per-connection thread."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, sim):
+        self.sim = sim
+        super().__init__(address, Handler)
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.sim.ssl_context is not None:
+            sock = self.sim.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def handle_error(self, request, client_address):
+        """Client hang-ups and failed TLS handshakes are normal here: stay quiet."""
+
+
+def _first_values(query):
+    return {k: v[-1] for k, v in query.items()}
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One connection (keep-alive HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "pve-api-daemon/3.0"
+    sys_version = ""
+    timeout = 300
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet: the request log is the record."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    def do_HEAD(self):  # pylint: disable=invalid-name
+        self._read_body()
+        self._send(501, "method 'HEAD' not available", b"", "text/plain")
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, status, reason, body, ctype=JSON_TYPE, mode=None, fault=None):
+        self.send_response(status, reason.split("\n")[0])
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=0")
+        self.send_header("Pragma", "no-cache")
+        if mode == "truncate":
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if mode == "truncate":
+            self.wfile.write(body[:max(0, len(body) // 2)])
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        elif mode == "slow":
+            pieces = 20
+            step = max(1, -(-len(body) // pieces))
+            delay = fault.chunk_delay if fault.chunk_delay is not None else 0.1
+            for offset in range(0, len(body), step):
+                if self.server.sim.stop_event.is_set():
+                    self.close_connection = True
+                    return
+                self.wfile.write(body[offset:offset + step])
+                self.wfile.flush()
+                time.sleep(delay)
+        else:
+            self.wfile.write(body)
+
+    def _hang(self):
+        """Accept and never answer, until the client gives up or the server stops."""
+        self.close_connection = True
+        conn = self.connection
+        stop = self.server.sim.stop_event
+        while not stop.is_set():
+            try:
+                readable, _w, _x = select.select([conn], [], [], 0.2)
+                if readable and not conn.recv(4096):
+                    return
+            except (OSError, ValueError):
+                return
+
+    # -- request handling ----------------------------------------------------------------------
+    def _handle(self):
+        sim = self.server.sim
+        split = urllib.parse.urlsplit(self.path)
+        path = urllib.parse.unquote(split.path)
+        query_lists = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        body = self._read_body()
+        if path.startswith("/_sim/"):
+            self._admin(path, body)
+            return
+        entry = {"time": time.time(), "method": self.command, "path": path, "query": _first_values(query_lists),
+                 "status": None, "auth": "none", "user": None, "fault": None}
+        if path.startswith("/api2/json/") or path == "/api2/json":
+            entry["path"] = path[len("/api2/json"):] or "/"
+        try:
+            self._api(sim, entry, query_lists, body)
+        finally:
+            sim.log.add(entry)
+
+    def _api(self, sim, entry, query_lists, body):
+        if sim.latency:
+            time.sleep(sim.latency)
+        query = _first_values(query_lists)
+        if not self.path.startswith("/api2/json"):
+            entry["status"] = 501
+            self._send(501, "no such uri", b"", "text/plain")
+            return
+        api_path = entry["path"].rstrip("/") or "/"
+        fault = sim.faults.take(self.command, api_path, query)
+        mode = None
+        if fault is not None:
+            entry["fault"] = fault.kind
+            if fault.latency:
+                time.sleep(fault.latency)
+            if self._apply_fault(fault, entry):
+                return
+            mode = fault.kind if fault.kind in ("slow", "truncate") else None
+        try:
+            status, out = 200, self._dispatch(sim, entry, api_path, query, body)
+            reason = "OK"
+        except ApiError as err:
+            status, out, reason = err.status, err.body(), err.message
+        except AuthError as err:
+            status, out, reason = err.status, b"", err.reason
+        entry["status"] = status
+        self._send(status, reason, out, mode=mode, fault=fault)
+
+    def _apply_fault(self, fault, entry):
+        """Answer with the fault if it replaces the response; False to continue normally."""
+        kind = fault.kind
+        if kind in ("status", "flaky"):
+            status = fault.status
+            reason = fault.reason or REASONS.get(status, "Error")
+            if fault.body is not None:
+                out = fault.body.encode() if isinstance(fault.body, str) else fault.body
+            elif status in EMPTY_BODY_STATUSES:
+                out = b""
+            else:
+                out = encode({"data": None, "message": (fault.message or reason) + "\n"})
+            entry["status"] = status
+            self._send(status, fault.message or reason, out)
+            return True
+        if kind == "html":
+            entry["status"] = 200
+            self._send(200, "OK", HTML_ERROR if fault.body is None else fault.body.encode(), "text/html")
+            return True
+        if kind == "malformed":
+            entry["status"] = 200
+            self._send(200, "OK", MALFORMED if fault.body is None else fault.body.encode())
+            return True
+        if kind == "hang":
+            entry["status"] = 0
+            self._hang()
+            return True
+        return False
+
+    def _dispatch(self, sim, entry, api_path, query, body):
+        method = self.command
+        if method in ("GET", "DELETE") and body:
+            raise ApiError(501, "Unexpected content for method '%s'" % method)
+        if api_path == "/access/ticket" and method == "POST":
+            return self._login(sim, entry, body)
+        ident = sim.auth.identify(self.headers)
+        entry["auth"] = ident.kind
+        entry["user"] = ident.user + ("!" + ident.tokenid if ident.tokenid else "")
+        if method != "GET" and ident.kind == "ticket" and not ident.csrf_ok:
+            raise AuthError(401, "Permission denied - invalid csrf token")
+        return sim.router.dispatch(method, api_path, query, ident)
+
+    def _login(self, sim, entry, body):
+        if (self.headers.get("Authorization") or "").startswith("PVEAPIToken"):
+            entry["auth"] = "token"
+            raise ApiError(403, "Permission check failed (URI '/access/ticket' not available with API token, "
+                                "need proper ticket.)")
+        ctype = self.headers.get("Content-Type") or ""
+        if "json" in ctype:
+            form = {k: str(v) for k, v in json.loads(body or b"{}").items()}
+        else:
+            form = _first_values(urllib.parse.parse_qs(body.decode(), keep_blank_values=True))
+        entry["form"] = sorted(form)
+        try:
+            params = schema_check.verify(sim.router.schema["/access/ticket"]["POST"], form)
+        except schema_check.ParamError as err:
+            raise ApiError(400, "Parameter verification failed.", err.errors) from err
+        data = sim.auth.login(params["username"], params["password"], params.get("realm"))
+        if data is None:
+            raise ApiError(401, "authentication failure")
+        cluster = getattr(sim.router, "cluster", None)
+        if cluster is not None and cluster.name and "Sys.Audit" in sim.auth.users[data["username"]]["privs"]:
+            data["clustername"] = cluster.name
+        entry["user"] = data["username"]
+        return encode({"data": data})
+
+    def _admin(self, path, body):
+        sim = self.server.sim
+        method = self.command
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            self._send(400, "invalid JSON", encode({"data": None, "message": "invalid JSON\n"}))
+            return
+        result = None
+        try:
+            if path == "/_sim/faults" and method == "POST":
+                items = payload if isinstance(payload, list) else [payload or {}]
+                result = [sim.faults.add(**item).to_dict() for item in items]
+            elif path == "/_sim/faults" and method == "DELETE":
+                sim.faults.clear()
+            elif path == "/_sim/faults" and method == "GET":
+                result = sim.faults.list()
+            elif path == "/_sim/requests" and method == "GET":
+                result = sim.log.entries()
+            elif path == "/_sim/requests" and method == "DELETE":
+                sim.log.clear()
+            elif path == "/_sim/expire-tickets" and method == "POST":
+                sim.auth.expire_tickets()
+            elif path == "/_sim/health" and method == "GET":
+                result = "ok"
+            else:
+                self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
+                return
+        except (TypeError, ValueError) as err:
+            self._send(400, "Bad Request", encode({"data": None, "message": "%s\n" % err}))
+            return
+        self._send(200, "OK", encode({"data": result}))

@@ -1,0 +1,129 @@
+"""Compact per-node task index: tuples sorted newest first, dicts built only for the returned page."""
+from __future__ import annotations
+
+import re
+
+UPID_RE = re.compile(r"^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):"
+                     r"([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$")
+
+# row layout
+START, END, TYPE, ID, USER, TOKEN, STATUS, PID, PSTART, LOG = range(10)
+
+
+def status_class(status):
+    """PVE's upid_normalize_status_type: ok | warning | error | unknown (None while running)."""
+    if status is None:
+        return None
+    if status == "OK":
+        return "ok"
+    if status.startswith("WARNINGS"):
+        return "warning"
+    if status == "unknown":
+        return "unknown"
+    return "error"
+
+
+def make_upid(node, row):
+    user = row[USER] + ("!" + row[TOKEN] if row[TOKEN] else "")
+    return "UPID:%s:%08X:%08X:%08X:%s:%s:%s:" % (node, row[PID], row[PSTART], row[START], row[TYPE], row[ID], user)
+
+
+def row_dict(node, row):
+    """One /nodes/{node}/tasks row, fields as PVE 9.2 sends them."""
+    out = {"upid": make_upid(node, row), "node": node, "pid": row[PID], "pstart": row[PSTART],
+           "starttime": row[START], "type": row[TYPE], "id": row[ID], "user": row[USER]}
+    if row[TOKEN]:
+        out["tokenid"] = row[TOKEN]
+    if row[STATUS] is not None:
+        out["status"] = row[STATUS]
+        out["endtime"] = row[END]
+    return out
+
+
+class TaskStore:
+    """The tasks of one node."""
+
+    def __init__(self, node, rows):
+        self.node = node
+        self.rows = sorted(rows, key=lambda r: (r[START], r[PID]), reverse=True)
+        self._by_key = None
+        self.by_source = {"all": self.rows,
+                          "archive": [r for r in self.rows if r[STATUS] is not None],
+                          "active": [r for r in self.rows if r[STATUS] is None]}
+
+    def query(self, params):
+        """Return (page rows as dicts, total) for the /nodes/{node}/tasks parameters."""
+        start = params.get("start", 0)
+        limit = params.get("limit", 50)
+        source = params.get("source", "archive")
+        errors = params.get("errors", 0)
+        since = params.get("since")
+        until = params.get("until")
+        typefilter = params.get("typefilter")
+        userfilter = (params.get("userfilter") or "").lower()
+        vmid = params.get("vmid")
+        vmid = str(vmid) if vmid else None
+        statusfilter = None
+        if params.get("statusfilter"):
+            statusfilter = {s for s in re.split(r"[,;\s]+", params["statusfilter"]) if s}
+        rows = self.by_source[source]
+        if not (errors or since or until or typefilter or userfilter or vmid or statusfilter):
+            return [row_dict(self.node, r) for r in rows[start:start + limit]], len(rows)
+        page = []
+        count = 0
+        for row in rows:
+            running = row[STATUS] is None
+            if since is not None and row[START] < since:
+                break  # newest first: everything after is older
+            if until is not None and row[START] > until:
+                continue
+            if errors and (running or row[STATUS] == "OK"):
+                continue
+            if typefilter and row[TYPE] != typefilter:
+                continue
+            if vmid and row[ID] != vmid:
+                continue
+            if userfilter and userfilter not in (row[USER] + ("!" + row[TOKEN] if row[TOKEN] else "")).lower():
+                continue
+            if statusfilter is not None and status_class(row[STATUS]) not in statusfilter:
+                continue
+            if start <= count < start + limit:
+                page.append(row)
+            count += 1
+        return [row_dict(self.node, r) for r in page], count
+
+    def find(self, upid):
+        """The row of a UPID on this node, or None."""
+        match = UPID_RE.match(upid)
+        if not match or match.group(1) != self.node:
+            return None
+        if self._by_key is None:
+            self._by_key = {(r[PID], r[START]): r for r in self.rows}
+        row = self._by_key.get((int(match.group(2), 16), int(match.group(4), 16)))
+        if row is not None and make_upid(self.node, row) != upid:
+            return None
+        return row
+
+
+def task_log(row):
+    """The log lines of a task (synthetic unless the scenario gave them)."""
+    if row[LOG] is not None:
+        lines = list(row[LOG])
+    else:
+        kind = row[TYPE]
+        lines = ["starting %s for %s" % (kind, row[ID] or "node")] if row[ID] else ["starting %s" % kind]
+        if kind == "vzdump":
+            lines += ["INFO: starting new backup job: vzdump %s --storage local --mode snapshot" % row[ID],
+                      "INFO: Starting Backup of VM %s (qemu)" % row[ID],
+                      "INFO: Backup started at 2026-01-01 00:00:00",
+                      "INFO: status = running"]
+    status = row[STATUS]
+    if status is None:
+        return lines
+    if status == "OK":
+        lines.append("TASK OK")
+    elif status.startswith("WARNINGS"):
+        lines.append("TASK " + status)
+    else:
+        lines.append("TASK ERROR: " + status)
+    return lines
