@@ -18,6 +18,8 @@ PYTHON_NEWEST := $(shell scripts/find-python.sh $(NEWEST_PYTHON_VERSION))
 endif
 SHARED ?= $(CURDIR)/../shared
 PIP_BOOTSTRAP ?= $(SHARED)/ci/ansible-test-pip-bootstrap.sh
+# shared/pve-api (real PVE samples) for the tests, simulator and benchmarks
+export PVE_SHARED_DIR ?= $(abspath $(SHARED))
 
 VENV ?= .venv
 VENV_NEWEST ?= .venv-2.21
@@ -46,10 +48,10 @@ PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' ||
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 TEST_STAGES := collection-tree changelog-lint units sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-compile lint docs-check e2e bench-smoke
+	sanity-pythons lint docs-check e2e bench-smoke
 
 .PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-compile no-sanity-ignores units units-pytest lint docs-check changelog-lint e2e \
+	sanity-pythons no-sanity-ignores units units-pytest lint docs-check changelog-lint e2e \
 	bench bench-smoke demo clean distclean
 
 help:
@@ -59,7 +61,7 @@ help:
 	@echo "  venv-newest      $(VENV_NEWEST): ansible-core $(CORE_NEWEST) ($(REQ_NEWEST)), Python $(NEWEST_PYTHON_VERSION): $(or $(PYTHON_NEWEST),NOT FOUND)"
 	@echo "  collection-tree  copy the checkout to $(COLL_DIR) (fresh each time)"
 	@echo "  sanity           ansible-test sanity on ansible-core $(CORE) and $(CORE_NEWEST) (no ignore files allowed)"
-	@echo "  sanity-compile   ansible-test's compile test on every Python the modules must run on"
+	@echo "  sanity-pythons   ansible-test compile + import tests on every Python 3.8+ found here"
 	@echo "  units            ansible-test units (tests/unit); units-pytest: plain pytest fallback"
 	@echo "  lint             ansible-lint --profile production on roles/ and playbooks/"
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
@@ -105,7 +107,7 @@ $(VENV_NEWEST)/.stamp-dev: $(REQ_NEWEST)
 # The ansible_collections/pve/cluster tree that ansible-test, ansible-doc and ansible-galaxy use
 
 collection-tree:
-	@scripts/collection-tree.sh $(COLL_DIR)
+	@scripts/collection-tree.sh $(COLL_DIR) $(SHARED)
 
 # ---------------------------------------------------------------------------------------------
 # Sanity (ansible-test sanity --local; ansible-test's own test venvs live in ~/.ansible/test)
@@ -119,12 +121,18 @@ no-sanity-ignores:
 	fi
 
 # $(1): venv directory (absolute). Runs ansible-test sanity in the collection tree.
-define run_sanity
+# $(1): venv directory. ansible-test downloads a pip bootstrap script from a host this network
+# cannot reach; the shared script puts a stand-in into ansible-test's cache (~/.ansible/test/cache).
+define bootstrap_pip
 	@if [ -f "$(PIP_BOOTSTRAP)" ]; then \
 	    sh "$(PIP_BOOTSTRAP)" $(1)/bin/python; \
 	else \
 	    echo "WARNING: $(PIP_BOOTSTRAP) not found (set SHARED=...): ansible-test will download its pip bootstrap itself"; \
 	fi
+endef
+
+define run_sanity
+	$(call bootstrap_pip,$(1))
 	@pyver=$$($(1)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	echo "== ansible-test sanity, ansible-core $$($(1)/bin/python -c 'import ansible; print(ansible.__version__)'), Python $$pyver"; \
 	cd $(COLL_DIR) && PATH="$(1)/bin:$$PATH" ansible-test sanity --local --python $$pyver --color no $(SANITY_ARGS)
@@ -140,19 +148,22 @@ else
 	$(call run_sanity,$(VENV_NEWEST_ABS))
 endif
 
-# ansible-test's compile test on every Python version that modules/module_utils (target side,
-# 3.8+ on ansible-core 2.19) and controller plugins (3.11+) must support, as far as interpreters
-# exist on this machine. Missing versions are printed as SKIP lines.
-sanity-compile: no-sanity-ignores venv collection-tree
+# ansible-test's compile and import tests (ansible-core $(CORE)) on every Python version the code
+# must support, as far as interpreters exist here: modules and module_utils run on the managed
+# host (Python 3.8-3.13 for ansible-core 2.19, 3.9-3.14 for 2.21), controller plugins on 3.11+.
+# `sanity` only covers the venv's Python; this covers the rest. Missing versions print SKIP lines.
+sanity-pythons: no-sanity-ignores venv collection-tree
 	@rm -rf $(BUILD)/pythons && mkdir -p $(BUILD)/pythons
-	@for v in 3.8 3.9 3.10 3.11 3.12 3.13; do \
+	@for v in 3.8 3.9 3.10 3.11 3.12 3.13 3.14; do \
 	    p=$$(scripts/find-python.sh $$v); \
-	    if [ -n "$$p" ]; then ln -s "$$p" $(BUILD)/pythons/python$$v; echo "compile: Python $$v = $$p"; \
-	    else echo "SKIP: compile on Python $$v (no interpreter found)"; fi; \
+	    if [ -n "$$p" ]; then ln -s "$$p" $(BUILD)/pythons/python$$v; echo "Python $$v: $$p"; \
+	    else echo "SKIP: compile/import on Python $$v (no interpreter found)"; fi; \
 	done
-	@ln -sf $(VENV_ABS)/bin/python $(BUILD)/pythons/python$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	rm -f $(BUILD)/pythons/python$$pyver; ln -s $(VENV_ABS)/bin/python $(BUILD)/pythons/python$$pyver
+	$(call bootstrap_pip,$(VENV_ABS))
 	@cd $(COLL_DIR) && PATH="$(COLLECTIONS_ROOT)/pythons:$(VENV_ABS)/bin:$$PATH" \
-	    ansible-test sanity --local --test compile --color no $(SANITY_ARGS)
+	    ansible-test sanity --local --test compile --test import --color no $(SANITY_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Unit tests

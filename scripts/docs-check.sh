@@ -62,7 +62,8 @@ echo "== ansible-galaxy collection build / install"
 mkdir -p "$dist"
 rm -f "$dist"/pve-cluster-*.tar.gz
 if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$OLDPWD/$dist" .); then
-    tarball=$(ls "$dist"/pve-cluster-*.tar.gz)
+    tarballs=("$dist"/pve-cluster-*.tar.gz)
+    tarball=${tarballs[0]}
     echo "built $tarball ($(tar -tzf "$tarball" | wc -l) entries)"
     if tar -tzf "$tarball" | grep -E -e '(^|/)(\.venv[^/]*|build|\.git|__pycache__|\.pytest_cache|\.hypothesis|tests/output)/' -e '\.tar\.gz$'; then
         echo "FAIL: the tarball contains files that build_ignore should exclude (listed above)"
@@ -73,7 +74,10 @@ if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$OL
     if ANSIBLE_COLLECTIONS_PATH="$tmp" ansible-galaxy collection install --offline -p "$tmp" "$tarball" \
         && [ -f "$tmp/ansible_collections/pve/cluster/MANIFEST.json" ]; then
         echo "ok    installed into $tmp"
-        first=$(ls "$tmp"/ansible_collections/pve/cluster/plugins/modules/*.py 2>/dev/null | grep -v __init__ | head -1 || true)
+        first=""
+        for f in "$tmp"/ansible_collections/pve/cluster/plugins/modules/*.py; do
+            if [ "$(basename "$f")" != __init__.py ]; then first=$f; break; fi
+        done
         if [ -n "$first" ]; then
             name=$(basename "$first" .py)
             if ANSIBLE_COLLECTIONS_PATH="$tmp" ansible-doc -t module "pve.cluster.$name" >/dev/null; then

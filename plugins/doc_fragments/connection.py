@@ -40,7 +40,7 @@ options:
     type: str
   api_token_secret:
     description:
-      - API token secret (a UUID). Sent as C(Authorization: PVEAPIToken=user@realm!name=SECRET); never logged.
+      - "API token secret (a UUID). Sent as C(Authorization: PVEAPIToken=user@realm!name=SECRET); never logged."
       - If not set, E(PVE_API_TOKEN_SECRET) or E(PROXMOX_TOKEN_SECRET) is used.
     type: str
   validate_certs:

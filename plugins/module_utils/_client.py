@@ -54,8 +54,15 @@ def build_path(template, path_args):
         check = _PATH_VALIDATORS.get(name)
         if check is not None:
             value = check(value, name)
-        values[name] = quote(str(value), safe="")
-    return template.format(**values)
+        text = str(value)
+        if text in ("", ".", ".."):
+            # an empty or dot segment would change the path itself (URL normalisation removes '..')
+            raise _errors.PveOptionError(name, "%r is not a valid value for a path segment" % (text,))
+        values[name] = quote(text, safe="")
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise _errors.PveOptionError(str(exc).strip("'"), "is required by the API path %s" % template)
 
 
 def encode_params(params):
@@ -131,6 +138,14 @@ class PveClient:
     def __repr__(self):
         return "PveClient(%r)" % (self.config,)
 
+    def _scrub(self, text):
+        """Replace every secret this client knows by '<hidden>' (for texts that came from outside)."""
+        text = "" if text is None else str(text)
+        for secret in (self.config.token_secret, self.config.password, self._auth.ticket, self._auth.csrf):
+            if secret and len(secret) >= 4 and secret in text:
+                text = text.replace(secret, "<hidden>")
+        return text
+
     def close(self):
         self._session.close()
 
@@ -151,7 +166,7 @@ class PveClient:
         return response.data, response.total
 
     def request(self, method, path, params=None, data=None, **path_args):
-        full_path = build_path(path, path_args) if path_args else path
+        full_path = build_path(path, path_args)
         if self.config.auth_kind == "ticket" and self._auth.ticket is None:
             self.login()
         version = self._ticket_version
@@ -176,8 +191,9 @@ class PveClient:
             if data.get("NeedTFA"):
                 raise _errors.PveAuthError(401, "POST", "/access/ticket", "api_user %s has two-factor authentication "
                                            "enabled; use an API token instead" % self.config.user)
-            if not data.get("ticket"):
-                raise _errors.PveInvalidResponseError("POST /access/ticket: PVE returned no ticket")
+            if not _header_safe(data.get("ticket")) or not (data.get("CSRFPreventionToken") is None
+                                                            or _header_safe(data.get("CSRFPreventionToken"))):
+                raise _errors.PveInvalidResponseError("POST /access/ticket: PVE returned no usable ticket")
             self._auth.ticket = data["ticket"]
             self._auth.csrf = data.get("CSRFPreventionToken")
             self._ticket_version += 1
@@ -195,7 +211,7 @@ class PveClient:
                                                  timeout=config.timeout, verify=config.verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise _errors.PveTLSError("TLS certificate verification failed for %s: %s. %s"
-                                          % (config.endpoint, _reason(exc), TLS_HINT))
+                                          % (config.endpoint, self._scrub(_reason(exc)), TLS_HINT))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 failure = self._transport_error(method, path, exc, attempt)
@@ -203,6 +219,12 @@ class PveClient:
                     self._retry(method, path, attempt, attempts, str(failure.kind))
                     continue
                 raise failure.error
+            except requests.exceptions.ContentDecodingError as exc:
+                raise _errors.PveInvalidResponseError("%s %s: the answer from %s could not be decoded (%s)"
+                                                      % (method, path, config.endpoint, self._scrub(_reason(exc))))
+            except requests.exceptions.RequestException as exc:
+                raise _errors.PveConnectionError("%s %s: request to %s failed: %s (%s)" % (
+                    method, path, config.endpoint, type(exc).__name__, self._scrub(_reason(exc))))
             self._log("%s %s -> HTTP %s in %.3fs" % (method, path, response.status_code, time.monotonic() - started))
             if response.status_code in RETRY_STATUSES and attempt < attempts:
                 self._retry(method, path, attempt, attempts, "HTTP %s" % response.status_code)
@@ -219,7 +241,7 @@ class PveClient:
     def _transport_error(self, method, path, exc, attempts):
         config = self.config
         tries = " after %d attempt%s" % (attempts, "s" if attempts > 1 else "")
-        text = _reason(exc)
+        text = self._scrub(_reason(exc))
         if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text or "Connection broken" in text:
             return _Failure("truncated answer", _errors.PveInvalidResponseError(
                 "%s %s: the answer from %s was cut off (%s)%s" % (method, path, config.endpoint, text, tries)))
@@ -241,13 +263,18 @@ class PveClient:
             except ValueError:
                 body = None
         if status >= 400 or status < 200:
-            raise _errors.error_from_response(status, method, path, response.reason or "", body)
+            if isinstance(body, dict):
+                # keep only what the error needs, without any secret a misbehaving server echoed
+                body = {"message": self._scrub(body.get("message")) if body.get("message") else None,
+                        "errors": dict((k, self._scrub(v)) for k, v in body["errors"].items())
+                        if isinstance(body.get("errors"), dict) else None}
+            raise _errors.error_from_response(status, method, path, self._scrub(response.reason or ""), body)
         if not isinstance(body, dict) or "data" not in body:
             content_type = response.headers.get("Content-Type", "?")
             raise _errors.PveInvalidResponseError(
                 "%s %s: %s answered HTTP %s with %s instead of PVE's JSON (content-type %s): %r"
                 % (method, path, self.config.endpoint, status, "invalid JSON" if body is None else "JSON without 'data'",
-                   content_type, text[:120]), status=status, method=method, path=path)
+                   content_type, self._scrub(text)[:120]), status=status, method=method, path=path)
         total = body.get("total")
         if total is not None:
             try:
@@ -265,6 +292,11 @@ class _Failure:
         self.error = error
 
 
+def _header_safe(value):
+    """True if `value` is a non-empty string that can go in an HTTP header as it is."""
+    return isinstance(value, str) and bool(value) and all("\x21" <= char <= "\x7e" for char in value)
+
+
 def _reason(exc):
     """The innermost useful text of a requests/urllib3 exception, without URLs' noise."""
     seen = exc
@@ -272,7 +304,8 @@ def _reason(exc):
         inner = getattr(seen, "reason", None)
         if inner is None and seen.args and isinstance(seen.args[0], BaseException):
             inner = seen.args[0]
-        if inner is None or inner is seen:
+        if not isinstance(inner, BaseException) or inner is seen:
+            # ssl errors carry a *string* `reason` (e.g. CERTIFICATE_VERIFY_FAILED): stop there
             break
         seen = inner
     text = str(seen)

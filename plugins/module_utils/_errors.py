@@ -80,7 +80,8 @@ class PveHttpError(PveError):
         if self.errors:
             text += " (%s)" % ", ".join("%s: %s" % (k, v) for k, v in sorted(self.errors.items()))
         if self.hint:
-            text += ". " + self.hint
+            text = text.rstrip(" .")
+            text += (" " if text.endswith(("!", "?")) else ". ") + self.hint
         super().__init__(text)
 
     def to_result(self):

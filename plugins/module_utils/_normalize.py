@@ -85,7 +85,10 @@ def normalize_record(record, bools=(), numbers=COMMON_NUMBERS):
 
 
 def normalize_list(items, **kwargs):
-    return [normalize_record(item, **kwargs) for item in (items or []) if isinstance(item, dict)]
+    """A list of PVE objects; anything that is not a list gives [] and non-objects are dropped."""
+    if not isinstance(items, (list, tuple)):
+        return []
+    return [normalize_record(item, **kwargs) for item in items if isinstance(item, dict)]
 
 
 def normalize_version(data):

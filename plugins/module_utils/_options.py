@@ -11,6 +11,7 @@ and what is allowed.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import re
 
@@ -53,10 +54,11 @@ CONNECTION_ARGSPEC = {
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 
 # PVE's pve-node format (a host name label) and the UPID node part.
-NODE_RE = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?$")
-_HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?$")
-_USER_RE = re.compile(r"^[^\s:/@!]+@[A-Za-z][A-Za-z0-9.\-_]*$")
-_TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]*$")
+# \Z, not $: '$' also matches before a trailing newline ("pve1\n" is no node name)
+NODE_RE = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?\Z")
+_HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?\Z")
+_USER_RE = re.compile(r"^[^\s:/@!]+@[A-Za-z][A-Za-z0-9.\-_]*\Z")
+_TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]*\Z")
 
 
 def validate_node(value, option="node"):
@@ -87,13 +89,16 @@ def parse_time(value, option):
     if isinstance(value, bool):
         raise PveOptionError(option, "expected epoch seconds or an ISO 8601 date/time, got %r" % (value,))
     if isinstance(value, (int, float)):
-        return int(value)
+        try:
+            return int(value)
+        except (OverflowError, ValueError):
+            raise PveOptionError(option, "expected epoch seconds or an ISO 8601 date/time, got %r" % (value,))
     text = str(value).strip()
-    if re.match(r"^-?\d+$", text):
+    if re.match(r"^-?[0-9]+\Z", text):
         return int(text)
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     try:
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
+        if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", iso):
             moment = datetime.datetime.strptime(iso, "%Y-%m-%d")
         else:
             moment = datetime.datetime.fromisoformat(iso.replace(" ", "T", 1))
@@ -102,19 +107,23 @@ def parse_time(value, option):
                                      "(e.g. 1735689600, 2025-01-01 or 2025-01-01T00:00:00Z)" % (value,))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return int(moment.timestamp())
+    try:
+        return int(moment.timestamp())
+    except (OverflowError, ValueError):
+        raise PveOptionError(option, "%r is outside the range of dates this host can handle" % (value,))
 
 
 def parse_api_host(api_host, api_port=DEFAULT_PORT):
     """api_host (host, host:port, [v6]:port, bare IPv6, or URL) -> (scheme, host, port).
 
-    `host` is returned ready for a URL (IPv6 in brackets).
+    `host` is returned ready for a URL (IPv6 in brackets). A port inside api_host wins over
+    api_port.
     """
-    text = (api_host or "").strip()
+    text = (api_host or "").strip() if isinstance(api_host, str) or api_host is None else str(api_host).strip()
     if not text:
         raise PveOptionError("api_host", "must be set (or PVE_API_HOST in the environment): host, host:port or https://host:port")
     scheme = "https"
-    match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", text)
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", text, re.DOTALL)
     if match:
         scheme = match.group(1).lower()
         if scheme not in ("https", "http"):
@@ -125,36 +134,55 @@ def parse_api_host(api_host, api_port=DEFAULT_PORT):
             raise PveOptionError("api_host", "must be a host or a base URL without a path other than /api2/json, got %r" % (api_host,))
     elif "/" in text:
         raise PveOptionError("api_host", "%r is not a host, host:port or URL" % (api_host,))
-    port = api_port
+    if "@" in text:
+        # user:password@host: never echo it, it may hold a password
+        raise PveOptionError("api_host", "must not contain user information (user:password@); set api_user/api_password "
+                                         "or an API token instead")
+    port = _port(api_port, "api_port") if api_port is not None else DEFAULT_PORT
     if text.startswith("["):
-        host, _sep, rest = text[1:].partition("]")
+        host, sep, rest = text[1:].partition("]")
+        if not sep:
+            raise PveOptionError("api_host", "%r lacks the closing ']' of the IPv6 address" % (api_host,))
         if rest:
             if not rest.startswith(":"):
                 raise PveOptionError("api_host", "%r is not a valid [IPv6]:port" % (api_host,))
-            port = _port(rest[1:], api_host)
-        host = "[%s]" % host
-        if host == "[]":
-            raise PveOptionError("api_host", "%r has an empty IPv6 address" % (api_host,))
+            port = _port(rest[1:], "api_host", api_host)
+        host = "[%s]" % _ipv6(host, api_host)
     elif text.count(":") > 1:
-        host = "[%s]" % text
+        host = "[%s]" % _ipv6(text, api_host)
     else:
         host, sep, port_text = text.partition(":")
         if sep:
-            port = _port(port_text, api_host)
+            port = _port(port_text, "api_host", api_host)
         if not host or not all(_HOST_LABEL_RE.match(label) for label in host.split(".")):
             raise PveOptionError("api_host", "%r does not name a host (expected e.g. pve1.example.com, "
                                              "pve1:8006 or https://pve1.example.com:8006)" % (api_host,))
-    if port is None:
-        port = DEFAULT_PORT
-    if not 1 <= int(port) <= 65535:
-        raise PveOptionError("api_port", "must be between 1 and 65535, got %s" % (port,))
-    return scheme, host, int(port)
+    return scheme, host, port
 
 
-def _port(text, api_host):
-    if not text.isdigit():
-        raise PveOptionError("api_host", "port in %r must be a number" % (api_host,))
-    return int(text)
+def _ipv6(text, api_host):
+    """A literal IPv6 address (without brackets), validated; raises PveOptionError naming api_host."""
+    try:
+        return str(ipaddress.IPv6Address(text))
+    except ValueError:
+        raise PveOptionError("api_host", "%r is not a valid IPv6 address (write [v6]:port for a port)" % (api_host,))
+
+
+def _port(value, option, api_host=None):
+    """A TCP port (int or digits) -> int in 1..65535, else PveOptionError naming `option`."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not re.match(r"^[0-9]{1,5}$", text):
+            raise PveOptionError(option, "port in %r must be a number" % (api_host,) if api_host is not None
+                                 else "must be a number between 1 and 65535, got %r" % (value,))
+        number = int(text)
+    if not 1 <= number <= 65535:
+        raise PveOptionError(option, "port must be between 1 and 65535, got %s" % (number,))
+    return number
 
 
 class ConnectionConfig:
@@ -198,10 +226,8 @@ class ConnectionConfig:
         """Validate a dict holding the connection option names (None for unset)."""
         get = params.get
         scheme, host, port = parse_api_host(get("api_host"), get("api_port") or DEFAULT_PORT)
-        user = get("api_user") or None
-        password = get("api_password") or None
-        token_id = get("api_token_id") or None
-        token_secret = get("api_token_secret") or None
+        user, password, token_id, token_secret = (_text_or_none(get(name)) for name in (
+            "api_user", "api_password", "api_token_id", "api_token_secret"))
         if password and (token_id or token_secret):
             raise PveOptionError("api_password", "api_password and api_token_id/api_token_secret are mutually exclusive: "
                                                  "use either a password (ticket) or an API token")
@@ -211,6 +237,12 @@ class ConnectionConfig:
             if not token_id:
                 raise PveOptionError("api_token_id", "is required with api_token_secret (user@realm!name, or name with api_user)")
             token_id = cls._full_token_id(token_id, user)
+            if not _printable_ascii(token_id):
+                raise PveOptionError("api_token_id", "must be printable ASCII without spaces, got %r" % (token_id,))
+            if not _printable_ascii(token_secret):
+                # never echo the secret
+                raise PveOptionError("api_token_secret", "must be printable ASCII without spaces or line breaks "
+                                                         "(a PVE token secret is a UUID)")
         elif password:
             if not user:
                 raise PveOptionError("api_user", "is required with api_password (e.g. root@pam)")
@@ -239,6 +271,18 @@ class ConnectionConfig:
         if not _USER_RE.match(user):
             raise PveOptionError("api_user", "must look like user@realm (e.g. root@pam), got %r" % (user,))
         return "%s!%s" % (user, token_id)
+
+
+def _text_or_none(value):
+    """Unset ('' or None) -> None; anything else as text (an inventory may hand over YAML numbers)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _printable_ascii(text):
+    text = str(text)
+    return all("\x21" <= char <= "\x7e" for char in text)
 
 
 def _verify(validate_certs, ca_path):

@@ -29,12 +29,21 @@ def collections_path():
     return str(tree)
 
 
+def empty_config():
+    """An empty ansible.cfg (ansible-core refuses os.devnull: 'Unsupported configuration file extension')."""
+    path = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-e2e-%d" % os.getuid()) / "ansible.cfg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text("")
+    return str(path)
+
+
 def base_env(tmp_path=None):
     """Environment for ansible-* commands: our collection, no user config, no PVE_* leaking in."""
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")))
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_CONFIG": os.devnull,
+        "ANSIBLE_CONFIG": empty_config(),
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_HOST_KEY_CHECKING": "0",

@@ -176,15 +176,11 @@ class Router:
 
     def match(self, method, path):
         """(template, handler, perm, path params) or raise 501."""
-        path_known = False
         for rmethod, template, regex, handler, perm in self.routes:
             found = regex.match(path)
-            if found:
-                path_known = True
-                if rmethod == method:
-                    params = {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
-                    return template, handler, perm, params
-        del path_known
+            if found and rmethod == method:
+                params = {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
+                return template, handler, perm, params
         raise ApiError(501, "Method '%s %s' not implemented" % (method, path))
 
     def dispatch(self, method, path, query, ident):

@@ -143,14 +143,14 @@ def scenario_from_dict(data, name="scenario"):
 
 
 def load_scenario(source):
-    """source: a Scenario, a dict, the name of a shipped scenario (demo, standalone) or a file path."""
+    """source: a Scenario, a dict, the name of a shipped scenario (demo, standalone) or a file path.
+
+    ("generate:k=v,..." is resolved by Simulator, see generator.generate_from_spec.)
+    """
     if isinstance(source, Scenario):
         return source
     if isinstance(source, dict):
         return scenario_from_dict(source)
-    if isinstance(source, str) and source.startswith("generate:"):
-        from .generator import generate_from_spec  # pylint: disable=import-outside-toplevel
-        return generate_from_spec(source[len("generate:"):])
     path = str(source)
     if not os.path.exists(path):
         for ext in (".yml", ".yaml", ".json"):

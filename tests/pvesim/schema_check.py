@@ -120,3 +120,48 @@ def verify(method_schema, params):
     if errors:
         raise ParamError(errors)
     return out
+
+
+# Fields where real PVE sends a numeric string although the schema says integer (samples win).
+NUMERIC_STRING_FIELDS = frozenset(("netmask6", "mtu", "vlan-id", "bridge_fd", "prefix"))
+
+
+def _type_ok(stype, value, name):
+    if stype == "integer":
+        if isinstance(value, str) and name in NUMERIC_STRING_FIELDS:
+            return _INT_RE.match(value) is not None
+        return isinstance(value, int) and not isinstance(value, bool)
+    if stype == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if stype == "boolean":
+        return value in (0, 1) and not isinstance(value, float)
+    if stype == "string":
+        return isinstance(value, str)
+    if stype == "array":
+        return isinstance(value, list)
+    if stype == "object":
+        return isinstance(value, dict)
+    return True
+
+
+def check_returns(spec, value, where="data", name=""):
+    """Problems (list of str) of value against a `returns` schema: types, required keys, enums."""
+    problems = []
+    if value is None:
+        return problems if spec.get("optional") else ["%s: null" % where]
+    stype = spec.get("type")
+    if stype and not _type_ok(stype, value, name):
+        return ["%s: expected %s, got %r" % (where, stype, value)]
+    if "enum" in spec and value not in spec["enum"]:
+        problems.append("%s: %r not in %s" % (where, value, spec["enum"]))
+    if stype == "array" and isinstance(spec.get("items"), dict):
+        for index, item in enumerate(value):
+            problems += check_returns(spec["items"], item, "%s[%d]" % (where, index), name)
+    if stype == "object" and "properties" in spec:
+        for key, sub in spec["properties"].items():
+            if key not in value:
+                if not sub.get("optional"):
+                    problems.append("%s: missing %s" % (where, key))
+                continue
+            problems += check_returns(sub, value[key], "%s.%s" % (where, key), key)
+    return problems

@@ -72,8 +72,10 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "pve-api-daemon/3.0"
-    sys_version = ""
     timeout = 300
+
+    def version_string(self):
+        return self.server_version
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Quiet: the request log is the record."""
@@ -150,6 +152,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         entry = {"time": time.time(), "method": self.command, "path": path, "query": _first_values(query_lists),
                  "status": None, "auth": "none", "user": None, "fault": None}
+        authz = self.headers.get("Authorization") or ""
+        if authz.startswith("PVEAPIToken"):
+            entry["auth"] = "token"
+        elif "PVEAuthCookie" in (self.headers.get("Cookie") or "") or authz.startswith("PVEAuthCookie"):
+            entry["auth"] = "ticket"
+        entry["auth_ok"] = False
         if path.startswith("/api2/json/") or path == "/api2/json":
             entry["path"] = path[len("/api2/json"):] or "/"
         try:
@@ -222,6 +230,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._login(sim, entry, body)
         ident = sim.auth.identify(self.headers)
         entry["auth"] = ident.kind
+        entry["auth_ok"] = True
         entry["user"] = ident.user + ("!" + ident.tokenid if ident.tokenid else "")
         if method != "GET" and ident.kind == "ticket" and not ident.csrf_ok:
             raise AuthError(401, "Permission denied - invalid csrf token")

@@ -1,0 +1,195 @@
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared state of one benchmark run: environments, binaries, simulators, commands, results."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import re
+import shutil
+import sys
+
+from benchlib import install, measure
+
+FLOOR_PLUGIN = "bench.floor.floor"
+
+
+def ansible_bin(name):
+    candidate = pathlib.Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else (shutil.which(name) or name)
+
+
+class Target:
+    """One PASS/FAIL line."""
+
+    def __init__(self, scenario, text, measured, passed, note=""):
+        self.scenario = scenario
+        self.text = text
+        self.measured = measured
+        self.passed = passed          # True, False or None (not measured)
+        self.note = note
+
+    @property
+    def verdict(self):
+        return {True: "PASS", False: "FAIL", None: "N/A"}[self.passed]
+
+
+class Section:
+    """One scenario's table and targets."""
+
+    def __init__(self, number, title, columns):
+        self.number = number
+        self.title = title
+        self.columns = columns
+        self.rows = []
+        self.targets = []
+        self.notes = []
+
+    def add_row(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def target(self, text, measured, passed, note=""):
+        self.targets.append(Target(self.number, text, measured, passed, note))
+
+
+class Context:  # pylint: disable=too-many-instance-attributes
+    def __init__(self, args, setup):
+        self.args = args
+        self.smoke = args.smoke
+        self.runs = args.runs or (1 if args.smoke else 5)
+        self.setup = setup
+        self.work = install.BUILD / ("bench-work-smoke" if args.smoke else "bench-work")
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.work.mkdir(parents=True)
+        self.ansible_cfg = self.work / "ansible.cfg"      # empty: no user/system config leaks in
+        self.ansible_cfg.write_text("[defaults]\n", encoding="utf-8")
+        self.sections = []
+        self.commands = []           # command templates, for the report
+        self.errors = []             # failures of our own contenders (exit code 1)
+        self.have_inventory = (install.ROOT / "plugins" / "inventory" / "pve.py").exists()
+        self.have_community = setup.community_version is not None
+
+    def have_module(self, name):
+        return (install.ROOT / "plugins" / "modules" / (name + ".py")).exists()
+
+    # -- environments -----------------------------------------------------------------------------
+    def base_env(self):
+        env = dict((k, v) for k, v in os.environ.items()
+                   if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")) and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(install.COLLECTIONS),
+            "ANSIBLE_CONFIG": str(self.ansible_cfg),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_HOST_KEY_CHECKING": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_HOME": str(self.work / "ansible-home"),
+            "ANSIBLE_LOCAL_TEMP": str(self.work / "ansible-tmp"),
+        })
+        return env
+
+    def sim_env(self, sim, community=False):
+        """Module/baseline environment: PVE_* for pve.cluster; for community.proxmox its CA via requests."""
+        env = self.base_env()
+        env.update({"PVE_API_HOST": sim.url, "PVE_API_TOKEN_ID": sim.token_id,
+                    "PVE_API_TOKEN_SECRET": sim.token_secret})
+        if sim.ca_path:
+            env["PVE_CA_PATH"] = sim.ca_path
+        if community:
+            user, _bang, name = sim.token_id.partition("!")
+            env.update({"PROXMOX_HOST": "127.0.0.1", "PROXMOX_PORT": str(sim.port),
+                        "PROXMOX_VALIDATE_CERTS": "true" if sim.ca_path else "false", "PROXMOX_USER": user, "PROXMOX_TOKEN_ID": name,
+                        "PROXMOX_TOKEN_SECRET": sim.token_secret,
+                        "PYTHONPATH": os.pathsep.join(filter(None, [str(install.PYDEPS), env.get("PYTHONPATH")]))})
+            if sim.ca_path:
+                env["REQUESTS_CA_BUNDLE"] = sim.ca_path
+        return env
+
+    # -- files ------------------------------------------------------------------------------------
+    def write(self, name, text):
+        path = self.work / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def inventory_files(self, tag, sim, ours_extra="", community_extra=""):
+        """(ours, community) inventory config files for `sim`."""
+        ours = self.write("%s/bench.pve.yml" % tag, (
+            "plugin: pve.cluster.pve\napi_host: %s\napi_token_id: '%s'\napi_token_secret: '%s'\n%s%s"
+            % (sim.url, sim.token_id, sim.token_secret, ("ca_path: %s\n" % sim.ca_path) if sim.ca_path else "",
+               ours_extra)))
+        user, _bang, name = sim.token_id.partition("!")
+        community = self.write("%s/bench.proxmox.yml" % tag, (
+            "plugin: community.proxmox.proxmox\nurl: %s\nuser: '%s'\ntoken_id: '%s'\ntoken_secret: '%s'\n"
+            "validate_certs: true\n%s" % (sim.url, user, name, sim.token_secret, community_extra)))
+        return ours, community
+
+    def floor_file(self, tag, dump_path):
+        return self.write("%s/bench.floor.yml" % tag, "plugin: %s\nsource: %s\n" % (FLOOR_PLUGIN, dump_path))
+
+    def playbook(self, name, tasks_yaml):
+        return self.write("playbooks/%s.yml" % name, (
+            "- hosts: localhost\n  gather_facts: false\n  tasks:\n" + tasks_yaml))
+
+    # -- running ----------------------------------------------------------------------------------
+    def note_command(self, label, command, env_note=""):
+        text = " ".join(str(c) for c in command)
+        text = text.replace(str(self.work) + "/", "$WORK/").replace(str(install.ROOT) + "/", "")
+        entry = "%s: `%s%s`" % (label, env_note, text)
+        if entry not in self.commands:
+            self.commands.append(entry)
+
+    def measure(self, command, env, sim=None, timeout=600, stdout_path=None, keep_stdout=True):
+        if sim is not None:
+            sim.clear_requests()
+        result = measure.run([str(c) for c in command], env, timeout=timeout, stdout_path=stdout_path,
+                             keep_stdout=keep_stdout)
+        if sim is not None:
+            result.requests = len(sim.requests)
+        return result
+
+    @contextlib.contextmanager
+    def simulator(self, scenario, latency=0.0):
+        from pvesim import Simulator  # pylint: disable=import-outside-toplevel
+        from pvesim import server  # pylint: disable=import-outside-toplevel
+        from benchlib import simext  # pylint: disable=import-outside-toplevel
+        # TCP_NODELAY on the simulator's sockets: without it every keep-alive request stalls ~40 ms
+        # (Nagle + delayed ACK between the header and body writes), which no real pveproxy does.
+        server.Handler.disable_nagle_algorithm = True
+        sim = Simulator(scenario=scenario, tls=True, latency=latency)
+        simext.extend(sim)
+        with sim:
+            yield sim
+
+    def section(self, number, title, columns):
+        section = Section(number, title, columns)
+        self.sections.append(section)
+        return section
+
+    def ours_failed(self, section, label, result):
+        message = "%s failed: %s" % (label, result.error_text())
+        section.notes.append("ERROR " + message)
+        self.errors.append(message)
+
+
+LIST_HOSTS_RE = re.compile(r"^\s*hosts \((\d+)\):", re.M)
+
+
+def count_listed_hosts(text):
+    found = LIST_HOSTS_RE.search(text or "")
+    return int(found.group(1)) if found else None
+
+
+COUNT_RE = re.compile(r"BENCH_COUNT=(\d+)")
+
+
+def bench_count(text):
+    found = COUNT_RE.search(text or "")
+    return int(found.group(1)) if found else None

@@ -1,0 +1,126 @@
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The bench collections dir: pve.cluster (this checkout), bench.floor, community.proxmox from PyPI.
+
+community.proxmox is taken from the pinned `ansible` package on PyPI (pip download --no-deps into
+build/bench-cache, only ansible_collections/community/proxmox unpacked), proxmoxer (pinned) is
+installed with pip --target into build/bench-cache/pydeps for its modules. Nothing is installed into
+the venv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import zipfile
+
+ANSIBLE_PACKAGE = "ansible==12.3.0"        # the last release for ansible-core 2.19 (Python 3.11)
+PROXMOXER_PACKAGE = "proxmoxer==2.3.0"
+COMMUNITY_PREFIX = "ansible_collections/community/proxmox/"
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks"
+BUILD = ROOT / "build"
+CACHE = BUILD / "bench-cache"
+COLLECTIONS = BUILD / "bench-collections"
+PYDEPS = CACHE / "pydeps"
+FLOOR_SRC = BENCH / "collections" / "ansible_collections" / "bench" / "floor"
+
+
+class Setup:
+    """What is installed; `community_error` says why community.proxmox is missing, if it is."""
+
+    def __init__(self):
+        self.collections = COLLECTIONS
+        self.pydeps = PYDEPS
+        self.community_version = None
+        self.community_error = None
+        self.proxmoxer_version = None
+        self.proxmoxer_error = None
+        self.commands = []
+
+
+def _run(setup, command):
+    setup.commands.append(" ".join(str(c) for c in command))
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+
+
+def _link(target, link):
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.exists():
+        if link.is_symlink() and os.readlink(link) == str(target):
+            return
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        else:
+            shutil.rmtree(link)
+    link.symlink_to(target)
+
+
+def _wheel(setup):
+    name, version = ANSIBLE_PACKAGE.split("==")
+    wheels = sorted(CACHE.glob("%s-%s-*.whl" % (name, version)))
+    if wheels:
+        return wheels[0]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    result = _run(setup, [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                          "-d", str(CACHE), ANSIBLE_PACKAGE])
+    wheels = sorted(CACHE.glob("%s-%s-*.whl" % (name, version)))
+    if not wheels:
+        raise RuntimeError("pip download %s failed: %s" % (ANSIBLE_PACKAGE, (result.stderr or result.stdout)[-400:]))
+    return wheels[0]
+
+
+def _unpack_community(setup):
+    target = COLLECTIONS / "ansible_collections" / "community" / "proxmox"
+    stamp = target / ".bench-stamp"
+    if stamp.exists() and stamp.read_text() == ANSIBLE_PACKAGE:
+        return target
+    wheel = _wheel(setup)
+    if target.exists():
+        shutil.rmtree(target)
+    with zipfile.ZipFile(wheel) as archive:
+        members = [m for m in archive.namelist() if m.startswith(COMMUNITY_PREFIX)]
+        if not members:
+            raise RuntimeError("%s holds no %s" % (wheel.name, COMMUNITY_PREFIX))
+        archive.extractall(COLLECTIONS, members)
+    setup.commands.append("unzip %s '%s*' -d %s" % (wheel, COMMUNITY_PREFIX, COLLECTIONS))
+    stamp.write_text(ANSIBLE_PACKAGE)
+    return target
+
+
+def _install_proxmoxer(setup):
+    name, version = PROXMOXER_PACKAGE.split("==")
+    found = list(PYDEPS.glob("%s-%s.dist-info" % (name, version)))
+    if not found:
+        if PYDEPS.exists():
+            shutil.rmtree(PYDEPS)
+        result = _run(setup, [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(PYDEPS),
+                              PROXMOXER_PACKAGE])
+        if result.returncode != 0:
+            raise RuntimeError("pip install %s failed: %s" % (PROXMOXER_PACKAGE, (result.stderr or result.stdout)[-400:]))
+    return version
+
+
+def prepare():
+    """Build build/bench-collections; never raises for community.proxmox (recorded instead)."""
+    setup = Setup()
+    root = COLLECTIONS / "ansible_collections"
+    _link(ROOT, root / "pve" / "cluster")
+    _link(FLOOR_SRC, root / "bench" / "floor")
+    try:
+        target = _unpack_community(setup)
+        manifest = json.loads((target / "MANIFEST.json").read_text())
+        setup.community_version = manifest["collection_info"]["version"]
+    except (OSError, RuntimeError, ValueError, KeyError, zipfile.BadZipFile, subprocess.SubprocessError) as err:
+        setup.community_error = str(err)
+    try:
+        setup.proxmoxer_version = _install_proxmoxer(setup)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as err:
+        setup.proxmoxer_error = str(err)
+    return setup

@@ -1,0 +1,243 @@
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Scenarios 1 and 2: the inventory plugin against community.proxmox and the floor plugin."""
+
+from __future__ import annotations
+
+import json
+
+from benchlib.context import ansible_bin, count_listed_hosts
+from benchlib.measure import Stats, ratio
+
+OURS = "pve.cluster.pve"
+COMMUNITY = "community.proxmox"
+FLOOR = "floor (bench.floor)"
+MIB = 1024.0
+
+
+def _generate(**kwargs):
+    from pvesim import generate  # pylint: disable=import-outside-toplevel
+    return generate(**kwargs)
+
+
+def command(kind, inventory, out_path=None):
+    if kind == "list-hosts":
+        return [ansible_bin("ansible"), "all", "-i", str(inventory), "--list-hosts"]
+    return [ansible_bin("ansible-inventory"), "-i", str(inventory), "--list"] + (
+        ["--output", str(out_path)] if out_path else [])
+
+
+def _plain(obj):
+    """ansible-inventory (2.19) writes untrusted strings as {"__ansible_unsafe": "..."}: unwrap them."""
+    return obj.get("__ansible_unsafe") if len(obj) == 1 and "__ansible_unsafe" in obj else obj
+
+
+def read_dump(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle, object_hook=_plain)
+    except (OSError, ValueError):
+        return None
+
+
+def dump_hosts(dump):
+    """All host names of an ansible-inventory --list dump."""
+    if not dump:
+        return set()
+    hosts = set(dump.get("_meta", {}).get("hostvars", {}))
+    for name, body in dump.items():
+        if name != "_meta" and isinstance(body, dict):
+            hosts.update(body.get("hosts", ()))
+    return hosts
+
+
+def _rotate(names, index):
+    names = list(names)
+    shift = index % len(names) if names else 0
+    return names[shift:] + names[:shift]
+
+
+def _mib(kib):
+    return None if kib is None else kib / MIB
+
+
+def _make_dump(ctx, tag, inventory, env, sim, label):
+    raw = ctx.work / tag / "dump-raw.json"
+    path = ctx.work / tag / "dump.json"
+    result = ctx.measure(command("inventory-list", inventory, raw), env, sim=sim, timeout=900, keep_stdout=False)
+    if not result.ok:
+        return None, result
+    # plain strings: what the plugins hand to ansible-core 2.19 (untrusted = never templated)
+    path.write_text(json.dumps(read_dump(raw)), encoding="utf-8")
+    ctx.note_command("floor source (%s)" % label, command("inventory-list", "$WORK/%s/bench.pve.yml" % tag, path))
+    return path, result
+
+
+def scenario1(ctx):
+    sec = ctx.section(1, "Inventory, no per-guest calls (alternating contenders, %d run(s) each)" % ctx.runs,
+                      ["guests/nodes", "RTT", "command", "contender", "hosts", "wall: median (min-max)",
+                       "peak RSS MiB: median", "requests"])
+    sizes = [(1000, 20)] if ctx.smoke else [(1000, 20), (10000, 50)]
+    rtts = [0.02] if ctx.smoke else [0.0, 0.02]
+    if ctx.smoke:
+        sec.notes.append("smoke run: 1,000 guests at 20 ms only, 1 run: verdicts are indicative only")
+    for guests, nodes in sizes:
+        tag = "s1-%d" % guests
+        with ctx.simulator(_generate(nodes=nodes, guests=guests, tasks=0, seed=1)) as sim:
+            ours_inv, community_inv = ctx.inventory_files(tag, sim)
+            contenders = {}
+            if ctx.have_inventory:
+                contenders[OURS] = (ours_inv, ctx.base_env())
+            else:
+                sec.notes.append("%s: plugins/inventory/pve.py does not exist yet, not measured" % OURS)
+            if ctx.have_community:
+                contenders[COMMUNITY] = (community_inv, ctx.sim_env(sim, community=True))
+            else:
+                sec.notes.append("%s not installed: %s" % (COMMUNITY, ctx.setup.community_error))
+            dump = None
+            for name in (OURS, COMMUNITY):
+                if name in contenders and dump is None:
+                    dump, result = _make_dump(ctx, tag, contenders[name][0], contenders[name][1], sim, name)
+                    if dump is None:
+                        if name == OURS:
+                            ctx.ours_failed(sec, "%s ansible-inventory --list (%d guests)" % (OURS, guests), result)
+                        else:
+                            sec.notes.append("%s failed: %s" % (name, result.error_text()))
+                    elif name != OURS:
+                        sec.notes.append("floor source is %s's output (%s unavailable)" % (name, OURS))
+            if dump is not None:
+                contenders[FLOOR] = (ctx.floor_file(tag, dump), ctx.base_env())
+            if not contenders:
+                continue
+            for name, (inventory, env) in contenders.items():   # warm-up: .pyc files, page cache
+                ctx.measure(command("list-hosts", inventory), env, sim=sim, timeout=900)
+            for rtt in rtts:
+                sim.latency = rtt
+                for kind in ("list-hosts", "inventory-list"):
+                    _measure_cell(ctx, sec, sim, contenders, tag, guests, nodes, rtt, kind)
+
+
+def _measure_cell(ctx, sec, sim, contenders, tag, guests, nodes, rtt, kind):  # pylint: disable=too-many-arguments,too-many-locals
+    results = dict((name, []) for name in contenders)
+    for index in range(ctx.runs):
+        for name in _rotate(contenders, index):
+            inventory, env = contenders[name]
+            out = ctx.work / tag / ("out-%s.json" % name.split()[0]) if kind == "inventory-list" else None
+            cmd = command(kind, inventory, out)
+            result = ctx.measure(cmd, env, sim=sim, timeout=1800, keep_stdout=kind == "list-hosts")
+            if kind == "inventory-list":
+                result.extra["hosts"] = len(dump_hosts(read_dump(out))) if result.ok else None
+            else:
+                result.extra["hosts"] = count_listed_hosts(result.stdout) if result.ok else None
+            results[name].append(result)
+            label = {OURS: "bench.pve.yml", COMMUNITY: "bench.proxmox.yml"}.get(name, "bench.floor.yml")
+            ctx.note_command("%s %s" % (name, kind), command(kind, "$WORK/%s/%s" % (tag, label),
+                                                            "$WORK/%s/out.json" % tag if out else None),
+                             "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
+    summary = {}
+    for name, runs in results.items():
+        good = [r for r in runs if r.ok]
+        bad = [r for r in runs if not r.ok]
+        if bad:
+            if name == OURS:
+                ctx.ours_failed(sec, "%s %s (%d guests, RTT %d ms)" % (name, kind, guests, rtt * 1000), bad[0])
+            else:
+                sec.notes.append("%s %s failed: %s" % (name, kind, bad[0].error_text()))
+        wall = Stats([r.wall for r in good])
+        rss = Stats([_mib(r.rss_kib) for r in good])
+        reqs = Stats([r.requests for r in good])
+        hosts = good[-1].extra.get("hosts") if good else None
+        summary[name] = (wall, rss, reqs)
+        sec.add_row("%d/%d" % (guests, nodes), "%d ms" % (rtt * 1000), kind, name, hosts if hosts is not None else "n/a",
+                    wall.fmt(), rss.fmt("", digits=0), "n/a" if reqs.max is None else "%d" % reqs.max)
+    where = "%d guests/%d nodes, RTT %d ms, %s" % (guests, nodes, rtt * 1000, kind)
+    ours = summary.get(OURS)
+    if ours is None:
+        return
+    wall, rss, reqs = ours
+    sec.target("%s: requests <= 3" % where, "n/a" if reqs.max is None else "%d" % reqs.max,
+               None if reqs.max is None else reqs.max <= 3)
+    floor = summary.get(FLOOR)
+    value = ratio(wall.median, floor[0].median) if floor else None
+    sec.target("%s: wall <= 1.2x floor" % where, "n/a" if value is None else "%.2fx" % value,
+               None if value is None else value <= 1.2)
+    community = summary.get(COMMUNITY)
+    value = ratio(wall.median, community[0].median) if community else None
+    sec.target("%s: wall <= community.proxmox" % where, "n/a" if value is None else "%.2fx" % value,
+               None if value is None else value <= 1.0)
+    if guests >= 10000 or ctx.smoke:
+        value = ratio(rss.median, floor[1].median) if floor else None
+        sec.target("%s: peak RSS <= 1.2x floor" % where, "n/a" if value is None else "%.2fx (%s vs %s MiB)" % (
+            value, rss.fmt("", digits=0), floor[1].fmt("", digits=0)), None if value is None else value <= 1.2)
+
+
+def _with_address(dump, ours):
+    """Guests of a dump that got an address (ours: ansible_host; community: agent/lxc interfaces)."""
+    if not dump:
+        return None
+    count = 0
+    for variables in dump.get("_meta", {}).get("hostvars", {}).values():
+        if ours:
+            if variables.get("pve_type") in ("qemu", "lxc") and variables.get("ansible_host"):
+                count += 1
+        elif variables.get("proxmox_agent_interfaces") or variables.get("proxmox_lxc_interfaces"):
+            count += 1
+    return count
+
+
+def scenario2(ctx):
+    guests, nodes = (100, 5) if ctx.smoke else (1000, 20)
+    rtt = 0.005
+    sec = ctx.section(2, "Inventory with addresses: %d running guests, %d nodes, RTT %d ms" % (guests, nodes, rtt * 1000),
+                      ["contender", "options", "hosts", "guests with address", "wall: median (min-max)",
+                       "peak RSS MiB", "requests", "runs"])
+    scen = _generate(nodes=nodes, guests=guests, tasks=0, seed=2, running_ratio=1.0)
+    with ctx.simulator(scen, latency=rtt) as sim:
+        ours_inv, community_inv = ctx.inventory_files("s2", sim, ours_extra="ansible_host: guest_agent\n",
+                                                      community_extra="want_facts: true\n")
+        plan = []
+        if ctx.have_inventory:
+            plan.append((OURS, "ansible_host: guest_agent (max_workers 8)", ours_inv, ctx.base_env(), ctx.runs, 900))
+        else:
+            sec.notes.append("%s: plugins/inventory/pve.py does not exist yet, not measured" % OURS)
+        if ctx.have_community:
+            plan.append((COMMUNITY, "want_facts: true (serial; 1.4.0 has no concurrency option)", community_inv,
+                         ctx.sim_env(sim, community=True), min(2, ctx.runs), 1800))
+        else:
+            sec.notes.append("%s not installed: %s" % (COMMUNITY, ctx.setup.community_error))
+        results = dict((entry[0], []) for entry in plan)
+        for index in range(max([entry[4] for entry in plan] or [0])):
+            for name, _opts, inventory, env, runs, timeout in _rotate(plan, index):
+                if len(results[name]) >= runs:
+                    continue
+                out = ctx.work / "s2" / ("out-%s.json" % name)
+                result = ctx.measure(command("inventory-list", inventory, out), env, sim=sim, timeout=timeout,
+                                     keep_stdout=False)
+                dump = read_dump(out) if result.ok else None
+                result.extra["hosts"] = len(dump_hosts(dump)) if dump else None
+                result.extra["addr"] = _with_address(dump, name == OURS)
+                results[name].append(result)
+                ctx.note_command("scenario 2 %s" % name, command("inventory-list", "$WORK/s2/%s" % inventory.name,
+                                                                 "$WORK/s2/out.json"),
+                                 "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
+                if result.timed_out:
+                    break
+        walls = {}
+        for name, opts, _inv, _env, _runs, _timeout in plan:
+            good = [r for r in results[name] if r.ok]
+            bad = [r for r in results[name] if not r.ok]
+            if bad:
+                if name == OURS:
+                    ctx.ours_failed(sec, "%s with guest_agent" % OURS, bad[0])
+                else:
+                    sec.notes.append("%s failed: %s" % (name, bad[0].error_text()))
+            wall = Stats([r.wall for r in good])
+            walls[name] = wall
+            last = good[-1] if good else None
+            sec.add_row(name, opts, last.extra["hosts"] if last else "n/a", last.extra["addr"] if last else "n/a",
+                        wall.fmt(), Stats([_mib(r.rss_kib) for r in good]).fmt("", digits=0),
+                        "n/a" if last is None else last.requests, "%d/%d" % (len(good), len(results[name])))
+    speedup = ratio(walls[COMMUNITY].median, walls[OURS].median) if OURS in walls and COMMUNITY in walls else None
+    sec.target("guest_agent addresses: >= 10x faster than community.proxmox want_facts",
+               "n/a" if speedup is None else "%.1fx faster" % speedup, None if speedup is None else speedup >= 10)

@@ -1,0 +1,96 @@
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""make bench: pve.cluster against community.proxmox and ansible-core's own floor, on pvesim.
+
+    python benchmarks/run.py [--smoke] [--strict] [--runs N] [--only 1,2,...] [--output FILE]
+
+A benchmark, not a test: it prints one table per scenario and PASS/FAIL per target, writes
+benchmarks/results/latest.md (--smoke: build/bench-smoke.md), and exits 0 even when a target is
+missed (1 with --strict). It exits 1 when a pve.cluster contender itself fails (an error, not a
+slow result), and 2 for a broken harness. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))   # pvesim
+
+from benchlib import install, inventory_bench, module_bench, report  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib.context import Context  # noqa: E402  pylint: disable=wrong-import-position
+
+SCENARIOS = {
+    1: inventory_bench.scenario1,
+    2: inventory_bench.scenario2,
+    3: module_bench.scenario3,
+    4: module_bench.scenario4,
+    5: module_bench.scenario5,
+}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--smoke", action="store_true", help="quick run with reduced sizes and 1 run (make test)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--runs", type=int, default=None, help="runs per contender (default 5, smoke 1)")
+    parser.add_argument("--only", default="", help="comma-separated scenario numbers, e.g. 1,3")
+    parser.add_argument("--output", default=None, help="report file (default benchmarks/results/latest.md)")
+    args = parser.parse_args(argv)
+    try:
+        args.only = sorted(set(int(x) for x in args.only.split(",") if x.strip())) or sorted(SCENARIOS)
+    except ValueError:
+        parser.error("--only: comma-separated scenario numbers out of %s" % sorted(SCENARIOS))
+    unknown = [n for n in args.only if n not in SCENARIOS]
+    if unknown:
+        parser.error("--only: unknown scenario(s) %s; choose from %s" % (unknown, sorted(SCENARIOS)))
+    if args.runs is not None and args.runs < 1:
+        parser.error("--runs must be >= 1")
+    if args.output is None:
+        args.output = str(install.BUILD / "bench-smoke.md") if args.smoke else os.path.join(HERE, "results", "latest.md")
+    return args
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = time.monotonic()
+    setup = install.prepare()
+    ctx = Context(args, setup)
+    print("== pve.cluster benchmark%s: scenarios %s, %d run(s) each; work dir %s" % (
+        " (smoke)" if args.smoke else "", ",".join(map(str, args.only)), ctx.runs, ctx.work), flush=True)
+    if setup.community_error:
+        print("WARNING: community.proxmox unavailable: %s" % setup.community_error, flush=True)
+    for number in args.only:
+        begun = time.monotonic()
+        SCENARIOS[number](ctx)
+        print(report.section_text(ctx.sections[-1]), flush=True)
+        print("(scenario %d took %.0fs)\n" % (number, time.monotonic() - begun), flush=True)
+    text = report.document(ctx, time.monotonic() - started, ["benchmarks/run.py"] + list(argv))
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    passed, failed, missing = report.summary_counts(ctx)
+    print("== %d PASS, %d FAIL, %d N/A; report: %s" % (passed, failed, missing, args.output))
+    if ctx.errors:
+        print("ERROR: pve.cluster contenders failed:\n  " + "\n  ".join(ctx.errors))
+        return 1
+    if args.strict and failed:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception:  # pylint: disable=broad-except
+        import traceback  # pylint: disable=import-outside-toplevel
+        traceback.print_exc()
+        print("ERROR: the benchmark harness itself failed (exit 2)")
+        sys.exit(2)

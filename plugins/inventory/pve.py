@@ -1,0 +1,492 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: pve
+short_description: Proxmox VE nodes, VMs and containers as an Ansible inventory
+version_added: 0.1.0
+description:
+  - Reads the guests (qemu VMs, lxc containers) and nodes of a Proxmox VE cluster or standalone node from the PVE REST API.
+  - "Default cost: two requests, C(GET /cluster/resources) and C(GET /cluster/status) (plus one C(POST /access/ticket) with a
+    password), whatever the size of the cluster; nothing is asked per node or per guest unless O(ansible_host=guest_agent)."
+  - The configuration file name must end with C(pve.yml) or C(pve.yaml).
+  - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
+    V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool),
+    C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
+    C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics),
+    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node); with
+    O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(ansible_host), and C(pve_agent_error) when the address
+    lookup failed."
+  - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),
+    C(pve_nodeid), C(pve_cpu), C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_uptime) (when PVE reports them),
+    C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status)."
+  - "Groups (with the default O(group_prefix)): C(pve_nodes) (the nodes), C(pve_qemu), C(pve_lxc), C(pve_<status>) (guests by
+    status, e.g. C(pve_running), C(pve_stopped)), C(pve_node_<node>) (the guests on a node), C(pve_pool_<pool>),
+    C(pve_tag_<tag>), C(pve_templates). Characters that are invalid in a group name become V(_), the way Ansible's
+    constructed groups are made safe (tag V(web-1) gives C(pve_tag_web_1), pool V(prod/web) gives C(pve_pool_prod_web))."
+  - Guests on an offline node stay in the inventory with the data PVE last knew and C(pve_status) as PVE reports it
+    (usually V(unknown)).
+  - Every string that comes from the API (names, tags, pools, locks, ...) is marked unsafe, so it is never templated.
+  - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
+    applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
+author:
+  - pve.cluster contributors
+extends_documentation_fragment:
+  - pve.cluster.connection.PLUGINS
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; makes the file a C(pve.cluster.pve) inventory source.
+    type: str
+    required: true
+    choices: [pve.cluster.pve]
+  include_nodes:
+    description:
+      - Add the PVE nodes as hosts, in group C(<group_prefix>nodes), with C(ansible_host) set to the node's IP address from
+        C(/cluster/status). A node is named by its node name.
+    type: bool
+    default: true
+  include_templates:
+    description: Add VM and container templates as hosts too (group C(<group_prefix>templates)).
+    type: bool
+    default: false
+  guest_types:
+    description: Which kinds of guests become hosts.
+    type: list
+    elements: str
+    choices: [qemu, lxc]
+    default: [qemu, lxc]
+  filters:
+    description:
+      - Jinja2 conditions over a host's C(pve_*) variables (the API data, before O(compose)); a guest or node is added only
+        when all of them are true.
+      - Evaluated only when given. They cannot use C(pve_ip_addresses) or C(ansible_host), which are looked up only for the
+        hosts that pass the filters (use O(groups) or O(keyed_groups) for those).
+      - A condition that fails to evaluate for a host excludes that host with a warning, or fails the run with O(strict=true).
+    type: list
+    elements: str
+    default: []
+  hostname:
+    description:
+      - Jinja2 template of a guest's inventory hostname, over its host variables (C(pve_*), and with
+        O(ansible_host=guest_agent) C(ansible_host) and C(pve_ip_addresses)).
+      - "When not set: V({{ pve_name }}), the guest's name (also when O(facts_prefix) is changed), taken directly without
+        templating. This default is not declared in the option's C(default) field because ansible-core renders Jinja2
+        defaults of plugin options while it loads them."
+      - A guest whose hostname renders empty (for example a guest without a name) is named C(<type>-<vmid>), e.g. V(qemu-105).
+      - Two guests never merge. When several render the same hostname (or a node's name), the guest with the lowest vmid
+        keeps it and the others get C(-<vmid>) appended (V(web) and V(web-105)); a warning lists each renamed guest.
+      - Nodes are always named by their node name.
+    type: str
+  ansible_host:
+    description:
+      - How to set C(ansible_host) for guests.
+      - V(none) leaves it unset (Ansible connects to the inventory hostname).
+      - "V(guest_agent) asks each selected running guest for its addresses, in parallel (O(max_workers)):
+        qemu VMs through the QEMU guest agent (C(GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces)),
+        containers through C(GET /nodes/{node}/lxc/{vmid}/interfaces). This costs one request per running guest.
+        It sets C(pve_ip_addresses) (every address found) and C(ansible_host) (see O(ansible_host_networks)).
+        A guest whose lookup fails (no agent, agent not running, command unsupported, node unreachable, bad answer)
+        stays in the inventory without C(ansible_host), gets C(pve_agent_error), and a warning names it; the run goes on."
+    type: str
+    choices: [none, guest_agent]
+    default: none
+  ansible_host_networks:
+    description:
+      - With O(ansible_host=guest_agent), networks in CIDR notation, in order of preference; C(ansible_host) becomes the
+        first address found inside the first network that has one.
+      - When no address is inside these networks (or none are given), the first IPv4 address that is not loopback,
+        link-local, multicast or unspecified is used.
+    type: list
+    elements: str
+    default: []
+  max_workers:
+    description: How many per-guest requests run at the same time with O(ansible_host=guest_agent).
+    type: int
+    default: 8
+  group_prefix:
+    description: Prefix of the groups this plugin creates.
+    type: str
+    default: pve_
+  facts_prefix:
+    description: Prefix of the host variables this plugin sets (C(pve_vmid) becomes C(<facts_prefix>vmid)).
+    type: str
+    default: pve_
+notes:
+  - An API token (or user) with the C(PVEAuditor) role on C(/) sees every guest; with fewer privileges PVE lists only the
+    guests (C(VM.Audit)) and pools (C(Pool.Audit)) the token may see.
+  - O(filters) and templated O(hostname), O(compose), O(groups) and O(keyed_groups) cost one Jinja2 evaluation per host
+    each; the defaults cost none.
+requirements:
+  - requests
+"""
+
+EXAMPLES = r"""
+# pve.yml -- connection from the environment (PVE_API_HOST, PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET)
+plugin: pve.cluster.pve
+
+# cluster.pve.yml -- everything in the file, running qemu VMs only, addresses from the guest agent
+plugin: pve.cluster.pve
+api_host: https://pve1.example.com:8006
+api_token_id: ansible@pve!inventory
+api_token_secret: "{{ lookup('ansible.builtin.env', 'PVE_TOKEN_SECRET') }}"
+ca_path: /etc/ssl/pve-root-ca.pem
+include_nodes: false
+guest_types: [qemu]
+filters:
+  - pve_status == 'running'
+ansible_host: guest_agent
+ansible_host_networks:
+  - 10.20.0.0/16
+  - 192.168.1.0/24
+max_workers: 16
+
+# community.pve.yml -- option names as in community.proxmox, cached for an hour
+plugin: pve.cluster.pve
+url: https://pve1.example.com:8006
+user: ansible@pve
+password: "{{ lookup('ansible.builtin.env', 'PVE_PASSWORD') }}"
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/ansible-pve
+cache_timeout: 3600
+
+# fqdn.pve.yml -- hostnames with a domain, constructed variables and groups
+plugin: pve.cluster.pve
+hostname: "{{ pve_name }}.lab.example.com"
+compose:
+  ansible_user: "'root' if pve_type == 'lxc' else 'ansible'"
+groups:
+  big: pve_maxmem is defined and pve_maxmem > 16 * 1024 ** 3
+keyed_groups:
+  - key: pve_hastate | default('none')
+    prefix: ha
+  - key: pve_status
+    prefix: node_status
+    parent_group: nodes_by_status
+"""
+
+import re
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native, to_text
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
+from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
+from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
+
+DEFAULT_HOSTNAME = "{{ pve_name }}"
+CACHE_FORMAT = 1
+_BARE_VARIABLE = re.compile(r"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_PLUGIN_LINE = re.compile(r"""^plugin:\s*["']?pve\.cluster\.pve["']?\s*(#.*)?$""", re.MULTILINE)
+_LISTED = 8  # items named in one aggregated warning
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "pve.cluster.pve"
+
+    def __init__(self):
+        super().__init__()
+        self._client = None
+
+    # -- source file -----------------------------------------------------------------------------
+    def verify_file(self, path):
+        if not super().verify_file(path):
+            return False
+        if path.endswith(("pve.yml", "pve.yaml")):
+            return True
+        if _declares_this_plugin(path):
+            raise AnsibleParserError("%s: the file name of a %s inventory source must end with pve.yml or pve.yaml "
+                                     "(for example cluster.pve.yml)" % (path, self.NAME))
+        self.display.vvv("%s: skipping %s, its name does not end with pve.yml or pve.yaml" % (self.NAME, path))
+        return False
+
+    def _read_config(self, path):
+        try:
+            self._read_config_data(path)
+        except AnsibleParserError as err:
+            if "Incorrect plugin name" in to_text(err):
+                raise AnsibleParserError("%s: 'plugin' must be %s for this inventory source, got: %s"
+                                         % (path, self.NAME, to_text(err).rsplit(":", 1)[-1].strip())) from None
+            raise
+
+    # -- main ------------------------------------------------------------------------------------
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config(path)
+        settings = self._settings()
+        cache_on = bool(self.get_option("cache"))
+        cache_key = self.get_cache_key(path)
+        raw, from_cache = None, False
+        if cache_on and cache:
+            try:
+                raw = self._cache[cache_key]
+                from_cache = True
+            except KeyError:
+                raw = None
+        try:
+            plan = None
+            if raw is not None:
+                plan = self._plan(raw, settings)
+                if plan is None:
+                    self.display.vvv("%s: the cache lacks answers these options need; refreshing it" % self.NAME)
+                    raw, from_cache = None, False
+            if raw is None:
+                raw = self._fetch_base()
+                plan = self._plan(raw, settings, fetch_agent=True)
+            if cache_on and not from_cache:
+                self._cache[cache_key] = raw
+            self._populate(plan, raw, settings)
+        finally:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def _settings(self):
+        """All non-connection options, validated before any request."""
+        get = self.get_option
+        guest_types = list(get("guest_types") or [])
+        bad = [kind for kind in guest_types if kind not in hosts.GUEST_TYPES]
+        if bad:
+            raise AnsibleError("guest_types: %s not allowed; choose from qemu, lxc" % ", ".join(repr(b) for b in bad))
+        mode = get("ansible_host") or "none"
+        if mode not in ("none", "guest_agent"):
+            raise AnsibleError("ansible_host: must be one of none, guest_agent; got %r" % (mode,))
+        with ansible_errors():
+            networks = agent.parse_networks(get("ansible_host_networks"))
+        workers = get("max_workers")
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise AnsibleError("max_workers: must be an integer >= 1, got %r" % (workers,))
+        filters = [f for f in (get("filters") or []) if f is not None and str(f).strip()]
+        hostname = get("hostname")
+        if hostname is None:
+            hostname = DEFAULT_HOSTNAME
+        if not str(hostname).strip():
+            raise AnsibleError("hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_name }}'")
+        return {
+            "guest_types": frozenset(guest_types),
+            "include_nodes": bool(get("include_nodes")),
+            "include_templates": bool(get("include_templates")),
+            "filters": filters,
+            "hostname": hostname,
+            "agent": mode == "guest_agent",
+            "networks": networks,
+            "max_workers": workers,
+            "facts_prefix": get("facts_prefix") if get("facts_prefix") is not None else "pve_",
+            "group_prefix": get("group_prefix") if get("group_prefix") is not None else "pve_",
+            "strict": bool(get("strict")),
+        }
+
+    # -- API -------------------------------------------------------------------------------------
+    def _get_client(self):
+        """Created on first use only, so a cached run makes no request (not even a login)."""
+        if self._client is None:
+            self._client = client_for(self, warn=self.display.warning, log=self.display.vvvv,
+                                      pool_size=self.get_option("max_workers") or 8)
+        return self._client
+
+    def _fetch_base(self):
+        with ansible_errors("%s inventory" % self.NAME):
+            client = self._get_client()
+            resources = client.get("/cluster/resources")
+            status = client.get("/cluster/status")
+        if not isinstance(resources, list) or not isinstance(status, list):
+            raise AnsibleError("%s inventory: PVE answered /cluster/resources or /cluster/status with something other "
+                               "than a list" % self.NAME)
+        return {"format": CACHE_FORMAT, "resources": resources, "status": status}
+
+    # -- hosts -----------------------------------------------------------------------------------
+    def _plan(self, raw, settings, fetch_agent=False):
+        """Raw answers -> selected HostRecords (filters applied, agent data attached).
+
+        Returns None when `raw` (from the cache) lacks the agent answers these options need.
+        """
+        if not isinstance(raw, dict) or raw.get("format") != CACHE_FORMAT:
+            return None
+        prefix = settings["facts_prefix"]
+        cluster, status_nodes = hosts.cluster_info(raw.get("status"))
+        resources = raw.get("resources") or []
+        records = []
+        if settings["include_nodes"]:
+            records.extend(hosts.node_records(resources, status_nodes, cluster, prefix))
+        guests = []
+        for row in resources:
+            if isinstance(row, dict) and row.get("type") in settings["guest_types"]:
+                record = hosts.guest_record(row, cluster, prefix)
+                if record is None:
+                    continue
+                if record.vars[prefix + "template"] and not settings["include_templates"]:
+                    continue
+                guests.append(record)
+        guests.sort(key=lambda r: r.vmid)
+        records.extend(guests)
+        if settings["filters"]:
+            records = self._apply_filters(records, settings)
+        if settings["agent"]:
+            wanted = [r for r in records if r.kind == "guest" and r.vars[prefix + "status"] == "running"]
+            answers = raw.get("agent")
+            if not fetch_agent and (not isinstance(answers, dict) or any(r.key not in answers for r in wanted)):
+                return None
+            if fetch_agent:
+                answers = agent.fetch_answers(
+                    self._get_client, ((r.key, r.key.split("/", 1)[0], r.vars[prefix + "node"], r.vmid) for r in wanted),
+                    settings["max_workers"])
+                raw["agent"] = answers
+            self._apply_agent(wanted, answers, settings)
+        return records
+
+    def _apply_filters(self, records, settings):
+        kept = []
+        failures = []
+        for record in records:
+            keep = True
+            for condition in settings["filters"]:
+                try:
+                    if not self._condition(condition, record.vars):
+                        keep = False
+                        break
+                except Exception as err:  # pylint: disable=broad-except
+                    if settings["strict"]:
+                        raise AnsibleError("filters: %r failed for %s: %s" % (condition, record.key, to_native(err)))
+                    failures.append("%s (%s)" % (record.key, to_native(err)))
+                    keep = False
+                    break
+            if keep:
+                kept.append(record)
+        if failures:
+            self.display.warning("%s: %d host(s) left out because a filter could not be evaluated for them: %s"
+                                 % (self.NAME, len(failures), _listing(failures)))
+        return kept
+
+    def _condition(self, condition, variables):
+        self.templar.available_variables = variables
+        if hasattr(self.templar, "evaluate_conditional"):  # ansible-core >= 2.19
+            return bool(self.templar.evaluate_conditional(condition))
+        return boolean(self.templar.template("{%% if %s %%}True{%% else %%}False{%% endif %%}" % condition))
+
+    def _apply_agent(self, wanted, answers, settings):
+        prefix = settings["facts_prefix"]
+        failures = []
+        for record in wanted:
+            answer = answers.get(record.key) or {}
+            error = answer.get("error") if isinstance(answer, dict) else "no answer"
+            found = []
+            if error is None:
+                try:
+                    found = agent.addresses(answer.get("data"))
+                except ValueError as err:
+                    error = str(err)
+            if error is not None:
+                record.vars[prefix + "agent_error"] = unsafe_text(str(error))
+                failures.append("%s (%s): %s" % (record.name or record.key, record.key, error))
+                continue
+            record.vars[prefix + "ip_addresses"] = [unsafe_text(a) for a in found]
+            address = agent.pick_address(found, settings["networks"])
+            if address:
+                record.vars["ansible_host"] = unsafe_text(address)
+        if failures:
+            self.display.warning("%s: no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
+                                 "says why): %s" % (self.NAME, len(failures), prefix, _listing(failures)))
+
+    def _hostnames(self, records, settings):
+        """Give each record a unique hostname; nodes first, then guests by vmid."""
+        template = settings["hostname"]
+        bare = _BARE_VARIABLE.match(template)
+        default = template == DEFAULT_HOSTNAME or (bare is not None and bare.group(1) == settings["facts_prefix"] + "name")
+        taken = set()
+        renamed = []
+        failures = []
+        for record in records:
+            if record.kind == "node":
+                name = record.name
+            elif default:
+                name = record.name
+            else:
+                try:
+                    name = self._render_hostname(template, bare, record.vars)
+                except Exception as err:  # pylint: disable=broad-except
+                    if settings["strict"]:
+                        raise AnsibleError("hostname: %r failed for %s: %s" % (template, record.key, to_native(err)))
+                    failures.append("%s (%s)" % (record.key, to_native(err)))
+                    name = ""
+            if not name:
+                name = record.fallback_name()
+            if name in taken:
+                wanted = name
+                while name in taken:
+                    name = "%s-%d" % (name, record.vmid)
+                renamed.append("%s -> %s (%s)" % (wanted, name, record.key))
+            taken.add(name)
+            record.hostname = unsafe_text(name)
+        if failures:
+            self.display.warning("%s: hostname could not be rendered for %d guest(s), used <type>-<vmid> instead: %s"
+                                 % (self.NAME, len(failures), _listing(failures)))
+        if renamed:
+            self.display.warning("%s: %d guest(s) share a hostname with a guest of lower vmid or a node and were renamed: %s"
+                                 % (self.NAME, len(renamed), _listing(renamed)))
+
+    def _render_hostname(self, template, bare, host_vars):
+        if bare is not None:  # "{{ var }}": a lookup, no Jinja2 needed
+            if bare.group(1) not in host_vars:
+                raise AnsibleError("'%s' is undefined" % bare.group(1))
+            value = host_vars[bare.group(1)]
+            return "" if value is None else to_text(value).strip()
+        self.templar.available_variables = host_vars
+        return to_text(self.templar.template(template)).strip()
+
+    def _populate(self, records, raw, settings):
+        self._hostnames(records, settings)
+        inventory = self.inventory
+        group_name = hosts.GroupNamer(settings["group_prefix"])
+        prefix = settings["facts_prefix"]
+        existing = set()
+        compose = self.get_option("compose")
+        groups = self.get_option("groups")
+        keyed_groups = self.get_option("keyed_groups")
+        strict = settings["strict"]
+        for record in records:
+            host = record.hostname
+            host_groups = [group_name(suffix) for suffix in record.groups]
+            for group in host_groups:
+                if group not in existing:
+                    inventory.add_group(group)
+                    existing.add(group)
+            inventory.add_host(host, group=host_groups[0])
+            for group in host_groups[1:]:
+                inventory.add_child(group, host)
+            host_vars = record.vars
+            if record.kind == "node" and host_vars.get(prefix + "ip"):
+                host_vars["ansible_host"] = host_vars[prefix + "ip"]
+            for key, value in host_vars.items():
+                inventory.set_variable(host, key, value)
+            if compose:
+                self._set_composite_vars(compose, host_vars, host, strict=strict)
+            if groups:
+                self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
+            if keyed_groups:
+                self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+
+
+def _declares_this_plugin(path):
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except (IOError, OSError):
+        return False
+    return _PLUGIN_LINE.search(head) is not None
+
+
+def _listing(items):
+    shown = "; ".join(items[:_LISTED])
+    if len(items) > _LISTED:
+        shown += "; and %d more" % (len(items) - _LISTED)
+    return shown
+

@@ -1,0 +1,423 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: pve_tasks_info
+short_description: List Proxmox VE tasks, or read one task and its log
+version_added: 0.1.0
+description:
+  - Lists the tasks of one node (C(GET /nodes/{node}/tasks)) or of every online node, merged newest first.
+  - With O(upid), reads one task (C(GET /nodes/{node}/tasks/{upid}/status)) and, with O(log), its log.
+  - Every filter is sent to PVE, which applies it; nothing is filtered after download, so RV(total) is
+    PVE's own count of the matching tasks.
+author:
+  - pve.cluster contributors
+extends_documentation_fragment:
+  - pve.cluster.connection
+  - pve.cluster.attributes
+options:
+  node:
+    description:
+      - The node whose tasks are listed.
+      - If not set, every node that C(GET /nodes) reports online is asked and the lists are merged newest first
+        (by start time, ties broken by UPID); O(start) and O(limit) then apply to the merged list.
+        Nodes that are offline, or that turn out unreachable (HTTP 595/596), are skipped with a warning naming them.
+      - With O(upid), must be the node in the UPID (or left unset).
+    type: str
+  upid:
+    description:
+      - Read this one task (its node is taken from the UPID). RV(tasks) then holds exactly one task.
+      - Cannot be combined with the list filters O(since), O(until), O(statusfilter), O(typefilter),
+        O(userfilter), O(vmid) and O(errors); O(source), O(limit) and O(start) are ignored.
+    type: str
+  log:
+    description:
+      - With O(upid), also read the whole task log (C(GET /nodes/{node}/tasks/{upid}/log?limit=0)) into RV(tasks[].log).
+      - Requires O(upid).
+    type: bool
+    default: false
+  source:
+    description:
+      - Which tasks PVE lists. V(archive) is the finished tasks, V(active) the running ones, V(all) both.
+    type: str
+    choices: [archive, active, all]
+    default: archive
+  limit:
+    description:
+      - The maximum number of tasks returned.
+      - V(0) returns every matching task; the module then pages through the API in pages of 5000 tasks, and
+        tasks that start while it is paging neither show up twice nor push others out of the result.
+    type: int
+    default: 50
+  start:
+    description:
+      - Skip this many of the (newest) matching tasks first.
+    type: int
+    default: 0
+  since:
+    description:
+      - Only tasks that started at or after this time.
+      - Epoch seconds (V(1735689600)) or an ISO 8601 date or date-time (V(2025-01-01), V(2025-01-01T08:00:00+02:00));
+        a time without a zone is UTC.
+    type: raw
+  until:
+    description:
+      - Only tasks that started at or before this time. Same formats as O(since).
+    type: raw
+  statusfilter:
+    description:
+      - Only tasks whose status is one of these. Sent to PVE comma-joined.
+    type: list
+    elements: str
+    choices: [ok, warning, error, unknown]
+  typefilter:
+    description:
+      - Only tasks of this type, for example V(vzdump), V(qmstart) or V(srvreload).
+    type: str
+  userfilter:
+    description:
+      - Only tasks of users whose name contains this text (PVE matches a substring of C(user@realm)).
+    type: str
+  vmid:
+    description:
+      - Only tasks of this guest.
+    type: int
+  errors:
+    description:
+      - V(true) lists only tasks that did not end OK. Sent to PVE as given when set.
+    type: bool
+notes:
+  - PVE only lists the tasks the user may see; a token needs C(Sys.Audit) on C(/nodes/<node>) to see other users' tasks.
+  - PVE's task status endpoint reports no end time, so with O(upid) a finished task has no RV(tasks[].endtime)
+    and its RV(tasks[].duration) is null.
+seealso:
+  - name: PVE API viewer, /nodes/{node}/tasks
+    description: The parameters this module passes on.
+    link: https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/tasks
+"""
+
+EXAMPLES = r"""
+- name: Read the connection from the environment (PVE_API_HOST, PVE_API_TOKEN_ID, ...) and list the 50 newest tasks of the cluster
+  pve.cluster.pve_tasks_info:
+  register: recent
+
+- name: Every failed task of the last 24 hours, on all online nodes
+  pve.cluster.pve_tasks_info:
+    statusfilter: [error]
+    since: "{{ now(utc=true).timestamp() | int - 86400 }}"
+    limit: 0
+  register: failed
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ item.node }} {{ item.type }} {{ item.id }}: {{ item.status }}"
+  loop: "{{ failed.tasks }}"
+  loop_control:
+    label: "{{ item.upid }}"
+
+- name: Backups of guest 100 on one node, newest first
+  pve.cluster.pve_tasks_info:
+    node: pve1
+    typefilter: vzdump
+    vmid: 100
+    limit: 10
+
+- name: Running tasks since 1 January 2025
+  pve.cluster.pve_tasks_info:
+    source: active
+    since: "2025-01-01"
+
+- name: Read one task and its log
+  pve.cluster.pve_tasks_info:
+    upid: "{{ recent.tasks[0].upid }}"
+    log: true
+  register: one
+  when: recent.tasks | length > 0
+
+- name: Print the log
+  ansible.builtin.debug:
+    var: one.tasks[0].log
+  when: recent.tasks | length > 0
+
+- name: Set the connection once for every pve.cluster module
+  module_defaults:
+    group/pve.cluster.pve:
+      api_host: pve1.example.com
+      api_token_id: ansible@pve!audit
+      api_token_secret: "{{ vault_pve_token_secret }}"
+  block:
+    - name: List warnings and errors
+      pve.cluster.pve_tasks_info:
+        statusfilter: [warning, error]
+"""
+
+RETURN = r"""
+tasks:
+  description:
+    - The tasks, newest first. With O(upid), one task.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    upid:
+      description: The task id.
+      returned: always
+      type: str
+      sample: "UPID:pve1:00000DD3:1C419D88:6119FB65:srvreload:networking:root@pam:"
+    node:
+      description: The node the task ran on.
+      returned: always
+      type: str
+      sample: pve1
+    type:
+      description: The task type.
+      returned: always
+      type: str
+      sample: vzdump
+    id:
+      description: The object the task worked on (often a VMID); may be empty.
+      returned: always
+      type: str
+      sample: "100"
+    user:
+      description: The user who started the task, C(user@realm).
+      returned: always
+      type: str
+      sample: root@pam
+    tokenid:
+      description: The API token name, for tasks started with a token.
+      returned: when the task was started with an API token
+      type: str
+      sample: ansible
+    status:
+      description: "C(OK), C(WARNINGS: <n>), or the error message."
+      returned: when the task has finished
+      type: str
+      sample: OK
+    starttime:
+      description: Start time, epoch seconds.
+      returned: always
+      type: int
+      sample: 1629092709
+    endtime:
+      description: End time, epoch seconds.
+      returned: when the task has finished (not with O(upid))
+      type: int
+      sample: 1629092710
+    pid:
+      description: Process id of the task worker.
+      returned: always
+      type: int
+      sample: 3539
+    pstart:
+      description: Process start time of the worker (in clock ticks since boot).
+      returned: always
+      type: int
+      sample: 474062216
+    outcome:
+      description: The status in one word.
+      returned: always
+      type: str
+      choices: [running, ok, warning, error]
+      sample: ok
+    duration:
+      description: Seconds the task ran; null while it runs or when the end time is unknown.
+      returned: always
+      type: int
+      sample: 1
+    log:
+      description: The task log, one string per line.
+      returned: with O(upid) and O(log=true)
+      type: list
+      elements: str
+      sample: ["starting apt-get update", "TASK OK"]
+total:
+  description:
+    - The number of tasks PVE reports as matching the filters (summed over the nodes when several are merged);
+      may exceed the length of RV(tasks) because of O(limit) and O(start). V(1) with O(upid).
+  returned: success
+  type: int
+  sample: 3
+"""
+
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
+from ansible_collections.pve.cluster.plugins.module_utils._options import parse_time, validate_node, validate_vmid
+from ansible_collections.pve.cluster.plugins.module_utils._upid import parse_upid
+
+PAGE_SIZE = 5000
+TASKS_PATH = "/nodes/{node}/tasks"
+LIST_FILTERS = ("since", "until", "statusfilter", "typefilter", "userfilter", "vmid", "errors")
+TASK_KEYS = ("upid", "node", "type", "id", "user", "tokenid", "status", "starttime", "endtime", "pid", "pstart")
+
+
+def build_filters(params):
+    """Validate the list options and return PVE's query parameters (without start/limit)."""
+    for name in ("limit", "start"):
+        if params[name] < 0:
+            raise PveOptionError(name, "must be 0 or a positive integer, got %d" % params[name])
+    since = parse_time(params["since"], "since")
+    until = parse_time(params["until"], "until")
+    if since is not None and until is not None and since > until:
+        raise PveOptionError("since", "must not be later than until (since=%d, until=%d epoch seconds)" % (since, until))
+    query = {"source": params["source"], "since": since, "until": until,
+             "typefilter": params["typefilter"], "userfilter": params["userfilter"], "errors": params["errors"]}
+    if params["vmid"] is not None:
+        query["vmid"] = validate_vmid(params["vmid"], "vmid")
+    if params["statusfilter"]:
+        query["statusfilter"] = ",".join(params["statusfilter"])
+    return dict((k, v) for k, v in query.items() if v is not None)
+
+
+def fetch_node(client, node, filters, offset, wanted):
+    """Rows of one node from `offset`: `wanted` of them (None = all), paged, deduplicated by UPID.
+
+    New tasks are inserted at the head of PVE's list, which shifts later pages down: rows seen again
+    are dropped and paging continues from the next offset until PVE's total or a short page is reached.
+    Returns (rows, total): total is PVE's count from the first answer (missing = 0).
+    """
+    rows, seen, first_total, first_offset = [], set(), None, offset
+    while wanted is None or len(rows) < wanted:
+        size = PAGE_SIZE if wanted is None else min(PAGE_SIZE, wanted - len(rows))
+        query = dict(filters, start=offset, limit=size)
+        page, total = client.get_with_total(TASKS_PATH, params=query, node=node)
+        page = page if isinstance(page, list) else []
+        if first_total is None:
+            first_total = total
+        new = 0
+        for row in page:
+            upid = row.get("upid") if isinstance(row, dict) else None
+            if upid is None or upid in seen:
+                continue
+            seen.add(upid)
+            rows.append(row)
+            new += 1
+        offset += len(page)
+        if len(page) < size or new == 0 or (total is not None and offset >= total):
+            break
+    if wanted is not None:
+        rows = rows[:wanted]
+    if first_total is None:  # PVE leaves `total` out when it is 0
+        first_total = first_offset + len(rows) if rows else 0
+    return rows, first_total
+
+
+def shape(row):
+    task = normalize_task(dict((k, row[k]) for k in TASK_KEYS if k in row))
+    user = task.get("user")
+    if isinstance(user, str) and "!" in user and "tokenid" not in task:
+        task["user"], task["tokenid"] = user.split("!", 1)
+    return task
+
+
+def sort_key(task):
+    start = task.get("starttime")
+    return (start if isinstance(start, int) else 0, str(task.get("upid", "")))
+
+
+def online_nodes(module):
+    with module.errors("Listing the nodes (GET /nodes)"):
+        data = module.client.get("/nodes")
+    names = []
+    for row in data if isinstance(data, list) else []:
+        name = row.get("node") if isinstance(row, dict) else None
+        if not isinstance(name, str):
+            continue
+        if row.get("status") == "online":
+            names.append(name)
+        else:
+            module.warn("Node %s is %s: its tasks are not included" % (name, row.get("status") or "not online"))
+    return sorted(names)
+
+
+def list_tasks(module, filters):
+    params = module.params
+    start, limit = params["start"], params["limit"]
+    if params["node"]:
+        with module.errors("Listing the tasks of node %s (GET /nodes/%s/tasks)" % (params["node"], params["node"])):
+            rows, total = fetch_node(module.client, params["node"], filters, start, limit or None)
+        return [shape(row) for row in rows], total
+    merged, total = [], 0
+    for node in online_nodes(module):
+        with module.errors("Listing the tasks of node %s (GET /nodes/%s/tasks)" % (node, node)):
+            try:
+                rows, node_total = fetch_node(module.client, node, filters, 0, (start + limit) if limit else None)
+            except PveNodeUnreachableError as err:
+                module.warn("Node %s is unreachable (HTTP %s): its tasks are not included" % (node, err.status))
+                continue
+        merged.extend(shape(row) for row in rows)
+        total += node_total
+    merged.sort(key=sort_key, reverse=True)
+    return merged[start:start + limit] if limit else merged[start:], total
+
+
+def read_task(module, upid):
+    node = parse_upid(upid)["node"]
+    with module.errors("Reading task %s (GET /nodes/%s/tasks/{upid}/status)" % (upid, node)):
+        data = module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid)
+    data = dict(data) if isinstance(data, dict) else {}
+    state = data.pop("status", None)
+    exitstatus = data.pop("exitstatus", None)
+    data.pop("endtime", None)
+    if state != "running" and exitstatus is not None:
+        data["status"] = exitstatus
+    data.setdefault("upid", upid)
+    data.setdefault("node", node)
+    task = shape(data)
+    if state == "running":
+        task["outcome"], task["duration"] = "running", None
+    if module.params["log"]:
+        with module.errors("Reading the log of task %s (GET /nodes/%s/tasks/{upid}/log)" % (upid, node)):
+            lines = module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": 0}, node=node, upid=upid)
+        lines = [line for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
+        lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)
+        task["log"] = [str(line.get("t", "")) for line in lines]
+    return task
+
+
+def main():
+    module = PveModule(
+        argument_spec=dict(
+            node=dict(type="str"),
+            upid=dict(type="str"),
+            log=dict(type="bool", default=False),
+            source=dict(type="str", choices=["archive", "active", "all"], default="archive"),
+            limit=dict(type="int", default=50),
+            start=dict(type="int", default=0),
+            since=dict(type="raw"),
+            until=dict(type="raw"),
+            statusfilter=dict(type="list", elements="str", choices=["ok", "warning", "error", "unknown"]),
+            typefilter=dict(type="str"),
+            userfilter=dict(type="str"),
+            vmid=dict(type="int"),
+            errors=dict(type="bool"),
+        ),
+        mutually_exclusive=[("upid", name) for name in LIST_FILTERS],
+        supports_check_mode=True,
+    )
+    params = module.params
+    with module.errors():
+        filters = build_filters(params)
+        if params["node"] is not None:
+            validate_node(params["node"], "node")
+        if params["upid"] is not None:
+            upid_node = parse_upid(params["upid"], "upid")["node"]
+            if params["node"] is not None and params["node"] != upid_node:
+                raise PveOptionError("node", "%r differs from the node in upid (%s); leave node unset with upid"
+                                     % (params["node"], upid_node))
+        elif params["log"]:
+            raise PveOptionError("log", "requires upid (the log of one task)")
+    if params["upid"] is not None:
+        module.exit_json(changed=False, tasks=[read_task(module, params["upid"])], total=1)
+    tasks, total = list_tasks(module, filters)
+    module.exit_json(changed=False, tasks=tasks, total=total)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Guest addresses for pve.cluster.pve (ansible_host: guest_agent).
+
+fetch_answers(): per running guest, one GET in a bounded thread pool; each guest's answer or
+error is collected (never raised, never printed as a traceback); Ctrl-C cancels what has not
+started. The raw answers are what the inventory cache stores.
+addresses() / pick_address(): raw answer -> all addresses, and the one to use as ansible_host.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ipaddress
+import threading
+
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError, PveOptionError
+
+PATHS = {
+    "qemu": "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
+    "lxc": "/nodes/{node}/lxc/{vmid}/interfaces",
+}
+WAIT_SLICE = 0.2  # seconds between checks for Ctrl-C while waiting on workers
+
+
+def parse_networks(values, option="ansible_host_networks"):
+    """List of CIDR strings -> list of ip_network, validated before any request."""
+    networks = []
+    for value in values or []:
+        try:
+            networks.append(ipaddress.ip_network(str(value).strip(), strict=False))
+        except ValueError:
+            raise PveOptionError(option, "%r is not a network in CIDR notation (e.g. 10.0.0.0/8 or fd00::/8)" % (value,))
+    return networks
+
+
+def fetch_answers(client_factory, guests, max_workers, stop=None):
+    """guests: iterable of (key, type, node, vmid). Returns {key: {"data": raw} | {"error": text}}.
+
+    client_factory() is called once, in this thread, before any worker starts.
+    """
+    guests = list(guests)
+    answers = {}
+    if not guests:
+        return answers
+    client = client_factory()
+    stop = stop or threading.Event()
+
+    def ask(guest_type, node, vmid):
+        if stop.is_set():
+            return {"error": "cancelled"}
+        try:
+            return {"data": client.get(PATHS[guest_type], node=node, vmid=vmid)}
+        except PveError as err:
+            return {"error": str(err)}
+        except Exception as err:  # pylint: disable=broad-except
+            # Anything else from a worker is reported for that guest, not lost in the pool.
+            return {"error": "unexpected %s: %s" % (type(err).__name__, err)}
+
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(max_workers)),
+                                                     thread_name_prefix="pve-inventory")
+    futures = {}
+    try:
+        for key, guest_type, node, vmid in guests:
+            futures[executor.submit(ask, guest_type, node, vmid)] = key
+        pending = set(futures)
+        while pending:
+            done, pending = concurrent.futures.wait(pending, timeout=WAIT_SLICE)
+            for future in done:
+                answers[futures[future]] = future.result()
+    except BaseException:
+        stop.set()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return answers
+
+
+def _interfaces(data):
+    """Raw answer -> list of interface dicts, or raise ValueError with a reason."""
+    if data is None:
+        return []  # lxc: a container without a running init answers null
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    if isinstance(data, dict) and "result" in data:
+        result = data["result"]
+        if isinstance(result, list):
+            return [item for item in result if isinstance(item, dict)]
+        if isinstance(result, dict) and isinstance(result.get("error"), dict):
+            error = result["error"]
+            raise ValueError("the guest agent refused network-get-interfaces: %s (%s)"
+                             % (error.get("desc") or "no description", error.get("class") or "error"))
+    raise ValueError("unexpected answer shape from the guest agent: %.80r" % (data,))
+
+
+def addresses(data):
+    """All addresses of a raw answer, in interface order, as text (no prefix length)."""
+    found = []
+    for interface in _interfaces(data):
+        for entry in interface.get("ip-addresses") or []:
+            if isinstance(entry, dict) and entry.get("ip-address"):
+                text = str(entry["ip-address"]).split("%", 1)[0].strip()
+                try:
+                    ipaddress.ip_address(text)
+                except ValueError:
+                    continue
+                if text not in found:
+                    found.append(text)
+    return found
+
+
+def _usable(address):
+    return not (address.is_loopback or address.is_link_local or address.is_unspecified or address.is_multicast)
+
+
+def pick_address(found, networks):
+    """First address inside networks[0], else inside networks[1], ...; else the first usable IPv4.
+
+    Usable: not loopback, link-local, unspecified or multicast (private ranges are fine).
+    """
+    parsed = [ipaddress.ip_address(text) for text in found]
+    for network in networks:
+        for address in parsed:
+            if address.version == network.version and address in network:
+                return str(address)
+    for address in parsed:
+        if address.version == 4 and _usable(address):
+            return str(address)
+    return None

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Raw /cluster/resources + /cluster/status rows -> host records (vars, groups) for pve.cluster.pve.
+
+Pure functions: no Ansible inventory, no HTTP. Every string that came from the API is marked
+unsafe here (see _unsafe.py); numbers stay numbers, flags become booleans, tags a list.
+"""
+
+from __future__ import annotations
+
+from ansible.inventory.group import to_safe_group_name
+
+from ansible_collections.pve.cluster.plugins.module_utils._normalize import split_tags, to_bool, to_number
+from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
+
+GUEST_TYPES = ("qemu", "lxc")
+GUEST_STATS = ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime")
+NODE_STATS = ("cpu", "maxcpu", "mem", "maxmem", "uptime")
+GUEST_OPTIONAL = ("pool", "hastate", "lock")
+
+
+class HostRecord:
+    """One future inventory host: its vars (facts_prefix applied) and its built-in groups."""
+
+    __slots__ = ("kind", "key", "vmid", "name", "vars", "groups", "hostname")
+
+    def __init__(self, kind, key, vmid, name, host_vars, groups):
+        self.kind = kind          # "node" or "guest"
+        self.key = key            # "node/pve1", "qemu/100": the API id, unique
+        self.vmid = vmid          # int for guests, None for nodes
+        self.name = name          # the node name or the guest's name ("" when it has none)
+        self.vars = host_vars
+        self.groups = groups      # raw group suffixes, e.g. ("qemu", "running", "node_pve1")
+        self.hostname = None
+
+    def fallback_name(self):
+        """The name of a guest whose hostname renders empty: <type>-<vmid>, e.g. qemu-105."""
+        return "%s-%d" % (self.key.split("/", 1)[0], self.vmid)
+
+
+def _number(value):
+    value = to_number(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _text(value):
+    return unsafe_text(value if isinstance(value, str) else str(value))
+
+
+def cluster_info(status_rows):
+    """/cluster/status -> (cluster name or None, {node name: status row})."""
+    name = None
+    nodes = {}
+    for row in status_rows or []:
+        if not isinstance(row, dict):
+            continue
+        if row.get("type") == "cluster" and row.get("name"):
+            name = str(row["name"])
+        elif row.get("type") == "node" and row.get("name"):
+            nodes[str(row["name"])] = row
+    return name, nodes
+
+
+def guest_record(row, cluster, prefix):
+    """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable."""
+    kind = row.get("type")
+    vmid = _number(row.get("vmid"))
+    if kind not in GUEST_TYPES or not isinstance(vmid, int):
+        return None
+    vmid = int(vmid)
+    node = row.get("node")
+    node = _text(node) if node is not None else None
+    name = row.get("name")
+    name = _text(name) if name is not None else unsafe_text("")
+    status = _text(row.get("status") or "unknown")
+    template = bool(to_bool(row.get("template")))
+    tags = [unsafe_text(tag) for tag in split_tags(row.get("tags"))]
+    p = prefix
+    host_vars = {
+        p + "vmid": vmid,
+        p + "name": name,
+        p + "node": node,
+        p + "type": unsafe_text(kind),
+        p + "status": status,
+        p + "template": template,
+        p + "tags": tags,
+        p + "id": _text(row.get("id") or "%s/%d" % (kind, vmid)),
+        p + "cluster": unsafe_text(cluster) if cluster is not None else None,
+    }
+    for key in GUEST_OPTIONAL:
+        value = row.get(key)
+        if value is not None and value != "":
+            host_vars[p + key] = _text(value)
+    for key in GUEST_STATS:
+        value = _number(row.get(key))
+        if value is not None:
+            host_vars[p + key] = value
+    groups = [kind, status]
+    if node:
+        groups.append("node_" + node)
+    if "pool" in row and row["pool"]:
+        groups.append("pool_" + str(row["pool"]))
+    groups.extend("tag_" + tag for tag in tags)
+    if template:
+        groups.append("templates")
+    return HostRecord("guest", "%s/%d" % (kind, vmid), vmid, name, host_vars, groups)
+
+
+def node_records(resource_rows, status_nodes, cluster, prefix):
+    """Nodes from /cluster/resources (stats) joined with /cluster/status (ip, nodeid), by name."""
+    resources = {}
+    for row in resource_rows:
+        if isinstance(row, dict) and row.get("type") == "node" and row.get("node"):
+            resources[str(row["node"])] = row
+    records = []
+    p = prefix
+    for name in sorted(set(resources) | set(status_nodes)):
+        res = resources.get(name, {})
+        stat = status_nodes.get(name, {})
+        status = res.get("status")
+        if not status:
+            status = "online" if to_bool(stat.get("online")) else ("offline" if "online" in stat else "unknown")
+        host_vars = {
+            p + "node": unsafe_text(name),
+            p + "type": unsafe_text("node"),
+            p + "status": _text(status),
+            p + "cluster": unsafe_text(cluster) if cluster is not None else None,
+        }
+        if stat.get("ip"):
+            host_vars[p + "ip"] = _text(stat["ip"])
+        nodeid = _number(stat.get("nodeid"))
+        if nodeid is not None:
+            host_vars[p + "nodeid"] = int(nodeid)
+        for key in NODE_STATS:
+            value = _number(res.get(key))
+            if value is not None:
+                host_vars[p + key] = value
+        records.append(HostRecord("node", "node/" + name, None, unsafe_text(name), host_vars, ["nodes"]))
+    return records
+
+
+class GroupNamer:
+    """group_prefix + suffix, made safe like Ansible's constructed groups, memoised (few distinct names)."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self._cache = {}
+
+    def __call__(self, suffix):
+        name = self._cache.get(suffix)
+        if name is None:
+            name = to_safe_group_name(self.prefix + suffix, force=True, silent=True)
+            self._cache[suffix] = name
+        return name

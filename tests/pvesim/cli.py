@@ -1,0 +1,115 @@
+"""Command line: python -m pvesim serve|stop."""
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import sys
+import threading
+import time
+
+from .simulator import Simulator
+
+
+def _write(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def write_state(sim, state_dir):
+    """DIR/ca.pem is written by the server; add env, pid and (last, as the ready signal) url."""
+    lines = ["export %s=%s" % (k, shlex.quote(v)) for k, v in sorted(sim.env().items())]
+    # password auth is the alternative (the collection refuses token and password together)
+    lines.append("# PVE_API_PASSWORD=%s" % shlex.quote(sim.password))
+    _write(os.path.join(state_dir, "env"), "\n".join(lines) + "\n")
+    _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
+    _write(os.path.join(state_dir, "url"), sim.url + "\n")
+
+
+def serve(args):
+    state_dir = os.path.abspath(args.state_dir or ".pvesim")
+    os.makedirs(state_dir, exist_ok=True)
+    for name in ("url", "pid"):
+        try:
+            os.unlink(os.path.join(state_dir, name))
+        except FileNotFoundError:
+            pass
+    sim = Simulator(scenario=args.scenario, tls=not args.no_tls, latency=args.latency, state_dir=state_dir, port=args.port)
+    stop = threading.Event()
+
+    def _on_signal(_signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    sim.start()
+    write_state(sim, state_dir)
+    print(sim.url, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sim.stop()
+        for name in ("url", "pid"):
+            try:
+                os.unlink(os.path.join(state_dir, name))
+            except FileNotFoundError:
+                pass
+    return 0
+
+
+def _gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie: exited, not yet reaped
+    except (OSError, IndexError):
+        return False
+
+
+def stop_server(args):
+    state_dir = os.path.abspath(args.state_dir or ".pvesim")
+    pid_file = os.path.join(state_dir, "pid")
+    try:
+        with open(pid_file, encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+    except (FileNotFoundError, ValueError):
+        print("no running pvesim in %s" % state_dir, file=sys.stderr)
+        return 1
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return 0
+    deadline = time.time() + args.timeout
+    while time.time() < deadline:
+        if _gone(pid) or not os.path.exists(pid_file):
+            # the pid file goes last, after the server has closed its socket
+            return 0
+        time.sleep(0.1)
+    print("pvesim (pid %d) did not stop within %ss" % (pid, args.timeout), file=sys.stderr)
+    return 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m pvesim", description="Proxmox VE API simulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="run the simulator in the foreground")
+    p_serve.add_argument("--scenario", default="demo",
+                         help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1 | samples[:DIR]")
+    p_serve.add_argument("--port", type=int, default=0)
+    p_serve.add_argument("--no-tls", action="store_true")
+    p_serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
+    p_stop = sub.add_parser("stop", help="stop a simulator started with serve")
+    p_stop.add_argument("--state-dir", default=None)
+    p_stop.add_argument("--timeout", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return stop_server(args)

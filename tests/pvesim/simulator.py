@@ -1,0 +1,141 @@
+"""The Python API: Simulator(...) as a context manager around the server thread."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+
+from . import auth as auth_mod
+from .auth import Auth
+from .cluster import Cluster
+from .faults import FaultSet
+from .generator import generate_from_spec
+from .routes import Router
+from .samples import SampleRouter
+from .scenario import load_scenario
+from .server import RequestLog, SimHTTPServer
+from .tls import server_context, write_certificates
+
+
+class Simulator:  # pylint: disable=too-many-instance-attributes
+    """A PVE API simulator on 127.0.0.1.
+
+    scenario: shipped scenario name ("demo", "standalone"), a file path, a Scenario, "generate:k=v,...",
+    or "samples" / "samples:DIR" to serve the captured samples as they are.
+    """
+
+    def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, host="127.0.0.1",
+                 user=auth_mod.DEFAULT_USER, password=auth_mod.DEFAULT_PASSWORD, token_id=auth_mod.DEFAULT_TOKEN_ID,
+                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("pvesim binds to loopback only")
+        self.tls = tls
+        self.latency = latency
+        self.requested_port = port
+        self.host = host
+        self.state_dir = state_dir
+        self._own_state_dir = False
+        if isinstance(scenario, str) and (scenario == "samples" or scenario.startswith("samples:")):
+            self.scenario = None
+            self.router = SampleRouter(scenario.split(":", 1)[1] if ":" in scenario else None)
+            extra = {}
+        else:
+            if isinstance(scenario, str) and scenario.startswith("generate:"):
+                scenario = generate_from_spec(scenario[len("generate:"):])
+            self.scenario = load_scenario(scenario)
+            self.router = Router(Cluster(self.scenario, now=now))
+            extra = self.scenario.auth or {}
+        self.user = extra.get("user", user)
+        self.password = extra.get("password", password)
+        self.token_id = extra.get("token_id", token_id)
+        self.token_secret = extra.get("token_secret", token_secret)
+        self.auth = Auth(self.user, self.password, self.token_id, self.token_secret, extra)
+        self.faults = FaultSet()
+        self.log = RequestLog()
+        self.stop_event = threading.Event()
+        self.ssl_context = None
+        self.ca_path = None
+        self.port = None
+        self._server = None
+        self._thread = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self):
+        if self.state_dir is None:
+            self.state_dir = tempfile.mkdtemp(prefix="pvesim-")
+            self._own_state_dir = True
+        os.makedirs(self.state_dir, exist_ok=True)
+        if self.tls:
+            paths = write_certificates(self.state_dir)
+            self.ssl_context = server_context(paths["cert"], paths["key"])
+            self.ca_path = paths["ca"]
+        self._server = SimHTTPServer((self.host, self.requested_port), self)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="pvesim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is None:
+            return
+        self.stop_event.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        self._server = None
+        if self._own_state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------------------
+    @property
+    def url(self):
+        host = "[%s]" % self.host if ":" in self.host else self.host
+        return "%s://%s:%d" % ("https" if self.tls else "http", host, self.port)
+
+    @property
+    def api_url(self):
+        return self.url + "/api2/json"
+
+    def env(self):
+        """Environment variables for the collection (token auth)."""
+        out = {"PVE_API_HOST": self.url, "PVE_API_PORT": str(self.port), "PVE_API_USER": self.user,
+               "PVE_API_TOKEN_ID": self.token_id, "PVE_API_TOKEN_SECRET": self.token_secret}
+        if self.ca_path:
+            out["PVE_CA_PATH"] = self.ca_path
+            out["PVE_VALIDATE_CERTS"] = "true"
+        else:
+            out["PVE_VALIDATE_CERTS"] = "false"
+        return out
+
+    # -- faults, log, tickets ------------------------------------------------------------------
+    def add_fault(self, path=".*", status=None, times=None, method=None, latency=None, kind=None, **kwargs):
+        """Add a fault rule; returns its description (with "id"). kinds: see faults.KINDS."""
+        return self.faults.add(path=path, status=status, times=times, method=method, latency=latency, kind=kind,
+                               **kwargs).to_dict()
+
+    def clear_faults(self):
+        self.faults.clear()
+
+    @property
+    def requests(self):
+        return self.log.entries()
+
+    def clear_requests(self):
+        self.log.clear()
+
+    def request_count(self, path_regex=None, method=None):
+        regex = re.compile(path_regex) if path_regex else None
+        return sum(1 for e in self.log.entries()
+                   if (regex is None or regex.search(e["path"])) and (method is None or e["method"] == method))
+
+    def expire_tickets(self):
+        self.auth.expire_tickets()

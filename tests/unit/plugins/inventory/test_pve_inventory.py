@@ -1,0 +1,241 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve: hosts, hostvars, groups, hostnames, filters, constructed options.
+
+Real parse path (InventoryManager -> auto -> pve.cluster.pve through the collection loader);
+HTTP mocked with `responses`, fed from shared/pve-api/samples.
+"""
+
+from __future__ import annotations
+
+import pytest
+import responses
+
+from ansible.errors import AnsibleError
+
+from conftest import (BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data,
+                      write_source)
+
+RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
+RES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
+STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
+VOLATILE = ("inventory_file", "inventory_dir")
+
+
+def plugin_vars(inventory, name):
+    return dict((k, v) for k, v in host_vars(inventory, name).items() if k not in VOLATILE)
+
+
+def four_node(mock):
+    add_base(mock, sample_data(RES_4NODE), sample_data(STATUS_4NODE))
+
+
+def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, ""))
+
+    assert len(mock_api.calls) == 2
+    assert sorted(inventory.hosts) == ["VM 200", "machine-test", "node1", "node2", "node3", "node4", "server1"]
+    assert plugin_vars(inventory, "server1") == {
+        "pve_vmid": 100, "pve_name": "server1", "pve_node": "node2", "pve_type": "qemu", "pve_status": "running",
+        "pve_template": False, "pve_tags": [], "pve_id": "qemu/100", "pve_cluster": "clustername",
+        "pve_cpu": 0.0249060195469461, "pve_maxcpu": 1, "pve_mem": 842551296, "pve_maxmem": 1073741824,
+        "pve_disk": 0, "pve_maxdisk": 34359738368, "pve_uptime": 874350,
+    }
+    assert plugin_vars(inventory, "node1") == {
+        "ansible_host": "192.168.1.1", "pve_node": "node1", "pve_type": "node", "pve_status": "online",
+        "pve_ip": "192.168.1.1", "pve_nodeid": 1, "pve_cluster": "clustername", "pve_cpu": 0.00336910406788121,
+        "pve_maxcpu": 8, "pve_mem": 2113265664, "pve_maxmem": 65919459328, "pve_uptime": 872854,
+    }
+    assert plugin_vars(inventory, "machine-test")["pve_tags"] == ["go-proxmox+cloud-init"]
+    assert group_hosts(inventory, "pve_nodes") == ["node1", "node2", "node3", "node4"]
+    assert group_hosts(inventory, "pve_qemu") == ["VM 200", "machine-test", "server1"]
+    assert group_hosts(inventory, "pve_running") == ["server1"]
+    assert group_hosts(inventory, "pve_stopped") == ["VM 200", "machine-test"]
+    assert group_hosts(inventory, "pve_node_node1") == ["VM 200", "machine-test"]
+    assert group_hosts(inventory, "pve_node_node2") == ["server1"]
+    assert group_hosts(inventory, "pve_tag_go_proxmox_cloud_init") == ["machine-test"]
+    assert "pve_templates" not in inventory.groups
+    assert "pve_lxc" not in inventory.groups
+
+
+def test_include_templates_and_guest_types(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "include_templates: true\ninclude_nodes: false\n"))
+    assert group_hosts(inventory, "pve_templates") == ["leap154"]
+    assert plugin_vars(inventory, "leap154")["pve_template"] is True
+    assert "pve_nodes" not in inventory.groups
+
+    mock_api.calls.reset()
+    inventory = load_inventory(write_source(tmp_path, "guest_types: [lxc]\n"))
+    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
+
+
+def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warnings):
+    add_base(mock_api, sample_data(RES_VM), sample_data(STATUS_STANDALONE))
+    inventory = load_inventory(write_source(tmp_path, ""))
+
+    # lxc/102 and lxc/104 are both "test-lxc.home.arpa" in this real sample; lxc/105 has an empty name.
+    assert sorted(inventory.hosts) == ["lxc-105", "pve", "pxe.home.arpa", "test-lxc.home.arpa", "test-lxc.home.arpa-104",
+                                       "test1", "test1-lxc.home.arpa"]
+    assert plugin_vars(inventory, "test-lxc.home.arpa")["pve_vmid"] == 102
+    assert plugin_vars(inventory, "test-lxc.home.arpa-104")["pve_vmid"] == 104
+    assert plugin_vars(inventory, "lxc-105")["pve_name"] == ""
+    assert [w for w in warnings if "test-lxc.home.arpa -> test-lxc.home.arpa-104 (lxc/104)" in w]
+    assert group_hosts(inventory, "pve_pool_pool1") == ["lxc-105", "test-lxc.home.arpa-104", "test1", "test1-lxc.home.arpa"]
+    assert plugin_vars(inventory, "test1")["pve_pool"] == "pool1"
+    assert "pve_pool" not in plugin_vars(inventory, "pxe.home.arpa")
+    assert plugin_vars(inventory, "pxe.home.arpa")["pve_cluster"] is None
+    node = plugin_vars(inventory, "pve")
+    assert node["pve_status"] == "online" and node["ansible_host"] == "192.168.1.2" and node["pve_nodeid"] == 0
+    assert node["pve_cluster"] is None
+
+
+def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
+    resources = sample_data(RES_4NODE)
+    for row in resources:
+        if row.get("id") in ("qemu/100", "qemu/102"):
+            row["name"] = "node1"
+    add_base(mock_api, resources, sample_data(STATUS_4NODE))
+    inventory = load_inventory(write_source(tmp_path, ""))
+    assert plugin_vars(inventory, "node1")["pve_type"] == "node"
+    assert plugin_vars(inventory, "node1-100")["pve_vmid"] == 100
+    assert plugin_vars(inventory, "node1-102")["pve_vmid"] == 102
+    assert any("2 guest(s) share a hostname" in w for w in warnings)
+
+
+def test_offline_node_keeps_its_guests(tmp_path, mock_api):
+    resources = sample_data(RES_4NODE)
+    status = sample_data(STATUS_4NODE)
+    for row in resources:
+        if row.get("id") == "node/node3":
+            for key in ("cpu", "mem", "uptime", "maxcpu", "maxmem", "disk", "maxdisk", "level", "cgroup-mode"):
+                row.pop(key)
+            row["status"] = "offline"
+        if row.get("id") == "qemu/100":  # PVE's view of a guest on an offline node: no live stats
+            row.update(node="node3", status="unknown")
+            for key in ("cpu", "mem", "uptime", "netin", "netout", "diskread", "diskwrite", "disk", "maxdisk"):
+                row.pop(key)
+    for row in status:
+        if row.get("name") == "node3":
+            row["online"] = 0
+    add_base(mock_api, resources, status)
+    inventory = load_inventory(write_source(tmp_path, ""))
+
+    guest = plugin_vars(inventory, "server1")
+    assert guest["pve_status"] == "unknown" and guest["pve_node"] == "node3" and "pve_cpu" not in guest
+    assert guest["pve_maxmem"] == 1073741824
+    assert group_hosts(inventory, "pve_unknown") == ["server1"]
+    assert group_hosts(inventory, "pve_node_node3") == ["server1"]
+    node = plugin_vars(inventory, "node3")
+    assert node["pve_status"] == "offline" and node["ansible_host"] == "192.168.1.3" and "pve_uptime" not in node
+
+
+def test_group_names_are_made_safe(tmp_path, mock_api):
+    resources = sample_data(RES_VM)
+    resources[0].update(tags="web-1;db.main", pool="prod/web", node="pve-a")
+    status = sample_data(STATUS_STANDALONE)
+    status[0]["name"] = "pve-a"
+    add_base(mock_api, resources, status)
+    inventory = load_inventory(write_source(tmp_path, ""))
+    assert group_hosts(inventory, "pve_tag_web_1") == ["pxe.home.arpa"]
+    assert group_hosts(inventory, "pve_tag_db_main") == ["pxe.home.arpa"]
+    assert group_hosts(inventory, "pve_pool_prod_web") == ["pxe.home.arpa"]
+    assert group_hosts(inventory, "pve_node_pve_a") == ["pxe.home.arpa"]
+    assert plugin_vars(inventory, "pxe.home.arpa")["pve_pool"] == "prod/web"
+    assert plugin_vars(inventory, "pxe.home.arpa")["pve_tags"] == ["web-1", "db.main"]
+
+
+def test_prefixes(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\n"))
+    assert plugin_vars(inventory, "server1")["px_vmid"] == 100
+    assert not [k for k in plugin_vars(inventory, "server1") if k.startswith("pve_")]
+    assert group_hosts(inventory, "qemu") == ["VM 200", "machine-test", "server1"]
+    assert group_hosts(inventory, "nodes") == ["node1", "node2", "node3", "node4"]
+    assert group_hosts(inventory, "node_node2") == ["server1"]
+
+
+@pytest.mark.parametrize("hostname, expected", [
+    ("{{ pve_name | lower | replace(' ', '-') }}.example.com", ["machine-test.example.com", "server1.example.com",
+                                                                  "vm-200.example.com"]),
+    ("{{ pve_vmid }}", ["100", "102", "200"]),
+    ("{{pve_name}}", ["VM 200", "machine-test", "server1"]),
+    ("{{ pve_pool }}", ["qemu-100", "qemu-102", "qemu-200"]),  # undefined -> <type>-<vmid>, with a warning
+])
+def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "include_nodes: false\nhostname: %r\n" % hostname))
+    assert sorted(inventory.hosts) == expected
+    if "pve_pool" in hostname:
+        assert any("hostname could not be rendered for 3 guest(s)" in w for w in warnings)
+
+
+def test_hostname_template_strict_fails(tmp_path, mock_api):
+    four_node(mock_api)
+    with pytest.raises(AnsibleError, match=r"hostname: .*pve_pool.* failed for qemu/100"):
+        parse_direct(write_source(tmp_path, "strict: true\nhostname: '{{ pve_pool }}'\n"))
+
+
+def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "filters:\n  - pve_type == 'node' or pve_status == 'running'\n"
+                                                      "  - pve_node != 'node4'\n"))
+    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "server1"]
+
+
+def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "filters: [\"pve_pool == 'x'\"]\n"))
+    assert sorted(inventory.hosts) == []
+    assert any("7 host(s) left out because a filter could not be evaluated" in w for w in warnings)
+    with pytest.raises(AnsibleError, match=r"filters: .*pve_pool == 'x'.* failed for node/node1"):
+        parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"pve_pool == 'x'\"]\n"))
+
+
+def test_compose_groups_keyed_groups(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, """
+compose:
+  ansible_user: "'root' if pve_type == 'node' else 'admin'"
+  mem_gib: pve_maxmem // 1073741824
+groups:
+  big: pve_maxmem > 16000000000
+keyed_groups:
+  - key: pve_node
+    prefix: "on"
+  - key: pve_tags
+    prefix: tag
+"""))
+    assert host_vars(inventory, "node1")["ansible_user"] == "root"
+    assert host_vars(inventory, "server1")["ansible_user"] == "admin"
+    assert host_vars(inventory, "server1")["mem_gib"] == 1
+    assert group_hosts(inventory, "big") == ["node1", "node2", "node3", "node4"]
+    assert group_hosts(inventory, "on_node1") == ["VM 200", "machine-test", "node1"]
+    assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test"]
+
+
+def test_password_auth_costs_one_login(tmp_path, mock_api):
+    mock_api.add(responses.POST, BASE + "/access/ticket",
+                 json={"data": {"ticket": "PVE:root@pam:4EEC61E2::sig", "CSRFPreventionToken": "4EEC61E2:x",
+                                "username": "root@pam"}})
+    four_node(mock_api)
+    path = write_source(tmp_path, "", connection="url: https://pve.example.com:8006\nuser: root@pam\n"
+                                                 "password: s3cr3t-Passw0rd\n")
+    inventory = load_inventory(path)
+    assert [call.request.method + " " + call.request.path_url for call in mock_api.calls] == [
+        "POST /api2/json/access/ticket", "GET /api2/json/cluster/resources", "GET /api2/json/cluster/status"]
+    assert "PVEAuthCookie=PVE:root@pam:4EEC61E2::sig" in mock_api.calls[1].request.headers["Cookie"]
+    assert len(inventory.hosts) == 7
+
+
+def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
+    monkeypatch.setenv("PROXMOX_URL", "https://pve.example.com:8006")
+    monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!env")
+    monkeypatch.setenv("PVE_API_TOKEN_SECRET", "env-secret")
+    four_node(mock_api)
+    load_inventory(write_source(tmp_path, "", connection=""))
+    assert mock_api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!env=env-secret"

@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve with ansible_host: guest_agent, fed from the real guest-agent samples."""
+
+from __future__ import annotations
+
+import _thread
+import copy
+import threading
+import time
+
+import pytest
+import responses
+
+from conftest import BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source
+
+AGENT = "qemu-agent-network-get-interfaces/"
+VM101 = AGENT + "pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
+VM102 = AGENT + "pve6.2_community-proxmox_vm102_guest-unsupported.json"
+VM103 = AGENT + "pve6.2_community-proxmox_vm103_multi-nic-weave.json"
+BRIDGE = AGENT + "rust-client_bridge-in-guest_cloudflarewarp.json"
+STATUS = "cluster-status/community-proxmox_standalone-node.json"
+RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+# An lxc answer as PVE 9 sends it (pve-container get_interfaces; prefix as a string, seen on 9.2.2).
+LXC_INTERFACES = [
+    {"name": "lo", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8", "inet6": "::1/128",
+     "ip-addresses": [{"ip-address": "127.0.0.1", "ip-address-type": "inet", "prefix": "8"},
+                      {"ip-address": "::1", "ip-address-type": "inet6", "prefix": "128"}]},
+    {"name": "eth0", "hwaddr": "bc:24:11:00:00:01", "inet": "192.168.10.7/24",
+     "ip-addresses": [{"ip-address": "192.168.10.7", "ip-address-type": "inet", "prefix": "24"},
+                      {"ip-address": "fe80::be24:11ff:fe00:1", "ip-address-type": "inet6", "prefix": "64"}]},
+]
+
+
+def guest_row(vmid, name, kind="qemu", status="running", node="pve"):
+    """A real qemu row of /cluster/resources (qemu/100 of the PVE 7.4 sample), re-labelled."""
+    row = copy.deepcopy(next(r for r in sample_data(RES) if r.get("id") == "qemu/100"))
+    row.update(id="%s/%d" % (kind, vmid), vmid=vmid, name=name, type=kind, status=status, node=node)
+    return row
+
+
+def agent_path(vmid, kind="qemu", node="pve"):
+    if kind == "lxc":
+        return "%s/nodes/%s/lxc/%d/interfaces" % (BASE, node, vmid)
+    return "%s/nodes/%s/qemu/%d/agent/network-get-interfaces" % (BASE, node, vmid)
+
+
+@pytest.fixture
+def agent_cluster(mock_api):
+    rows = [guest_row(101, "vm101"), guest_row(102, "win102"), guest_row(103, "vm103"), guest_row(104, "ct104", "lxc"),
+            guest_row(105, "vm105"), guest_row(106, "vm106"), guest_row(107, "stopped107", status="stopped"),
+            guest_row(108, "vm108"), guest_row(109, "ct109", "lxc"), guest_row(110, "vm110")]
+    add_base(mock_api, rows, sample_data(STATUS))
+    mock_api.add(responses.GET, agent_path(101), json={"data": sample_data(VM101)})
+    mock_api.add(responses.GET, agent_path(102), json={"data": sample_data(VM102)})
+    mock_api.add(responses.GET, agent_path(103), json={"data": sample_data(VM103)})
+    mock_api.add(responses.GET, agent_path(104, "lxc"), json={"data": LXC_INTERFACES})
+    mock_api.add(responses.GET, agent_path(105), status=595, body="")  # node unreachable (pveproxy, empty body)
+    mock_api.add(responses.GET, agent_path(106), body="<html>proxy error</html>", content_type="text/html")
+    mock_api.add(responses.GET, agent_path(108), json={"data": sample_data(BRIDGE)})
+    mock_api.add(responses.GET, agent_path(109, "lxc"), json={"data": None})  # container stopped meanwhile
+    mock_api.add(responses.GET, agent_path(110), status=500, json={"data": None, "message": "QEMU guest agent is not running\n"})
+    return mock_api
+
+
+def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
+    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"))
+
+    paths = sorted(call.request.path_url for call in agent_cluster.calls)
+    assert len(paths) == 2 + 9  # resources, status, and the nine running guests (not stopped107)
+    assert not [p for p in paths if "/107/" in p]
+
+    vm101 = host_vars(inventory, "vm101")
+    assert vm101["ansible_host"] == "10.1.2.3"  # eth0, not lo
+    assert vm101["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.1.2.3", "fd8c:4687:e88d:1be3:5b70:7b88:c79c:293",
+                                         "10.10.2.3"]
+    assert host_vars(inventory, "vm103")["ansible_host"] == "172.16.0.143"
+    assert host_vars(inventory, "vm108")["ansible_host"] == "10.2.16.69"
+    assert host_vars(inventory, "ct104")["ansible_host"] == "192.168.10.7"
+    assert host_vars(inventory, "ct109")["pve_ip_addresses"] == [] and "ansible_host" not in host_vars(inventory, "ct109")
+
+    assert "Unsupported" in host_vars(inventory, "win102")["pve_agent_error"]
+    assert "HTTP 595" in host_vars(inventory, "vm105")["pve_agent_error"]
+    assert "instead of PVE's JSON" in host_vars(inventory, "vm106")["pve_agent_error"]
+    assert "QEMU guest agent is not running" in host_vars(inventory, "vm110")["pve_agent_error"]
+    for name in ("win102", "vm105", "vm106", "vm110"):
+        assert "ansible_host" not in host_vars(inventory, name)
+        assert "pve_ip_addresses" not in host_vars(inventory, name)
+    assert "pve_ip_addresses" not in host_vars(inventory, "stopped107")
+    assert "pve_agent_error" not in host_vars(inventory, "vm101")
+
+    warning = [w for w in warnings if "no address from the guest agent for 4 running guest(s)" in w]
+    assert len(warning) == 1
+    for part in ("win102 (qemu/102)", "vm105 (qemu/105)", "vm106 (qemu/106)", "vm110 (qemu/110)"):
+        assert part in warning[0]
+    assert "Traceback" not in warning[0]
+    assert group_hosts(inventory, "pve_running")  # the run completed
+
+
+def test_ansible_host_networks_preference(tmp_path, agent_cluster):
+    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"
+                                                      "ansible_host_networks: [10.42.0.0/16, 10.0.0.0/8, '2606:4700::/32']\n"))
+    assert host_vars(inventory, "vm103")["ansible_host"] == "10.42.0.1"   # first network wins over NIC order
+    assert host_vars(inventory, "vm101")["ansible_host"] == "10.1.2.3"    # second network
+    assert host_vars(inventory, "vm108")["ansible_host"] == "10.2.16.69"  # 10.0.0.0/8 before the IPv6 network
+    assert host_vars(inventory, "ct104")["ansible_host"] == "192.168.10.7"  # no match: first usable IPv4
+
+
+def test_ansible_host_networks_ipv6(tmp_path, agent_cluster):
+    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nansible_host_networks: ['2606:4700::/32']\n"))
+    assert host_vars(inventory, "vm108")["ansible_host"] == "2606:4700:cf1:1000::1a"
+
+
+def test_filters_limit_agent_requests(tmp_path, agent_cluster):
+    load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nfilters: [\"pve_vmid in [101, 104]\"]\n"))
+    asked = sorted(c.request.path_url for c in agent_cluster.calls if "/nodes/" in c.request.path_url)
+    assert asked == ["/api2/json/nodes/pve/lxc/104/interfaces", "/api2/json/nodes/pve/qemu/101/agent/network-get-interfaces"]
+
+
+def test_max_workers_bounds_concurrency(tmp_path, mock_api):
+    rows = [guest_row(200 + i, "g%d" % i) for i in range(24)]
+    add_base(mock_api, rows, sample_data(STATUS))
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+
+    def answer(_request):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(0.03)
+        with lock:
+            state["now"] -= 1
+        return 200, {}, '{"data": {"result": []}}'
+
+    for i in range(24):
+        mock_api.add_callback(responses.GET, agent_path(200 + i), callback=answer)
+    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 3\n"))
+    assert len(inventory.hosts) == 25
+    assert 2 <= state["peak"] <= 3
+
+
+def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
+    rows = [guest_row(300 + i, "g%d" % i) for i in range(200)]
+    add_base(mock_api, rows, sample_data(STATUS))
+    started = []
+
+    def answer(request):
+        started.append(request.path_url)
+        if len(started) == 3:
+            _thread.interrupt_main()  # what Ctrl-C does: KeyboardInterrupt in the main thread
+        time.sleep(0.05)
+        return 200, {}, '{"data": {"result": []}}'
+
+    for i in range(200):
+        mock_api.add_callback(responses.GET, agent_path(300 + i), callback=answer)
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        parse_direct(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 2\n"))
+    assert time.monotonic() - began < 5
+    time.sleep(1.0)  # without cancellation, the two workers would send ~20 more requests meanwhile
+    assert len(started) <= 10  # the pending ones were cancelled, not sent

@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve cache: raw answers cached, a cached run makes no request (not even a login)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import responses
+
+from conftest import BASE, PASSWORD, add_base, host_vars, load_inventory, sample_data, write_source
+
+RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"
+VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
+PASSWORD_CONFIG = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_retries: 0\n" % PASSWORD
+
+
+def cache_options(tmp_path):
+    return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
+            % (tmp_path / "cache"))
+
+
+def mock_cluster(mock, agent=False):
+    mock.add(responses.POST, BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::s", "CSRFPreventionToken": "c"}})
+    add_base(mock, sample_data(RES), sample_data(STATUS))
+    if agent:
+        mock.add(responses.GET, BASE + "/nodes/node2/qemu/100/agent/network-get-interfaces", json={"data": sample_data(VM101)})
+
+
+def snapshot(inventory):
+    return dict((name, dict((k, v) for k, v in host_vars(inventory, name).items() if not k.startswith("inventory_")))
+                for name in sorted(inventory.hosts))
+
+
+def cache_files(tmp_path):
+    return sorted((tmp_path / "cache").glob("pvetest*"))
+
+
+def test_cached_run_makes_no_request(tmp_path):
+    path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n", connection=PASSWORD_CONFIG)
+    with responses.RequestsMock() as mock:
+        mock_cluster(mock, agent=True)
+        first = snapshot(load_inventory(path))
+        assert len(mock.calls) == 4  # login, resources, status, one running guest's agent
+    files = cache_files(tmp_path)
+    assert len(files) == 1
+    cached = json.loads(files[0].read_text())
+    if "__payload__" in cached:  # ansible-core >= 2.19 wraps inventory cache entries
+        cached = json.loads(cached["__payload__"])
+    assert sorted(cached) == ["agent", "format", "resources", "status"]  # the raw answers, not the hosts
+    assert PASSWORD not in files[0].read_text()
+    mtime = files[0].stat().st_mtime_ns
+
+    time.sleep(0.05)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:  # nothing registered: any request fails
+        second = snapshot(load_inventory(path))
+        assert len(mock.calls) == 0
+    assert second == first
+    assert second["server1"]["ansible_host"] == "10.1.2.3"
+    assert files[0].stat().st_mtime_ns == mtime  # a cached read does not rewrite the cache
+
+
+def test_cache_refresh_and_options_applied_after_cache(tmp_path):
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock)
+        load_inventory(path)
+        assert len(mock.calls) == 2
+
+    # different hosts/groups options on the same cached answers: no request, new result
+    path.write_text(path.read_text() + "include_nodes: false\nhostname: '{{ pve_name }}.lab'\ngroup_prefix: x_\n")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        inventory = load_inventory(path)
+        assert len(mock.calls) == 0
+    assert sorted(inventory.hosts) == ["VM 200.lab", "machine-test.lab", "server1.lab"]
+    assert "x_qemu" in inventory.groups
+
+    # --flush-cache (InventoryManager cache=False): fetched again and the cache rewritten
+    resources = sample_data(RES)
+    resources[0]["name"] = "renamed"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        add_base(mock, resources, sample_data(STATUS))
+        inventory = load_inventory(path, cache=False)
+        assert len(mock.calls) == 2
+    assert "renamed.lab" in inventory.hosts
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        inventory = load_inventory(path)
+        assert len(mock.calls) == 0
+    assert "renamed.lab" in inventory.hosts
+
+
+def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(tmp_path):
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock)
+        load_inventory(path)
+    path.write_text(path.read_text() + "ansible_host: guest_agent\n")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, agent=True)
+        inventory = load_inventory(path)
+        assert len(mock.calls) == 3
+    assert host_vars(inventory, "server1")["ansible_host"] == "10.1.2.3"
+
+
+def test_cache_disabled_by_default_always_asks(tmp_path):
+    path = write_source(tmp_path, "")
+    for _attempt in range(2):
+        with responses.RequestsMock() as mock:
+            mock_cluster(mock)
+            mock.remove(responses.POST, BASE + "/access/ticket")
+            load_inventory(path)
+            assert len(mock.calls) == 2

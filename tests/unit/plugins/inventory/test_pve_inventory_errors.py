@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve: source file checks, option validation before any request, connection errors."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from ansible.errors import AnsibleError
+from ansible.plugins.loader import inventory_loader
+
+from conftest import BASE, PASSWORD, SECRET, add_base, parse_direct, sample_data, write_source
+
+RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"
+
+
+def plugin():
+    return inventory_loader.get("pve.cluster.pve")
+
+
+def test_verify_file(tmp_path):
+    good = write_source(tmp_path, "", name="cluster.pve.yml")
+    assert plugin().verify_file(str(good)) is True
+    assert plugin().verify_file(str(write_source(tmp_path, "", name="pve.yaml"))) is True
+    other = tmp_path / "hosts.yml"
+    other.write_text("all:\n  hosts:\n    a:\n")
+    assert plugin().verify_file(str(other)) is False
+    assert plugin().verify_file(str(tmp_path / "missing.pve.yml")) is False
+    wrong_suffix = write_source(tmp_path, "", name="proxmox.yml")
+    with pytest.raises(AnsibleError, match=r"proxmox\.yml: the file name of a pve\.cluster\.pve inventory source must "
+                                           r"end with pve\.yml or pve\.yaml"):
+        plugin().verify_file(str(wrong_suffix))
+
+
+def test_wrong_plugin_name(tmp_path):
+    path = tmp_path / "x.pve.yml"
+    path.write_text("plugin: community.proxmox.proxmox\napi_host: pve.example.com\n")
+    with pytest.raises(AnsibleError, match=r"'plugin' must be pve\.cluster\.pve .*community\.proxmox\.proxmox"):
+        parse_direct(path)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("guest_types: [qemu, vm]\n", r"guest_types"),
+    ("ansible_host: agent\n", r"ansible_host"),
+    ("ansible_host_networks: [10.0.0.0/33]\n", r"ansible_host_networks: '10\.0\.0\.0/33' is not a network in CIDR"),
+    ("max_workers: 0\n", r"max_workers: must be an integer >= 1"),
+    ("hostname: '  '\n", r"hostname: must be a non-empty"),
+])
+def test_bad_options_fail_before_any_request(tmp_path, body, message):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(AnsibleError, match=message):
+            parse_direct(write_source(tmp_path, body))
+        assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("connection, message", [
+    ("api_host: pve.example.com\n", r"No credentials"),
+    ("api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_token_id: root@pam!x\napi_token_secret: %s\n"
+     % (PASSWORD, SECRET), r"mutually exclusive"),
+    ("api_host: 'ftp://pve.example.com'\napi_token_id: root@pam!x\napi_token_secret: %s\n" % SECRET, r"api_host: URL scheme"),
+])
+def test_bad_connection_options(tmp_path, connection, message):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(AnsibleError, match=message) as caught:
+            parse_direct(write_source(tmp_path, "", connection=connection))
+        assert len(mock.calls) == 0
+    assert PASSWORD not in str(caught.value) and SECRET not in str(caught.value)
+
+
+def test_bad_token_is_a_clear_error_without_the_secret(tmp_path, mock_api):
+    mock_api.add(responses.GET, BASE + "/cluster/resources", status=401, body="")
+    with pytest.raises(AnsibleError) as caught:
+        parse_direct(write_source(tmp_path, ""))
+    text = str(caught.value)
+    assert "pve.cluster.pve inventory: GET /cluster/resources failed: HTTP 401" in text
+    assert "Authentication failed" in text
+    assert SECRET not in text
+
+
+def test_bad_password_is_a_clear_error_without_the_password(tmp_path, mock_api):
+    mock_api.add(responses.POST, BASE + "/access/ticket", status=401, body="")
+    connection = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\n" % PASSWORD
+    with pytest.raises(AnsibleError, match=r"POST /access/ticket failed: HTTP 401.*Authentication failed") as caught:
+        parse_direct(write_source(tmp_path, "", connection=connection))
+    assert PASSWORD not in str(caught.value)
+
+
+def test_tls_failure_gives_the_how_to_fix_hint(tmp_path, mock_api):
+    mock_api.add(responses.GET, BASE + "/cluster/resources",
+                 body=requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    with pytest.raises(AnsibleError, match=r"TLS certificate verification failed for pve\.example\.com:8006.*"
+                                           r"Set ca_path to the cluster's CA certificate"):
+        parse_direct(write_source(tmp_path, ""))
+
+
+def test_timeout_names_api_timeout(tmp_path, mock_api):
+    mock_api.add(responses.GET, BASE + "/cluster/resources", body=requests.exceptions.ConnectTimeout("timed out"))
+    with pytest.raises(AnsibleError, match=r"pve\.example\.com:8006 did not answer within api_timeout=10s"):
+        parse_direct(write_source(tmp_path, ""))
+
+
+def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
+    add_base(mock_api, {"not": "a list"}, sample_data(STATUS))
+    with pytest.raises(AnsibleError, match=r"something other than a list"):
+        parse_direct(write_source(tmp_path, ""))
+
+
+def test_sample_resources_and_status_need_exactly_two_requests(tmp_path, mock_api):
+    add_base(mock_api, sample_data(RES), sample_data(STATUS))
+    parse_direct(write_source(tmp_path, "include_templates: true\n"))
+    assert [c.request.path_url for c in mock_api.calls] == ["/api2/json/cluster/resources", "/api2/json/cluster/status"]

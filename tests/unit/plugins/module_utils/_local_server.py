@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A tiny local HTTP(S) server on 127.0.0.1 for the client tests that `responses` cannot do:
+real TLS (throw-away CA), TCP connection counting, a server that never answers, a body shorter
+than its Content-Length, a custom reason phrase.
+
+    with LocalServer(handler, tls=True, tmp_path=tmp_path) as server:
+        server.port, server.ca_path, server.connections, server.requests
+
+`handler(request)` gets a dict (method, path, headers, body) and returns
+(status, reason, headers_dict, body_bytes) or one of the actions HANG / (TRUNCATE, declared, body).
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+import socket
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HANG = "hang"
+TRUNCATE = "truncate"
+
+
+def write_ca_and_cert(directory, name="local"):
+    """A throw-away CA and a server certificate for 127.0.0.1/localhost; returns (ca, cert, key) paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pve.cluster test CA %s" % name)])
+    ca_cert = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])).issuer_name(ca_name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                    x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    os.makedirs(str(directory), exist_ok=True)
+    paths = tuple(os.path.join(str(directory), "%s-%s.pem" % (name, part)) for part in ("ca", "cert", "key"))
+    with open(paths[0], "wb") as handle:
+        handle.write(ca_cert.public_bytes(serialization.Encoding.PEM))
+    with open(paths[1], "wb") as handle:
+        handle.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(paths[2], "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return paths
+
+
+def free_port():
+    """A port on 127.0.0.1 nobody listens on (bound, then closed)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as pveproxy
+
+    def setup(self):
+        server = self.server
+        with server.lock:
+            server.connections += 1
+        if server.ssl_context is not None:
+            self.request.settimeout(10)
+            self.request = server.ssl_context.wrap_socket(self.request, server_side=True)
+        BaseHTTPRequestHandler.setup(self)
+
+    def log_message(self, *args):
+        pass
+
+    def _serve(self):
+        server = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()), "body": body}
+        with server.lock:
+            server.requests.append(request)
+        answer = server.handler(request)
+        if answer == HANG:
+            server.stopping.wait(30)
+            self.close_connection = True
+            return
+        if answer[0] == TRUNCATE:
+            _action, declared, payload = answer
+            self.send_response(200, "OK")
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+            self.send_header("Content-Length", str(declared))
+            self.end_headers()
+            self.wfile.write(payload)
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        status, reason, headers, payload = answer
+        self.send_response(status, reason)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request, client_address):
+        pass  # handshake failures are expected in the TLS tests
+
+
+class LocalServer:
+    def __init__(self, handler, tls=False, tmp_path=None):
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.handler = handler
+        self._server.lock = threading.Lock()
+        self._server.connections = 0
+        self._server.requests = []
+        self._server.stopping = threading.Event()
+        self._server.ssl_context = None
+        self.ca_path = None
+        if tls:
+            self.ca_path, cert, key = write_ca_and_cert(tmp_path, "server")
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            self._server.ssl_context = context
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread.daemon = True
+
+    @property
+    def connections(self):
+        return self._server.connections
+
+    @property
+    def requests(self):
+        return list(self._server.requests)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)

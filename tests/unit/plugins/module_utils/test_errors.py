@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The error tree and error_from_response (HTTP status -> type, message from body or reason)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins.module_utils import _errors
+
+
+@pytest.mark.parametrize("status, error_type", [
+    (400, _errors.PveBadRequestError),
+    (401, _errors.PveAuthError),
+    (403, _errors.PvePermissionError),
+    (404, _errors.PveHttpError),
+    (500, _errors.PveServerError),
+    (501, _errors.PveServerError),
+    (502, _errors.PveServerError),
+    (595, _errors.PveNodeUnreachableError),
+    (596, _errors.PveNodeUnreachableError),
+    (597, _errors.PveNodeUnreachableError),
+    (599, _errors.PveNodeUnreachableError),
+])
+def test_status_to_type(status, error_type):
+    err = _errors.error_from_response(status, "GET", "/x", "Reason", None)
+    assert type(err) is error_type
+    assert isinstance(err, _errors.PveHttpError) and isinstance(err, _errors.PveError)
+    assert (err.status, err.method, err.path) == (status, "GET", "/x")
+
+
+def test_message_from_body_wins_over_reason():
+    err = _errors.error_from_response(500, "GET", "/nodes/pve1/qemu/100/status/current", "VM 100 is not running",
+                                      {"data": None, "message": "VM 100 is not running\n"})
+    assert str(err) == "GET /nodes/pve1/qemu/100/status/current failed: HTTP 500 VM 100 is not running"
+    assert err.pve_message == "VM 100 is not running"
+
+
+def test_old_pve_message_only_in_reason_phrase():
+    err = _errors.error_from_response(400, "GET", "/cluster/nextid", "Parameter verification failed.",
+                                      {"data": None, "errors": {"vmid": "VM 200 already exists"}})
+    assert str(err) == "GET /cluster/nextid failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
+    assert err.errors == {"vmid": "VM 200 already exists"}
+    assert err.to_result() == {"status": 400, "errors": {"vmid": "VM 200 already exists"}}
+
+
+def test_errors_sorted_and_stringified():
+    err = _errors.error_from_response(400, "GET", "/p", "", {"errors": {"b": 2, "a": "x"}, "message": None})
+    assert str(err) == "GET /p failed: HTTP 400 (a: x, b: 2)"
+
+
+def test_empty_everything():
+    err = _errors.error_from_response(595, "GET", "/nodes/pve2/status", "", None)
+    assert str(err) == ("GET /nodes/pve2/status failed: HTTP 595. "
+                        "The node is offline or unreachable from the node you contacted")
+
+
+def test_hints_and_punctuation():
+    auth = _errors.error_from_response(401, "GET", "/version", "Authentication failed!", None)
+    assert str(auth).startswith("GET /version failed: HTTP 401 Authentication failed! Authentication failed: check")
+    perm = _errors.error_from_response(403, "GET", "/nodes", "", {"message": "Permission check failed (/vms/100, VM.Audit)\n"})
+    assert str(perm) == ("GET /nodes failed: HTTP 403 Permission check failed (/vms/100, VM.Audit). The user or token "
+                         "lacks this privilege on PVE (for these read-only modules: role PVEAuditor on /)")
+    dotted = _errors.error_from_response(401, "GET", "/version", "No ticket.", None)
+    assert "No ticket. Authentication failed" in str(dotted)
+
+
+@pytest.mark.parametrize("body", [None, [], "text", 5, {"message": 5}, {"errors": "not a dict"}, {"message": ["a"]}])
+def test_odd_bodies_never_break(body):
+    err = _errors.error_from_response(500, "GET", "/x", "fallback", body)
+    assert str(err).startswith("GET /x failed: HTTP 500")
+
+
+def test_option_error():
+    err = _errors.PveOptionError("vmid", "must be between 100 and 999999999")
+    assert (err.option, str(err)) == ("vmid", "vmid: must be between 100 and 999999999")
+    assert str(_errors.PveOptionError(None, "No credentials")) == "No credentials"
+    assert err.to_result() == {}
+
+
+def test_transport_errors():
+    assert issubclass(_errors.PveTLSError, _errors.PveTransportError)
+    assert issubclass(_errors.PveTimeoutError, _errors.PveTransportError)
+    assert issubclass(_errors.PveConnectionError, _errors.PveTransportError)
+    err = _errors.PveInvalidResponseError("bad", status=200, method="GET", path="/v")
+    assert (str(err), err.to_result()) == ("bad", {"status": 200})
+    assert _errors.PveInvalidResponseError("bad").to_result() == {}

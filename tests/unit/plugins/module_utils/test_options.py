@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Connection options and validators: every bad value is a PveOptionError naming the option."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._options import (
+    CONNECTION_ARGSPEC, ENV_VARS, ConnectionConfig, parse_api_host, parse_time, validate_node, validate_vmid)
+
+SECRET = "0b7c9a7e-SECRET-in-options"
+
+
+@pytest.mark.parametrize("api_host, api_port, expected", [
+    ("pve1", 8006, ("https", "pve1", 8006)),
+    ("  pve1.example.com  ", 8006, ("https", "pve1.example.com", 8006)),
+    ("pve1:8443", 8006, ("https", "pve1", 8443)),
+    ("pve1", 9000, ("https", "pve1", 9000)),
+    ("pve1", "9000", ("https", "pve1", 9000)),
+    ("pve1", None, ("https", "pve1", 8006)),
+    ("https://pve1", 8006, ("https", "pve1", 8006)),
+    ("HTTPS://pve1:1/api2/json", 8006, ("https", "pve1", 1)),
+    ("https://pve1:8443/api2/json/", 8006, ("https", "pve1", 8443)),
+    ("http://pve1:80", 8006, ("http", "pve1", 80)),
+    ("192.0.2.10", 8006, ("https", "192.0.2.10", 8006)),
+    ("192.0.2.10:65535", 8006, ("https", "192.0.2.10", 65535)),
+    ("::1", 8006, ("https", "[::1]", 8006)),
+    ("2001:db8::1", 8443, ("https", "[2001:db8::1]", 8443)),
+    ("[2001:db8::1]", 8006, ("https", "[2001:db8::1]", 8006)),
+    ("[2001:db8::1]:8443", 8006, ("https", "[2001:db8::1]", 8443)),
+    ("https://[2001:db8::1]:8443/api2/json", 8006, ("https", "[2001:db8::1]", 8443)),
+    ("pve_1.lab", 8006, ("https", "pve_1.lab", 8006)),
+])
+def test_parse_api_host(api_host, api_port, expected):
+    assert parse_api_host(api_host, api_port) == expected
+
+
+@pytest.mark.parametrize("api_host, api_port, option", [
+    (None, 8006, "api_host"),
+    ("   ", 8006, "api_host"),
+    ("ssh://pve1", 8006, "api_host"),
+    ("https://pve1/api2/extjs", 8006, "api_host"),
+    ("pve1/api2/json", 8006, "api_host"),
+    ("pve1:", 8006, "api_host"),
+    ("pve1:x", 8006, "api_host"),
+    ("pve1:0", 8006, "api_host"),
+    ("pve1:65536", 8006, "api_host"),
+    ("pve1:-1", 8006, "api_host"),
+    ("[::1", 8006, "api_host"),
+    ("[::1]8006", 8006, "api_host"),
+    ("[]", 8006, "api_host"),
+    ("[pve1]", 8006, "api_host"),
+    ("1:2:3:4:5:6:7:8:9", 8006, "api_host"),
+    ("gggg::1", 8006, "api_host"),
+    ("pve1.", 8006, "api_host"),
+    (".pve1", 8006, "api_host"),
+    ("pve 1", 8006, "api_host"),
+    ("pve1?x=1", 8006, "api_host"),
+    ("pve1\n.example", 8006, "api_host"),
+    ("pve1", 0, "api_port"),
+    ("pve1", 70000, "api_port"),
+    ("pve1", "abc", "api_port"),
+    ("pve1", True, "api_port"),
+])
+def test_parse_api_host_errors(api_host, api_port, option):
+    with pytest.raises(PveOptionError) as excinfo:
+        parse_api_host(api_host, api_port)
+    assert excinfo.value.option == option
+    assert str(excinfo.value).startswith(option + ": ")
+
+
+def test_user_info_in_url_is_refused_without_echoing_it():
+    with pytest.raises(PveOptionError) as excinfo:
+        parse_api_host("https://root@pam:%s@pve1:8006" % SECRET)
+    assert excinfo.value.option == "api_host"
+    assert SECRET not in str(excinfo.value)
+
+
+def _params(**kwargs):
+    params = dict((name, None) for name in CONNECTION_ARGSPEC)
+    params.update(api_host="pve1", api_port=8006, validate_certs=True, api_timeout=10, api_retries=3)
+    params.update(kwargs)
+    return params
+
+
+def test_config_token_and_defaults():
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ansible", api_token_secret=SECRET))
+    assert (config.base_url, config.endpoint, config.auth_kind) == ("https://pve1:8006/api2/json", "pve1:8006", "token")
+    assert (config.token_id, config.token_secret, config.verify, config.timeout, config.retries) == (
+        "root@pam!ansible", SECRET, True, 10, 3)
+    assert SECRET not in repr(config) and SECRET not in str(config)
+
+
+def test_config_password():
+    config = ConnectionConfig.from_params(_params(api_user="root@pam", api_password=SECRET, api_retries=0))
+    assert (config.auth_kind, config.user, config.password, config.retries) == ("ticket", "root@pam", SECRET, 0)
+    assert SECRET not in repr(config)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (True, True), (False, False), (None, True), ("yes", True), ("no", False), ("0", False), ("TRUE", True), ("off", False),
+])
+def test_validate_certs(value, expected):
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, validate_certs=value))
+    assert config.verify is expected
+
+
+def test_ca_path(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("x")
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, ca_path=str(ca)))
+    assert config.verify == str(ca)
+    # validate_certs false wins over ca_path
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, ca_path=str(ca),
+                                                  validate_certs=False))
+    assert config.verify is False
+
+
+@pytest.mark.parametrize("kwargs, option", [
+    (dict(validate_certs="maybe"), "validate_certs"),
+    (dict(ca_path="/nonexistent/ca.pem"), "ca_path"),
+    (dict(api_timeout=0), "api_timeout"),
+    (dict(api_timeout="soon"), "api_timeout"),
+    (dict(api_timeout=True), "api_timeout"),
+    (dict(api_retries=-1), "api_retries"),
+    (dict(api_token_id="root@pam!a b"), "api_token_id"),
+    (dict(api_token_id="root@pam!\u00e9t\u00e9"), "api_token_id"),
+    (dict(api_token_secret=SECRET + "\n"), "api_token_secret"),
+    (dict(api_token_secret=SECRET + " x"), "api_token_secret"),
+    (dict(api_token_secret="\u00e9" + SECRET), "api_token_secret"),
+])
+def test_config_errors(kwargs, option):
+    params = _params(api_token_id="root@pam!ansible", api_token_secret=SECRET)
+    params.update(kwargs)
+    with pytest.raises(PveOptionError) as excinfo:
+        ConnectionConfig.from_params(params)
+    assert excinfo.value.option == option
+    assert SECRET not in str(excinfo.value)
+
+
+def test_argspec_secrets_no_log_and_env_fallbacks():
+    assert CONNECTION_ARGSPEC["api_password"]["no_log"] is True
+    assert CONNECTION_ARGSPEC["api_token_secret"]["no_log"] is True
+    assert CONNECTION_ARGSPEC["api_host"]["fallback"][1] == ENV_VARS["api_host"]
+    assert ENV_VARS["api_host"][0] == "PVE_API_HOST"
+    assert set(CONNECTION_ARGSPEC) == set(ENV_VARS)
+
+
+@pytest.mark.parametrize("value", ["pve1", "a", "node-1", "PVE9", "0"])
+def test_validate_node_ok(value):
+    assert validate_node(value) == value
+
+
+@pytest.mark.parametrize("value", ["", "-a", "a-", "a_b", "a.b", "a/b", "a b", None, 1, ["pve1"], "pve1\n"])
+def test_validate_node_bad(value):
+    with pytest.raises(PveOptionError) as excinfo:
+        validate_node(value, "node")
+    assert excinfo.value.option == "node"
+
+
+@pytest.mark.parametrize("value, expected", [(100, 100), ("100", 100), (999999999, 999999999), (" 250 ", 250)])
+def test_validate_vmid_ok(value, expected):
+    assert validate_vmid(value) == expected
+
+
+@pytest.mark.parametrize("value", [99, 1000000000, -5, "x", None, True, False, [], 1.5e12])
+def test_validate_vmid_bad(value):
+    with pytest.raises(PveOptionError) as excinfo:
+        validate_vmid(value, "vmid")
+    assert excinfo.value.option == "vmid"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None),
+    (1735689600, 1735689600),
+    ("1735689600", 1735689600),
+    (1735689600.9, 1735689600),
+    ("2025-01-01", 1735689600),
+    ("2025-01-01T00:00:00Z", 1735689600),
+    ("2025-01-01T01:00:00+01:00", 1735689600),
+    ("2025-01-01 00:00:00", 1735689600),
+])
+def test_parse_time(value, expected):
+    assert parse_time(value, "since") == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", True, float("inf"), float("nan"), "1e3"])
+def test_parse_time_bad(value):
+    with pytest.raises(PveOptionError) as excinfo:
+        parse_time(value, "until")
+    assert excinfo.value.option == "until"

@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve_cluster_info: main() run in-process, HTTP mocked with `responses` from shared/pve-api/samples."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+
+import pytest
+import responses
+import yaml
+from responses import matchers
+
+from ansible.module_utils.common import warnings as ansible_warnings
+
+from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    from ansible.module_utils import basic as _basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = _basic._ANSIBLE_ARGS
+        _basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            _basic._ANSIBLE_ARGS = saved
+
+BASE = "https://pve.example.com:8006/api2/json"
+SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
+CONNECTION = {"api_host": "pve.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET,
+              "api_retries": 0}
+STATUS_3NODE = "cluster-status/community-proxmox_3node-devcluster.json"
+STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
+STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
+RESOURCES_ALL = [
+    "cluster-resources/ha-proxmoxve_single-node_lxc-qemu-storage-sdn.json",
+    "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json",
+    "cluster-resources/px_single-node_qemu-lxc-nfs-sdn.json",
+]
+RESOURCES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
+RESOURCES_NODE = "cluster-resources/community-proxmox_3node_type-node.json"
+
+
+def samples_dir():
+    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor."""
+    if os.environ.get("PVE_SHARED_DIR"):
+        return os.path.join(os.environ["PVE_SHARED_DIR"], "pve-api", "samples")
+    here = os.path.dirname(os.path.abspath(__file__))
+    while True:
+        candidate = os.path.join(here, "shared", "pve-api", "samples")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR to the shared directory")
+        here = parent
+
+
+def sample(name):
+    with open(os.path.join(samples_dir(), name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def body(name):
+    return copy.deepcopy(sample(name)["body"])
+
+
+def run(capsys, **args):
+    params = dict(CONNECTION)
+    params.update(args)
+    with patch_module_args(params):
+        with pytest.raises(SystemExit) as exc:
+            pve_cluster_info.main()
+    return json.loads(capsys.readouterr().out), exc.value.code
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings():
+    ansible_warnings._global_warnings.clear()
+    yield
+    ansible_warnings._global_warnings.clear()
+
+
+@pytest.fixture
+def api():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def add_status(api, name=STATUS_3NODE):
+    api.add(responses.GET, BASE + "/cluster/status", json=body(name))
+
+
+def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
+    api.add(responses.GET, BASE + "/cluster/resources", json=body(name), **kwargs)
+
+
+# -- /cluster/status -------------------------------------------------------------------------------
+def test_three_node_cluster_status(api, capsys):
+    add_status(api)
+    add_resources(api)
+    result, code = run(capsys)
+    assert code == 0, result
+    assert result["changed"] is False
+    assert result["cluster"] == {"name": "devcluster", "quorate": True, "nodes": 3, "version": 3}
+    assert result["cluster_nodes"] == [
+        {"name": "srv-proxmox-01", "nodeid": 1, "ip": "192.168.1.21", "online": True, "local": False, "level": ""},
+        {"name": "srv-proxmox-02", "nodeid": 2, "ip": "192.168.1.22", "online": True, "local": False, "level": ""},
+        {"name": "srv-proxmox-03", "nodeid": 3, "ip": "192.168.1.23", "online": True, "local": True, "level": ""},
+    ]
+    assert len(api.calls) == 2
+
+
+def test_four_node_cluster_sorted_by_name(api, capsys):
+    add_status(api, STATUS_4NODE)
+    result, code = run(capsys, gather=["status"])
+    assert code == 0, result
+    assert result["cluster"] == {"name": "clustername", "quorate": True, "nodes": 4, "version": 4}
+    assert [n["name"] for n in result["cluster_nodes"]] == ["node1", "node2", "node3", "node4"]
+    assert [n["local"] for n in result["cluster_nodes"]] == [True, False, False, False]
+
+
+def test_standalone_node_has_null_cluster(api, capsys):
+    add_status(api, STATUS_STANDALONE)
+    result, code = run(capsys, gather=["status"])
+    assert code == 0, result
+    assert "cluster" in result and result["cluster"] is None
+    assert result["cluster_nodes"] == [
+        {"name": "pve", "nodeid": 0, "ip": "192.168.1.2", "online": True, "local": True, "level": ""}]
+
+
+def test_not_quorate_and_offline_node(api, capsys):
+    data = body(STATUS_3NODE)
+    for row in data["data"]:
+        if row["type"] == "cluster":
+            row["quorate"] = 0
+        elif row["name"] != "srv-proxmox-03":
+            row["online"] = 0
+    api.add(responses.GET, BASE + "/cluster/status", json=data)
+    result, code = run(capsys, gather=["status"])
+    assert code == 0, result
+    assert result["cluster"]["quorate"] is False
+    assert [n["online"] for n in result["cluster_nodes"]] == [False, False, True]
+
+
+# -- /cluster/resources ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
+def test_resources_are_normalised(api, capsys, name):
+    add_resources(api, name)
+    result, code = run(capsys, gather=["resources"])
+    assert code == 0, result
+    raw = sample(name)["body"]["data"]
+    got = result["resources"]
+    assert [r["id"] for r in got] == [r["id"] for r in raw]  # PVE's order, nothing dropped
+    for row, item in zip(raw, got):
+        assert set(item) == set(k.replace("-", "_") for k in row)
+        if "template" in row:
+            assert item["template"] is bool(row["template"])
+        if "shared" in row:
+            assert item["shared"] is bool(row["shared"])
+        if "cgroup-mode" in row:
+            assert item["cgroup_mode"] == row["cgroup-mode"]
+        if "vmid" in row:
+            assert item["vmid"] == int(row["vmid"])
+        for key in ("name", "node", "status", "maxmem", "content", "plugintype"):
+            if key in row:
+                assert item[key] == row[key]
+
+
+def test_tags_become_a_list(api, capsys):
+    data = body(RESOURCES_ALL[1])
+    data["data"][0]["tags"] = "prod;web"
+    api.add(responses.GET, BASE + "/cluster/resources", json=data)
+    result, code = run(capsys, gather=["resources"])
+    assert code == 0, result
+    by_id = dict((r["id"], r) for r in result["resources"])
+    assert by_id["qemu/100"]["tags"] == ["prod", "web"]
+    assert by_id["qemu/102"]["tags"] == ["go-proxmox+cloud-init"]
+    assert "tags" not in by_id["qemu/101"]
+
+
+@pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
+def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
+    add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
+    result, code = run(capsys, gather=["resources"], resource_type=rtype)
+    assert code == 0, result
+    assert len(result["resources"]) == len(sample(name)["body"]["data"])
+    assert len(api.calls) == 1
+
+
+def test_no_type_param_by_default(api, capsys):
+    add_resources(api, match=[matchers.query_param_matcher({})])
+    result, code = run(capsys, gather=["resources"])
+    assert code == 0, result
+
+
+# -- only what was asked for -----------------------------------------------------------------------
+def test_gather_status_only(api, capsys):
+    add_status(api)
+    add_resources(api)
+    result, code = run(capsys, gather=["status"])
+    assert code == 0, result
+    assert "resources" not in result
+    assert [c.request.url for c in api.calls] == [BASE + "/cluster/status"]
+
+
+def test_gather_resources_only(api, capsys):
+    add_status(api)
+    add_resources(api)
+    result, code = run(capsys, gather=["resources", "resources"])
+    assert code == 0, result
+    assert "cluster" not in result and "cluster_nodes" not in result
+    assert [c.request.url for c in api.calls] == [BASE + "/cluster/resources"]
+
+
+def test_empty_gather_makes_no_request(api, capsys):
+    result, code = run(capsys, gather=[])
+    assert code == 0, result
+    assert not set(result) & {"cluster", "cluster_nodes", "resources"}
+    assert len(api.calls) == 0
+
+
+def test_check_mode_runs_the_same(api, capsys):
+    add_status(api)
+    add_resources(api)
+    result, code = run(capsys, _ansible_check_mode=True)
+    assert code == 0, result
+    assert result["changed"] is False
+    assert result["cluster"]["name"] == "devcluster"
+    assert len(result["resources"]) == len(sample(RESOURCES_ALL[0])["body"]["data"])
+
+
+# -- errors ----------------------------------------------------------------------------------------
+def test_permission_error_names_the_call(api, capsys):
+    api.add(responses.GET, BASE + "/cluster/status", status=403,
+            json={"data": None, "message": "Permission check failed (/, Sys.Audit)"})
+    result, code = run(capsys)
+    assert code == 1
+    assert result["msg"].startswith("Reading the cluster status (GET /cluster/status): GET /cluster/status failed: "
+                                    "HTTP 403 Permission check failed (/, Sys.Audit)")
+    assert result["status"] == 403
+    assert SECRET not in json.dumps(result)
+
+
+def test_resources_error_names_the_filter(api, capsys):
+    api.add(responses.GET, BASE + "/cluster/resources", status=500, json={"data": None, "message": "boom"})
+    result, code = run(capsys, gather=["resources"], resource_type="storage")
+    assert code == 1
+    assert "GET /cluster/resources?type=storage" in result["msg"] and "HTTP 500 boom" in result["msg"]
+
+
+def test_invalid_resource_type_is_refused_before_any_request(api, capsys):
+    result, code = run(capsys, resource_type="qemu")
+    assert code == 1
+    assert "resource_type" in result["msg"]
+    for choice in ("vm", "storage", "node", "sdn"):
+        assert choice in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_invalid_gather_is_refused_before_any_request(api, capsys):
+    result, code = run(capsys, gather=["tasks"])
+    assert code == 1
+    assert "gather" in result["msg"] and "resources" in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_resource_type_without_resources_gather_is_refused(api, capsys):
+    result, code = run(capsys, gather=["status"], resource_type="vm")
+    assert code == 1
+    assert result["msg"] == "resource_type: only applies when gather includes resources (gather: [status])"
+    assert len(api.calls) == 0
+
+
+def test_resource_type_choices_match_pve_schema():
+    with open(os.path.join(os.path.dirname(samples_dir()), "schema-subset.json"), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    enum = schema["/cluster/resources"]["GET"]["parameters"]["properties"]["type"]["enum"]
+    assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum
+    assert yaml.safe_load(pve_cluster_info.DOCUMENTATION)["options"]["resource_type"]["choices"] == enum
+
+
+# -- RETURN docs cannot drift from what the module returns -----------------------------------------
+TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,), "dict": (dict,)}
+
+
+def check_against_docs(value, spec, path, seen):
+    """Every key returned is documented with a matching type; every `returned: always` key is there."""
+    doc_type = spec.get("type")
+    if value is None:
+        assert "null" in json.dumps(spec.get("description")), "%s is null but its docs do not say so" % path
+        return
+    if doc_type in TYPES:
+        assert isinstance(value, TYPES[doc_type]) and not (doc_type != "bool" and isinstance(value, bool)), \
+            "%s: %r is not %s" % (path, value, doc_type)
+    contains = spec.get("contains")
+    if doc_type == "list":
+        if spec.get("elements") in TYPES:
+            for index, item in enumerate(value):
+                check_against_docs(item, {"type": spec["elements"], "description": spec.get("description"),
+                                          "contains": contains}, "%s[]" % path, seen)
+        return
+    if doc_type == "dict" and contains:
+        undocumented = set(value) - set(contains)
+        assert not undocumented, "%s: keys %s are not in RETURN" % (path, sorted(undocumented))
+        for key, sub in contains.items():
+            if key in value:
+                seen.add("%s.%s" % (path, key))
+                check_against_docs(value[key], sub, "%s.%s" % (path, key), seen)
+            else:
+                assert sub.get("returned") != "always", "%s.%s is documented as always returned" % (path, key)
+
+
+@pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
+def test_return_docs_match_results_for_all_samples(capsys, status_name):
+    returns = yaml.safe_load(pve_cluster_info.RETURN)
+    seen = set()
+    for resources_name in RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE]:
+        with responses.RequestsMock() as api:
+            add_status(api, status_name)
+            add_resources(api, resources_name)
+            result, code = run(capsys)
+        assert code == 0, result
+        assert set(result) - {"changed", "invocation"} == set(returns)
+        for key, spec in returns.items():
+            check_against_docs(result[key], spec, key, seen)
+    for key in ("cluster_nodes[].nodeid", "resources[].template", "resources[].shared", "resources[].cgroup_mode",
+                "resources[].pool", "resources[].tags", "resources[].sdn", "resources[].plugintype"):
+        assert key in seen, key
+    if status_name != STATUS_STANDALONE:
+        assert "cluster.quorate" in seen

@@ -1,0 +1,514 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve_node_info: main() run in-process, HTTP mocked with `responses` from shared/pve-api/samples."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import re
+import threading
+import time
+
+import pytest
+import responses
+import yaml
+from responses import matchers
+
+from ansible.module_utils.common import warnings as ansible_warnings
+
+from ansible_collections.pve.cluster.plugins.modules import pve_node_info
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    from ansible.module_utils import basic as _basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = _basic._ANSIBLE_ARGS
+        _basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            _basic._ANSIBLE_ARGS = saved
+
+BASE = "https://pve.example.com:8006/api2/json"
+SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
+CONNECTION = {"api_host": "pve.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET,
+              "api_retries": 0}
+STATUS_SAMPLES = {
+    "7.4": "node-status/pve7.4-16_go-proxmox_node1.json",
+    "8.4": "node-status/pve8.4.14_pvesh_i7-6700_legacy-bios.json",
+    "9.1": "node-status/pve9.1.2_pvexport_n100.json",
+}
+NETWORK_SAMPLES = [
+    "node-network/pve6.2_community-proxmox_inventory_ovs.json",
+    "node-network/pve7.4_go-proxmox_node1_bridge.json",
+    "node-network/pve7.4_go-proxmox_node2_vlan-aware-ipv6.json",
+    "node-network/pve8.x_go-proxmox_node1_vlans-options.json",
+]
+NODES_SAMPLE = "nodes/pve7.4_go-proxmox_4node.json"
+NODE_NAMES = ["node1", "node2", "node3", "node4"]
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def samples_dir():
+    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor."""
+    if os.environ.get("PVE_SHARED_DIR"):
+        return os.path.join(os.environ["PVE_SHARED_DIR"], "pve-api", "samples")
+    here = os.path.dirname(os.path.abspath(__file__))
+    while True:
+        candidate = os.path.join(here, "shared", "pve-api", "samples")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR to the shared directory")
+        here = parent
+
+
+def sample(name):
+    with open(os.path.join(samples_dir(), name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def body(name):
+    return copy.deepcopy(sample(name)["body"])
+
+
+def run(capsys, **args):
+    """Run the module's main() in-process; return (result dict, exit code)."""
+    params = dict(CONNECTION)
+    params.update(args)
+    with patch_module_args(params):
+        with pytest.raises(SystemExit) as exc:
+            pve_node_info.main()
+    out = capsys.readouterr().out
+    return json.loads(out), exc.value.code
+
+
+def warnings_of(result):
+    """Warning texts: plain strings before ansible-core 2.19, WarningSummary dicts since."""
+    texts = []
+    for warning in result.get("warnings", []):
+        if isinstance(warning, dict):
+            warning = (warning.get("event") or {}).get("msg") or warning.get("msg")
+        texts.append(warning)
+    return texts
+
+
+def get_calls(api, path):
+    return [c for c in api.calls if c.request.method == "GET" and c.request.url.split("?")[0] == BASE + path]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings():
+    """AnsibleModule keeps warnings in a process-global dict: start every run empty."""
+    ansible_warnings._global_warnings.clear()
+    yield
+    ansible_warnings._global_warnings.clear()
+
+
+@pytest.fixture
+def api():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def add_nodes(api, data=None):
+    api.add(responses.GET, BASE + "/nodes", json=data if data is not None else body(NODES_SAMPLE))
+
+
+def add_status(api, node, version="9.1"):
+    api.add(responses.GET, BASE + "/nodes/%s/status" % node, json=body(STATUS_SAMPLES[version]))
+
+
+def add_network(api, node, sample_name=NETWORK_SAMPLES[1], **kwargs):
+    api.add(responses.GET, BASE + "/nodes/%s/network" % node, json=body(sample_name), **kwargs)
+
+
+# -- the normal path -------------------------------------------------------------------------------
+def test_default_gathers_status_of_every_node_sorted(api, capsys):
+    data = body(NODES_SAMPLE)
+    data["data"].reverse()  # PVE's order is arbitrary: the result must still be sorted
+    add_nodes(api, data)
+    for node in NODE_NAMES:
+        add_status(api, node)
+    result, code = run(capsys)
+    assert code == 0, result
+    assert result["changed"] is False
+    assert [n["node"] for n in result["nodes"]] == NODE_NAMES
+    first = result["nodes"][0]
+    raw = [r for r in sample(NODES_SAMPLE)["body"]["data"] if r["node"] == "node1"][0]
+    for key in ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime", "level", "ssl_fingerprint", "status"):
+        assert first[key] == raw[key]
+    assert first["online"] is True
+    assert first["node_status"]["pveversion"] == "pve-manager/9.1.2/9d436f37a0ac4172"
+    assert all("network" not in n for n in result["nodes"])
+    assert "warnings" not in result
+    # one GET /nodes plus exactly one status call per node, no network calls
+    assert len(get_calls(api, "/nodes")) == 1
+    for node in NODE_NAMES:
+        assert len(get_calls(api, "/nodes/%s/status" % node)) == 1
+    assert len(api.calls) == 1 + len(NODE_NAMES)
+
+
+@pytest.mark.parametrize("version", sorted(STATUS_SAMPLES))
+def test_node_status_is_normalised_for_each_pve_version(api, capsys, version):
+    add_nodes(api)
+    add_status(api, "node2", version)
+    result, code = run(capsys, node=["node2"])
+    assert code == 0, result
+    status = result["nodes"][0]["node_status"]
+    raw = sample(STATUS_SAMPLES[version])["body"]["data"]
+    assert status["loadavg"] == [float(v) for v in raw["loadavg"]]
+    assert all(isinstance(v, float) for v in status["loadavg"])
+    assert status["cpuinfo"]["mhz"] == float(raw["cpuinfo"]["mhz"])
+    assert status["cpuinfo"]["hvm"] is True
+    assert status["memory"] == raw["memory"]
+    assert status["uptime"] == raw["uptime"]
+    assert not any("-" in key for key in status)
+    if version == "7.4":
+        assert "current_kernel" not in status and "boot_info" not in status
+        assert status["kversion"].startswith("Linux 5.15")
+    if version == "8.4":
+        assert status["boot_info"] == {"mode": "legacy-bios"}
+        assert status["current_kernel"]["release"] == "6.8.12-15-pve"
+        assert "available" not in status["memory"]
+    if version == "9.1":
+        assert status["boot_info"] == {"mode": "efi", "secureboot": False}
+        assert status["memory"]["available"] == 3868946432
+        assert status["current_kernel"]["release"] == "6.17.4-1-pve"
+
+
+def test_mixed_versions_in_one_cluster(api, capsys):
+    add_nodes(api)
+    versions = {"node1": "7.4", "node2": "8.4", "node3": "9.1", "node4": "9.1"}
+    for node, version in versions.items():
+        add_status(api, node, version)
+    result, code = run(capsys)
+    assert code == 0, result
+    got = dict((n["node"], n["node_status"]["pveversion"]) for n in result["nodes"])
+    assert got == {"node1": "pve-manager/7.4-16/0f39f621", "node2": "pve-manager/8.4.14/b502d23c55afcba1",
+                   "node3": "pve-manager/9.1.2/9d436f37a0ac4172", "node4": "pve-manager/9.1.2/9d436f37a0ac4172"}
+
+
+@pytest.mark.parametrize("network_sample", NETWORK_SAMPLES)
+def test_network_is_normalised_and_sorted(api, capsys, network_sample):
+    add_nodes(api)
+    add_network(api, "node1", network_sample)
+    result, code = run(capsys, node=["node1"], gather=["network"])
+    assert code == 0, result
+    node = result["nodes"][0]
+    assert "node_status" not in node
+    raw = sample(network_sample)["body"]["data"]
+    network = node["network"]
+    assert [i["iface"] for i in network] == sorted(r["iface"] for r in raw)
+    by_iface = dict((i["iface"], i) for i in network)
+    for row in raw:
+        got = by_iface[row["iface"]]
+        assert set(got) == set(k.replace("-", "_") for k in row)
+        for flag in ("active", "autostart", "bridge_vlan_aware"):
+            if flag in row:
+                assert got[flag] is bool(row[flag])
+        if "exists" in row:
+            assert got["exists"] is (None if row["exists"] is None else bool(row["exists"]))
+        for number in ("mtu", "netmask6", "bridge_fd"):
+            if number in row:
+                assert got[number] == int(row[number])
+        if "vlan-id" in row:
+            assert got["vlan_id"] == int(row["vlan-id"])
+        if "netmask" in row:
+            assert got["netmask"] == row["netmask"]  # may be dotted: stays a string
+
+
+def test_status_and_network_one_get_each_per_node(api, capsys):
+    add_nodes(api)
+    for node in NODE_NAMES:
+        add_status(api, node, "8.4")
+        add_network(api, node)
+    result, code = run(capsys, gather=["network", "status", "status"])
+    assert code == 0, result
+    for node in result["nodes"]:
+        assert node["node_status"]["pveversion"].startswith("pve-manager/8.4")
+        assert [i["iface"] for i in node["network"]] == ["enp0s31f6", "vmbr0"]
+    for node in NODE_NAMES:
+        assert len(get_calls(api, "/nodes/%s/status" % node)) == 1
+        assert len(get_calls(api, "/nodes/%s/network" % node)) == 1
+    assert len(api.calls) == 1 + 2 * len(NODE_NAMES)
+
+
+def test_network_type_is_sent_as_pve_type_filter(api, capsys):
+    add_nodes(api)
+    add_network(api, "node3", match=[matchers.query_param_matcher({"type": "any_bridge"})])
+    result, code = run(capsys, name=["node3"], gather=["network"], network_type="any_bridge")
+    assert code == 0, result
+    assert result["nodes"][0]["node"] == "node3"
+    assert len(get_calls(api, "/nodes/node3/network")) == 1
+
+
+def test_empty_gather_is_one_request(api, capsys):
+    add_nodes(api)
+    result, code = run(capsys, gather=[])
+    assert code == 0, result
+    assert len(api.calls) == 1
+    assert [sorted(set(n) & {"node_status", "network"}) for n in result["nodes"]] == [[]] * 4
+
+
+def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
+    add_nodes(api)
+    add_status(api, "node4")
+    add_status(api, "node2")
+    result, code = run(capsys, name=["node4", "node2", "node4"])
+    assert code == 0, result
+    assert [n["node"] for n in result["nodes"]] == ["node2", "node4"]
+    assert sorted(c.request.url for c in api.calls) == [BASE + "/nodes", BASE + "/nodes/node2/status",
+                                                        BASE + "/nodes/node4/status"]
+
+
+def test_check_mode_runs_the_same(api, capsys):
+    add_nodes(api)
+    add_status(api, "node1")
+    result, code = run(capsys, node=["node1"], _ansible_check_mode=True)
+    assert code == 0, result
+    assert result["changed"] is False
+    assert result["nodes"][0]["node_status"]["cpu"] == sample(STATUS_SAMPLES["9.1"])["body"]["data"]["cpu"]
+
+
+# -- concurrency -----------------------------------------------------------------------------------
+def _many_nodes(count):
+    row = body(NODES_SAMPLE)["data"][0]
+    rows = []
+    for index in range(count):
+        item = dict(row, node="n%02d" % index, id="node/n%02d" % index)
+        rows.append(item)
+    return {"data": rows}
+
+
+@pytest.mark.parametrize("count, expected_peak", [(4, 4), (20, 8)])
+def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expected_peak):
+    add_nodes(api, _many_nodes(count))
+    lock = threading.Lock()
+    state = {"active": 0, "peak": 0}
+    status_body = json.dumps(body(STATUS_SAMPLES["9.1"]))
+
+    def slow(request):
+        with lock:
+            state["active"] += 1
+            state["peak"] = max(state["peak"], state["active"])
+        time.sleep(0.15)
+        with lock:
+            state["active"] -= 1
+        return 200, {"Content-Type": "application/json"}, status_body
+
+    api.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/nodes/n\d+/status$"), callback=slow)
+    started = time.monotonic()
+    result, code = run(capsys)
+    elapsed = time.monotonic() - started
+    assert code == 0, result
+    assert len(result["nodes"]) == count
+    assert state["peak"] == expected_peak
+    # sequential would take count * 0.15s
+    assert elapsed < count * 0.15 * 0.75
+
+
+# -- offline and unreachable nodes -----------------------------------------------------------------
+def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
+    data = body(NODES_SAMPLE)
+    for row in data["data"]:
+        if row["node"] == "node3":
+            for key in ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime"):
+                row.pop(key)
+            row["status"] = "offline"
+    add_nodes(api, data)
+    for node in ("node1", "node2", "node4"):
+        add_status(api, node)
+        add_network(api, node)
+    result, code = run(capsys, gather=["status", "network"])
+    assert code == 0, result
+    node3 = [n for n in result["nodes"] if n["node"] == "node3"][0]
+    assert node3["online"] is False and node3["status"] == "offline"
+    assert "node_status" not in node3 and "network" not in node3
+    assert [n["node"] for n in result["nodes"]] == NODE_NAMES
+    assert all(n["online"] and "node_status" in n and "network" in n for n in result["nodes"] if n["node"] != "node3")
+    assert not [c for c in api.calls if "/nodes/node3/" in c.request.url]
+    warnings = warnings_of(result)
+    assert len(warnings) == 1 and "node3" in warnings[0] and "offline" in warnings[0]
+
+
+@pytest.mark.parametrize("status", [595, 596])
+def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
+    add_nodes(api)
+    for node in NODE_NAMES:
+        if node == "node2":
+            api.add(responses.GET, BASE + "/nodes/node2/status", status=status, body="")
+        else:
+            add_status(api, node)
+        add_network(api, node)
+    result, code = run(capsys, gather=["status", "network"])
+    assert code == 0, result
+    node2 = [n for n in result["nodes"] if n["node"] == "node2"][0]
+    assert node2["online"] is False
+    # the network call of node2 succeeded, but a half-answered node gets no details at all
+    assert "node_status" not in node2 and "network" not in node2
+    warnings = warnings_of(result)
+    assert len(warnings) == 1
+    assert "node2" in warnings[0] and "HTTP %d" % status in warnings[0]
+    assert sum(1 for n in result["nodes"] if n["online"]) == 3
+
+
+def test_server_error_on_a_node_fails_naming_it(api, capsys):
+    add_nodes(api)
+    for node in NODE_NAMES:
+        if node == "node4":
+            api.add(responses.GET, BASE + "/nodes/node4/status", status=500,
+                    json={"data": None, "message": "disk full on node4\n"})
+        else:
+            add_status(api, node)
+    result, code = run(capsys)
+    assert code == 1
+    assert result["failed"] is True
+    assert result["msg"].startswith("node node4: GET /nodes/node4/status failed: HTTP 500 disk full on node4")
+    assert result["status"] == 500
+    assert result["failed_nodes"] == ["node4"]
+    assert SECRET not in json.dumps(result)
+
+
+def test_errors_on_several_nodes_are_all_reported(api, capsys):
+    add_nodes(api)
+    for node in NODE_NAMES:
+        if node in ("node1", "node3"):
+            api.add(responses.GET, BASE + "/nodes/%s/status" % node, status=403,
+                    json={"data": None, "message": "Permission check failed (/nodes/%s, Sys.Audit)" % node})
+        else:
+            add_status(api, node)
+    result, code = run(capsys)
+    assert code == 1
+    assert "node node1: GET /nodes/node1/status failed: HTTP 403" in result["msg"]
+    assert "node node3: GET /nodes/node3/status failed: HTTP 403" in result["msg"]
+    assert "PVEAuditor" in result["msg"]
+    assert result["failed_nodes"] == ["node1", "node3"]
+
+
+def test_nodes_list_error_fails_with_context(api, capsys):
+    api.add(responses.GET, BASE + "/nodes", status=401, body="")
+    result, code = run(capsys)
+    assert code == 1
+    assert "GET /nodes" in result["msg"] and "HTTP 401" in result["msg"]
+    assert SECRET not in json.dumps(result)
+
+
+# -- bad input: refused before any request ---------------------------------------------------------
+def test_unknown_node_fails_listing_existing_nodes(api, capsys):
+    add_nodes(api)
+    result, code = run(capsys, node=["node2", "pve9"])
+    assert code == 1
+    assert result["msg"] == "node: pve9 is not in this cluster; nodes: node1, node2, node3, node4"
+    assert len(api.calls) == 1
+
+
+def test_several_unknown_nodes_are_all_named(api, capsys):
+    add_nodes(api)
+    result, code = run(capsys, node=["pve9", "pve8"])
+    assert code == 1
+    assert result["msg"] == "node: pve9, pve8 are not in this cluster; nodes: node1, node2, node3, node4"
+
+
+@pytest.mark.parametrize("bad", ["-pve1", "pve_1", "pve1.example.com", "../status", ""])
+def test_invalid_node_name_is_refused_before_any_request(api, capsys, bad):
+    result, code = run(capsys, node=["pve1", bad])
+    assert code == 1
+    assert result["msg"].startswith("node: ")
+    assert "not a valid PVE node name" in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_invalid_network_type_is_refused_before_any_request(api, capsys):
+    result, code = run(capsys, gather=["network"], network_type="bridges")
+    assert code == 1
+    assert "network_type" in result["msg"]
+    assert "any_bridge" in result["msg"] and "OVSBridge" in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_invalid_gather_is_refused_before_any_request(api, capsys):
+    result, code = run(capsys, gather=["status", "disks"])
+    assert code == 1
+    assert "gather" in result["msg"] and "network" in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_network_type_without_network_gather_is_refused(api, capsys):
+    result, code = run(capsys, network_type="bridge")
+    assert code == 1
+    assert result["msg"] == "network_type: only applies when gather includes network (gather: [status])"
+    assert len(api.calls) == 0
+
+
+def test_network_type_choices_match_pve_schema():
+    schema_path = os.path.join(os.path.dirname(samples_dir()), "schema-subset.json")
+    with open(schema_path, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    enum = schema["/nodes/{node}/network"]["GET"]["parameters"]["properties"]["type"]["enum"]
+    documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]
+    assert pve_node_info.ARGUMENT_SPEC["network_type"]["choices"] == enum
+    assert documented == enum
+
+
+# -- RETURN docs cannot drift from what the module returns -----------------------------------------
+TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,), "dict": (dict,)}
+
+
+def check_against_docs(value, spec, path, seen):
+    """Every key returned is documented with a matching type; every `returned: always` key is there."""
+    doc_type = spec.get("type")
+    if value is None:
+        assert "null" in json.dumps(spec.get("description")), "%s is null but its docs do not say so" % path
+        return
+    if doc_type in TYPES:
+        assert isinstance(value, TYPES[doc_type]) and not (doc_type != "bool" and isinstance(value, bool)), \
+            "%s: %r is not %s" % (path, value, doc_type)
+    contains = spec.get("contains")
+    if doc_type == "list":
+        items = value
+        if spec.get("elements") in TYPES:
+            for index, item in enumerate(items):
+                check_against_docs(item, {"type": spec["elements"], "description": spec.get("description"),
+                                          "contains": contains}, "%s[%d]" % (path, index), seen)
+        return
+    if doc_type == "dict" and contains:
+        undocumented = set(value) - set(contains)
+        assert not undocumented, "%s: keys %s are not in RETURN" % (path, sorted(undocumented))
+        for key, sub in contains.items():
+            if key in value:
+                seen.add("%s.%s" % (re.sub(r"\[\d+\]", "[]", path), key))
+                check_against_docs(value[key], sub, "%s.%s" % (path, key), seen)
+            else:
+                assert sub.get("returned") != "always", "%s.%s is documented as always returned" % (path, key)
+
+
+def test_return_docs_match_results_for_all_samples(api, capsys):
+    returns = yaml.safe_load(pve_node_info.RETURN)
+    seen = set()
+    # node1..node4 with every status sample and every network sample, plus one offline node
+    data = body(NODES_SAMPLE)
+    data["data"].append({"id": "node/node5", "level": "", "node": "node5", "status": "offline", "type": "node"})
+    add_nodes(api, data)
+    versions = ["7.4", "8.4", "9.1", "9.1"]
+    for node, version, network in zip(NODE_NAMES, versions, NETWORK_SAMPLES):
+        add_status(api, node, version)
+        add_network(api, node, network)
+    result, code = run(capsys, gather=["status", "network"])
+    assert code == 0, result
+    assert set(result) - {"changed", "invocation", "warnings"} == set(returns)
+    for key, spec in returns.items():
+        check_against_docs(result[key], spec, key, seen)
+    # the deepest documented parts were really exercised
+    for key in ("nodes[].node_status", "nodes[].network", "nodes[].node_status.boot_info.secureboot",
+                "nodes[].node_status.memory.available", "nodes[].network[].vlan_id", "nodes[].ssl_fingerprint"):
+        assert key in seen, key

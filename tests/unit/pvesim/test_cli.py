@@ -1,0 +1,42 @@
+"""python -m pvesim serve / stop."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import requests
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_serve_and_stop(tmp_path):
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    state = tmp_path / "state"
+    cmd = [sys.executable, "-m", "pvesim", "serve", "--scenario", "demo", "--state-dir", str(state)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # pylint: disable=consider-using-with
+    try:
+        deadline = time.time() + 20
+        while not (state / "url").exists():
+            assert time.time() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() is not None else ""
+            time.sleep(0.05)
+        url = (state / "url").read_text().strip()
+        assert url.startswith("https://127.0.0.1:")
+        env_text = (state / "env").read_text()
+        for var in ("PVE_API_HOST", "PVE_CA_PATH", "PVE_API_TOKEN_ID", "PVE_API_TOKEN_SECRET"):
+            assert "export %s=" % var in env_text
+        assert (state / "ca.pem").exists() and int((state / "pid").read_text()) == proc.pid
+        token = "PVEAPIToken=root@pam!ansible=00000000-sim0-token-0000-000000000000"
+        resp = requests.get(url + "/api2/json/version", headers={"Authorization": token},
+                            verify=str(state / "ca.pem"), timeout=10)
+        assert resp.status_code == 200
+        result = subprocess.run([sys.executable, "-m", "pvesim", "stop", "--state-dir", str(state)], env=env,
+                                check=False, timeout=30)
+        assert result.returncode == 0
+        assert proc.wait(timeout=10) == 0
+        assert proc.stdout.read().decode().strip() == url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

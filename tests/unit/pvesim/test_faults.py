@@ -1,0 +1,138 @@
+"""Fault injection: each kind, from Python and over the admin API; request log."""
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+
+def test_status_595(sim, client):
+    sim.add_fault(path=r"^/nodes/pve2/", status=595)
+    resp = client.get("/nodes/pve2/status")
+    assert (resp.status_code, resp.content) == (595, b"")
+    assert client.get("/nodes/pve1/status").status_code == 200
+
+
+@pytest.mark.parametrize("status", [401, 403, 500, 502, 503, 504, 596])
+def test_status_kinds(sim, client, status):
+    sim.add_fault(path=r"^/version$", status=status, times=1)
+    resp = client.get("/version")
+    assert resp.status_code == status
+    if status in (401, 596):
+        assert resp.content == b""
+    else:
+        assert resp.json()["data"] is None
+    assert client.get("/version").status_code == 200
+
+
+def test_flaky_then_success(sim, client):
+    sim.add_fault(path=r"^/cluster/resources$", kind="flaky", status=503, times=2)
+    assert [client.get("/cluster/resources").status_code for _ in range(3)] == [503, 503, 200]
+    assert sim.request_count(r"^/cluster/resources$") == 3
+
+
+def test_method_and_query_match(sim, client):
+    sim.add_fault(path=r"^/cluster/resources$", status=500, query={"type": "vm"})
+    assert client.get("/cluster/resources", params={"type": "vm"}).status_code == 500
+    assert client.get("/cluster/resources", params={"type": "node"}).status_code == 200
+    sim.clear_faults()
+    sim.add_fault(path=r"^/version$", status=500, method="POST")
+    assert client.get("/version").status_code == 200
+
+
+def test_latency(sim, client):
+    sim.add_fault(path=r"^/version$", latency=0.3)
+    started = time.perf_counter()
+    assert client.get("/version").status_code == 200
+    assert time.perf_counter() - started >= 0.3
+
+
+def test_slow_body(sim, client):
+    sim.add_fault(path=r"^/nodes$", kind="slow", chunk_delay=0.02)
+    started = time.perf_counter()
+    resp = client.get("/nodes")
+    assert resp.status_code == 200 and len(resp.json()["data"]) == 3
+    assert time.perf_counter() - started >= 0.2
+
+
+def test_truncated_body(sim, client):
+    sim.add_fault(path=r"^/nodes$", kind="truncate")
+    with pytest.raises(requests.exceptions.RequestException):
+        client.get("/nodes").json()
+
+
+def test_malformed_json(sim, client):
+    sim.add_fault(path=r"^/nodes$", kind="malformed")
+    resp = client.get("/nodes")
+    assert resp.status_code == 200
+    with pytest.raises(ValueError):
+        resp.json()
+
+
+def test_html_200(sim, client):
+    sim.add_fault(path=r"^/nodes$", kind="html")
+    resp = client.get("/nodes")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/html")
+
+
+def test_hang_times_out_and_does_not_block(sim, client):
+    sim.add_fault(path=r"^/nodes$", kind="hang")
+    started = time.perf_counter()
+    with pytest.raises(requests.exceptions.Timeout):
+        client.get("/nodes", timeout=0.5)
+    assert time.perf_counter() - started < 3
+    assert client.get("/version").status_code == 200
+
+
+def test_hang_does_not_block_shutdown():
+    from pvesim import Simulator  # pylint: disable=import-outside-toplevel
+    sim = Simulator(scenario="standalone", tls=False).start()
+    sim.add_fault(kind="hang")
+    conn = socket.create_connection((sim.host, sim.port))
+    conn.sendall(b"GET /api2/json/version HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.2)
+    stopper = threading.Thread(target=sim.stop)
+    started = time.perf_counter()
+    stopper.start()
+    stopper.join(5)
+    assert not stopper.is_alive() and time.perf_counter() - started < 3
+    conn.close()
+
+
+def test_admin_api(sim, client):
+    url = sim.url + "/_sim/faults"
+    resp = requests.post(url, json={"path": "^/version$", "status": 503, "times": 1}, verify=sim.ca_path, timeout=5)
+    assert resp.status_code == 200 and resp.json()["data"][0]["status"] == 503
+    assert client.get("/version").status_code == 503
+    requests.post(url, json=[{"path": "^/version$", "status": 502}], verify=sim.ca_path, timeout=5)
+    assert len(requests.get(url, verify=sim.ca_path, timeout=5).json()["data"]) == 2
+    requests.delete(url, verify=sim.ca_path, timeout=5)
+    assert client.get("/version").status_code == 200
+    log = requests.get(sim.url + "/_sim/requests", verify=sim.ca_path, timeout=5).json()["data"]
+    assert [e["status"] for e in log] == [503, 200]
+    assert log[0]["auth"] == "token" and log[0]["path"] == "/version" and log[0]["fault"] == "status"
+    assert sim.token_secret not in json.dumps(log)
+    requests.delete(sim.url + "/_sim/requests", verify=sim.ca_path, timeout=5)
+    assert not sim.requests
+
+
+def test_request_log_query(sim, client):
+    client.get("/nodes/pve1/tasks", params={"limit": 10, "source": "all"})
+    entry = sim.requests[-1]
+    assert entry["query"] == {"limit": "10", "source": "all"} and entry["method"] == "GET"
+    assert sim.request_count(r"/tasks$") == 1
+
+
+def test_global_latency():
+    from pvesim import Simulator  # pylint: disable=import-outside-toplevel
+    with Simulator(scenario="standalone", tls=False, latency=0.2) as sim:
+        conn = http.client.HTTPConnection(sim.host, sim.port, timeout=5)
+        started = time.perf_counter()
+        conn.request("GET", "/api2/json/version")
+        assert conn.getresponse().status == 401
+        assert time.perf_counter() - started >= 0.2

@@ -1,0 +1,109 @@
+"""/nodes/{node}/tasks paging, total, filters; task status and log."""
+from __future__ import annotations
+
+import time
+import urllib.parse
+
+import pytest
+
+from pvesim import Simulator, generate
+
+from conftest import Client
+
+
+def _page(client, node="pve1", **params):
+    resp = client.get("/nodes/%s/tasks" % node, params=params)
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    return body["data"], body.get("total")
+
+
+def test_newest_first_and_archive_default(client):
+    rows, total = _page(client)
+    assert [r["starttime"] for r in rows] == sorted((r["starttime"] for r in rows), reverse=True)
+    assert all("status" in r and "endtime" in r for r in rows)
+    assert total == len(rows) == 7
+
+
+def test_active_and_all(client):
+    rows, total = _page(client, source="active")
+    assert total == 1 and "status" not in rows[0] and "endtime" not in rows[0]
+    assert rows[0]["tokenid"] == "ansible" and rows[0]["user"] == "root@pam"
+    assert _page(client, source="all")[1] == 8
+
+
+def test_paging_total_across_pages(client):
+    seen = []
+    for start in range(0, 8, 3):
+        rows, total = _page(client, source="all", start=start, limit=3)
+        assert total == 8
+        seen += [r["upid"] for r in rows]
+    assert len(seen) == len(set(seen)) == 8
+
+
+def test_total_omitted_when_zero(client):
+    rows, total = _page(client, typefilter="nothing")
+    assert rows == [] and total is None
+
+
+def test_filters(client):
+    rows, total = _page(client, errors=1)
+    assert total == 4 and all(r["status"] != "OK" for r in rows)
+    assert _page(client, statusfilter="warning")[1] == 1
+    assert _page(client, statusfilter="error")[1] == 3
+    assert _page(client, statusfilter="ok,warning")[1] == 4
+    assert [r["id"] for r in _page(client, vmid=105)[0]] == ["105"]
+    assert {r["type"] for r in _page(client, typefilter="vzdump")[0]} == {"vzdump"}
+    assert _page(client, userfilter="ansible")[1] == 1
+    now = int(time.time())
+    rows, total = _page(client, since=now - 86400)
+    assert total == 4 and all(r["starttime"] >= now - 86400 for r in rows)
+    assert _page(client, until=now - 86400)[1] == 3
+
+
+def test_status_and_log(client):
+    rows, _total = _page(client, source="all")
+    by_status = {r.get("status", "running"): r["upid"] for r in rows}
+    quoted = urllib.parse.quote(by_status["job errors"], safe="")
+    status = client.data("/nodes/pve1/tasks/%s/status" % quoted)
+    assert status["status"] == "stopped" and status["exitstatus"] == "job errors"
+    resp = client.get("/nodes/pve1/tasks/%s/log" % quoted)
+    body = resp.json()
+    assert body["data"][-1] == {"n": body["total"], "t": "TASK ERROR: job errors"}
+    assert client.get("/nodes/pve1/tasks/%s/log" % quoted, params={"start": 1, "limit": 1}).json()["data"] == \
+        [{"n": 2, "t": body["data"][1]["t"]}]
+    assert len(client.data("/nodes/pve1/tasks/%s/log" % quoted, params={"limit": 0})) == body["total"]
+    running = client.data("/nodes/pve1/tasks/%s/status" % urllib.parse.quote(by_status["running"], safe=""))
+    assert running["status"] == "running" and "exitstatus" not in running
+    warn = client.data("/nodes/pve1/tasks/%s/log" % by_status["WARNINGS: 2"])
+    assert warn[-1]["t"] == "TASK WARNINGS: 2"
+
+
+def test_bad_upid(client):
+    assert client.get("/nodes/pve1/tasks/UPID:nope/status").status_code == 400
+    assert client.get("/nodes/pve1/tasks/UPID:pve1:00000001:00000001:00000001:x::root@pam:/status").status_code == 400
+
+
+@pytest.fixture(scope="module", name="big_tasks_sim")
+def fixture_big_tasks_sim():
+    with Simulator(scenario=generate(nodes=1, guests=100, tasks=100000, seed=7), tls=False) as sim:
+        yield sim
+
+
+def test_100k_tasks_paging(big_tasks_sim):
+    client = Client(big_tasks_sim)
+    started = time.perf_counter()
+    count, start, total = 0, 0, None
+    while True:
+        rows, total = _page(client, node="pve01", start=start, limit=5000)
+        count += len(rows)
+        start += 5000
+        if len(rows) < 5000:
+            break
+    elapsed = time.perf_counter() - started
+    print("\n100,000-task archive paging (limit=5000): %d rows in %.2fs" % (count, elapsed))
+    assert count == total == 100000 - 5
+    started = time.perf_counter()
+    rows, total = _page(client, node="pve01", statusfilter="error", start=100, limit=50)
+    print("filtered query over 100,000 tasks: %.3fs (total %d)" % (time.perf_counter() - started, total))
+    assert len(rows) == 50 and total > 1000
