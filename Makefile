@@ -28,10 +28,12 @@ REQ_NEWEST := requirements/dev-2.21.txt
 CORE := 2.19
 CORE_NEWEST := 2.21
 
-BUILD := build
-COLLECTIONS_ROOT := $(CURDIR)/$(BUILD)
-COLL_DIR := $(BUILD)/ansible_collections/pve/cluster
-DIST := $(BUILD)/dist
+# BUILD is overridable so that people sharing one work tree do not wipe each other's copy:
+# make units BUILD=build-$$USER
+BUILD ?= build
+COLLECTIONS_ROOT := $(abspath $(BUILD))
+COLL_DIR := $(COLLECTIONS_ROOT)/ansible_collections/pve/cluster
+DIST := $(COLLECTIONS_ROOT)/dist
 
 # Extra arguments, e.g. make sanity SANITY_ARGS='--test pylint', make units UNITS_ARGS='-v'
 SANITY_ARGS ?=
@@ -153,14 +155,14 @@ endif
 # host (Python 3.8-3.13 for ansible-core 2.19, 3.9-3.14 for 2.21), controller plugins on 3.11+.
 # `sanity` only covers the venv's Python; this covers the rest. Missing versions print SKIP lines.
 sanity-pythons: no-sanity-ignores venv collection-tree
-	@rm -rf $(BUILD)/pythons && mkdir -p $(BUILD)/pythons
+	@rm -rf $(COLLECTIONS_ROOT)/pythons && mkdir -p $(COLLECTIONS_ROOT)/pythons
 	@for v in 3.8 3.9 3.10 3.11 3.12 3.13 3.14; do \
 	    p=$$(scripts/find-python.sh $$v); \
-	    if [ -n "$$p" ]; then ln -s "$$p" $(BUILD)/pythons/python$$v; echo "Python $$v: $$p"; \
+	    if [ -n "$$p" ]; then ln -s "$$p" $(COLLECTIONS_ROOT)/pythons/python$$v; echo "Python $$v: $$p"; \
 	    else echo "SKIP: compile/import on Python $$v (no interpreter found)"; fi; \
 	done
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	rm -f $(BUILD)/pythons/python$$pyver; ln -s $(VENV_ABS)/bin/python $(BUILD)/pythons/python$$pyver
+	rm -f $(COLLECTIONS_ROOT)/pythons/python$$pyver; ln -s $(VENV_ABS)/bin/python $(COLLECTIONS_ROOT)/pythons/python$$pyver
 	$(call bootstrap_pip,$(VENV_ABS))
 	@cd $(COLL_DIR) && PATH="$(COLLECTIONS_ROOT)/pythons:$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test sanity --local --test compile --test import --color no $(SANITY_ARGS)
@@ -231,7 +233,7 @@ demo: venv collection-tree
 # Everything
 
 test:
-	@MAKE="$(MAKE)" scripts/run-stages.sh $(TEST_STAGES)
+	@MAKE="$(MAKE)" LOGDIR="$(COLLECTIONS_ROOT)/logs" scripts/run-stages.sh $(TEST_STAGES)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis

@@ -74,6 +74,10 @@ def main(argv):
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w", encoding="utf-8") as handle:
         handle.write(text)
+    if args.smoke:
+        ctx.cleanup()
+    else:
+        print("== inventory files and dumps kept in %s (for profiling)" % ctx.work)
     passed, failed, missing = report.summary_counts(ctx)
     print("== %d PASS, %d FAIL, %d N/A; report: %s" % (passed, failed, missing, args.output))
     if ctx.errors:

@@ -40,7 +40,7 @@ if [ -d "$src/.git" ] && git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
         | tar --null --no-recursion -T - -cf - \
         | tar -xf - -C "$dest"
 else
-    tar --exclude=./.git --exclude='./.venv*' --exclude=./build --exclude=./reports \
+    tar --exclude=./.git --exclude='./.venv*' --exclude=./build --exclude='./build-*' --exclude=./.ansible --exclude=./reports \
         --exclude='*/__pycache__' --exclude='./.pytest_cache' --exclude='./.hypothesis' \
         --exclude=./tests/output --exclude='./benchmarks/results/*.tmp' \
         -cf - . | tar -xf - -C "$dest"

@@ -4,7 +4,7 @@
 #  2. antsibull-docs lint-collection-docs --plugin-docs (docs markup, references, option names)
 #  3. ansible-galaxy collection build into DIST, then install the tarball into a temporary
 #     directory and render one module's docs from the installed copy.
-# Usage: docs-check.sh VENV COLLECTIONS_ROOT COLLECTION_DIR DIST
+# Usage: docs-check.sh VENV COLLECTIONS_ROOT COLLECTION_DIR DIST   (absolute paths)
 set -euo pipefail
 
 venv=$1
@@ -61,7 +61,7 @@ fi
 echo "== ansible-galaxy collection build / install"
 mkdir -p "$dist"
 rm -f "$dist"/pve-cluster-*.tar.gz
-if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$OLDPWD/$dist" .); then
+if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$dist" .); then
     tarballs=("$dist"/pve-cluster-*.tar.gz)
     tarball=${tarballs[0]}
     echo "built $tarball ($(tar -tzf "$tarball" | wc -l) entries)"

@@ -7,7 +7,7 @@
 set -uo pipefail
 
 make_cmd=${MAKE:-make}
-logdir=build/logs
+logdir=${LOGDIR:-build/logs}
 mkdir -p "$logdir"
 
 declare -a names results times notes

@@ -11,6 +11,7 @@ import pathlib
 import re
 import shutil
 import sys
+import tempfile
 
 from benchlib import install, measure
 
@@ -61,10 +62,11 @@ class Context:  # pylint: disable=too-many-instance-attributes
         self.smoke = args.smoke
         self.runs = args.runs or (1 if args.smoke else 5)
         self.setup = setup
-        self.work = install.BUILD / ("bench-work-smoke" if args.smoke else "bench-work")
-        if self.work.exists():
-            shutil.rmtree(self.work)
-        self.work.mkdir(parents=True)
+        # a fresh directory per run: several `make test` runs may share one checkout at the same time
+        install.BUILD.mkdir(parents=True, exist_ok=True)
+        self.work = pathlib.Path(tempfile.mkdtemp(prefix="bench-work-%s-" % ("smoke" if args.smoke else "full"),
+                                                  dir=str(install.BUILD)))
+        self.load_before = os.getloadavg()
         self.ansible_cfg = self.work / "ansible.cfg"      # empty: no user/system config leaks in
         self.ansible_cfg.write_text("[defaults]\n", encoding="utf-8")
         self.sections = []
@@ -72,6 +74,9 @@ class Context:  # pylint: disable=too-many-instance-attributes
         self.errors = []             # failures of our own contenders (exit code 1)
         self.have_inventory = (install.ROOT / "plugins" / "inventory" / "pve.py").exists()
         self.have_community = setup.community_version is not None
+
+    def cleanup(self):
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def have_module(self, name):
         return (install.ROOT / "plugins" / "modules" / (name + ".py")).exists()

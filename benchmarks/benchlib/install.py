@@ -17,6 +17,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 
 ANSIBLE_PACKAGE = "ansible==12.3.0"        # the last release for ansible-core 2.19 (Python 3.11)
@@ -59,7 +60,10 @@ def _link(target, link):
             link.unlink()
         else:
             shutil.rmtree(link)
-    link.symlink_to(target)
+    try:
+        link.symlink_to(target)
+    except FileExistsError:   # a concurrent run made it meanwhile
+        pass
 
 
 def _wheel(setup):
@@ -82,15 +86,22 @@ def _unpack_community(setup):
     if stamp.exists() and stamp.read_text() == ANSIBLE_PACKAGE:
         return target
     wheel = _wheel(setup)
-    if target.exists():
-        shutil.rmtree(target)
-    with zipfile.ZipFile(wheel) as archive:
-        members = [m for m in archive.namelist() if m.startswith(COMMUNITY_PREFIX)]
-        if not members:
-            raise RuntimeError("%s holds no %s" % (wheel.name, COMMUNITY_PREFIX))
-        archive.extractall(COLLECTIONS, members)
+    COLLECTIONS.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=".unpack-", dir=str(COLLECTIONS)))
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            members = [m for m in archive.namelist() if m.startswith(COMMUNITY_PREFIX)]
+            if not members:
+                raise RuntimeError("%s holds no %s" % (wheel.name, COMMUNITY_PREFIX))
+            archive.extractall(staging, members)
+        (staging / COMMUNITY_PREFIX / ".bench-stamp").write_text(ANSIBLE_PACKAGE)
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / COMMUNITY_PREFIX, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     setup.commands.append("unzip %s '%s*' -d %s" % (wheel, COMMUNITY_PREFIX, COLLECTIONS))
-    stamp.write_text(ANSIBLE_PACKAGE)
     return target
 
 

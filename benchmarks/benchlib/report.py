@@ -88,6 +88,8 @@ def document(ctx, elapsed, argv):
              "",
              "## Machine", ""]
     lines += ["- %s: %s" % (key, value) for key, value in mach.items()]
+    lines.append("- load average (1/5/15 min) at start: %s, at end: %s (other work on the machine adds noise)" % (
+        "/".join("%.1f" % x for x in ctx.load_before), "/".join("%.1f" % x for x in os.getloadavg())))
     lines += ["", "## Versions", ""]
     lines += ["- %s: %s" % (key, value) for key, value in vers.items()]
     lines += ["", "## Results", ""]

@@ -34,7 +34,7 @@ description:
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
 author:
-  - pve.cluster contributors
+  - pve.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - pve.cluster.connection.PLUGINS
   - constructed
@@ -244,7 +244,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 plan = self._plan(raw, settings, fetch_agent=True)
             if cache_on and not from_cache:
                 self._cache[cache_key] = raw
-            self._populate(plan, raw, settings)
+            self._populate(plan, settings)
         finally:
             if self._client is not None:
                 self._client.close()
@@ -442,7 +442,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.templar.available_variables = host_vars
         return to_text(self.templar.template(template)).strip()
 
-    def _populate(self, records, raw, settings):
+    def _populate(self, records, settings):
         self._hostnames(records, settings)
         inventory = self.inventory
         group_name = hosts.GroupNamer(settings["group_prefix"])
@@ -489,4 +489,3 @@ def _listing(items):
     if len(items) > _LISTED:
         shown += "; and %d more" % (len(items) - _LISTED)
     return shown
-

@@ -22,7 +22,7 @@ description:
   - Nothing is reserved. Another client can take an id between this check and the creation of the guest;
     create the guest soon after, and let the create call fail on a conflict.
 author:
-  - pve.cluster contributors
+  - pve.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes

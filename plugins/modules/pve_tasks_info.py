@@ -16,7 +16,7 @@ description:
   - Every filter is sent to PVE, which applies it; nothing is filtered after download, so RV(total) is
     PVE's own count of the matching tasks.
 author:
-  - pve.cluster contributors
+  - pve.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -280,16 +280,15 @@ def fetch_node(client, node, filters, offset, wanted):
 
     New tasks are inserted at the head of PVE's list, which shifts later pages down: rows seen again
     are dropped and paging continues from the next offset until PVE's total or a short page is reached.
-    Returns (rows, total): total is PVE's count from the first answer (missing = 0).
+    Returns (rows, total): total is PVE's count in the first answer (PVE leaves it out when 0).
     """
-    rows, seen, first_total, first_offset = [], set(), None, offset
+    rows, seen, first_offset, answers = [], set(), offset, []
     while wanted is None or len(rows) < wanted:
         size = PAGE_SIZE if wanted is None else min(PAGE_SIZE, wanted - len(rows))
         query = dict(filters, start=offset, limit=size)
         page, total = client.get_with_total(TASKS_PATH, params=query, node=node)
         page = page if isinstance(page, list) else []
-        if first_total is None:
-            first_total = total
+        answers.append(total)
         new = 0
         for row in page:
             upid = row.get("upid") if isinstance(row, dict) else None
@@ -303,6 +302,7 @@ def fetch_node(client, node, filters, offset, wanted):
             break
     if wanted is not None:
         rows = rows[:wanted]
+    first_total = answers[0] if answers else None
     if first_total is None:  # PVE leaves `total` out when it is 0
         first_total = first_offset + len(rows) if rows else 0
     return rows, first_total

@@ -14,7 +14,7 @@ description:
   - Reads C(GET /version) from a Proxmox VE node or cluster and returns its version, release and repository id.
   - A cheap way to check that the connection and credentials work.
 author:
-  - pve.cluster contributors
+  - pve.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes

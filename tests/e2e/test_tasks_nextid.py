@@ -127,9 +127,9 @@ def test_unreachable_node_is_skipped(clean_sim, tmp_path):
 
 
 def test_filters_reach_pve(clean_sim, tmp_path):
-    proc, got = run_and_dump([{"pve.cluster.pve_tasks_info": {"node": "pve1", "statusfilter": ["error"],
-                                                               "typefilter": "vzdump", "since": "2000-01-01"},
-                               "register": "r"}], sim_env(clean_sim, "token", tmp_path), tmp_path, "r")
+    options = {"node": "pve1", "statusfilter": ["error"], "typefilter": "vzdump", "since": "2000-01-01"}
+    proc, got = run_and_dump([{"pve.cluster.pve_tasks_info": options, "register": "r"}],
+                             sim_env(clean_sim, "token", tmp_path), tmp_path, "r")
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert [(t["type"], t["id"], t["outcome"]) for t in got["r"]["tasks"]] == [("vzdump", "105", "error")]
     assert got["r"]["total"] == 1

@@ -2,12 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fixtures for the pve.cluster.pve inventory tests: the real plugin loader, the samples, an inventory runner."""
+"""Fixtures for the pve.cluster.pve inventory tests; installs the collection loader under plain pytest."""
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import pathlib
 import tempfile
@@ -15,17 +13,9 @@ import tempfile
 import pytest
 import responses
 
-from ansible.inventory.data import InventoryData
-from ansible.inventory.manager import InventoryManager
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
+from ansible.plugins.loader import init_plugin_loader
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.utils.display import Display
-
-BASE = "https://pve.example.com:8006/api2/json"
-SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
-PASSWORD = "s3cr3t-Passw0rd"
-TOKEN_CONFIG = "api_host: pve.example.com\napi_token_id: root@pam!ansible\napi_token_secret: %s\napi_retries: 0\n" % SECRET
 
 
 def _collections_root():
@@ -47,27 +37,10 @@ if not AnsibleCollectionConfig.collection_finder:  # ansible-test units installs
     init_plugin_loader([_collections_root()])
 
 
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor (an error if absent)."""
-    if os.environ.get("PVE_SHARED_DIR"):
-        return pathlib.Path(os.environ["PVE_SHARED_DIR"]) / "pve-api" / "samples"
-    for parent in pathlib.Path(os.path.abspath(__file__)).parents:
-        candidate = parent / "shared" / "pve-api" / "samples"
-        if (candidate / "INDEX.md").is_file():
-            return candidate
-    raise RuntimeError("shared/pve-api/samples not found; set PVE_SHARED_DIR")
-
-
-def sample_data(relative):
-    """The `data` of one sample's JSON body (a deep copy, free to modify)."""
-    body = json.loads((samples_dir() / relative).read_text(encoding="utf-8"))["body"]
-    return copy.deepcopy(body["data"])
-
-
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(("PVE_", "PROXMOX_")):
+        if name.startswith(("PVE_", "PROXMOX_")) and name != "PVE_SHARED_DIR":
             monkeypatch.delenv(name)
 
 
@@ -89,50 +62,3 @@ def warnings(monkeypatch):
 def mock_api():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
-
-
-def add_base(mock, resources, status):
-    mock.add(responses.GET, BASE + "/cluster/resources", json={"data": resources})
-    mock.add(responses.GET, BASE + "/cluster/status", json={"data": status})
-
-
-def write_source(tmp_path, body, name="test.pve.yml", connection=TOKEN_CONFIG):
-    path = tmp_path / name
-    path.write_text("plugin: pve.cluster.pve\n" + connection + body)
-    return path
-
-
-def load_inventory(path, cache=True):
-    """The real path: InventoryManager -> auto plugin -> pve.cluster.pve via the collection loader."""
-    manager = InventoryManager(loader=DataLoader(), sources=[str(path)], cache=cache)
-    assert str(path) in [str(s) for s in manager._inventory.processed_sources], "the inventory source failed to parse"
-    return manager
-
-
-def parse_direct(path, cache=False):
-    """inventory_loader.get('pve.cluster.pve').parse(): errors propagate instead of becoming warnings."""
-    plugin = inventory_loader.get("pve.cluster.pve")
-    inventory = InventoryData()
-    plugin.parse(inventory, DataLoader(), str(path), cache=cache)
-    try:
-        plugin.update_cache_if_changed()
-    except AttributeError:
-        pass
-    return inventory
-
-
-def host_vars(inventory, name):
-    """The vars the plugin set on one host (InventoryManager or InventoryData)."""
-    host = inventory.get_host(name)
-    assert host is not None, "host %r missing; hosts: %s" % (name, sorted(h.name for h in _hosts(inventory)))
-    return dict(host.vars)
-
-
-def _hosts(inventory):
-    return inventory.hosts.values() if isinstance(inventory.hosts, dict) else inventory.get_hosts()
-
-
-def group_hosts(inventory, group):
-    groups = inventory.groups
-    assert group in groups, "group %r missing; groups: %s" % (group, sorted(groups))
-    return sorted(h.name for h in groups[group].get_hosts())

@@ -15,8 +15,9 @@ import responses
 
 from ansible.errors import AnsibleError
 
-from conftest import (BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data,
-                      write_source)
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+)
 
 RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
@@ -160,8 +161,8 @@ def test_prefixes(tmp_path, mock_api):
 
 
 @pytest.mark.parametrize("hostname, expected", [
-    ("{{ pve_name | lower | replace(' ', '-') }}.example.com", ["machine-test.example.com", "server1.example.com",
-                                                                  "vm-200.example.com"]),
+    ("{{ pve_name | lower | replace(' ', '-') }}.example.com",
+     ["machine-test.example.com", "server1.example.com", "vm-200.example.com"]),
     ("{{ pve_vmid }}", ["100", "102", "200"]),
     ("{{pve_name}}", ["VM 200", "machine-test", "server1"]),
     ("{{ pve_pool }}", ["qemu-100", "qemu-102", "qemu-200"]),  # undefined -> <type>-<vmid>, with a warning

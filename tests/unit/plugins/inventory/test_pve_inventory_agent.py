@@ -14,7 +14,9 @@ import time
 import pytest
 import responses
 
-from conftest import BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+)
 
 AGENT = "qemu-agent-network-get-interfaces/"
 VM101 = AGENT + "pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"

@@ -11,7 +11,9 @@ import time
 
 import responses
 
-from conftest import BASE, PASSWORD, add_base, host_vars, load_inventory, sample_data, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, PASSWORD, add_base, host_vars, load_inventory, sample_data, write_source,
+)
 
 RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"

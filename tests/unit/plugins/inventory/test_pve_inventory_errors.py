@@ -13,7 +13,9 @@ import responses
 from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
 
-from conftest import BASE, PASSWORD, SECRET, add_base, parse_direct, sample_data, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, PASSWORD, SECRET, add_base, parse_direct, sample_data, write_source,
+)
 
 RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"

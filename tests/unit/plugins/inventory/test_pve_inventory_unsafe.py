@@ -18,7 +18,9 @@ except ImportError:  # before data tagging every str template renders
     def trust_as_template(value):
         return value
 
-from conftest import BASE, add_base, host_vars, load_inventory, sample_data, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, add_base, host_vars, load_inventory, sample_data, write_source,
+)
 
 RES = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
 STATUS = "cluster-status/community-proxmox_standalone-node.json"

@@ -12,7 +12,7 @@ import pathlib
 
 
 def find_samples_dir():
-    """$PVE_API_SAMPLES, else the first <ancestor>/shared/pve-api/samples above this file.
+    """$PVE_API_SAMPLES, $SHARED/pve-api/samples, else the first <ancestor>/shared/pve-api/samples above this file.
 
     The checkout may be copied (build/ansible_collections/pve/cluster), so every ancestor is tried.
     A missing directory is an error, not a skip: these tests must not silently test nothing.
@@ -20,6 +20,8 @@ def find_samples_dir():
     candidates = []
     if os.environ.get("PVE_API_SAMPLES"):
         candidates.append(pathlib.Path(os.environ["PVE_API_SAMPLES"]))
+    if os.environ.get("SHARED"):
+        candidates.append(pathlib.Path(os.environ["SHARED"]) / "pve-api" / "samples")
     for ancestor in pathlib.Path(__file__).resolve().parents:
         candidates.append(ancestor / "shared" / "pve-api" / "samples")
     for candidate in candidates:

@@ -26,7 +26,7 @@ from ansible_collections.pve.cluster.plugins.module_utils import _errors
 ])
 def test_status_to_type(status, error_type):
     err = _errors.error_from_response(status, "GET", "/x", "Reason", None)
-    assert type(err) is error_type
+    assert err.__class__ is error_type
     assert isinstance(err, _errors.PveHttpError) and isinstance(err, _errors.PveError)
     assert (err.status, err.method, err.path) == (status, "GET", "/x")
 

@@ -21,12 +21,10 @@ def _keys(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield key
-            for inner in _keys(item):
-                yield inner
+            yield from _keys(item)
     elif isinstance(value, list):
         for item in value:
-            for inner in _keys(item):
-                yield inner
+            yield from _keys(item)
 
 
 def _is_number(value):

@@ -39,8 +39,8 @@ def upids(draw):
     }
     token = draw(st.one_of(st.none(), st.from_regex(r"\A[A-Za-z][A-Za-z0-9]{0,8}\Z")))
     user = parts["user"] if token is None else "%s!%s" % (parts["user"], token)
-    text = "UPID:%s:%08X:%08X:%08X:%s:%s:%s:" % (parts["node"], parts["pid"], parts["pstart"], parts["starttime"],
-                                                  parts["type"], parts["id"], user)
+    text = "UPID:%s:%08X:%08X:%08X:%s:%s:%s:" % (
+        parts["node"], parts["pid"], parts["pstart"], parts["starttime"], parts["type"], parts["id"], user)
     return text, parts, token
 
 
@@ -138,12 +138,10 @@ def _all_keys(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield key
-            for inner in _all_keys(item):
-                yield inner
+            yield from _all_keys(item)
     elif isinstance(value, list):
         for item in value:
-            for inner in _all_keys(item):
-                yield inner
+            yield from _all_keys(item)
 
 
 @SETTINGS

@@ -301,7 +301,7 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
         with lock:
             state["active"] += 1
             state["peak"] = max(state["peak"], state["active"])
-        time.sleep(0.15)
+        time.sleep(0.3)
         with lock:
             state["active"] -= 1
         return 200, {"Content-Type": "application/json"}, status_body
@@ -313,8 +313,8 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
     assert code == 0, result
     assert len(result["nodes"]) == count
     assert state["peak"] == expected_peak
-    # sequential would take count * 0.15s
-    assert elapsed < count * 0.15 * 0.75
+    # sequential would take count * 0.3s
+    assert elapsed < count * 0.3 * 0.75
 
 
 # -- offline and unreachable nodes -----------------------------------------------------------------

@@ -244,8 +244,8 @@ def test_limit_0_pages_without_duplicates_or_gaps_while_tasks_arrive(capsys, moc
     assert len(got) == len(set(got)) == 12000
     assert got == original
     # 0..4999, then 5000..9999 (3 rows seen again), then 10000..12004 (a short page: the end)
-    assert [(qs(c)["start"], qs(c)["limit"]) for c in mock.calls] == [("0", "5000"), ("5000", "5000"),
-                                                                       ("10000", "5000")]
+    pages = [(qs(c)["start"], qs(c)["limit"]) for c in mock.calls]
+    assert pages == [("0", "5000"), ("5000", "5000"), ("10000", "5000")]
     assert result["total"] == 12000
 
 
@@ -380,4 +380,3 @@ def test_returned_keys_match_the_return_docs(capsys, mock):
     # every documented element key was exercised by one of the two runs
     assert seen == set(element_docs)
     assert isinstance(listed["total"], int)
-

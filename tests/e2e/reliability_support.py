@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared machinery of the reliability suite (tests/e2e/test_reliability_*.py).
+
+* Every ansible-playbook / ansible-inventory run goes through `Runner`, which scans its stdout and
+  stderr for the suite's distinctive token secret, password and PVE ticket before the test sees
+  it (a hit fails the test that made the run) and counts the runs for the report.
+* Each test records a case (theme, case, expectation, figures) with the `rcase` fixture; a small
+  pytest plugin, registered by the autouse `reliability_session` fixture, adds the outcome, and
+  build/reliability.json is rewritten after every test module; scripts/reliability-report.py turns
+  it into docs/reliability.md.
+
+Test modules import the fixtures they use:  from reliability_support import rcase, rel_sim, ...
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from pve_e2e import ROOT, ansible_bin, base_env, sim_env
+from pvesim import Simulator
+from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
+
+# Distinctive secrets: any of these in any output is a leak.
+TOKEN_SECRET = "c0ffee00-5ec7-4e1a-9b1d-reliabilitytok"
+PASSWORD = "Pw-reliability-S3cret!7f3a"
+TICKET_RE = re.compile(r"PVE:[^:\s]+@[^:\s]+:[0-9A-F]{8}::")
+REPORT_JSON = ROOT / "build" / "reliability.json"
+DEFAULT_VERBOSITY = "-vvvv"
+
+_STATE = {"cases": {}, "order": [], "runs": 0, "hits": [], "started": None, "plugin": False}
+
+
+def make_sim(scenario="demo", **kwargs):
+    """A Simulator that uses this suite's distinctive secrets (not started)."""
+    kwargs.setdefault("token_secret", TOKEN_SECRET)
+    kwargs.setdefault("password", PASSWORD)
+    return Simulator(scenario=scenario, **kwargs)
+
+
+def secret_hits(text):
+    """The names of the secrets found in `text` (empty list: clean)."""
+    hits = []
+    if TOKEN_SECRET in text:
+        hits.append("token secret")
+    if PASSWORD in text:
+        hits.append("password")
+    if TICKET_RE.search(text):
+        hits.append("PVE ticket")
+    return hits
+
+
+# -- the case record ---------------------------------------------------------------------------
+class Case:
+    """One row of docs/reliability.md."""
+
+    def __init__(self, nodeid, theme, title, expected):
+        self.nodeid = nodeid
+        self.theme = theme
+        self.title = title
+        self.expected = expected
+        self.figures = {}
+        self.outcome = "not run"
+        self.message = ""
+        self.duration = None
+
+    def __call__(self, case=None, expected=None, **figures):
+        if case is not None:
+            self.title = case
+        if expected is not None:
+            self.expected = expected
+        self.figures.update(figures)
+        return self
+
+    def fig(self, **figures):
+        self.figures.update(figures)
+
+    def add(self, name, amount=1):
+        self.figures[name] = self.figures.get(name, 0) + amount
+
+    def as_dict(self):
+        return {"id": self.nodeid, "theme": self.theme, "case": self.title, "expected": self.expected,
+                "outcome": self.outcome, "message": self.message, "duration_s": self.duration,
+                "figures": self.figures}
+
+
+def _doc(function):
+    text = (getattr(function, "__doc__", None) or "").strip()
+    return " ".join(text.split())
+
+
+class _Recorder:
+    """pytest plugin: the outcome of every test that used `rcase`."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        case = _STATE["cases"].get(item.nodeid)
+        if case is None:
+            return
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            case.outcome = "passed" if report.passed else ("skipped" if report.skipped else "failed")
+            case.duration = round(report.duration, 2) if report.when == "call" else None
+            if report.skipped and isinstance(report.longrepr, tuple):
+                case.message = str(report.longrepr[2])
+            elif report.failed:
+                case.message = _first_error(str(report.longrepr))
+        elif report.when == "teardown" and report.failed and case.outcome == "passed":
+            case.outcome = "failed"
+            case.message = _first_error(str(report.longrepr))
+
+
+def _first_error(text):
+    lines = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+    return (" ".join(lines) if lines else text.strip().splitlines()[-1] if text.strip() else "")[:300]
+
+
+def write_report_json():
+    cases = [_STATE["cases"][nodeid].as_dict() for nodeid in _STATE["order"]]
+    data = {
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "make e2e E2E_ARGS='-k reliability' && python3 scripts/reliability-report.py",
+        "python": sys.version.split()[0],
+        "ansible_core": _ansible_version(),
+        "cpus": os.cpu_count(),
+        "wall_time_s": round(time.time() - _STATE["started"], 1) if _STATE["started"] else None,
+        "runs_scanned": _STATE["runs"],
+        "secret_hits": _STATE["hits"],
+        "cases": cases,
+    }
+    REPORT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    tmp = REPORT_JSON.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(REPORT_JSON)
+
+
+def _ansible_version():
+    try:
+        from ansible.release import __version__  # pylint: disable=import-outside-toplevel
+        return __version__
+    except ImportError:  # pragma: no cover
+        return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reliability_session(request):
+    """Registers the outcome recorder once; rewrites build/reliability.json after each module."""
+    if not _STATE["plugin"]:
+        request.config.pluginmanager.register(_Recorder(), "pve-reliability-recorder")
+        _STATE["plugin"] = True
+        _STATE["started"] = time.time()
+    yield
+    write_report_json()
+
+
+@pytest.fixture
+def rcase(request):
+    """The report row of this test: rcase(case=..., expected=..., figure=value, ...)."""
+    module = pathlib.Path(str(request.node.fspath)).stem
+    theme = module.replace("test_reliability_", "").replace("_", " ")
+    callspec = getattr(request.node, "callspec", None)
+    title = request.node.originalname.replace("test_", "", 1).replace("_", " ")
+    if callspec is not None:
+        title = "%s [%s]" % (title, callspec.id)
+    case = Case(request.node.nodeid, theme, title, _doc(request.function))
+    if request.node.nodeid not in _STATE["cases"]:
+        _STATE["order"].append(request.node.nodeid)
+    _STATE["cases"][request.node.nodeid] = case
+    return case
+
+
+# -- simulators --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rel_sim_server():
+    with make_sim("demo") as server:
+        yield server
+
+
+@pytest.fixture
+def rel_sim(rel_sim_server):
+    """The demo cluster with this suite's secrets; no faults and an empty request log per test."""
+    rel_sim_server.clear_faults()
+    rel_sim_server.clear_requests()
+    yield rel_sim_server
+    rel_sim_server.clear_faults()
+    rel_sim_server.clear_requests()
+
+
+def env_for(sim, tmp_path, auth="token", **extra):
+    """sim_env plus extra environment variables (value None removes one)."""
+    env = sim_env(sim, auth, tmp_path)
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+# -- runs --------------------------------------------------------------------------------------
+class Run:
+    """A finished ansible-* command: proc (CompletedProcess), seconds, and its JSON results."""
+
+    def __init__(self, proc, seconds, results=None, inventory=None):
+        self.proc = proc
+        self.seconds = seconds
+        self.results = results or {}
+        self.inventory = inventory
+
+    @property
+    def output(self):
+        return self.proc.stdout + self.proc.stderr
+
+
+def _scan(label, proc, case=None):
+    _STATE["runs"] += 1
+    hits = secret_hits(proc.stdout + proc.stderr)
+    if case is not None:
+        case.add("runs")
+    if hits:
+        _STATE["hits"].append({"run": label, "found": hits})
+    assert not hits, "%s: %s found in the output of %s" % (label, ", ".join(hits), " ".join(proc.args[:3]))
+
+
+def _exec(command, env, timeout):
+    started = time.monotonic()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return proc, time.monotonic() - started
+
+
+def play_yaml(tasks, hosts="localhost", play_vars=None):
+    play = {"name": "reliability", "hosts": hosts, "gather_facts": False, "tasks": tasks}
+    if play_vars:
+        play["vars"] = play_vars
+    return yaml.safe_dump([play], sort_keys=False, width=1000)
+
+
+def run_playbook(case, tasks, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, label=None,
+                 play_vars=None, register=()):
+    """Run `tasks` (list of task dicts) by ansible-playbook; dump each registered variable to JSON."""
+    dumps = [{"name": "dump %s" % name, "ansible.builtin.copy": {
+        "content": "{{ %s | default(None) | to_json }}" % name, "dest": str(tmp_path / ("%s.json" % name))},
+        "check_mode": False} for name in register]
+    path = tmp_path / "playbook.yml"
+    path.write_text(play_yaml(list(tasks) + dumps, play_vars=play_vars))
+    command = [ansible_bin("ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)] + list(args)
+    if verbosity:
+        command.append(verbosity)
+    proc, seconds = _exec(command, env, timeout)
+    _scan(label or (case.nodeid if case else "playbook"), proc, case)
+    results = {}
+    for name in register:
+        dump = tmp_path / ("%s.json" % name)
+        results[name] = json.loads(dump.read_text()) if dump.exists() else None
+    return Run(proc, seconds, results)
+
+
+def run_module(case, module, args, env, tmp_path, *extra, **kwargs):
+    """One module task (failure ignored, result registered as `result`)."""
+    task = {"name": "case", "pve.cluster." + module: args or {}, "register": "result", "ignore_errors": True}
+    run = run_playbook(case, [task], env, tmp_path, *extra, register=("result",), **kwargs)
+    assert run.results["result"] is not None, run.output[-4000:]
+    return run, run.results["result"]
+
+
+def run_inventory(case, config, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, name="rel.pve.yml"):
+    """ansible-inventory --list on a pve.cluster.pve source (dict or YAML text); JSON read from --output."""
+    source = tmp_path / name
+    source.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
+    out = tmp_path / "inventory.json"
+    if out.exists():
+        out.unlink()
+    command = [ansible_bin("ansible-inventory"), "-i", str(source), "--list", "--output", str(out)] + list(args)
+    if verbosity:
+        command.append(verbosity)
+    proc, seconds = _exec(command, env, timeout)
+    _scan(case.nodeid if case else "inventory", proc, case)
+    raw = json.loads(out.read_text()) if out.exists() and out.stat().st_size else None
+    run = Run(proc, seconds, inventory=plain(raw))
+    run.raw_inventory = raw
+    return run
+
+
+def plain(value):
+    """ansible-inventory's JSON with {"__ansible_unsafe": text} markers replaced by the text."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def inventory_hosts(inventory):
+    """Every host name in an ansible-inventory --list answer."""
+    return set((inventory or {}).get("_meta", {}).get("hostvars", {}))
+
+
+def requests_between(sim, start, end):
+    return [entry for entry in sim.requests if start - 0.05 <= entry["time"] <= end + 0.05]
+
+
+__all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "base_env", "env_for", "inventory_hosts", "make_sim", "plain",
+           "play_yaml", "rcase", "rel_sim", "rel_sim_server", "reliability_session", "requests_between",
+           "run_inventory", "run_module", "run_playbook", "secret_hits"]
