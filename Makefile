@@ -156,7 +156,9 @@ endif
 # `sanity` only covers the venv's Python; this covers the rest. Missing versions print SKIP lines.
 sanity-pythons: no-sanity-ignores venv collection-tree
 	@rm -rf $(COLLECTIONS_ROOT)/pythons && mkdir -p $(COLLECTIONS_ROOT)/pythons
-	@for v in 3.8 3.9 3.10 3.11 3.12 3.13 3.14; do \
+	@versions=$$($(VENV)/bin/python -c 'from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIONS as r, CONTROLLER_PYTHON_VERSIONS as c; print(" ".join(r + c))'); \
+	echo "ansible-test $$($(VENV)/bin/python -c 'import ansible.release as r; print(r.__version__)') supports Python $$versions"; \
+	for v in $$versions; do \
 	    p=$$(scripts/find-python.sh $$v); \
 	    if [ -n "$$p" ]; then ln -s "$$p" $(COLLECTIONS_ROOT)/pythons/python$$v; echo "Python $$v: $$p"; \
 	    else echo "SKIP: compile/import on Python $$v (no interpreter found)"; fi; \
@@ -173,7 +175,7 @@ sanity-pythons: no-sanity-ignores venv collection-tree
 units: venv collection-tree
 	@if [ ! -d tests/unit ]; then echo "SKIP-STAGE: units: no tests/unit directory"; exit 0; fi; \
 	pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	if ! find tests/unit -name 'test_*.py' -o -name '*_test.py' | grep -q .; then \
+	if [ -z "$$(find tests/unit \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit)" ]; then \
 	    echo "SKIP-STAGE: units: no test files under tests/unit"; exit 0; fi; \
 	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)

@@ -24,6 +24,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -39,7 +40,9 @@ PASSWORD = "Pw-reliability-S3cret!7f3a"
 TICKET_RE = re.compile(r"PVE:[^:\s]+@[^:\s]+:[0-9A-F]{8}::")
 REPORT_JSON = ROOT / "build" / "reliability.json"
 DEFAULT_VERBOSITY = "-vvvv"
+TRACEBACK = "Traceback (most recent call last)"
 
+_LOCK = threading.Lock()
 _STATE = {"cases": {}, "order": [], "runs": 0, "hits": [], "started": None, "plugin": False}
 
 
@@ -225,13 +228,14 @@ class Run:
         return self.proc.stdout + self.proc.stderr
 
 
-def _scan(label, proc, case=None):
-    _STATE["runs"] += 1
-    hits = secret_hits(proc.stdout + proc.stderr)
-    if case is not None:
-        case.add("runs")
-    if hits:
-        _STATE["hits"].append({"run": label, "found": hits})
+def _scan(label, proc, case=None, extra=""):
+    hits = secret_hits(proc.stdout + proc.stderr + extra)
+    with _LOCK:
+        _STATE["runs"] += 1
+        if case is not None:
+            case.add("runs")
+        if hits:
+            _STATE["hits"].append({"run": label, "found": hits})
     assert not hits, "%s: %s found in the output of %s" % (label, ", ".join(hits), " ".join(proc.args[:3]))
 
 
@@ -249,14 +253,18 @@ def play_yaml(tasks, hosts="localhost", play_vars=None):
 
 
 def run_playbook(case, tasks, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, label=None,
-                 play_vars=None, register=()):
-    """Run `tasks` (list of task dicts) by ansible-playbook; dump each registered variable to JSON."""
+                 play_vars=None, register=(), plays=None, inventory="localhost,"):
+    """Run `tasks` (list of task dicts) on localhost by ansible-playbook, or `plays` (a list of plays)
+    on `inventory`; dump each registered variable (of localhost) to JSON."""
     dumps = [{"name": "dump %s" % name, "ansible.builtin.copy": {
         "content": "{{ %s | default(None) | to_json }}" % name, "dest": str(tmp_path / ("%s.json" % name))},
         "check_mode": False} for name in register]
     path = tmp_path / "playbook.yml"
-    path.write_text(play_yaml(list(tasks) + dumps, play_vars=play_vars))
-    command = [ansible_bin("ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)] + list(args)
+    if plays is not None:
+        path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000))
+    else:
+        path.write_text(play_yaml(list(tasks) + dumps, play_vars=play_vars))
+    command = [ansible_bin("ansible-playbook"), "-i", inventory, "-c", "local", str(path)] + list(args)
     if verbosity:
         command.append(verbosity)
     proc, seconds = _exec(command, env, timeout)
@@ -287,8 +295,9 @@ def run_inventory(case, config, env, tmp_path, *args, verbosity=DEFAULT_VERBOSIT
     if verbosity:
         command.append(verbosity)
     proc, seconds = _exec(command, env, timeout)
-    _scan(case.nodeid if case else "inventory", proc, case)
-    raw = json.loads(out.read_text()) if out.exists() and out.stat().st_size else None
+    text = out.read_text() if out.exists() else ""
+    _scan(case.nodeid if case else "inventory", proc, case, extra=text)  # the --list JSON too
+    raw = json.loads(text) if text else None
     run = Run(proc, seconds, inventory=plain(raw))
     run.raw_inventory = raw
     return run
@@ -314,6 +323,6 @@ def requests_between(sim, start, end):
     return [entry for entry in sim.requests if start - 0.05 <= entry["time"] <= end + 0.05]
 
 
-__all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "base_env", "env_for", "inventory_hosts", "make_sim", "plain",
+__all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "TRACEBACK", "base_env", "env_for", "inventory_hosts", "make_sim", "plain",
            "play_yaml", "rcase", "rel_sim", "rel_sim_server", "reliability_session", "requests_between",
            "run_inventory", "run_module", "run_playbook", "secret_hits"]

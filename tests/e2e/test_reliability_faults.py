@@ -13,7 +13,7 @@ import time
 import pytest
 
 from reliability_support import (  # noqa: F401  (fixtures are used by name)
-    AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET, env_for, inventory_hosts, rcase, rel_sim, rel_sim_server,
+    AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET, TRACEBACK, env_for, inventory_hosts, rcase, rel_sim, rel_sim_server,
     reliability_session, run_inventory, run_module, run_playbook)
 
 # A module run that only reads /version: the smallest real request.
@@ -31,7 +31,7 @@ def timed_module(module, args):
 
 def failed_msg(result):
     assert result.get("failed") is True, result
-    assert "Traceback" not in str(result), result
+    assert TRACEBACK not in str(result), result
     return result["msg"]
 
 

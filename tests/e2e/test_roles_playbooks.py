@@ -149,21 +149,46 @@ def test_cluster_facts_min_version_names_the_versions(clean_sim, tmp_path):
             "API (GET /version) 9.1.2, node pve1 9.1.2, node pve2 9.1.2") in output(result)
 
 
-@pytest.mark.parametrize("minimum, passes", [
-    ("7.2-3", True), ("7.2-2", True), ("7.2", True), ("7.1.9", True), ("6.4-8", True),
-    # numeric, not text, comparison: "7.2-3" >= "7.2-10" and "7.2" >= "7.10" as strings
-    ("7.2-10", False), ("7.10", False), ("7.2-4", False), ("8.0", False),
-])
-def test_cluster_facts_min_version_compares_pve7_style_versions(old_sim, tmp_path, minimum, passes):
-    result, _fact = run_role(old_sim, tmp_path, "cluster_facts", "pve_cluster",
-                             "-e", "cluster_facts_min_version=%s" % minimum)
-    if passes:
-        assert result.returncode == 0, output(result)
-        assert "PVE 7.2-3 meets the minimum %s" % minimum in output(result)
-    else:
-        assert result.returncode != 0
-        assert ("PVE version below the minimum %s (cluster_facts_min_version): API (GET /version) 7.2-3, "
-                "node node1 7.2-3, node node2 7.2-3, node node3 7.2-3" % minimum) in output(result)
+# One play runs the role once per minimum (block/rescue records each outcome): one ansible-playbook run.
+VERSION_CASE = """
+    - name: Minimum {minimum}
+      block:
+        - name: Run the role
+          ansible.builtin.include_role:
+            name: pve.cluster.cluster_facts
+          vars:
+            cluster_facts_min_version: "{minimum}"
+        - name: Record the success
+          ansible.builtin.set_fact:
+            outcomes: "{{{{ outcomes | combine({{'{minimum}': 'ok'}}) }}}}"
+      rescue:
+        - name: Record the failure
+          ansible.builtin.set_fact:
+            outcomes: "{{{{ outcomes | combine({{'{minimum}': ansible_failed_result.msg}}) }}}}"
+"""
+
+
+def test_cluster_facts_min_version_compares_pve7_style_versions(old_sim, tmp_path):
+    cases = {
+        "7.2-3": True, "7.2-2": True, "7.2": True, "7.1.9": True, "6.4-8": True, "7": True,
+        # numeric, not text, comparison: as strings "7.2-3" >= "7.2-10" and "7.2" >= "7.10"
+        "7.2-10": False, "7.10": False, "7.2-4": False, "7.2.4": False, "8.0": False, "10": False,
+    }
+    out = tmp_path / "outcomes.json"
+    play = ("- name: Compare versions\n  hosts: localhost\n  gather_facts: false\n  vars:\n    outcomes: {}\n"
+            "  tasks:\n" + "".join(VERSION_CASE.format(minimum=m) for m in cases)
+            + "    - name: Dump\n      ansible.builtin.copy:\n        content: \"{{ outcomes | to_json }}\"\n"
+            "        dest: %s\n        mode: '0600'\n" % out)
+    result = run_playbook(play, sim_env(old_sim, tmp_path=tmp_path), tmp_path)
+    assert result.returncode == 0, output(result)
+    outcomes = json.loads(out.read_text())
+    for minimum, passes in cases.items():
+        if passes:
+            assert outcomes[minimum] == "ok", (minimum, outcomes[minimum])
+        else:
+            assert outcomes[minimum] == (
+                "PVE version below the minimum %s (cluster_facts_min_version): API (GET /version) 7.2-3, "
+                "node node1 7.2-3, node node2 7.2-3, node node3 7.2-3" % minimum), minimum
 
 
 @pytest.mark.parametrize("args, message", [
@@ -389,3 +414,17 @@ def test_cluster_report_escapes_api_strings(hostile_sim, tmp_path):
         rows = block.strip("\n").split("\n")
         widths = set(len(re.split(r"(?<!\\)\|", row)) for row in rows)
         assert len(widths) == 1, rows
+
+
+def test_cluster_report_on_a_healthy_standalone_node(standalone_sim, tmp_path):
+    outdir = tmp_path / "out"
+    result = report(standalone_sim, tmp_path, "-e", "cluster_report_dir=%s" % outdir)
+    assert result.returncode == 0, output(result)
+    html = (outdir / "pve-cluster-report.html").read_text(encoding="utf-8")
+    markdown = (outdir / "pve-cluster-report.md").read_text(encoding="utf-8")
+    assert "<h1>Standalone node node1</h1>" in html
+    assert '<span class="health ok">Healthy</span>' in html
+    assert "No failed tasks in the last 24 hours." in html
+    assert '<tr class="offline">' not in html
+    assert markdown.startswith("# Proxmox VE cluster report: standalone node node1")
+    assert "| n/a (standalone) | 9.1.2 | 1 / 1 | 0 / 0 | 0 |" in markdown

@@ -202,7 +202,7 @@ def test_compose_groups_keyed_groups(tmp_path, mock_api):
     inventory = load_inventory(write_source(tmp_path, """
 compose:
   ansible_user: "'root' if pve_type == 'node' else 'admin'"
-  mem_gib: pve_maxmem // 1073741824
+  mem_label: "'%d GiB' % (pve_maxmem // 1073741824)"
 groups:
   big: pve_maxmem > 16000000000
 keyed_groups:
@@ -213,7 +213,7 @@ keyed_groups:
 """))
     assert host_vars(inventory, "node1")["ansible_user"] == "root"
     assert host_vars(inventory, "server1")["ansible_user"] == "admin"
-    assert host_vars(inventory, "server1")["mem_gib"] == 1
+    assert host_vars(inventory, "server1")["mem_label"] == "1 GiB"
     assert group_hosts(inventory, "big") == ["node1", "node2", "node3", "node4"]
     assert group_hosts(inventory, "on_node1") == ["VM 200", "machine-test", "node1"]
     assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test"]
