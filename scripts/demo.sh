@@ -29,7 +29,8 @@ trap stop_simulator EXIT INT TERM
 export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
 export ANSIBLE_LOCALHOST_WARNING=0
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=0
-export ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
+export ANSIBLE_PYTHON_INTERPRETER
 
 if [ -n "${PVE_API_HOST:-}" ]; then
     say "Using the PVE cluster at $PVE_API_HOST (PVE_API_HOST is set); no simulator is started"

@@ -62,12 +62,15 @@ options:
     default: 10
   api_retries:
     description:
-      - How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504, with exponential backoff (0.5s, 1s, 2s, ...). Other errors are never retried.
+      - How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504,
+        with exponential backoff (0.5s, 1s, 2s, ...). Other errors are never retried.
+      - Each retry is reported as a warning.
       - If not set, E(PVE_API_RETRIES) is used.
     type: int
     default: 3
 notes:
-  - Authenticate with an API token (recommended) or a user and password. For these read-only modules a token with the C(PVEAuditor) role on C(/) is enough.
+  - Authenticate with an API token (recommended) or a user and password.
+    For these read-only modules a token with the C(PVEAuditor) role on C(/) is enough.
 requirements:
   - requests
 """
