@@ -22,8 +22,8 @@ def main(argv):
         pages = json.load(handle)
     base = os.environ["PVE_API_HOST"].rstrip("/") + "/api2/json"
     session = requests.Session()
-    session.headers["Authorization"] = "PVEAPIToken=%s=%s" % (os.environ["PVE_API_TOKEN_ID"],
-                                                                os.environ["PVE_API_TOKEN_SECRET"])
+    token = (os.environ["PVE_API_TOKEN_ID"], os.environ["PVE_API_TOKEN_SECRET"])
+    session.headers["Authorization"] = "PVEAPIToken=%s=%s" % token
     verify = os.environ.get("PVE_CA_PATH") or True
     rows = 0
     for path, query in pages:

@@ -12,7 +12,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.pve.cluster.plugins.module_utils import _client
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
-from ansible_collections.pve.cluster.plugins.module_utils._options import CONNECTION_ARGSPEC, ConnectionConfig
+from ansible_collections.pve.cluster.plugins.module_utils._options import (
+    CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets)
 
 
 class PveModule(AnsibleModule):
@@ -23,6 +24,8 @@ class PveModule(AnsibleModule):
         spec.update(argument_spec or {})
         kwargs.setdefault("supports_check_mode", True)
         super().__init__(argument_spec=spec, **kwargs)
+        # a password written into api_host (user:password@host) is refused below; hide it in the echo too
+        self.no_log_values.update(api_host_secrets(self.params.get("api_host")))
         if not _client.HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
         self._client = None

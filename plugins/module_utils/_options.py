@@ -160,6 +160,18 @@ def parse_api_host(api_host, api_port=DEFAULT_PORT):
     return scheme, host, port
 
 
+def api_host_secrets(api_host):
+    """The secret parts of a `user:password@` inside api_host (refused by parse_api_host, but the
+    raw value must still be hidden wherever Ansible echoes module arguments): [] when there is none."""
+    text = api_host.strip() if isinstance(api_host, str) else ""
+    match = re.match(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*://)?([^/@]*)@", text)
+    if not match:
+        return []
+    userinfo = match.group(1)
+    _user, sep, password = userinfo.partition(":")
+    return [userinfo, password] if sep and password else []
+
+
 def _ipv6(text, api_host):
     """A literal IPv6 address (without brackets), validated; raises PveOptionError naming api_host."""
     try:

@@ -253,9 +253,14 @@ def play_yaml(tasks, hosts="localhost", play_vars=None):
 
 
 def run_playbook(case, tasks, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, label=None,
-                 play_vars=None, register=(), plays=None, inventory="localhost,"):
+                 play_vars=None, register=(), plays=None, inventory="localhost,", extra_vars=None):
     """Run `tasks` (list of task dicts) on localhost by ansible-playbook, or `plays` (a list of plays)
-    on `inventory`; dump each registered variable (of localhost) to JSON."""
+    on `inventory`; dump each registered variable (of localhost) to JSON.
+
+    extra_vars go in a file passed with -e @FILE, the way secrets reach a real playbook (vault, vars
+    file): ansible-core >= 2.19 prints the source lines of a failed task, so a secret written literally
+    into a task would be shown by ansible itself.
+    """
     dumps = [{"name": "dump %s" % name, "ansible.builtin.copy": {
         "content": "{{ %s | default(None) | to_json }}" % name, "dest": str(tmp_path / ("%s.json" % name))},
         "check_mode": False} for name in register]
@@ -265,6 +270,10 @@ def run_playbook(case, tasks, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY,
     else:
         path.write_text(play_yaml(list(tasks) + dumps, play_vars=play_vars))
     command = [ansible_bin("ansible-playbook"), "-i", inventory, "-c", "local", str(path)] + list(args)
+    if extra_vars:
+        vars_file = tmp_path / "extra-vars.json"
+        vars_file.write_text(json.dumps(extra_vars))
+        command += ["-e", "@%s" % vars_file]
     if verbosity:
         command.append(verbosity)
     proc, seconds = _exec(command, env, timeout)

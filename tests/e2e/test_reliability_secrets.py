@@ -43,12 +43,12 @@ def test_wrong_password_vvvv(rel_sim, rcase, tmp_path):
 
 
 def test_secret_as_task_argument_vvvv(rel_sim, rcase, tmp_path):
-    """The token secret passed as a task argument (not env), run failing on a 503: hidden at -vvvv
-    (no_log masks the invocation, the error text does not echo it)."""
+    """The token secret passed as a task argument from a vars file (not env), run failing on a 503:
+    hidden at -vvvv (no_log masks the invocation, the error text does not echo it)."""
     rel_sim.add_fault(path=r"^/version$", status=503)
     env = env_for(rel_sim, tmp_path, PVE_API_TOKEN_SECRET=None)
-    args = {"api_token_secret": TOKEN_SECRET, "api_retries": 1}
-    run, result = run_module(rcase, "pve_version_info", args, env, tmp_path)
+    args = {"api_token_secret": "{{ rel_token_secret }}", "api_retries": 1}
+    run, result = run_module(rcase, "pve_version_info", args, env, tmp_path, extra_vars={"rel_token_secret": TOKEN_SECRET})
     assert result.get("failed") is True and "503" in result["msg"], result
     assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in run.output
     assert_clean(run)
