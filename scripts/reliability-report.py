@@ -88,8 +88,9 @@ def render(data):
         "| ansible-* runs scanned for secrets | %s (token secret, password, PVE ticket; stdout, stderr and inventory JSON, most at -vvvv) |"
         % data.get("runs_scanned"),
         "| secret hits | %d |" % len(data.get("secret_hits") or []),
-        "| suite wall time | %ss (Python %s, ansible-core %s, %s CPUs) |" % (
-            data.get("wall_time_s"), data.get("python"), data.get("ansible_core"), data.get("cpus")),
+        "| suite wall time | %ss (Python %s, ansible-core %s, %s CPUs%s) |" % (
+            data.get("wall_time_s"), data.get("python"), data.get("ansible_core"), data.get("cpus"),
+            ", load average at the end %s" % "/".join(map(str, data["load_average"])) if data.get("load_average") else ""),
         "",
         "Figures: `requests` = API requests the simulator received, `retries` = retries the client made",
         "(reported as warnings), `time_to_fail_s` = controller time from task start (or first request) to the",
@@ -125,12 +126,19 @@ def main(argv=None):
     parser.add_argument("--input", default=str(ROOT / "build" / "reliability.json"))
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.md"))
     parser.add_argument("--check", action="store_true", help="only compare, exit 1 when the output differs")
+    parser.add_argument("--partial", action="store_true", help="render even when some themes were not run")
     args = parser.parse_args(argv)
     source = pathlib.Path(args.input)
     if not source.exists():
         sys.stderr.write("%s does not exist: run make e2e E2E_ARGS='-k reliability' first\n" % source)
         return 2
-    text = render(json.loads(source.read_text(encoding="utf-8")))
+    data = json.loads(source.read_text(encoding="utf-8"))
+    missing = [theme for theme in THEMES if theme not in set(c["theme"] for c in data.get("cases", []))]
+    if missing and not args.partial:
+        sys.stderr.write("%s holds no %s cases (a partial run, e.g. -k reliability_tls?): run the whole suite "
+                         "(make e2e E2E_ARGS='-k reliability') or pass --partial\n" % (source, ", ".join(missing)))
+        return 2
+    text = render(data)
     target = pathlib.Path(args.output)
     if args.check:
         same = target.exists() and target.read_text(encoding="utf-8") == text
@@ -138,7 +146,7 @@ def main(argv=None):
         return 0 if same else 1
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print("wrote %s (%d cases)" % (target, len(json.loads(source.read_text(encoding="utf-8")).get("cases", []))))
+    print("wrote %s (%d cases)" % (target, len(data.get("cases", []))))
     return 0
 
 

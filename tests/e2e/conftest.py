@@ -6,10 +6,16 @@
 
 from __future__ import annotations
 
+import pathlib
+import sys
+
 import pytest
 
-from pve_e2e import ROOT  # noqa: F401  (puts tests/ on sys.path for pvesim)
-from pvesim import Simulator
+TESTS_DIR = str(pathlib.Path(__file__).resolve().parents[1])
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)  # for pvesim
+
+from pvesim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(scope="session")

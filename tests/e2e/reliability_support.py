@@ -139,6 +139,7 @@ def write_report_json():
         "python": sys.version.split()[0],
         "ansible_core": _ansible_version(),
         "cpus": os.cpu_count(),
+        "load_average": [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         "wall_time_s": round(time.time() - _STATE["started"], 1) if _STATE["started"] else None,
         "runs_scanned": _STATE["runs"],
         "secret_hits": _STATE["hits"],
@@ -332,6 +333,7 @@ def requests_between(sim, start, end):
     return [entry for entry in sim.requests if start - 0.05 <= entry["time"] <= end + 0.05]
 
 
-__all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "TRACEBACK", "base_env", "env_for", "inventory_hosts", "make_sim", "plain",
-           "play_yaml", "rcase", "rel_sim", "rel_sim_server", "reliability_session", "requests_between",
-           "run_inventory", "run_module", "run_playbook", "secret_hits"]
+__all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "TRACEBACK",
+           "base_env", "env_for", "inventory_hosts", "make_sim", "plain", "play_yaml", "rcase", "rel_sim",
+           "rel_sim_server", "reliability_session", "requests_between", "run_inventory", "run_module", "run_playbook",
+           "secret_hits"]

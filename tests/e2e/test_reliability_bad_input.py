@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     PASSWORD, TRACEBACK, env_for, make_sim, rcase, rel_sim_server, reliability_session, requests_between, run_inventory, run_playbook)
 
 # (id, module, args, option the message must name, another text the message must hold)
@@ -155,8 +155,8 @@ INVENTORY_CASES = [
 @pytest.mark.parametrize("option, config, text", INVENTORY_CASES, ids=[c[0] for c in INVENTORY_CASES])
 def test_inventory_option(rel_sim_server, rcase, tmp_path, option, config, text):
     """ansible-inventory refuses the source with a message naming the option; no request; no traceback."""
-    rcase(case="inventory %s" % ", ".join("%s=%s" % (k, v if k != "api_password" else "<password>")
-                                            for k, v in config.items()),
+    shown = ", ".join("%s=%s" % (k, v if k != "api_password" else "<password>") for k, v in config.items())
+    rcase(case="inventory %s" % shown,
           expected="fails naming `%s`; no request; no traceback" % option)
     rel_sim_server.clear_requests()
     source = dict({"plugin": "pve.cluster.pve"}, **config)

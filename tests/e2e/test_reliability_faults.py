@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET, TRACEBACK, env_for, inventory_hosts, rcase, rel_sim, rel_sim_server,
     reliability_session, run_inventory, run_module, run_playbook)
 

@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     env_for, make_sim, rcase, reliability_session, run_inventory, run_playbook)
 
 CANARY = "canary-rendered-5e1f"

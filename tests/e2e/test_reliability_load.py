@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     env_for, inventory_hosts, make_sim, rcase, reliability_session, run_inventory)
 from pvesim import generate
 

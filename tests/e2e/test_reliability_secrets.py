@@ -12,7 +12,7 @@ task arguments or in an inventory file, and a server that echoes the secret back
 
 from __future__ import annotations
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     PASSWORD, TOKEN_SECRET, _STATE, env_for, rcase, rel_sim, rel_sim_server, reliability_session, run_inventory,
     run_module, secret_hits)
 
@@ -84,8 +84,9 @@ def test_inventory_password_in_file_vvvv(rel_sim, rcase, tmp_path):
 
 
 def test_suite_wide_scan(rcase):
-    """Every ansible-* run of the suite so far (all themes before this one) was scanned: zero hits."""
-    assert _STATE["runs"] >= 10, _STATE["runs"]
+    """Every ansible-* run of the suite so far (this module's and those of the themes run before it)
+    was scanned: zero hits."""
+    assert _STATE["runs"] >= 6, _STATE["runs"]  # at least the six runs of this module
     assert _STATE["hits"] == [], _STATE["hits"]
     assert secret_hits("x %s y" % TOKEN_SECRET) == ["token secret"]  # the scanner itself works
     assert secret_hits("PVEAuthCookie=PVE:root@pam:6789ABCD::c2ln") == ["PVE ticket"]

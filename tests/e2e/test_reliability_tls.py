@@ -10,7 +10,7 @@ import pathlib
 
 import pytest
 
-from reliability_support import (  # noqa: F401  (fixtures are used by name)
+from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
     env_for, rcase, rel_sim, rel_sim_server, reliability_session, run_inventory, run_module)
 
 WARNINGS = ("InsecureRequestWarning", "Unverified HTTPS request")

@@ -33,7 +33,7 @@ def generate(nodes=50, guests=10000, tasks=100000, seed=1, offline_nodes=0, runn
         template = gtype == "qemu" and rng.random() < 0.02
         status = "running" if not template and rng.random() < running_ratio else "stopped"
         ntags = rng.choice((0, 0, 1, 1, 2, 3))
-        tags = sorted(set(rng.choice(TAGS) for _ in range(ntags)))
+        tags = sorted(set(rng.choice(TAGS) for _pick in range(ntags)))
         pool = rng.choice(POOLS) if rng.random() < 0.3 else None
         agent = gtype == "qemu" and rng.random() < 0.8
         ips = ["10.%d.%d.%d/16" % (1 + (index >> 16) % 250, (index >> 8) & 255, 1 + (index & 255) % 254)]

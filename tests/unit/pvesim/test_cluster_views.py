@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pvesim import Simulator, generate
 
-from conftest import Client
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 
 def test_nextid(client):

@@ -32,7 +32,7 @@ def test_status_kinds(sim, client, status):
 
 def test_flaky_then_success(sim, client):
     sim.add_fault(path=r"^/cluster/resources$", kind="flaky", status=503, times=2)
-    assert [client.get("/cluster/resources").status_code for _ in range(3)] == [503, 503, 200]
+    assert [client.get("/cluster/resources").status_code for _attempt in range(3)] == [503, 503, 200]
     assert sim.request_count(r"^/cluster/resources$") == 3
 
 

@@ -5,7 +5,7 @@ import time
 
 from pvesim import Simulator, generate
 
-from conftest import Client
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 
 def test_same_seed_same_bytes():
@@ -16,7 +16,7 @@ def test_same_seed_same_bytes():
 
 def test_same_seed_same_responses():
     bodies = []
-    for _ in range(2):
+    for _round in range(2):
         with Simulator(scenario=generate(nodes=3, guests=200, tasks=500, seed=5, now=1767225600), tls=False) as sim:
             client = Client(sim)
             bodies.append([client.get(p).content for p in ("/cluster/resources", "/nodes", "/nodes/pve01/tasks")])
@@ -36,7 +36,7 @@ def test_10k_guest_cluster_resources_is_fast():
     with Simulator(scenario=scen) as sim:
         client = Client(sim)
         timings = []
-        for _ in range(3):
+        for _round in range(3):
             started = time.perf_counter()
             rows = client.data("/cluster/resources")
             timings.append(time.perf_counter() - started)

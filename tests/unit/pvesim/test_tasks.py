@@ -8,7 +8,7 @@ import pytest
 
 from pvesim import Simulator, generate
 
-from conftest import Client
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 
 def _page(client, node="pve1", **params):

@@ -6,11 +6,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
-import os
-import pathlib
-
 import responses
 
 from ansible.inventory.data import InventoryData
@@ -18,28 +13,17 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_sample
+
 BASE = "https://pve.example.com:8006/api2/json"
 SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
 PASSWORD = "s3cr3t-Passw0rd"
 TOKEN_CONFIG = "api_host: pve.example.com\napi_token_id: root@pam!ansible\napi_token_secret: %s\napi_retries: 0\n" % SECRET
 
 
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor (an error if absent)."""
-    if os.environ.get("PVE_SHARED_DIR"):
-        return pathlib.Path(os.environ["PVE_SHARED_DIR"]) / "pve-api" / "samples"
-    here = pathlib.Path(os.path.abspath(__file__))
-    for parent in list(here.parents) + list(here.resolve().parents):
-        candidate = parent / "shared" / "pve-api" / "samples"
-        if (candidate / "INDEX.md").is_file():
-            return candidate
-    raise RuntimeError("shared/pve-api/samples not found; set PVE_SHARED_DIR")
-
-
 def sample_data(relative):
-    """The `data` of one sample's JSON body (a deep copy, free to modify)."""
-    body = json.loads((samples_dir() / relative).read_text(encoding="utf-8"))["body"]
-    return copy.deepcopy(body["data"])
+    """The `data` of one sample's JSON body (freshly read, free to modify)."""
+    return load_sample(relative)["body"]["data"]
 
 
 def add_base(mock, resources, status):

@@ -2,7 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Locate and load the real PVE API samples (shared/pve-api/samples beside the checkout)."""
+"""Locate and load the real PVE API samples (shared/pve-api/samples beside the checkout).
+
+The one finder for every unit test: client, normaliser, module and inventory tests.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +15,32 @@ import pathlib
 
 
 def find_samples_dir():
-    """$PVE_API_SAMPLES, $SHARED/pve-api/samples, else the first <ancestor>/shared/pve-api/samples above this file.
+    """The first of $PVE_API_SAMPLES, $PVE_SHARED_DIR/pve-api/samples, $SHARED/pve-api/samples and
+    <ancestor>/shared/pve-api/samples above this file that holds an INDEX.md.
 
-    The checkout may be copied (build/ansible_collections/pve/cluster), so every ancestor is tried.
+    The checkout may be copied (build/ansible_collections/pve/cluster) or reached through a symlink,
+    so every ancestor of both the path as given and the resolved path is tried.
     A missing directory is an error, not a skip: these tests must not silently test nothing.
     """
     candidates = []
     if os.environ.get("PVE_API_SAMPLES"):
         candidates.append(pathlib.Path(os.environ["PVE_API_SAMPLES"]))
-    if os.environ.get("SHARED"):
-        candidates.append(pathlib.Path(os.environ["SHARED"]) / "pve-api" / "samples")
-    for ancestor in pathlib.Path(__file__).resolve().parents:
+    for variable in ("PVE_SHARED_DIR", "SHARED"):
+        if os.environ.get(variable):
+            candidates.append(pathlib.Path(os.environ[variable]) / "pve-api" / "samples")
+    here = pathlib.Path(os.path.abspath(__file__))
+    for ancestor in list(here.parents) + list(here.resolve().parents):
         candidates.append(ancestor / "shared" / "pve-api" / "samples")
     for candidate in candidates:
         if (candidate / "INDEX.md").is_file():
             return candidate
-    raise RuntimeError("PVE API samples not found: set PVE_API_SAMPLES or keep shared/ beside the checkout "
-                       "(tried %s)" % ", ".join(str(c) for c in candidates))
+    raise RuntimeError("PVE API samples not found: set PVE_SHARED_DIR (or PVE_API_SAMPLES) or keep shared/ beside "
+                       "the checkout (tried %s)" % ", ".join(str(c) for c in candidates))
+
+
+def load_sample(relative):
+    """One sample file, e.g. 'nodes/pve7.4_go-proxmox_4node.json': a freshly parsed dict, free to modify."""
+    return json.loads((find_samples_dir() / relative).read_text(encoding="utf-8"))
 
 
 def load_samples(kind):
@@ -38,3 +50,19 @@ def load_samples(kind):
     if not samples:
         raise RuntimeError("no samples in %s" % folder)
     return samples
+
+
+def all_keys(value):
+    """Every dict key at any depth of a (sample or normalised) value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from all_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from all_keys(item)
+
+
+def load_schema():
+    """shared/pve-api/schema-subset.json (beside the samples): PVE's API schema for the paths used here."""
+    return json.loads((find_samples_dir().parent / "schema-subset.json").read_text(encoding="utf-8"))

@@ -13,18 +13,7 @@ import numbers
 import pytest
 
 from ansible_collections.pve.cluster.plugins.module_utils import _normalize as N
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_samples
-
-
-def _keys(value):
-    """Every dict key at any depth."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _keys(item)
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import all_keys, load_samples
 
 
 def _is_number(value):
@@ -39,7 +28,7 @@ def _data(sample):
 def test_node_status_samples(name, sample):
     raw = _data(sample)
     result = N.normalize_node_status(raw)
-    assert not [key for key in _keys(result) if "-" in key]
+    assert not [key for key in all_keys(result) if "-" in key]
     assert set(result) == set(key.replace("-", "_") for key in raw)
     assert isinstance(result["loadavg"], list) and len(result["loadavg"]) == 3
     assert all(isinstance(item, float) for item in result["loadavg"])
@@ -166,7 +155,7 @@ def test_version_samples(name, sample):
 @pytest.mark.parametrize("name, sample", load_samples("qemu-agent-network-get-interfaces"))
 def test_agent_samples_underscore_keys(name, sample):
     result = N.underscore_keys(_data(sample))
-    assert not [key for key in _keys(result) if "-" in key]
+    assert not [key for key in all_keys(result) if "-" in key]
 
 
 @pytest.mark.parametrize("value, expected", [

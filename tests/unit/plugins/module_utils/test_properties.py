@@ -16,6 +16,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOpti
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
     ConnectionConfig, parse_api_host, parse_time, validate_node, validate_vmid)
 from ansible_collections.pve.cluster.plugins.module_utils._upid import parse_upid
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import all_keys
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,7 +125,7 @@ records = st.dictionaries(
 @given(st.one_of(json_values, records, st.lists(records, max_size=4)))
 def test_normalisers_never_raise(value):
     keyed = N.underscore_keys(value)
-    assert "-" not in "".join(k for k in _all_keys(keyed))
+    assert "-" not in "".join(k for k in all_keys(keyed))
     for function in (N.normalize_record, N.normalize_resource, N.normalize_cluster_status, N.normalize_node,
                      N.normalize_node_status, N.normalize_network, N.normalize_task, N.normalize_version,
                      N.normalize_list, N.split_tags, N.to_bool, N.to_number):
@@ -132,16 +133,6 @@ def test_normalisers_never_raise(value):
     result = N.normalize_record(value)
     if isinstance(value, dict) and "tags" in value:
         assert isinstance(result["tags"], list)
-
-
-def _all_keys(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _all_keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _all_keys(item)
 
 
 @SETTINGS

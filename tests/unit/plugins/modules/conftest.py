@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run modules in-process as they run on a target host.
+"""Fixtures for every module test: run modules in-process as they run on a target host, mock HTTP.
 
 Once controller code has been imported in the same pytest process (the inventory tests do),
 ansible-core >= 2.19 sends module warnings to the controller's Display instead of the module
@@ -11,6 +11,9 @@ result. Modules never run that way for real, so reset the flag for every module 
 from __future__ import annotations
 
 import pytest
+import responses
+
+from ansible.module_utils.common import warnings as ansible_warnings
 
 try:
     from ansible.module_utils import _internal as module_utils_internal
@@ -22,3 +25,18 @@ except ImportError:  # ansible-core < 2.19 has no controller/target switch
 def module_runs_on_target(monkeypatch):
     if module_utils_internal is not None and hasattr(module_utils_internal, "is_controller"):
         monkeypatch.setattr(module_utils_internal, "is_controller", False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings():
+    """AnsibleModule keeps warnings in a process-global dict: start every run empty."""
+    ansible_warnings._global_warnings.clear()
+    yield
+    ansible_warnings._global_warnings.clear()
+
+
+@pytest.fixture
+def api():
+    """HTTP mocked with `responses`; requests registered but not made are not an error."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock

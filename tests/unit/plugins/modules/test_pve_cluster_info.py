@@ -6,38 +6,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import json
-import os
 
 import pytest
 import responses
 import yaml
 from responses import matchers
 
-from ansible.module_utils.common import warnings as ansible_warnings
-
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, run_module, sample,
+)
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    from ansible.module_utils import basic as _basic
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        saved = _basic._ANSIBLE_ARGS
-        _basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        try:
-            yield
-        finally:
-            _basic._ANSIBLE_ARGS = saved
-
-BASE = "https://pve.example.com:8006/api2/json"
-SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
-CONNECTION = {"api_host": "pve.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET,
-              "api_retries": 0}
 STATUS_3NODE = "cluster-status/community-proxmox_3node-devcluster.json"
 STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
 STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
@@ -50,50 +31,8 @@ RESOURCES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-poo
 RESOURCES_NODE = "cluster-resources/community-proxmox_3node_type-node.json"
 
 
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor."""
-    if os.environ.get("PVE_SHARED_DIR"):
-        return os.path.join(os.environ["PVE_SHARED_DIR"], "pve-api", "samples")
-    here = os.path.dirname(os.path.abspath(__file__))
-    while True:
-        candidate = os.path.join(here, "shared", "pve-api", "samples")
-        if os.path.isdir(candidate):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR to the shared directory")
-        here = parent
-
-
-def sample(name):
-    with open(os.path.join(samples_dir(), name), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def body(name):
-    return copy.deepcopy(sample(name)["body"])
-
-
 def run(capsys, **args):
-    params = dict(CONNECTION)
-    params.update(args)
-    with patch_module_args(params):
-        with pytest.raises(SystemExit) as exc:
-            pve_cluster_info.main()
-    return json.loads(capsys.readouterr().out), exc.value.code
-
-
-@pytest.fixture(autouse=True)
-def _fresh_warnings():
-    ansible_warnings._global_warnings.clear()
-    yield
-    ansible_warnings._global_warnings.clear()
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+    return run_module(pve_cluster_info, capsys, dict(CONNECTION, **args))
 
 
 def add_status(api, name=STATUS_3NODE):
@@ -282,47 +221,16 @@ def test_resource_type_without_resources_gather_is_refused(api, capsys):
 
 
 def test_resource_type_choices_match_pve_schema():
-    with open(os.path.join(os.path.dirname(samples_dir()), "schema-subset.json"), encoding="utf-8") as handle:
-        schema = json.load(handle)
+    schema = load_schema()
     enum = schema["/cluster/resources"]["GET"]["parameters"]["properties"]["type"]["enum"]
     assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum
     assert yaml.safe_load(pve_cluster_info.DOCUMENTATION)["options"]["resource_type"]["choices"] == enum
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
-TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,), "dict": (dict,)}
-
-
-def check_against_docs(value, spec, path, seen):
-    """Every key returned is documented with a matching type; every `returned: always` key is there."""
-    doc_type = spec.get("type")
-    if value is None:
-        assert "null" in json.dumps(spec.get("description")), "%s is null but its docs do not say so" % path
-        return
-    if doc_type in TYPES:
-        assert isinstance(value, TYPES[doc_type]) and not (doc_type != "bool" and isinstance(value, bool)), \
-            "%s: %r is not %s" % (path, value, doc_type)
-    contains = spec.get("contains")
-    if doc_type == "list":
-        if spec.get("elements") in TYPES:
-            for index, item in enumerate(value):
-                check_against_docs(item, {"type": spec["elements"], "description": spec.get("description"),
-                                          "contains": contains}, "%s[]" % path, seen)
-        return
-    if doc_type == "dict" and contains:
-        undocumented = set(value) - set(contains)
-        assert not undocumented, "%s: keys %s are not in RETURN" % (path, sorted(undocumented))
-        for key, sub in contains.items():
-            if key in value:
-                seen.add("%s.%s" % (path, key))
-                check_against_docs(value[key], sub, "%s.%s" % (path, key), seen)
-            else:
-                assert sub.get("returned") != "always", "%s.%s is documented as always returned" % (path, key)
-
-
 @pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
 def test_return_docs_match_results_for_all_samples(capsys, status_name):
-    returns = yaml.safe_load(pve_cluster_info.RETURN)
+    returns = return_docs(pve_cluster_info)
     seen = set()
     for resources_name in RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE]:
         with responses.RequestsMock() as api:

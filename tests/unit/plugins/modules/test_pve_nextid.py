@@ -7,46 +7,20 @@
 from __future__ import annotations
 
 import json
-import os
-import pathlib
 import urllib.parse
 
 import pytest
-import responses
-import yaml
 from responses import matchers
 
-from ansible.module_utils import basic
-
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    STANDARD_KEYS, return_docs, run_module, sample,
+)
 
 BASE = "https://pve.test:8006/api2/json"
 NEXTID = BASE + "/cluster/nextid"
 RESOURCES = BASE + "/cluster/resources"
 CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
-STANDARD_KEYS = {"changed", "failed", "warnings", "deprecations", "invocation", "msg"}
-
-
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, or a `shared` directory beside any parent of this file."""
-    candidates = []
-    if os.environ.get("PVE_SHARED_DIR"):
-        candidates.append(pathlib.Path(os.environ["PVE_SHARED_DIR"]) / "pve-api" / "samples")
-    candidates += [parent / "shared" / "pve-api" / "samples" for parent in pathlib.Path(__file__).resolve().parents]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR")
-
-
-def sample(name):
-    return json.loads((samples_dir() / name).read_text(encoding="utf-8"))
-
 
 NEXTID_200 = sample("cluster-nextid/go-proxmox_pve7x_nextid.json")
 NEXTID_400 = sample("cluster-nextid/go-proxmox_pve7x_nextid_vmid-exists_400.json")
@@ -55,18 +29,7 @@ GUESTS = sample("cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-po
 
 def run(capsys, args, check_mode=False):
     """Run the module's main() with `args` (plus the connection); return (result dict, exit code)."""
-    module_args = dict(CONNECTION, **args)
-    if check_mode:
-        module_args["_ansible_check_mode"] = True
-    if patch_module_args is not None:
-        with patch_module_args(module_args):
-            with pytest.raises(SystemExit) as exc:
-                pve_nextid.main()
-    else:  # pragma: no cover
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}).encode()
-        with pytest.raises(SystemExit) as exc:
-            pve_nextid.main()
-    return json.loads(capsys.readouterr().out), exc.value.code
+    return run_module(pve_nextid, capsys, dict(CONNECTION, **args), check_mode=check_mode)
 
 
 def qs(call):
@@ -84,60 +47,54 @@ def checked(call):
     return urllib.parse.urlsplit(call.request.url).path.rsplit("/", 1)[-1], qs(call).get("vmid")
 
 
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 # -- plain call -------------------------------------------------------------------------------
-def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, mock):
+def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, api):
     assert NEXTID_200["body"]["data"] == "100"  # PVE sends the id as a JSON string
-    mock.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
+    api.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
     result, code = run(capsys, {})
     assert code == 0, result
     assert result["vmid"] == 100 and isinstance(result["vmid"], int)
     assert result["vmids"] == [100]
     assert "available" not in result
     assert result["changed"] is False
-    assert len(mock.calls) == 1
+    assert len(api.calls) == 1
 
 
-def test_plain_call_when_pve_has_no_free_id(capsys, mock):
-    mock.get(NEXTID, status=500, json={"data": None, "message": "unable to get any free VMID in range [100, 1000000]\n"})
+def test_plain_call_when_pve_has_no_free_id(capsys, api):
+    api.get(NEXTID, status=500, json={"data": None, "message": "unable to get any free VMID in range [100, 1000000]\n"})
     result, code = run(capsys, {})
     assert code == 1
     assert "GET /cluster/nextid" in result["msg"] and "unable to get any free VMID" in result["msg"]
 
 
-def test_plain_call_with_a_non_number_fails_clearly(capsys, mock):
-    mock.get(NEXTID, json={"data": "abc"})
+def test_plain_call_with_a_non_number_fails_clearly(capsys, api):
+    api.get(NEXTID, json={"data": "abc"})
     result, code = run(capsys, {})
     assert code == 1
     assert "'abc'" in result["msg"] and "VMID" in result["msg"]
 
 
 # -- vmid: is it free? ---------------------------------------------------------------------------
-def test_free_vmid_is_available(capsys, mock):
-    mock.get(NEXTID, json={"data": "4242"}, match=[matchers.query_param_matcher({"vmid": "4242"})])
+def test_free_vmid_is_available(capsys, api):
+    api.get(NEXTID, json={"data": "4242"}, match=[matchers.query_param_matcher({"vmid": "4242"})])
     result, code = run(capsys, {"vmid": 4242})
     assert code == 0, result
     assert result["available"] is True and result["vmid"] == 4242 and result["vmids"] == [4242]
-    assert len(mock.calls) == 1
+    assert len(api.calls) == 1
 
 
-def test_taken_vmid_is_not_available_and_not_a_failure(capsys, mock):
-    mock.get(NEXTID, status=NEXTID_400["status"], json=NEXTID_400["body"],
-             match=[matchers.query_param_matcher({"vmid": "200"})])
+def test_taken_vmid_is_not_available_and_not_a_failure(capsys, api):
+    api.get(NEXTID, status=NEXTID_400["status"], json=NEXTID_400["body"],
+            match=[matchers.query_param_matcher({"vmid": "200"})])
     result, code = run(capsys, {"vmid": 200})
     assert code == 0, result
     assert result["available"] is False and result["vmid"] == 200 and result["vmids"] == []
     assert "failed" not in result or result["failed"] is False
 
 
-def test_other_400_fails_with_pves_message(capsys, mock):
-    mock.get(NEXTID, status=400, json={"data": None, "errors": {"vmid": "type check ('integer') failed"},
-                                       "message": "Parameter verification failed.\n"})
+def test_other_400_fails_with_pves_message(capsys, api):
+    api.get(NEXTID, status=400, json={"data": None, "errors": {"vmid": "type check ('integer') failed"},
+                                      "message": "Parameter verification failed.\n"})
     result, code = run(capsys, {"vmid": 300})
     assert code == 1
     assert "Parameter verification failed." in result["msg"] and "type check" in result["msg"]
@@ -145,49 +102,49 @@ def test_other_400_fails_with_pves_message(capsys, mock):
 
 
 # -- count / range -------------------------------------------------------------------------------
-def test_count_in_range_skips_used_ids_and_ids_pve_says_are_taken(capsys, mock):
-    mock.get(RESOURCES, json=GUESTS["body"], match=[matchers.query_param_matcher({"type": "vm"})])
+def test_count_in_range_skips_used_ids_and_ids_pve_says_are_taken(capsys, api):
+    api.get(RESOURCES, json=GUESTS["body"], match=[matchers.query_param_matcher({"type": "vm"})])
     for vmid in (106, 108, 109):
-        mock.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
+        api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
     # 107 is not in the visible guest list, but PVE knows it is taken
-    mock.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
+    api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
     result, code = run(capsys, {"count": 3, "lower": 100, "upper": 110})
     assert code == 0, result
     assert result["vmids"] == [106, 108, 109] and result["vmid"] == 106
-    assert [checked(c) for c in mock.calls] == [("resources", None), ("nextid", "106"), ("nextid", "107"),
-                                                ("nextid", "108"), ("nextid", "109")]
+    assert [checked(c) for c in api.calls] == [("resources", None), ("nextid", "106"), ("nextid", "107"),
+                                               ("nextid", "108"), ("nextid", "109")]
 
 
-def test_lower_alone_searches_upwards_from_it(capsys, mock):
-    mock.get(RESOURCES, json=GUESTS["body"])
-    mock.get(NEXTID, json={"data": "104"}, match=[matchers.query_param_matcher({"vmid": "106"})])
+def test_lower_alone_searches_upwards_from_it(capsys, api):
+    api.get(RESOURCES, json=GUESTS["body"])
+    api.get(NEXTID, json={"data": "104"}, match=[matchers.query_param_matcher({"vmid": "106"})])
     result, code = run(capsys, {"lower": 103})
     assert code == 0, result
     assert result["vmids"] == [106]
-    assert len(mock.calls) == 2
+    assert len(api.calls) == 2
 
 
-def test_count_alone_searches_from_100(capsys, mock):
-    mock.get(RESOURCES, json=GUESTS["body"])
+def test_count_alone_searches_from_100(capsys, api):
+    api.get(RESOURCES, json=GUESTS["body"])
     for vmid in (106, 107):
-        mock.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
+        api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
     result, code = run(capsys, {"count": 2})
     assert code == 0, result
     assert result["vmids"] == [106, 107]
 
 
-def test_range_too_small_fails_before_checking_ids(capsys, mock):
-    mock.get(RESOURCES, json=GUESTS["body"])
+def test_range_too_small_fails_before_checking_ids(capsys, api):
+    api.get(RESOURCES, json=GUESTS["body"])
     result, code = run(capsys, {"count": 3, "lower": 104, "upper": 107})
     assert code == 1
     assert "104..107" in result["msg"] and "only 2 free ids" in result["msg"] and "count=3" in result["msg"]
-    assert len(mock.calls) == 1  # only the guest list
+    assert len(api.calls) == 1  # only the guest list
 
 
-def test_range_exhausted_by_ids_pve_says_are_taken(capsys, mock):
-    mock.get(RESOURCES, json=GUESTS["body"])
-    mock.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
-    mock.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
+def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
+    api.get(RESOURCES, json=GUESTS["body"])
+    api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
+    api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
     result, code = run(capsys, {"count": 2, "lower": 105, "upper": 107})
     assert code == 1
     assert "105..107" in result["msg"] and "only 1 free id " in result["msg"]
@@ -205,28 +162,28 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, mock):
     ({"vmid": 200, "count": 2}, ["count", "vmid"]),
     ({"vmid": 200, "lower": 100}, ["mutually exclusive", "vmid", "lower"]),
 ])
-def test_bad_input_fails_before_any_request(capsys, mock, args, words):
+def test_bad_input_fails_before_any_request(capsys, api, args, words):
     result, code = run(capsys, args)
     assert code == 1
     for word in words:
         assert word in result["msg"], result["msg"]
-    assert len(mock.calls) == 0
+    assert len(api.calls) == 0
 
 
 # -- check mode, docs ------------------------------------------------------------------------------
-def test_check_mode_gives_the_same_answer(capsys, mock):
-    mock.get(NEXTID, json=NEXTID_200["body"])
+def test_check_mode_gives_the_same_answer(capsys, api):
+    api.get(NEXTID, json=NEXTID_200["body"])
     result, code = run(capsys, {}, check_mode=True)
     assert code == 0 and result["changed"] is False and result["vmid"] == 100
 
 
-def test_returned_keys_match_the_return_docs(capsys, mock):
-    docs = yaml.safe_load(pve_nextid.RETURN)
-    mock.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
-    mock.get(NEXTID, json={"data": "300"}, match=[matchers.query_param_matcher({"vmid": "300"})])
-    mock.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "200"})], **taken(200))
-    mock.get(RESOURCES, json=GUESTS["body"])
-    mock.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
+def test_returned_keys_match_the_return_docs(capsys, api):
+    docs = return_docs(pve_nextid)
+    api.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
+    api.get(NEXTID, json={"data": "300"}, match=[matchers.query_param_matcher({"vmid": "300"})])
+    api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "200"})], **taken(200))
+    api.get(RESOURCES, json=GUESTS["body"])
+    api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
     runs = [run(capsys, args)[0] for args in ({}, {"vmid": 300}, {"vmid": 200}, {"lower": 100, "upper": 106})]
     for result, with_vmid in zip(runs, (False, True, True, False)):
         keys = set(result) - STANDARD_KEYS

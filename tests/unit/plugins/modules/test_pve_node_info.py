@@ -6,10 +6,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import json
-import os
 import re
 import threading
 import time
@@ -19,28 +16,12 @@ import responses
 import yaml
 from responses import matchers
 
-from ansible.module_utils.common import warnings as ansible_warnings
-
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, run_module, sample, warnings_of,
+)
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    from ansible.module_utils import basic as _basic
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        saved = _basic._ANSIBLE_ARGS
-        _basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        try:
-            yield
-        finally:
-            _basic._ANSIBLE_ARGS = saved
-
-BASE = "https://pve.example.com:8006/api2/json"
-SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
-CONNECTION = {"api_host": "pve.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET,
-              "api_retries": 0}
 STATUS_SAMPLES = {
     "7.4": "node-status/pve7.4-16_go-proxmox_node1.json",
     "8.4": "node-status/pve8.4.14_pvesh_i7-6700_legacy-bios.json",
@@ -57,67 +38,13 @@ NODE_NAMES = ["node1", "node2", "node3", "node4"]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, else a `shared` directory beside any ancestor."""
-    if os.environ.get("PVE_SHARED_DIR"):
-        return os.path.join(os.environ["PVE_SHARED_DIR"], "pve-api", "samples")
-    here = os.path.dirname(os.path.abspath(__file__))
-    while True:
-        candidate = os.path.join(here, "shared", "pve-api", "samples")
-        if os.path.isdir(candidate):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR to the shared directory")
-        here = parent
-
-
-def sample(name):
-    with open(os.path.join(samples_dir(), name), encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def body(name):
-    return copy.deepcopy(sample(name)["body"])
-
-
 def run(capsys, **args):
     """Run the module's main() in-process; return (result dict, exit code)."""
-    params = dict(CONNECTION)
-    params.update(args)
-    with patch_module_args(params):
-        with pytest.raises(SystemExit) as exc:
-            pve_node_info.main()
-    out = capsys.readouterr().out
-    return json.loads(out), exc.value.code
-
-
-def warnings_of(result):
-    """Warning texts: plain strings before ansible-core 2.19, WarningSummary dicts since."""
-    texts = []
-    for warning in result.get("warnings", []):
-        if isinstance(warning, dict):
-            warning = (warning.get("event") or {}).get("msg") or warning.get("msg")
-        texts.append(warning)
-    return texts
+    return run_module(pve_node_info, capsys, dict(CONNECTION, **args))
 
 
 def get_calls(api, path):
     return [c for c in api.calls if c.request.method == "GET" and c.request.url.split("?")[0] == BASE + path]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_warnings():
-    """AnsibleModule keeps warnings in a process-global dict: start every run empty."""
-    ansible_warnings._global_warnings.clear()
-    yield
-    ansible_warnings._global_warnings.clear()
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def add_nodes(api, data=None):
@@ -451,9 +378,7 @@ def test_network_type_without_network_gather_is_refused(api, capsys):
 
 
 def test_network_type_choices_match_pve_schema():
-    schema_path = os.path.join(os.path.dirname(samples_dir()), "schema-subset.json")
-    with open(schema_path, encoding="utf-8") as handle:
-        schema = json.load(handle)
+    schema = load_schema()
     enum = schema["/nodes/{node}/network"]["GET"]["parameters"]["properties"]["type"]["enum"]
     documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]
     assert pve_node_info.ARGUMENT_SPEC["network_type"]["choices"] == enum
@@ -461,39 +386,8 @@ def test_network_type_choices_match_pve_schema():
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
-TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,), "dict": (dict,)}
-
-
-def check_against_docs(value, spec, path, seen):
-    """Every key returned is documented with a matching type; every `returned: always` key is there."""
-    doc_type = spec.get("type")
-    if value is None:
-        assert "null" in json.dumps(spec.get("description")), "%s is null but its docs do not say so" % path
-        return
-    if doc_type in TYPES:
-        assert isinstance(value, TYPES[doc_type]) and not (doc_type != "bool" and isinstance(value, bool)), \
-            "%s: %r is not %s" % (path, value, doc_type)
-    contains = spec.get("contains")
-    if doc_type == "list":
-        items = value
-        if spec.get("elements") in TYPES:
-            for index, item in enumerate(items):
-                check_against_docs(item, {"type": spec["elements"], "description": spec.get("description"),
-                                          "contains": contains}, "%s[%d]" % (path, index), seen)
-        return
-    if doc_type == "dict" and contains:
-        undocumented = set(value) - set(contains)
-        assert not undocumented, "%s: keys %s are not in RETURN" % (path, sorted(undocumented))
-        for key, sub in contains.items():
-            if key in value:
-                seen.add("%s.%s" % (re.sub(r"\[\d+\]", "[]", path), key))
-                check_against_docs(value[key], sub, "%s.%s" % (path, key), seen)
-            else:
-                assert sub.get("returned") != "always", "%s.%s is documented as always returned" % (path, key)
-
-
 def test_return_docs_match_results_for_all_samples(api, capsys):
-    returns = yaml.safe_load(pve_node_info.RETURN)
+    returns = return_docs(pve_node_info)
     seen = set()
     # node1..node4 with every status sample and every network sample, plus one offline node
     data = body(NODES_SAMPLE)

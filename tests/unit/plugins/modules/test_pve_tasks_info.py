@@ -7,77 +7,31 @@
 from __future__ import annotations
 
 import json
-import os
-import pathlib
 import re
 import urllib.parse
 
 import pytest
 import responses
-import yaml
 from responses import matchers
 
-from ansible.module_utils import basic
-
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    STANDARD_KEYS, return_docs, run_module, sample, warnings_of,
+)
 
 BASE = "https://pve.test:8006/api2/json"
 CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
-STANDARD_KEYS = {"changed", "failed", "warnings", "deprecations", "invocation", "msg"}
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR, or a `shared` directory beside any parent of this file."""
-    candidates = []
-    if os.environ.get("PVE_SHARED_DIR"):
-        candidates.append(pathlib.Path(os.environ["PVE_SHARED_DIR"]) / "pve-api" / "samples")
-    candidates += [parent / "shared" / "pve-api" / "samples" for parent in pathlib.Path(__file__).resolve().parents]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise RuntimeError("shared/pve-api/samples not found: set PVE_SHARED_DIR")
-
-
-def sample(name):
-    return json.loads((samples_dir() / name).read_text(encoding="utf-8"))
-
-
 def run(capsys, args, check_mode=False):
     """Run the module's main() with `args` (plus the connection); return (result dict, exit code)."""
-    module_args = dict(CONNECTION, **args)
-    if check_mode:
-        module_args["_ansible_check_mode"] = True
-    if patch_module_args is not None:
-        with patch_module_args(module_args):
-            with pytest.raises(SystemExit) as exc:
-                pve_tasks_info.main()
-    else:  # pragma: no cover
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}).encode()
-        with pytest.raises(SystemExit) as exc:
-            pve_tasks_info.main()
-    out = capsys.readouterr().out
-    return json.loads(out), exc.value.code
+    return run_module(pve_tasks_info, capsys, dict(CONNECTION, **args), check_mode=check_mode)
 
 
 def qs(call):
     """The query string of a recorded call as a flat dict."""
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(call.request.url).query, keep_blank_values=True))
-
-
-def warnings(result):
-    """Warning texts: plain strings, or (ansible-core 2.19+) WarningSummary dicts."""
-    texts = []
-    for item in result.get("warnings", []):
-        if isinstance(item, dict):
-            item = (item.get("event") or {}).get("msg") or item.get("msg") or ""
-        texts.append(item)
-    return texts
 
 
 def path_of(call):
@@ -101,22 +55,16 @@ def nodes_body(*states):
     return {"data": [{"node": name, "status": state, "type": "node", "id": "node/" + name} for name, state in states]}
 
 
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 # -- one node ------------------------------------------------------------------------------------
-def test_one_node_default_query_and_normalised_rows(capsys, mock):
+def test_one_node_default_query_and_normalised_rows(capsys, api):
     recorded = sample("node-tasks/pve6.4-8_community-proxmox_srvreload.json")
     node = "iaclab-01-01"
-    mock.get(BASE + "/nodes/%s/tasks" % node, json=recorded["body"],
-             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "50"})])
+    api.get(BASE + "/nodes/%s/tasks" % node, json=recorded["body"],
+            match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "50"})])
     result, code = run(capsys, {"node": node})
     assert code == 0, result
     assert result["changed"] is False
-    assert len(mock.calls) == 1
+    assert len(api.calls) == 1
     tasks = result["tasks"]
     assert [t["upid"] for t in tasks] == [r["upid"] for r in recorded["body"]["data"]]
     assert [t["outcome"] for t in tasks] == ["ok", "error", "ok"]
@@ -128,34 +76,34 @@ def test_one_node_default_query_and_normalised_rows(capsys, mock):
     assert result["total"] == 3
 
 
-def test_every_filter_is_sent_to_pve(capsys, mock):
+def test_every_filter_is_sent_to_pve(capsys, api):
     expected = {"source": "all", "start": "5", "limit": "10", "since": "1735689600", "until": "1735776000",
                 "statusfilter": "ok,error", "typefilter": "vzdump", "userfilter": "root", "vmid": "100",
                 "errors": "1"}
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 7, 1735700000, ttype="vzdump")], "total": 42},
-             match=[matchers.query_param_matcher(expected)])
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 7, 1735700000, ttype="vzdump")], "total": 42},
+            match=[matchers.query_param_matcher(expected)])
     result, code = run(capsys, {"node": "pve1", "source": "all", "start": 5, "limit": 10, "since": "2025-01-01",
                                 "until": 1735776000, "statusfilter": ["ok", "error"], "typefilter": "vzdump",
                                 "userfilter": "root", "vmid": 100, "errors": True})
     assert code == 0, result
-    assert qs(mock.calls[0]) == expected
+    assert qs(api.calls[0]) == expected
     assert result["total"] == 42
     assert len(result["tasks"]) == 1
 
 
-def test_errors_false_is_sent_as_0_and_iso_datetime_with_zone(capsys, mock):
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": []})
+def test_errors_false_is_sent_as_0_and_iso_datetime_with_zone(capsys, api):
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": []})
     result, code = run(capsys, {"node": "pve1", "errors": False, "until": "2025-01-01T02:00:00+02:00"})
     assert code == 0, result
-    assert qs(mock.calls[0]) == {"source": "archive", "start": "0", "limit": "50", "errors": "0", "until": "1735689600"}
+    assert qs(api.calls[0]) == {"source": "archive", "start": "0", "limit": "50", "errors": "0", "until": "1735689600"}
     assert result["tasks"] == [] and result["total"] == 0
 
 
-def test_running_and_token_tasks_keep_pve_fields(capsys, mock):
+def test_running_and_token_tasks_keep_pve_fields(capsys, api):
     running = row("pve1", 9, 1735700100, status=None, user="root@pam")
     running["tokenid"] = "ansible"
     warned = row("pve1", 8, 1735700000, status="WARNINGS: 2", duration=40)
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [running, warned], "total": 2})
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [running, warned], "total": 2})
     result, code = run(capsys, {"node": "pve1", "source": "all"})
     assert code == 0, result
     first, second = result["tasks"]
@@ -164,8 +112,8 @@ def test_running_and_token_tasks_keep_pve_fields(capsys, mock):
     assert second["outcome"] == "warning" and second["duration"] == 40
 
 
-def test_named_node_unreachable_fails_naming_it(capsys, mock):
-    mock.get(BASE + "/nodes/pve3/tasks", status=595)
+def test_named_node_unreachable_fails_naming_it(capsys, api):
+    api.get(BASE + "/nodes/pve3/tasks", status=595)
     result, code = run(capsys, {"node": "pve3"})
     assert code == 1
     assert "pve3" in result["msg"] and "595" in result["msg"]
@@ -173,41 +121,41 @@ def test_named_node_unreachable_fails_naming_it(capsys, mock):
 
 
 # -- all nodes -----------------------------------------------------------------------------------
-def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, mock):
-    mock.get(BASE + "/nodes", json=nodes_body(("pve2", "online"), ("pve1", "online"), ("pve3", "offline")))
+def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
+    api.get(BASE + "/nodes", json=nodes_body(("pve2", "online"), ("pve1", "online"), ("pve3", "offline")))
     pve1 = [row("pve1", 1, 1000), row("pve1", 2, 800), row("pve1", 3, 500), row("pve1", 4, 100)]
     pve2 = [row("pve2", 5, 900), row("pve2", 6, 800), row("pve2", 7, 200)]
     for node, rows, total in (("pve1", pve1, 17), ("pve2", pve2, 3)):
-        mock.get(BASE + "/nodes/%s/tasks" % node, json={"data": rows, "total": total},
-                 match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "4"})])
+        api.get(BASE + "/nodes/%s/tasks" % node, json={"data": rows, "total": total},
+                match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "4"})])
     result, code = run(capsys, {"start": 1, "limit": 3})
     assert code == 0, result
     # newest first over both nodes; the tie at 800 is broken by UPID (descending, like PVE's own order)
     order = [(t["node"], t["starttime"]) for t in result["tasks"]]
     assert order == [("pve2", 900), ("pve2", 800), ("pve1", 800)]
     assert result["total"] == 20
-    assert [path_of(c) for c in mock.calls] == ["/api2/json/nodes", "/api2/json/nodes/pve1/tasks",
-                                                "/api2/json/nodes/pve2/tasks"]
-    assert any("pve3" in w and "offline" in w for w in warnings(result))
+    assert [path_of(c) for c in api.calls] == ["/api2/json/nodes", "/api2/json/nodes/pve1/tasks",
+                                               "/api2/json/nodes/pve2/tasks"]
+    assert any("pve3" in w and "offline" in w for w in warnings_of(result))
 
 
-def test_unreachable_node_is_skipped_with_a_warning(capsys, mock):
-    mock.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
-    mock.get(BASE + "/nodes/pve2/tasks", status=596)
+def test_unreachable_node_is_skipped_with_a_warning(capsys, api):
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
+    api.get(BASE + "/nodes/pve2/tasks", status=596)
     result, code = run(capsys, {})
     assert code == 0, result
     assert [t["node"] for t in result["tasks"]] == ["pve1"]
     assert result["total"] == 1
-    assert any("pve2" in w and "596" in w for w in warnings(result))
+    assert any("pve2" in w and "596" in w for w in warnings_of(result))
 
 
-def test_limit_0_over_all_nodes_fetches_everything(capsys, mock):
-    mock.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000), row("pve1", 2, 10)], "total": 2},
-             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
-    mock.get(BASE + "/nodes/pve2/tasks", json={"data": [row("pve2", 3, 500)], "total": 1},
-             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
+def test_limit_0_over_all_nodes_fetches_everything(capsys, api):
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000), row("pve1", 2, 10)], "total": 2},
+            match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
+    api.get(BASE + "/nodes/pve2/tasks", json={"data": [row("pve2", 3, 500)], "total": 1},
+            match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
     result, code = run(capsys, {"limit": 0, "start": 1})
     assert code == 0, result
     assert [(t["node"], t["starttime"]) for t in result["tasks"]] == [("pve2", 500), ("pve1", 10)]
@@ -234,36 +182,36 @@ class TaskServer:
         return 200, {"Content-Type": "application/json"}, body
 
 
-def test_limit_0_pages_without_duplicates_or_gaps_while_tasks_arrive(capsys, mock):
+def test_limit_0_pages_without_duplicates_or_gaps_while_tasks_arrive(capsys, api):
     server = TaskServer(12000, arrivals={1: 3, 2: 2})
     original = [r["upid"] for r in server.rows]
-    mock.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
     result, code = run(capsys, {"node": "pve1", "limit": 0})
     assert code == 0, result
     got = [t["upid"] for t in result["tasks"]]
     assert len(got) == len(set(got)) == 12000
     assert got == original
     # 0..4999, then 5000..9999 (3 rows seen again), then 10000..12004 (a short page: the end)
-    pages = [(qs(c)["start"], qs(c)["limit"]) for c in mock.calls]
+    pages = [(qs(c)["start"], qs(c)["limit"]) for c in api.calls]
     assert pages == [("0", "5000"), ("5000", "5000"), ("10000", "5000")]
     assert result["total"] == 12000
 
 
-def test_limit_0_stops_at_total_without_an_extra_request(capsys, mock):
+def test_limit_0_stops_at_total_without_an_extra_request(capsys, api):
     server = TaskServer(10000)
-    mock.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
     result, code = run(capsys, {"node": "pve1", "limit": 0, "start": 0})
     assert code == 0, result
     assert len(result["tasks"]) == 10000
-    assert len(mock.calls) == 2
+    assert len(api.calls) == 2
 
 
-def test_large_limit_is_paged_and_cut_to_the_limit(capsys, mock):
+def test_large_limit_is_paged_and_cut_to_the_limit(capsys, api):
     server = TaskServer(9000)
-    mock.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
     result, code = run(capsys, {"node": "pve1", "limit": 6000, "start": 100})
     assert code == 0, result
-    assert [(qs(c)["start"], qs(c)["limit"]) for c in mock.calls] == [("100", "5000"), ("5100", "1000")]
+    assert [(qs(c)["start"], qs(c)["limit"]) for c in api.calls] == [("100", "5000"), ("5100", "1000")]
     assert [t["upid"] for t in result["tasks"]] == [r["upid"] for r in server.rows[100:6100]]
     assert result["total"] == 9000
 
@@ -276,18 +224,18 @@ def status_url(kind):
     return BASE + "/nodes/pve2/tasks/" + urllib.parse.quote(TASK_UPID, safe="") + "/" + kind
 
 
-def test_upid_reads_status_and_log(capsys, mock):
-    mock.get(status_url("status"), json={"data": {
+def test_upid_reads_status_and_log(capsys, api):
+    api.get(status_url("status"), json={"data": {
         "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
         "id": "120", "user": "root@pam", "tokenid": "ansible", "status": "stopped", "exitstatus": "migration aborted"}})
-    mock.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "0"})], json={
+    api.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "0"})], json={
         "data": [{"n": 2, "t": "TASK ERROR: migration aborted"}, {"n": 1, "t": "starting qmigrate for 120"}],
         "total": 2})
     result, code = run(capsys, {"upid": TASK_UPID, "log": True})
     assert code == 0, result
     # the UPID travels percent-escaped in the path
-    assert "/tasks/UPID%3Apve2%3A00000FA8" in mock.calls[0].request.url
-    assert "%21ansible%3A/status" in mock.calls[0].request.url
+    assert "/tasks/UPID%3Apve2%3A00000FA8" in api.calls[0].request.url
+    assert "%21ansible%3A/status" in api.calls[0].request.url
     assert result["total"] == 1
     (task,) = result["tasks"]
     assert task["status"] == "migration aborted" and task["outcome"] == "error" and task["duration"] is None
@@ -296,8 +244,8 @@ def test_upid_reads_status_and_log(capsys, mock):
     assert "exitstatus" not in task
 
 
-def test_upid_running_task_without_log(capsys, mock):
-    mock.get(status_url("status"), json={"data": {
+def test_upid_running_task_without_log(capsys, api):
+    api.get(status_url("status"), json={"data": {
         "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
         "id": "120", "user": "root@pam!ansible", "status": "running"}})
     result, code = run(capsys, {"upid": TASK_UPID, "node": "pve2"})
@@ -306,7 +254,7 @@ def test_upid_running_task_without_log(capsys, mock):
     assert task["outcome"] == "running" and task["duration"] is None and "status" not in task
     assert task["user"] == "root@pam" and task["tokenid"] == "ansible"
     assert "log" not in task
-    assert len(mock.calls) == 1
+    assert len(api.calls) == 1
 
 
 # -- validation: before any request ---------------------------------------------------------------
@@ -324,44 +272,40 @@ def test_upid_running_task_without_log(capsys, mock):
     ({"statusfilter": ["failed"]}, ["statusfilter", "ok, warning, error, unknown"]),
     ({"source": "history"}, ["source", "archive, active, all"]),
 ])
-def test_bad_input_fails_before_any_request(capsys, mock, args, words):
+def test_bad_input_fails_before_any_request(capsys, api, args, words):
     result, code = run(capsys, args)
     assert code == 1
     assert result["failed"] is True
     for word in words:
         assert word in result["msg"], result["msg"]
-    assert len(mock.calls) == 0
+    assert len(api.calls) == 0
 
 
 # -- check mode, docs --------------------------------------------------------------------------------
-def test_check_mode_runs_the_same_reads(capsys, mock):
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
+def test_check_mode_runs_the_same_reads(capsys, api):
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
     result, code = run(capsys, {"node": "pve1"}, check_mode=True)
     assert code == 0 and result["changed"] is False
-    assert len(result["tasks"]) == 1 and len(mock.calls) == 1
+    assert len(result["tasks"]) == 1 and len(api.calls) == 1
 
 
-def test_no_secret_in_failure_output(capsys, mock):
-    mock.get(BASE + "/nodes/pve1/tasks", status=401)
+def test_no_secret_in_failure_output(capsys, api):
+    api.get(BASE + "/nodes/pve1/tasks", status=401)
     result, code = run(capsys, {"node": "pve1"})
     assert code == 1
     assert CONNECTION["api_token_secret"] not in json.dumps(result)
 
 
-def documented():
-    return yaml.safe_load(pve_tasks_info.RETURN)
-
-
-def test_returned_keys_match_the_return_docs(capsys, mock):
-    docs = documented()
+def test_returned_keys_match_the_return_docs(capsys, api):
+    docs = return_docs(pve_tasks_info)
     token_row = row("pve1", 9, 1735700100, status=None)
     token_row["tokenid"] = "ansible"
-    mock.get(BASE + "/nodes/pve1/tasks", json={"data": [token_row, row("pve1", 8, 1735700000)], "total": 2})
-    mock.get(BASE + "/nodes/pve1/tasks/" + urllib.parse.quote(upid("pve1", 8, 1735700000), safe="") + "/status",
-             json={"data": {"upid": upid("pve1", 8, 1735700000), "node": "pve1", "pid": 8, "pstart": 1008,
-                            "starttime": 1735700000, "type": "qmstart", "id": "100", "user": "root@pam",
-                            "status": "stopped", "exitstatus": "OK"}})
-    mock.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/log"), json={"data": [{"n": 1, "t": "TASK OK"}]})
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [token_row, row("pve1", 8, 1735700000)], "total": 2})
+    api.get(BASE + "/nodes/pve1/tasks/" + urllib.parse.quote(upid("pve1", 8, 1735700000), safe="") + "/status",
+            json={"data": {"upid": upid("pve1", 8, 1735700000), "node": "pve1", "pid": 8, "pstart": 1008,
+                           "starttime": 1735700000, "type": "qmstart", "id": "100", "user": "root@pam",
+                           "status": "stopped", "exitstatus": "OK"}})
+    api.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/log"), json={"data": [{"n": 1, "t": "TASK OK"}]})
     listed, _code = run(capsys, {"node": "pve1", "source": "all"})
     single, _code = run(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True})
     element_docs = docs["tasks"]["contains"]

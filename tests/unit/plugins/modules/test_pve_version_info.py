@@ -20,23 +20,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.pve.cluster.plugins.module_utils._options import ENV_VARS
 from ansible_collections.pve.cluster.plugins.modules import pve_version_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_samples
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_module_output
 
 SECRET = "a3c1d9e4-SECRET-module-test-77f0"
 URL = "https://pve1.example.com:8006/api2/json/version"
@@ -49,19 +33,10 @@ def clean_env(monkeypatch):
             monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def run_module(args, capsys):
-    """main() -> (exit code, result dict); AnsibleModule prints JSON and exits."""
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as excinfo:
-            pve_version_info.main()
-    out = capsys.readouterr().out
-    return excinfo.value.code, json.loads(out), out
+    """main() -> (exit code, result dict, stdout); AnsibleModule prints JSON and exits."""
+    result, code, out = run_module_output(pve_version_info, capsys, args)
+    return code, result, out
 
 
 def token_args(**extra):
@@ -72,72 +47,72 @@ def token_args(**extra):
 
 
 @pytest.mark.parametrize("name, sample", load_samples("version"))
-def test_returns_the_version(mocked, capsys, name, sample):
-    mocked.add(responses.GET, URL, status=sample["status"], json=sample["body"])
+def test_returns_the_version(api, capsys, name, sample):
+    api.add(responses.GET, URL, status=sample["status"], json=sample["body"])
     code, result, out = run_module(token_args(), capsys)
     assert code == 0
     assert result["changed"] is False
     assert result["version"] == sample["body"]["data"]
-    assert mocked.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=" + SECRET
+    assert api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=" + SECRET
     assert SECRET not in out
 
 
-def test_check_mode_reads_too(mocked, capsys):
-    mocked.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37a0ac4172",
-                                                  "console": "html5"}})
+def test_check_mode_reads_too(api, capsys):
+    api.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37a0ac4172",
+                                               "console": "html5"}})
     code, result, _out = run_module(token_args(_ansible_check_mode=True), capsys)
     assert code == 0 and result["changed"] is False
     assert result["version"] == {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37a0ac4172", "console": "html5"}
-    assert len(mocked.calls) == 1
+    assert len(api.calls) == 1
 
 
-def test_environment_fallbacks(mocked, capsys, monkeypatch):
+def test_environment_fallbacks(api, capsys, monkeypatch):
     monkeypatch.setenv("PVE_API_HOST", "https://pve1.example.com:8006")
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
     monkeypatch.setenv("PVE_API_TOKEN_SECRET", SECRET)
-    mocked.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37"}})
+    api.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37"}})
     code, result, out = run_module({}, capsys)
     assert code == 0 and result["version"]["version"] == "9.1.2"
     assert SECRET not in out
 
 
-def test_401_fails_cleanly_without_the_secret(mocked, capsys):
-    mocked.add(responses.GET, URL, status=401)
+def test_401_fails_cleanly_without_the_secret(api, capsys):
+    api.add(responses.GET, URL, status=401)
     code, result, out = run_module(token_args(), capsys)
     assert code == 1 and result["failed"] is True
     assert result["msg"].startswith("Reading the PVE version (GET /version): GET /version failed: HTTP 401")
     assert "api_token_secret" in result["msg"]   # the hint says what to check
     assert result["status"] == 401
     assert "Traceback" not in out and SECRET not in out
-    assert len(mocked.calls) == 1
+    assert len(api.calls) == 1
 
 
-def test_password_login_failure(mocked, capsys):
-    mocked.add(responses.POST, "https://pve1.example.com:8006/api2/json/access/ticket", status=401,
-               json={"data": None, "message": "authentication failure\n"})
+def test_password_login_failure(api, capsys):
+    api.add(responses.POST, "https://pve1.example.com:8006/api2/json/access/ticket", status=401,
+            json={"data": None, "message": "authentication failure\n"})
     code, result, out = run_module({"api_host": "pve1.example.com", "api_user": "root@pam", "api_password": SECRET},
                                    capsys)
     assert code == 1 and "authentication failure" in result["msg"] and SECRET not in out
 
 
-def test_missing_credentials(mocked, capsys):
+def test_missing_credentials(api, capsys):
     code, result, _out = run_module({"api_host": "pve1.example.com"}, capsys)
     assert code == 1
     assert result["msg"].startswith("No credentials")
     assert "api_token_id" in result["msg"] and "api_password" in result["msg"]
-    assert len(mocked.calls) == 0
+    assert len(api.calls) == 0
 
 
-def test_missing_api_host(mocked, capsys):
+def test_missing_api_host(api, capsys):
     code, result, _out = run_module({"api_token_id": "root@pam!a", "api_token_secret": SECRET}, capsys)
     assert code == 1 and "api_host" in result["msg"]
-    assert len(mocked.calls) == 0
+    assert len(api.calls) == 0
 
 
-def test_bad_option_fails_before_any_request(mocked, capsys):
+def test_bad_option_fails_before_any_request(api, capsys):
     code, result, _out = run_module(token_args(api_host="https://pve1/not/api"), capsys)
     assert code == 1 and result["msg"].startswith("api_host: ")
-    assert len(mocked.calls) == 0
+    assert len(api.calls) == 0
 
 
 _NO_REQUESTS = r"""

@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared helpers for the module unit tests: run a module's main() in-process, read samples, check RETURN.
+
+Import absolutely (works under plain pytest and under ansible-test units):
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_module
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_sample as sample
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+
+    from ansible.module_utils import basic as _basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        saved = _basic._ANSIBLE_ARGS
+        _basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
+        try:
+            yield
+        finally:
+            _basic._ANSIBLE_ARGS = saved
+
+# An API token connection to a made-up host: module args, and the base URL its requests go to.
+BASE = "https://pve.example.com:8006/api2/json"
+SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
+CONNECTION = {"api_host": "pve.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET,
+              "api_retries": 0}
+
+# What AnsibleModule itself may add to a result, beside the module's documented RETURN keys.
+STANDARD_KEYS = {"changed", "failed", "warnings", "deprecations", "invocation", "msg"}
+
+
+# -- samples ---------------------------------------------------------------------------------------
+# sample(name): one sample file (relative to shared/pve-api/samples) as a dict, freshly read.
+def body(name):
+    """The recorded response body of one sample (freshly read: free to modify)."""
+    return sample(name)["body"]
+
+
+# -- running a module ------------------------------------------------------------------------------
+def run_module_output(module, capsys, args, check_mode=False):
+    """Run module.main() in-process with `args`, as on a target host; return (result dict, exit code, stdout)."""
+    module_args = dict(args)
+    if check_mode:
+        module_args["_ansible_check_mode"] = True
+    with patch_module_args(module_args):
+        with pytest.raises(SystemExit) as exc:
+            module.main()
+    out = capsys.readouterr().out
+    return json.loads(out), exc.value.code, out
+
+
+def run_module(module, capsys, args, check_mode=False):
+    """Run module.main() in-process with `args`; return (result dict, exit code)."""
+    result, code, _out = run_module_output(module, capsys, args, check_mode=check_mode)
+    return result, code
+
+
+def warnings_of(result):
+    """Warning texts: plain strings before ansible-core 2.19, WarningSummary dicts since."""
+    texts = []
+    for warning in result.get("warnings", []):
+        if isinstance(warning, dict):
+            warning = (warning.get("event") or {}).get("msg") or warning.get("msg") or ""
+        texts.append(warning)
+    return texts
+
+
+# -- RETURN docs cannot drift from what the module returns -----------------------------------------
+def return_docs(module):
+    """The module's RETURN block, parsed."""
+    return yaml.safe_load(module.RETURN)
+
+
+TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,), "dict": (dict,)}
+
+
+def check_against_docs(value, spec, path, seen):
+    """Every key returned is documented with a matching type; every `returned: always` key is there.
+
+    `seen` collects the documented paths really returned, list indexes folded to `[]` (e.g. `nodes[].network`).
+    """
+    doc_type = spec.get("type")
+    if value is None:
+        assert "null" in json.dumps(spec.get("description")), "%s is null but its docs do not say so" % path
+        return
+    if doc_type in TYPES:
+        assert isinstance(value, TYPES[doc_type]) and not (doc_type != "bool" and isinstance(value, bool)), \
+            "%s: %r is not %s" % (path, value, doc_type)
+    contains = spec.get("contains")
+    if doc_type == "list":
+        if spec.get("elements") in TYPES:
+            for index, item in enumerate(value):
+                check_against_docs(item, {"type": spec["elements"], "description": spec.get("description"),
+                                          "contains": contains}, "%s[%d]" % (path, index), seen)
+        return
+    if doc_type == "dict" and contains:
+        undocumented = set(value) - set(contains)
+        assert not undocumented, "%s: keys %s are not in RETURN" % (path, sorted(undocumented))
+        for key, sub in contains.items():
+            if key in value:
+                seen.add("%s.%s" % (re.sub(r"\[\d+\]", "[]", path), key))
+                check_against_docs(value[key], sub, "%s.%s" % (path, key), seen)
+            else:
+                assert sub.get("returned") != "always", "%s.%s is documented as always returned" % (path, key)
