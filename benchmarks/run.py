@@ -68,6 +68,8 @@ def main(argv):
     for number in args.only:
         begun = time.monotonic()
         SCENARIOS[number](ctx)
+        if args.smoke and number != 1:
+            ctx.sections[-1].notes.append("smoke run: reduced size, 1 run: verdicts are indicative only")
         print(report.section_text(ctx.sections[-1]), flush=True)
         print("(scenario %d took %.0fs)\n" % (number, time.monotonic() - begun), flush=True)
     text = report.document(ctx, time.monotonic() - started, ["benchmarks/run.py"] + list(argv))

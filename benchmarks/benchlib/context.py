@@ -163,11 +163,7 @@ class Context:  # pylint: disable=too-many-instance-attributes
     @contextlib.contextmanager
     def simulator(self, scenario, latency=0.0):
         from pvesim import Simulator  # pylint: disable=import-outside-toplevel
-        from pvesim import server  # pylint: disable=import-outside-toplevel
         from benchlib import simext  # pylint: disable=import-outside-toplevel
-        # TCP_NODELAY on the simulator's sockets: without it every keep-alive request stalls ~40 ms
-        # (Nagle + delayed ACK between the header and body writes), which no real pveproxy does.
-        server.Handler.disable_nagle_algorithm = True
         sim = Simulator(scenario=scenario, tls=True, latency=latency)
         simext.extend(sim)
         with sim:

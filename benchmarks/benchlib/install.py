@@ -46,8 +46,7 @@ class Setup:
         self.commands = []
 
 
-def _run(setup, command):
-    setup.commands.append(" ".join(str(c) for c in command))
+def _run(_setup, command):
     return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
 
 
@@ -101,7 +100,6 @@ def _unpack_community(setup):
         os.rename(staging / COMMUNITY_PREFIX, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    setup.commands.append("unzip %s '%s*' -d %s" % (wheel, COMMUNITY_PREFIX, COLLECTIONS))
     return target
 
 
@@ -121,6 +119,9 @@ def _install_proxmoxer(setup):
 def prepare():
     """Build build/bench-collections; never raises for community.proxmox (recorded instead)."""
     setup = Setup()
+    setup.commands.append("community.proxmox: `python -m pip download --no-deps --only-binary :all: -d build/bench-cache %s`, "
+                          "then only %s* unzipped into build/bench-collections" % (ANSIBLE_PACKAGE, COMMUNITY_PREFIX))
+    setup.commands.append("proxmoxer: `python -m pip install --no-deps --target build/bench-cache/pydeps %s`" % PROXMOXER_PACKAGE)
     root = COLLECTIONS / "ansible_collections"
     _link(ROOT, root / "pve" / "cluster")
     _link(FLOOR_SRC, root / "bench" / "floor")

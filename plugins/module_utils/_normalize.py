@@ -59,10 +59,18 @@ def split_tags(value):
     return [item for item in (i.strip() for i in items) if item]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def underscore_keys(value):
-    """Recursively rename dict keys: '-' -> '_'."""
+    """Recursively rename dict keys: '-' -> '_' (returns new containers, never the input's)."""
     if isinstance(value, dict):
-        return dict((str(k).replace("-", "_"), underscore_keys(v)) for k, v in value.items())
+        result = {}
+        for key, item in value.items():
+            # most rows are flat with plain keys: skip the recursion and the str() work for them
+            name = key if isinstance(key, str) and "-" not in key else str(key).replace("-", "_")
+            result[name] = item if isinstance(item, _SCALARS) else underscore_keys(item)
+        return result
     if isinstance(value, list):
         return [underscore_keys(item) for item in value]
     return value
