@@ -53,4 +53,10 @@ for i in "${!names[@]}"; do
 done
 echo "total time: ${total}s"
 echo "stages: $passed passed, $failed failed, $skipped skipped"
+# The test count over every pytest run of this `make test` (units, e2e), as the closing line.
+count() {
+    cat "$logdir"/*.log 2>/dev/null | grep -E '^=+ .* in [0-9.]+s' | grep -oE "[0-9]+ $1" \
+        | awk '{ n += $1 } END { print n + 0 }'
+}
+echo "tests: $(count passed) passed, $(( $(count failed) + $(count error) )) failed, $(count skipped) skipped"
 [ "$failed" -eq 0 ]
