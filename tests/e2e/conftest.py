@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pathlib
 import sys
+import time
 
 import pytest
 
@@ -16,6 +17,8 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)  # for pvesim
 
 from pvesim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from reliability_support import (  # noqa: E402  pylint: disable=wrong-import-position
+    _STATE, Case, _doc, _Recorder, make_sim, write_report_json)
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +36,48 @@ def clean_sim(sim):
     yield sim
     sim.clear_faults()
     sim.clear_requests()
+
+
+# -- the reliability suite (tests/e2e/test_reliability_*.py; recorder and helpers in reliability_support) --
+@pytest.fixture(scope="module")
+def reliability_session(request):
+    """Registers the outcome recorder once; rewrites build/reliability.json after each module."""
+    if not _STATE["plugin"]:
+        request.config.pluginmanager.register(_Recorder(), "pve-reliability-recorder")
+        _STATE["plugin"] = True
+        _STATE["started"] = time.time()
+    yield
+    write_report_json()
+
+
+@pytest.fixture
+def rcase(request):
+    """The report row of this test: rcase(case=..., expected=..., figure=value, ...)."""
+    module = pathlib.Path(str(request.node.fspath)).stem
+    theme = module.replace("test_reliability_", "").replace("_", " ")
+    callspec = getattr(request.node, "callspec", None)
+    title = request.node.originalname.replace("test_", "", 1).replace("_", " ")
+    if callspec is not None:
+        title = "%s [%s]" % (title, callspec.id)
+    case = Case(request.node.nodeid, theme, title, _doc(request.function))
+    if request.node.nodeid not in _STATE["cases"]:
+        _STATE["order"].append(request.node.nodeid)
+    _STATE["cases"][request.node.nodeid] = case
+    return case
+
+
+# -- simulators --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rel_sim_server():
+    with make_sim("demo") as server:
+        yield server
+
+
+@pytest.fixture
+def rel_sim(rel_sim_server):
+    """The demo cluster with this suite's secrets; no faults and an empty request log per test."""
+    rel_sim_server.clear_faults()
+    rel_sim_server.clear_requests()
+    yield rel_sim_server
+    rel_sim_server.clear_faults()
+    rel_sim_server.clear_requests()

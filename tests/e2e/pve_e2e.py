@@ -93,3 +93,42 @@ def run_playbook(playbook, env, tmp_path, *args, timeout=300):
 def run_inventory(inventory_file, env, *args, timeout=300):
     command = [ansible_bin("ansible-inventory"), "-i", str(inventory_file)] + list(args)
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+CONNECTION_KEYS = ("api_host", "api_port", "api_user", "api_password", "api_token_id", "api_token_secret",
+                   "validate_certs", "ca_path")
+
+
+def module_examples(module):
+    """The EXAMPLES of a module as YAML data, read from its source without importing it."""
+    import ast  # pylint: disable=import-outside-toplevel
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    tree = ast.parse((ROOT / "plugins" / "modules" / (module + ".py")).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXAMPLES" for t in node.targets):
+            return yaml.safe_load(ast.literal_eval(node.value))
+    raise AssertionError("%s has no EXAMPLES" % module)
+
+
+def without_connection(items):
+    """Drop literal connection options (module args, module_defaults of tasks, blocks and plays),
+    so that an example written for pve1.example.com runs against pvesim through the PVE_* env."""
+    cleaned = []
+    for item in items:
+        item = dict(item)
+        for key, value in list(item.items()):
+            if key.startswith("pve.cluster.") and isinstance(value, dict):
+                item[key] = dict((k, v) for k, v in value.items() if k not in CONNECTION_KEYS) or None
+            elif key == "module_defaults" and isinstance(value, dict):
+                groups = dict((group, dict((k, v) for k, v in (options or {}).items() if k not in CONNECTION_KEYS))
+                              for group, options in value.items())
+                groups = dict((group, options) for group, options in groups.items() if options)
+                if groups:
+                    item[key] = groups
+                else:
+                    del item[key]
+            elif key in ("block", "rescue", "always", "tasks") and isinstance(value, list):
+                item[key] = without_connection(value)
+        cleaned.append(item)
+    return cleaned

@@ -8,7 +8,7 @@
   stderr for the suite's distinctive token secret, password and PVE ticket before the test sees
   it (a hit fails the test that made the run) and counts the runs for the report.
 * Each test records a case (theme, case, expectation, figures) with the `rcase` fixture; a small
-  pytest plugin, registered by the autouse `reliability_session` fixture, adds the outcome, and
+  pytest plugin, registered by the `reliability_session` fixture (tests/e2e/conftest.py), adds the outcome, and
   build/reliability.json is rewritten after every test module; scripts/reliability-report.py turns
   it into docs/reliability.md.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import pathlib
 import re
 import subprocess
 import sys
@@ -159,50 +158,6 @@ def _ansible_version():
         return None
 
 
-@pytest.fixture(scope="module", autouse=True)
-def reliability_session(request):
-    """Registers the outcome recorder once; rewrites build/reliability.json after each module."""
-    if not _STATE["plugin"]:
-        request.config.pluginmanager.register(_Recorder(), "pve-reliability-recorder")
-        _STATE["plugin"] = True
-        _STATE["started"] = time.time()
-    yield
-    write_report_json()
-
-
-@pytest.fixture
-def rcase(request):
-    """The report row of this test: rcase(case=..., expected=..., figure=value, ...)."""
-    module = pathlib.Path(str(request.node.fspath)).stem
-    theme = module.replace("test_reliability_", "").replace("_", " ")
-    callspec = getattr(request.node, "callspec", None)
-    title = request.node.originalname.replace("test_", "", 1).replace("_", " ")
-    if callspec is not None:
-        title = "%s [%s]" % (title, callspec.id)
-    case = Case(request.node.nodeid, theme, title, _doc(request.function))
-    if request.node.nodeid not in _STATE["cases"]:
-        _STATE["order"].append(request.node.nodeid)
-    _STATE["cases"][request.node.nodeid] = case
-    return case
-
-
-# -- simulators --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def rel_sim_server():
-    with make_sim("demo") as server:
-        yield server
-
-
-@pytest.fixture
-def rel_sim(rel_sim_server):
-    """The demo cluster with this suite's secrets; no faults and an empty request log per test."""
-    rel_sim_server.clear_faults()
-    rel_sim_server.clear_requests()
-    yield rel_sim_server
-    rel_sim_server.clear_faults()
-    rel_sim_server.clear_requests()
-
-
 def env_for(sim, tmp_path, auth="token", **extra):
     """sim_env plus extra environment variables (value None removes one)."""
     env = sim_env(sim, auth, tmp_path)
@@ -334,6 +289,5 @@ def requests_between(sim, start, end):
 
 
 __all__ = ["AUDITOR_TOKEN_ID", "AUDITOR_TOKEN_SECRET", "Case", "PASSWORD", "ROOT", "TOKEN_SECRET", "TRACEBACK",
-           "base_env", "env_for", "inventory_hosts", "make_sim", "plain", "play_yaml", "rcase", "rel_sim",
-           "rel_sim_server", "reliability_session", "requests_between", "run_inventory", "run_module", "run_playbook",
-           "secret_hits"]
+           "base_env", "env_for", "inventory_hosts", "make_sim", "plain", "play_yaml", "requests_between",
+           "run_inventory", "run_module", "run_playbook", "secret_hits", "write_report_json"]

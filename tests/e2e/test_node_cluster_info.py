@@ -6,46 +6,16 @@
 
 from __future__ import annotations
 
-import ast
 import json
 
 import pytest
 import yaml
 
-from pve_e2e import ROOT, base_env, run_playbook, sim_env
+from pve_e2e import base_env, run_playbook, sim_env
 from pvesim import Simulator
-
-CONNECTION_KEYS = ("api_host", "api_port", "api_user", "api_password", "api_token_id", "api_token_secret",
-                   "validate_certs", "ca_path")
-MODULES = ("pve_node_info", "pve_cluster_info")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def module_examples(module):
-    """The EXAMPLES of a module, parsed from its source (no import needed)."""
-    tree = ast.parse((ROOT / "plugins" / "modules" / (module + ".py")).read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXAMPLES" for t in node.targets):
-            return yaml.safe_load(ast.literal_eval(node.value))
-    raise AssertionError("%s has no EXAMPLES" % module)
-
-
-def drop_connection(tasks):
-    """Remove the literal connection options (they point at pve1.example.com); the env points at pvesim."""
-    for task in tasks:
-        for key, value in task.items():
-            if key.startswith("pve.cluster.") and isinstance(value, dict):
-                for option in CONNECTION_KEYS:
-                    value.pop(option, None)
-            if key == "module_defaults":
-                for group in value.values():
-                    for option in CONNECTION_KEYS:
-                        group.pop(option, None)
-            if key in ("block", "rescue", "always"):
-                drop_connection(value)
-    return tasks
-
-
 def play(tasks):
     return yaml.safe_dump([{"name": "e2e", "hosts": "localhost", "gather_facts": False, "tasks": tasks}],
                           sort_keys=False)
@@ -73,27 +43,6 @@ def peak_concurrency(starts, window):
     """Most request starts inside any `window` seconds (requests each take at least `window`)."""
     starts = sorted(starts)
     return max(sum(1 for t in starts[i:] if t < start + window) for i, start in enumerate(starts))
-
-
-# -- EXAMPLES run as written -----------------------------------------------------------------------
-@pytest.mark.parametrize("module", MODULES)
-def test_examples_run_against_the_simulator(clean_sim, tmp_path, module):
-    tasks = module_examples(module)
-    assert any(k.startswith("pve.cluster.") for t in tasks for k in t), "EXAMPLES hold no module task"
-    tasks = drop_connection(tasks)
-    assert "vault_" not in json.dumps(tasks), "an example uses a variable other than the connection options"
-    proc = run_playbook(play(tasks), sim_env(clean_sim, "token", tmp_path), tmp_path)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "failed=0" in proc.stdout and "ignored=0" in proc.stdout
-    assert "ok=%d" % len(tasks) in proc.stdout, proc.stdout
-    if module == "pve_node_info":
-        assert '"msg": "pve1: ' in proc.stdout
-        assert '"msg": [\n        "pve3"\n    ]' in proc.stdout  # the demo's offline node
-        assert "node pve3 is offline" in proc.stderr + proc.stdout
-    else:
-        assert '"msg": "demo quorate: True"' in proc.stdout
-        assert '"web01",' in proc.stdout
-        assert clean_sim.request_count(r"^/cluster/resources$") == 2
 
 
 # -- pve_node_info ---------------------------------------------------------------------------------

@@ -16,8 +16,11 @@ import re
 
 import pytest
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    PASSWORD, TRACEBACK, env_for, make_sim, rcase, rel_sim_server, reliability_session, requests_between, run_inventory, run_playbook)
+from reliability_support import (
+    PASSWORD, TRACEBACK, env_for, make_sim, requests_between, run_inventory, run_playbook)
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
+
 
 # (id, module, args, option the message must name, another text the message must hold)
 WITH_TOKEN = [

@@ -12,9 +12,12 @@ import time
 
 import pytest
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET, TRACEBACK, env_for, inventory_hosts, rcase, rel_sim, rel_sim_server,
-    reliability_session, run_inventory, run_module, run_playbook)
+from reliability_support import (
+    AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET, TRACEBACK, env_for, inventory_hosts, run_inventory,
+    run_module, run_playbook)
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
+
 
 # A module run that only reads /version: the smallest real request.
 FAST = {"api_timeout": 2, "api_retries": 1}

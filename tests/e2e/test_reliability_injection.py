@@ -16,8 +16,10 @@ import json
 
 import pytest
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    env_for, make_sim, rcase, reliability_session, run_inventory, run_playbook)
+from reliability_support import env_for, make_sim, run_inventory, run_playbook
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
+
 
 CANARY = "canary-rendered-5e1f"
 

@@ -6,9 +6,13 @@
 
 from __future__ import annotations
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    env_for, inventory_hosts, make_sim, rcase, reliability_session, run_inventory)
+import pytest
+
+from reliability_support import env_for, inventory_hosts, make_sim, run_inventory
+
 from pvesim import generate
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
 
 WORKERS = 32
 

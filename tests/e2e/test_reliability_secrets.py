@@ -12,9 +12,12 @@ task arguments or in an inventory file, and a server that echoes the secret back
 
 from __future__ import annotations
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    PASSWORD, TOKEN_SECRET, _STATE, env_for, rcase, rel_sim, rel_sim_server, reliability_session, run_inventory,
-    run_module, secret_hits)
+import pytest
+
+from reliability_support import (
+    PASSWORD, TOKEN_SECRET, _STATE, env_for, run_inventory, run_module, secret_hits)
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
 
 
 def assert_clean(run):

@@ -10,8 +10,10 @@ import pathlib
 
 import pytest
 
-from reliability_support import (  # noqa: F401  # pylint: disable=unused-import
-    env_for, rcase, rel_sim, rel_sim_server, reliability_session, run_inventory, run_module)
+from reliability_support import env_for, run_inventory, run_module
+
+pytestmark = pytest.mark.usefixtures("reliability_session")
+
 
 WARNINGS = ("InsecureRequestWarning", "Unverified HTTPS request")
 

@@ -6,54 +6,17 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 
 import pytest
 import yaml
 
-from pve_e2e import ROOT, run_playbook, sim_env
+from pve_e2e import run_playbook, sim_env
 from pvesim import Simulator
-
-MODULES = ("pve_tasks_info", "pve_nextid")
-CONNECTION_KEYS = {"api_host", "api_port", "api_user", "api_password", "api_token_id", "api_token_secret",
-                   "validate_certs", "ca_path", "api_timeout", "api_retries"}
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def examples_of(module):
-    """The EXAMPLES block of a module, read from its source without importing it."""
-    tree = ast.parse((ROOT / "plugins" / "modules" / (module + ".py")).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXAMPLES" for t in node.targets):
-            return yaml.safe_load(node.value.value)
-    raise AssertionError("%s has no EXAMPLES" % module)
-
-
-def without_connection(tasks):
-    """Drop literal connection options (module args and module_defaults): the PVE_* env vars supply them."""
-    cleaned = []
-    for task in tasks:
-        task = dict(task)
-        for key, value in list(task.items()):
-            if key.startswith("pve.cluster.") and isinstance(value, dict):
-                task[key] = dict((k, v) for k, v in value.items() if k not in CONNECTION_KEYS) or None
-        defaults = task.get("module_defaults")
-        if isinstance(defaults, dict):
-            defaults = dict((group, dict((k, v) for k, v in (opts or {}).items() if k not in CONNECTION_KEYS))
-                            for group, opts in defaults.items())
-            defaults = dict((group, opts) for group, opts in defaults.items() if opts)
-            if defaults:
-                task["module_defaults"] = defaults
-            else:
-                del task["module_defaults"]
-        if "block" in task:
-            task["block"] = without_connection(task["block"])
-        cleaned.append(task)
-    return cleaned
-
-
 def playbook(tasks):
     return yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], sort_keys=False)
 
@@ -72,19 +35,6 @@ def run_and_dump(tasks, env, tmp_path, *register):
         "content": content, "dest": str(dump)}}]), env, tmp_path)
     values = json.loads(dump.read_text()) if dump.exists() else dict((name, None) for name in register)
     return proc, values
-
-
-# -- the EXAMPLES run as written -------------------------------------------------------------------
-@pytest.mark.parametrize("module", MODULES)
-def test_examples_run_against_the_simulator(module, clean_sim, tmp_path):
-    tasks = without_connection(examples_of(module))
-    assert any(("pve.cluster.%s" % module) in task for task in tasks)
-    proc = run_playbook(playbook(tasks), sim_env(clean_sim, "token", tmp_path), tmp_path)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    counts = recap(proc.stdout)
-    assert counts["failed"] == 0 and counts["changed"] == 0
-    assert counts["skipped"] == 0, proc.stdout[-4000:]
-    assert clean_sim.request_count(r"^/(nodes|cluster)") > 0
 
 
 def test_module_defaults_group_carries_the_connection(clean_sim, tmp_path):
