@@ -551,9 +551,7 @@ nodes:
           sample: eth1
 """
 
-import concurrent.futures
-
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError, PveNodeUnreachableError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_network,
@@ -561,8 +559,8 @@ from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_node_status,
 )
 from ansible_collections.pve.cluster.plugins.module_utils._options import validate_node
+from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 
-MAX_WORKERS = 8
 GATHER_CHOICES = ["status", "network"]
 # PVE's enum of the `type` parameter of GET /nodes/{node}/network (schema of PVE 9.1).
 NETWORK_TYPES = ["bridge", "bond", "eth", "alias", "vlan", "fabric", "OVSBridge", "OVSBond", "OVSPort",
@@ -602,19 +600,15 @@ def gather_details(client, nodes, gather, network_type):
     Returns (details, unreachable, failures): details[(node, part)] = data; unreachable[node] = the
     first PveNodeUnreachableError; failures[node] = [PveError, ...]. Nothing is swallowed.
     """
-    jobs = [(node, part) for node in nodes for part in gather]
     details, unreachable, failures = {}, {}, {}
-    if not jobs:
-        return details, unreachable, failures
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs))) as pool:
-        futures = [(job, pool.submit(fetch_part, client, job[0], job[1], network_type)) for job in jobs]
-        for (node, part), future in futures:
-            try:
-                details[(node, part)] = future.result()
-            except PveNodeUnreachableError as err:
-                unreachable.setdefault(node, err)
-            except PveError as err:
-                failures.setdefault(node, []).append(err)
+    jobs = [(node, part) for node in nodes for part in gather]
+    for (node, part), data, error in run_bounded(lambda job: fetch_part(client, job[0], job[1], network_type), jobs):
+        if error is None:
+            details[(node, part)] = data
+        elif isinstance(error, PveNodeUnreachableError):
+            unreachable.setdefault(node, error)
+        else:
+            failures.setdefault(node, []).append(error)
     return details, unreachable, failures
 
 

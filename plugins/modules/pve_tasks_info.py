@@ -11,7 +11,8 @@ module: pve_tasks_info
 short_description: List Proxmox VE tasks, or read one task and its log
 version_added: 0.1.0
 description:
-  - Lists the tasks of one node (C(GET /nodes/{node}/tasks)) or of every online node, merged newest first.
+  - Lists the tasks of one node (C(GET /nodes/{node}/tasks)) or of every online node, merged newest first;
+    the nodes are asked concurrently (at most 8 at a time).
   - With O(upid), reads one task (C(GET /nodes/{node}/tasks/{upid}/status)) and, with O(log), its log.
   - Every filter is sent to PVE, which applies it; nothing is filtered after download, so RV(total) is
     PVE's own count of the matching tasks.
@@ -249,6 +250,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNode
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
 from ansible_collections.pve.cluster.plugins.module_utils._options import parse_time, validate_node, validate_vmid
+from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 from ansible_collections.pve.cluster.plugins.module_utils._upid import parse_upid
 
 PAGE_SIZE = 5000
@@ -344,13 +346,16 @@ def list_tasks(module, filters):
             rows, total = fetch_node(module.client, params["node"], filters, start, limit or None)
         return [shape(row) for row in rows], total
     merged, total = [], 0
-    for node in online_nodes(module):
-        with module.errors("Listing the tasks of node %s (GET /nodes/%s/tasks)" % (node, node)):
-            try:
-                rows, node_total = fetch_node(module.client, node, filters, 0, (start + limit) if limit else None)
-            except PveNodeUnreachableError as err:
-                module.warn("Node %s is unreachable (HTTP %s): its tasks are not included" % (node, err.status))
-                continue
+    wanted = (start + limit) if limit else None
+    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted), online_nodes(module))
+    for node, fetched, error in outcomes:
+        if isinstance(error, PveNodeUnreachableError):
+            module.warn("Node %s is unreachable (HTTP %s): its tasks are not included" % (node, error.status))
+            continue
+        if error is not None:
+            module.fail_json(msg="Listing the tasks of node %s (GET /nodes/%s/tasks): %s" % (node, node, error),
+                             **error.to_result())
+        rows, node_total = fetched
         merged.extend(shape(row) for row in rows)
         total += node_total
     merged.sort(key=sort_key, reverse=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import urllib.parse
 
 import pytest
@@ -134,9 +136,33 @@ def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
     order = [(t["node"], t["starttime"]) for t in result["tasks"]]
     assert order == [("pve2", 900), ("pve2", 800), ("pve1", 800)]
     assert result["total"] == 20
-    assert [path_of(c) for c in api.calls] == ["/api2/json/nodes", "/api2/json/nodes/pve1/tasks",
-                                               "/api2/json/nodes/pve2/tasks"]
+    # the node list first, then the nodes (asked concurrently, so in any order)
+    assert path_of(api.calls[0]) == "/api2/json/nodes"
+    assert sorted(path_of(c) for c in api.calls[1:]) == ["/api2/json/nodes/pve1/tasks", "/api2/json/nodes/pve2/tasks"]
     assert any("pve3" in w and "offline" in w for w in warnings_of(result))
+
+
+def test_nodes_are_asked_concurrently(capsys, api):
+    names = ["pve%02d" % number for number in range(1, 13)]
+    api.get(BASE + "/nodes", json=nodes_body(*[(name, "online") for name in names]))
+    lock, state = threading.Lock(), {"now": 0, "peak": 0}
+
+    def slow_answer(request):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        node = urllib.parse.urlsplit(request.url).path.split("/")[4]
+        return 200, {}, json.dumps({"data": [row(node, names.index(node) + 1, 1000 + names.index(node))], "total": 1})
+
+    for name in names:
+        api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
+    result, code = run(capsys, {"limit": 0})
+    assert code == 0, result
+    assert [t["node"] for t in result["tasks"]] == list(reversed(names))
+    assert state["peak"] == 8  # bounded: 12 nodes, at most 8 at a time
 
 
 def test_unreachable_node_is_skipped_with_a_warning(capsys, api):

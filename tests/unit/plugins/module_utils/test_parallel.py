@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""run_bounded: concurrency is bounded, order kept, PVE errors collected, anything else raised."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError
+from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
+
+
+class InFlight:
+    """Counts calls running at the same time."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def __call__(self, job):
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        time.sleep(0.05)
+        with self.lock:
+            self.now -= 1
+        if job == "down":
+            raise PveNodeUnreachableError(595, "GET", "/nodes/down/status", "No route to host")
+        return job.upper()
+
+
+@pytest.mark.parametrize("jobs, workers, peak", [(["a", "b", "c"], 8, 3), (["n%02d" % i for i in range(20)], 8, 8),
+                                                 (["a", "b", "c", "d"], 1, 1)])
+def test_concurrency_is_bounded_and_used(jobs, workers, peak):
+    counter = InFlight()
+    outcomes = run_bounded(counter, jobs, max_workers=workers)
+    assert [job for job, _result, _error in outcomes] == jobs
+    assert [result for _job, result, _error in outcomes] == [job.upper() for job in jobs]
+    assert counter.peak == peak
+
+
+def test_pve_errors_are_collected_per_job():
+    outcomes = run_bounded(InFlight(), ["up", "down", "up2"])
+    assert [(job, result) for job, result, _error in outcomes] == [("up", "UP"), ("down", None), ("up2", "UP2")]
+    error = outcomes[1][2]
+    assert isinstance(error, PveNodeUnreachableError) and error.status == 595
+    assert outcomes[0][2] is None and outcomes[2][2] is None
+
+
+def test_other_exceptions_are_not_swallowed():
+    def broken(job):
+        raise ValueError("bug in %s" % job)
+
+    with pytest.raises(ValueError, match="bug in a"):
+        run_bounded(broken, ["a", "b"])
+
+
+def test_no_jobs_no_threads():
+    assert run_bounded(InFlight(), []) == []
