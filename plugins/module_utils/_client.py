@@ -309,6 +309,8 @@ def _reason(exc):
             break
         seen = inner
     text = str(seen)
+    if len(seen.args) > 1 and isinstance(seen.args[0], str):
+        text = seen.args[0]  # urllib3's ProtocolError('Connection broken: ...', <the cause>): its own words
     if "Max retries exceeded" in text and seen is not exc:
         text = str(exc)
     return text
