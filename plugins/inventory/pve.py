@@ -11,8 +11,9 @@ short_description: Proxmox VE nodes, VMs and containers as an Ansible inventory
 version_added: 0.1.0
 description:
   - Reads the guests (qemu VMs, lxc containers) and nodes of a Proxmox VE cluster or standalone node from the PVE REST API.
-  - "Default cost: two requests, C(GET /cluster/resources) and C(GET /cluster/status) (plus one C(POST /access/ticket) with a
-    password), whatever the size of the cluster; nothing is asked per node or per guest unless O(ansible_host=guest_agent)."
+  - "Default cost: two requests, C(GET /cluster/resources) and C(GET /cluster/status), asked at the same time (plus one
+    C(POST /access/ticket) before them with a password), whatever the size of the cluster; nothing is asked per node or per
+    guest unless O(ansible_host=guest_agent)."
   - The configuration file name must end with C(pve.yml) or C(pve.yaml).
   - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
     V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool),
@@ -178,6 +179,7 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
@@ -185,6 +187,8 @@ from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_
 
 DEFAULT_HOSTNAME = "{{ pve_name }}"
 CACHE_FORMAT = 1
+# The default cost of a run: these two reads, asked at the same time (one round trip, not two).
+BASE_PATHS = ("/cluster/resources", "/cluster/status")
 _BARE_VARIABLE = re.compile(r"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
 _PLUGIN_LINE = re.compile(r"""^plugin:\s*["']?pve\.cluster\.pve["']?\s*(#.*)?$""", re.MULTILINE)
 _LISTED = 8  # items named in one aggregated warning
@@ -296,8 +300,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch_base(self):
         with ansible_errors("%s inventory" % self.NAME):
             client = self._get_client()
-            resources = client.get("/cluster/resources")
-            status = client.get("/cluster/status")
+            if client.config.auth_kind == "ticket":
+                client.login()  # once, before the two reads run side by side
+            answers = run_bounded(client.get, BASE_PATHS, max_workers=len(BASE_PATHS))
+            for _path, _data, error in answers:
+                if error is not None:
+                    raise error
+            resources, status = (data for _path, data, _error in answers)
         if not isinstance(resources, list) or not isinstance(status, list):
             raise AnsibleError("%s inventory: PVE answered /cluster/resources or /cluster/status with something other "
                                "than a list" % self.NAME)

@@ -10,6 +10,9 @@ HTTP mocked with `responses`, fed from shared/pve-api/samples.
 
 from __future__ import annotations
 
+import json
+import threading
+
 import pytest
 import responses
 
@@ -240,3 +243,27 @@ def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
     four_node(mock_api)
     load_inventory(write_source(tmp_path, "", connection=""))
     assert mock_api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!env=env-secret"
+
+
+def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):
+    """/cluster/resources and /cluster/status are asked at the same time: one round trip, not two.
+
+    Each answer waits until both requests have arrived; asked one after the other, the barrier
+    breaks and the answers are 500s, which fail the run.
+    """
+    both_arrived = threading.Barrier(2, timeout=5)
+
+    def answer(body):
+        def callback(_request):
+            try:
+                both_arrived.wait()
+            except threading.BrokenBarrierError:
+                return 500, {}, json.dumps({"data": None, "message": "asked one after the other"})
+            return 200, {}, json.dumps({"data": body})
+        return callback
+
+    mock_api.add_callback(responses.GET, BASE + "/cluster/resources", callback=answer(sample_data(RES_4NODE)))
+    mock_api.add_callback(responses.GET, BASE + "/cluster/status", callback=answer(sample_data(STATUS_4NODE)))
+    inventory = parse_direct(write_source(tmp_path, ""))
+    assert len(mock_api.calls) == 2
+    assert "node1" in inventory.hosts
