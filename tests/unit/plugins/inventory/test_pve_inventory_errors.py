@@ -115,4 +115,4 @@ def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
 def test_sample_resources_and_status_need_exactly_two_requests(tmp_path, mock_api):
     add_base(mock_api, sample_data(RES), sample_data(STATUS))
     parse_direct(write_source(tmp_path, "include_templates: true\n"))
-    assert [c.request.path_url for c in mock_api.calls] == ["/api2/json/cluster/resources", "/api2/json/cluster/status"]
+    assert sorted(c.request.path_url for c in mock_api.calls) == ["/api2/json/cluster/resources", "/api2/json/cluster/status"]
