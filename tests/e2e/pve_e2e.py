@@ -132,3 +132,14 @@ def without_connection(items):
                 item[key] = without_connection(value)
         cleaned.append(item)
     return cleaned
+
+
+def plain(value):
+    """ansible-inventory's JSON with {"__ansible_unsafe": text} markers replaced by the text."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value

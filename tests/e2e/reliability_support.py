@@ -29,7 +29,7 @@ import time
 import pytest
 import yaml
 
-from pve_e2e import ROOT, ansible_bin, base_env, sim_env
+from pve_e2e import ROOT, ansible_bin, base_env, plain, sim_env
 from pvesim import Simulator
 from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
 
@@ -266,17 +266,6 @@ def run_inventory(case, config, env, tmp_path, *args, verbosity=DEFAULT_VERBOSIT
     run = Run(proc, seconds, inventory=plain(raw))
     run.raw_inventory = raw
     return run
-
-
-def plain(value):
-    """ansible-inventory's JSON with {"__ansible_unsafe": text} markers replaced by the text."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def inventory_hosts(inventory):

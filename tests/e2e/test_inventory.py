@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from pve_e2e import run_inventory, run_playbook, sim_env
+from pve_e2e import plain, run_inventory, run_playbook, sim_env
 from pvesim import Simulator
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "inventory_demo.json"
@@ -41,16 +41,6 @@ def listing(path, env, *args):
     assert result.returncode == 0, result.stderr
     assert "Failed to parse" not in result.stderr, result.stderr
     return plain(json.loads(result.stdout)), result.stderr
-
-
-def plain(value):
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def normalise(data):

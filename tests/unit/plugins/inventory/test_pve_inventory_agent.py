@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import _thread
 import copy
-import threading
 import time
 
 import pytest
 import responses
 
+from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
     BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
 )
@@ -124,23 +124,12 @@ def test_filters_limit_agent_requests(tmp_path, agent_cluster):
 def test_max_workers_bounds_concurrency(tmp_path, mock_api):
     rows = [guest_row(200 + i, "g%d" % i) for i in range(24)]
     add_base(mock_api, rows, sample_data(STATUS))
-    lock = threading.Lock()
-    state = {"now": 0, "peak": 0}
-
-    def answer(_request):
-        with lock:
-            state["now"] += 1
-            state["peak"] = max(state["peak"], state["now"])
-        time.sleep(0.03)
-        with lock:
-            state["now"] -= 1
-        return 200, {}, '{"data": {"result": []}}'
-
+    answer = InFlight(lambda _request: (200, {}, '{"data": {"result": []}}'), delay=0.03)
     for i in range(24):
         mock_api.add_callback(responses.GET, agent_path(200 + i), callback=answer)
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 3\n"))
     assert len(inventory.hosts) == 25
-    assert 2 <= state["peak"] <= 3
+    assert 2 <= answer.peak <= 3
 
 
 def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):

@@ -6,39 +6,23 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
+from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 
 
-class InFlight:
-    """Counts calls running at the same time."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.now = 0
-        self.peak = 0
-
-    def __call__(self, job):
-        with self.lock:
-            self.now += 1
-            self.peak = max(self.peak, self.now)
-        time.sleep(0.05)
-        with self.lock:
-            self.now -= 1
-        if job == "down":
-            raise PveNodeUnreachableError(595, "GET", "/nodes/down/status", "No route to host")
-        return job.upper()
+def answer(job):
+    if job == "down":
+        raise PveNodeUnreachableError(595, "GET", "/nodes/down/status", "No route to host")
+    return job.upper()
 
 
 @pytest.mark.parametrize("jobs, workers, peak", [(["a", "b", "c"], 8, 3), (["n%02d" % i for i in range(20)], 8, 8),
                                                  (["a", "b", "c", "d"], 1, 1)])
 def test_concurrency_is_bounded_and_used(jobs, workers, peak):
-    counter = InFlight()
+    counter = InFlight(answer)
     outcomes = run_bounded(counter, jobs, max_workers=workers)
     assert [job for job, _result, _error in outcomes] == jobs
     assert [result for _job, result, _error in outcomes] == [job.upper() for job in jobs]
@@ -46,7 +30,7 @@ def test_concurrency_is_bounded_and_used(jobs, workers, peak):
 
 
 def test_pve_errors_are_collected_per_job():
-    outcomes = run_bounded(InFlight(), ["up", "down", "up2"])
+    outcomes = run_bounded(InFlight(answer), ["up", "down", "up2"])
     assert [(job, result) for job, result, _error in outcomes] == [("up", "UP"), ("down", None), ("up2", "UP2")]
     error = outcomes[1][2]
     assert isinstance(error, PveNodeUnreachableError) and error.status == 595
@@ -62,4 +46,4 @@ def test_other_exceptions_are_not_swallowed():
 
 
 def test_no_jobs_no_threads():
-    assert run_bounded(InFlight(), []) == []
+    assert run_bounded(InFlight(answer), []) == []

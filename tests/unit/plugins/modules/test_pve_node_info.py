@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 
 import pytest
@@ -17,6 +16,7 @@ import yaml
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info
+from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, run_module, sample, warnings_of,
@@ -220,18 +220,8 @@ def _many_nodes(count):
 @pytest.mark.parametrize("count, expected_peak", [(4, 4), (20, 8)])
 def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expected_peak):
     add_nodes(api, _many_nodes(count))
-    lock = threading.Lock()
-    state = {"active": 0, "peak": 0}
     status_body = json.dumps(body(STATUS_SAMPLES["9.1"]))
-
-    def slow(request):
-        with lock:
-            state["active"] += 1
-            state["peak"] = max(state["peak"], state["active"])
-        time.sleep(0.3)
-        with lock:
-            state["active"] -= 1
-        return 200, {"Content-Type": "application/json"}, status_body
+    slow = InFlight(lambda _request: (200, {"Content-Type": "application/json"}, status_body), delay=0.3)
 
     api.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/nodes/n\d+/status$"), callback=slow)
     started = time.monotonic()
@@ -239,7 +229,7 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
     elapsed = time.monotonic() - started
     assert code == 0, result
     assert len(result["nodes"]) == count
-    assert state["peak"] == expected_peak
+    assert slow.peak == expected_peak
     # sequential would take count * 0.3s
     assert elapsed < count * 0.3 * 0.75
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import urllib.parse
 
 import pytest
@@ -17,6 +15,7 @@ import responses
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
+from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     STANDARD_KEYS, return_docs, run_module, sample, warnings_of,
 )
@@ -145,24 +144,18 @@ def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
 def test_nodes_are_asked_concurrently(capsys, api):
     names = ["pve%02d" % number for number in range(1, 13)]
     api.get(BASE + "/nodes", json=nodes_body(*[(name, "online") for name in names]))
-    lock, state = threading.Lock(), {"now": 0, "peak": 0}
 
-    def slow_answer(request):
-        with lock:
-            state["now"] += 1
-            state["peak"] = max(state["peak"], state["now"])
-        time.sleep(0.05)
-        with lock:
-            state["now"] -= 1
+    def answer(request):
         node = urllib.parse.urlsplit(request.url).path.split("/")[4]
         return 200, {}, json.dumps({"data": [row(node, names.index(node) + 1, 1000 + names.index(node))], "total": 1})
 
+    slow_answer = InFlight(answer, delay=0.05)
     for name in names:
         api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
     result, code = run(capsys, {"limit": 0})
     assert code == 0, result
     assert [t["node"] for t in result["tasks"]] == list(reversed(names))
-    assert state["peak"] == 8  # bounded: 12 nodes, at most 8 at a time
+    assert slow_answer.peak == 8  # bounded: 12 nodes, at most 8 at a time
 
 
 def test_unreachable_node_is_skipped_with_a_warning(capsys, api):

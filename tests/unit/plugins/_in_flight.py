@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Count the calls that run at the same time: the concurrency tests' one measuring tool."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class InFlight:
+    """Wraps `answer` (a responses callback, or any function of one argument): every call waits
+    `delay` seconds while counted, so `peak` is the most calls that were running at once."""
+
+    def __init__(self, answer, delay=0.05):
+        self.answer = answer
+        self.delay = delay
+        self.peak = 0
+        self._now = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, argument):
+        with self._lock:
+            self._now += 1
+            self.peak = max(self.peak, self._now)
+        time.sleep(self.delay)
+        with self._lock:
+            self._now -= 1
+        return self.answer(argument)
