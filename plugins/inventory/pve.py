@@ -414,9 +414,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         renamed = []
         failures = []
         for record in records:
-            if record.kind == "node":
-                name = record.name
-            elif default:
+            if record.kind == "node" or default:
                 name = record.name
             else:
                 try:

@@ -35,7 +35,7 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.pve.cluster.plugins.module_utils import _errors
-from ansible_collections.pve.cluster.plugins.module_utils._options import validate_node, validate_vmid
+from ansible_collections.pve.cluster.plugins.module_utils._options import printable_ascii, validate_node, validate_vmid
 
 USER_AGENT = "pve.cluster/0.1 (Ansible)"
 RETRY_STATUSES = frozenset((502, 503, 504))
@@ -294,7 +294,7 @@ class _Failure:
 
 def _header_safe(value):
     """True if `value` is a non-empty string that can go in an HTTP header as it is."""
-    return isinstance(value, str) and bool(value) and all("\x21" <= char <= "\x7e" for char in value)
+    return isinstance(value, str) and bool(value) and printable_ascii(value)
 
 
 def _reason(exc):

@@ -61,6 +61,15 @@ _USER_RE = re.compile(r"^[^\s:/@!]+@[A-Za-z][A-Za-z0-9.\-_]*\Z")
 _TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]*\Z")
 
 
+def unique(items):
+    """A list option without its repeats, in the user's order (None -> [])."""
+    seen = []
+    for item in items or []:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def validate_node(value, option="node"):
     """Return `value` if it is a valid PVE node name (pve-node), else raise PveOptionError."""
     if not isinstance(value, str) or not NODE_RE.match(value):
@@ -249,9 +258,9 @@ class ConnectionConfig:
             if not token_id:
                 raise PveOptionError("api_token_id", "is required with api_token_secret (user@realm!name, or name with api_user)")
             token_id = cls._full_token_id(token_id, user)
-            if not _printable_ascii(token_id):
+            if not printable_ascii(token_id):
                 raise PveOptionError("api_token_id", "must be printable ASCII without spaces, got %r" % (token_id,))
-            if not _printable_ascii(token_secret):
+            if not printable_ascii(token_secret):
                 # never echo the secret
                 raise PveOptionError("api_token_secret", "must be printable ASCII without spaces or line breaks "
                                                          "(a PVE token secret is a UUID)")
@@ -292,9 +301,9 @@ def _text_or_none(value):
     return value if isinstance(value, str) else str(value)
 
 
-def _printable_ascii(text):
-    text = str(text)
-    return all("\x21" <= char <= "\x7e" for char in text)
+def printable_ascii(text):
+    """True if every character is visible ASCII (no space, no control character): safe in an HTTP header."""
+    return all("\x21" <= char <= "\x7e" for char in str(text))
 
 
 def _verify(validate_certs, ca_path):

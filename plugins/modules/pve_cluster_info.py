@@ -309,6 +309,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_cluster_status,
     normalize_resource,
 )
+from ansible_collections.pve.cluster.plugins.module_utils._options import unique
 
 GATHER_CHOICES = ["status", "resources"]
 RESOURCE_TYPES = ["vm", "storage", "node", "sdn"]
@@ -338,10 +339,7 @@ def split_status(rows):
 
 def main():
     module = PveModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    gather = []
-    for part in module.params["gather"] or []:
-        if part not in gather:
-            gather.append(part)
+    gather = unique(module.params["gather"])
     resource_type = module.params["resource_type"]
     if resource_type and "resources" not in gather:
         module.fail_option("resource_type", "only applies when gather includes resources (gather: [%s])" % ", ".join(gather))

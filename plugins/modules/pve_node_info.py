@@ -558,7 +558,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_node,
     normalize_node_status,
 )
-from ansible_collections.pve.cluster.plugins.module_utils._options import validate_node
+from ansible_collections.pve.cluster.plugins.module_utils._options import unique, validate_node
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 
 GATHER_CHOICES = ["status", "network"]
@@ -573,15 +573,6 @@ ARGUMENT_SPEC = {
 }
 
 PART_PATHS = {"status": "/nodes/{node}/status", "network": "/nodes/{node}/network"}
-
-
-def unique(items):
-    """Drop repeats, keep the order."""
-    seen = []
-    for item in items or []:
-        if item not in seen:
-            seen.append(item)
-    return seen
 
 
 def fetch_part(client, node, part, network_type):

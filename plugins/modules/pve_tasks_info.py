@@ -362,8 +362,8 @@ def list_tasks(module, filters):
     return merged[start:start + limit] if limit else merged[start:], total
 
 
-def read_task(module, upid):
-    node = parse_upid(upid)["node"]
+def read_task(module, upid, node):
+    """One task by UPID, from `node` (the node named in the UPID)."""
     with module.errors("Reading task %s (GET /nodes/%s/tasks/{upid}/status)" % (upid, node)):
         data = module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid)
     data = dict(data) if isinstance(data, dict) else {}
@@ -407,6 +407,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    upid_node = None
     with module.errors():
         filters = build_filters(params)
         if params["node"] is not None:
@@ -419,7 +420,7 @@ def main():
         elif params["log"]:
             raise PveOptionError("log", "requires upid (the log of one task)")
     if params["upid"] is not None:
-        module.exit_json(changed=False, tasks=[read_task(module, params["upid"])], total=1)
+        module.exit_json(changed=False, tasks=[read_task(module, params["upid"], upid_node)], total=1)
     tasks, total = list_tasks(module, filters)
     module.exit_json(changed=False, tasks=tasks, total=total)
 

@@ -309,18 +309,18 @@ def test_allocate_vmid_playbook_requested_taken(clean_sim, tmp_path):
     assert "VMID 100 (vmid_allocate_requested) is already in use by qemu 'web01' on node pve1" in output(result)
 
 
-def report(sim, tmp_path, *args, env=None):
-    env = env or sim_env(sim, tmp_path=tmp_path)
-    result = run_playbook(PLAYBOOKS / "cluster_report.yml", env, tmp_path, *args)
-    return result
+def rendered_report(sim, tmp_path):
+    """Run cluster_report.yml against `sim` into tmp_path/out; return the (HTML, Markdown) it wrote."""
+    outdir = tmp_path / "out"
+    result = run_playbook(PLAYBOOKS / "cluster_report.yml", sim_env(sim, tmp_path=tmp_path), tmp_path,
+                          "-e", "cluster_report_dir=%s" % outdir)
+    assert result.returncode == 0, output(result)
+    return ((outdir / "pve-cluster-report.html").read_text(encoding="utf-8"),
+            (outdir / "pve-cluster-report.md").read_text(encoding="utf-8"))
 
 
 def test_cluster_report_writes_html_and_markdown(clean_sim, tmp_path):
-    outdir = tmp_path / "out"
-    result = report(clean_sim, tmp_path, "-e", "cluster_report_dir=%s" % outdir)
-    assert result.returncode == 0, output(result)
-    html = (outdir / "pve-cluster-report.html").read_text(encoding="utf-8")
-    markdown = (outdir / "pve-cluster-report.md").read_text(encoding="utf-8")
+    html, markdown = rendered_report(clean_sim, tmp_path)
 
     # one self-contained file: no scripts, no external assets of any kind
     assert "<script" not in html.lower()
@@ -391,11 +391,7 @@ def hostile_sim():
 
 
 def test_cluster_report_escapes_api_strings(hostile_sim, tmp_path):
-    outdir = tmp_path / "out"
-    result = report(hostile_sim, tmp_path, "-e", "cluster_report_dir=%s" % outdir)
-    assert result.returncode == 0, output(result)
-    html = (outdir / "pve-cluster-report.html").read_text(encoding="utf-8")
-    markdown = (outdir / "pve-cluster-report.md").read_text(encoding="utf-8")
+    html, markdown = rendered_report(hostile_sim, tmp_path)
 
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -417,11 +413,7 @@ def test_cluster_report_escapes_api_strings(hostile_sim, tmp_path):
 
 
 def test_cluster_report_on_a_healthy_standalone_node(standalone_sim, tmp_path):
-    outdir = tmp_path / "out"
-    result = report(standalone_sim, tmp_path, "-e", "cluster_report_dir=%s" % outdir)
-    assert result.returncode == 0, output(result)
-    html = (outdir / "pve-cluster-report.html").read_text(encoding="utf-8")
-    markdown = (outdir / "pve-cluster-report.md").read_text(encoding="utf-8")
+    html, markdown = rendered_report(standalone_sim, tmp_path)
     assert "<h1>Standalone node node1</h1>" in html
     assert '<span class="health ok">Healthy</span>' in html
     assert "No failed tasks in the last 24 hours." in html
