@@ -39,6 +39,7 @@ DIST := $(COLLECTIONS_ROOT)/dist
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 E2E_ARGS ?=
+INTEGRATION_ARGS ?=
 BENCH_ARGS ?=
 PYTEST_ARGS ?=
 
@@ -50,10 +51,10 @@ PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' ||
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 TEST_STAGES := collection-tree changelog-lint units sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons lint docs-check e2e bench-smoke
+	sanity-pythons lint docs-check integration e2e bench-smoke
 
 .PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons no-sanity-ignores units units-pytest lint docs-check changelog-lint e2e \
+	sanity-pythons no-sanity-ignores units units-pytest lint docs-check changelog-lint integration e2e \
 	bench bench-smoke demo clean distclean
 
 help:
@@ -68,6 +69,7 @@ help:
 	@echo "  lint             ansible-lint --profile production on roles/ and playbooks/"
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
 	@echo "  changelog-lint   antsibull-changelog lint"
+	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim)"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: with --smoke"
 	@echo "  demo             scripts/demo.sh"
@@ -205,6 +207,15 @@ docs-check: venv collection-tree
 
 changelog-lint: venv
 	@$(VENV_ABS)/bin/antsibull-changelog lint -v && echo "changelog-lint: fragments OK"
+
+# ---------------------------------------------------------------------------------------------
+# Integration targets (tests/integration/targets; setup_pvesim starts the simulator)
+# make integration INTEGRATION_ARGS='pve_nextid -v'; PVE_TEST_ARTIFACTS=DIR keeps report/inventory outputs
+
+integration: venv collection-tree
+	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	    ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import signal
@@ -25,6 +26,10 @@ def write_state(sim, state_dir):
     # password auth is the alternative (the collection refuses token and password together)
     lines.append("# PVE_API_PASSWORD=%s" % shlex.quote(sim.password))
     _write(os.path.join(state_dir, "env"), "\n".join(lines) + "\n")
+    # the same settings as data, for test harnesses (tests/integration/targets/setup_pvesim)
+    _write(os.path.join(state_dir, "settings.json"), json.dumps({
+        "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
+        "token_id": sim.token_id, "token_secret": sim.token_secret}, indent=2, sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
 
@@ -49,8 +54,7 @@ def serve(args):
     write_state(sim, state_dir)
     print(sim.url, flush=True)
     try:
-        while not stop.wait(0.5):
-            pass
+        _wait(sim, stop, args.idle_timeout)
     finally:
         sim.stop()
         for name in ("url", "pid"):
@@ -59,6 +63,21 @@ def serve(args):
             except FileNotFoundError:
                 pass
     return 0
+
+
+def _wait(sim, stop, idle_timeout):
+    """Until SIGTERM/SIGINT, or (idle_timeout > 0) until no API request arrived for idle_timeout seconds."""
+    last_change, seen = time.monotonic(), None
+    while not stop.wait(0.5):
+        if not idle_timeout:
+            continue
+        entries = sim.requests
+        marker = (len(entries), entries[-1]["time"] if entries else None)
+        if marker != seen:
+            last_change, seen = time.monotonic(), marker
+        elif time.monotonic() - last_change > idle_timeout:
+            print("pvesim: no request for %ss, stopping" % idle_timeout, file=sys.stderr, flush=True)
+            return
 
 
 def _gone(pid):
@@ -106,6 +125,8 @@ def main(argv=None):
     p_serve.add_argument("--no-tls", action="store_true")
     p_serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
+    p_serve.add_argument("--idle-timeout", type=float, default=0,
+                         help="stop after this many seconds without an API request (0: never; a safety net for tests)")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve")
     p_stop.add_argument("--state-dir", default=None)
     p_stop.add_argument("--timeout", type=float, default=10.0)

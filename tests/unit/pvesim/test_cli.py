@@ -1,6 +1,7 @@
 """python -m pvesim serve / stop."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +37,38 @@ def test_serve_and_stop(tmp_path):
         assert result.returncode == 0
         assert proc.wait(timeout=10) == 0
         assert proc.stdout.read().decode().strip() == url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_settings_json_and_idle_timeout(tmp_path):
+    """settings.json holds what setup_pvesim needs; --idle-timeout ends a forgotten server."""
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    state = tmp_path / "state"
+    cmd = [sys.executable, "-m", "pvesim", "serve", "--scenario", "standalone", "--state-dir", str(state),
+           "--idle-timeout", "3"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # pylint: disable=consider-using-with
+    try:
+        deadline = time.time() + 20
+        while not (state / "url").exists():
+            assert time.time() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        settings = json.loads((state / "settings.json").read_text())
+        assert settings["url"] == (state / "url").read_text().strip()
+        assert settings["ca_path"] == str(state / "ca.pem") and settings["token_id"] == "root@pam!ansible"
+        token = "PVEAPIToken=%s=%s" % (settings["token_id"], settings["token_secret"])
+        for _round in range(3):  # requests keep it alive past the idle timeout
+            resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
+                                verify=settings["ca_path"], timeout=10)
+            assert resp.status_code == 200
+            last = time.monotonic()
+            time.sleep(1)
+        assert proc.poll() is None
+        assert proc.wait(timeout=15) == 0
+        assert time.monotonic() - last > 2.5  # 3 s after the last request (checked every 0.5 s)
+        assert b"no request for 3.0s" in proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
