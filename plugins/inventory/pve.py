@@ -229,26 +229,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         settings = self._settings()
         cache_on = bool(self.get_option("cache"))
         cache_key = self.get_cache_key(path)
-        raw, from_cache = None, False
-        if cache_on and cache:
-            try:
-                raw = self._cache[cache_key]
-                from_cache = True
-            except KeyError:
-                raw = None
         try:
-            plan = None
-            if raw is not None:
-                plan = self._plan(raw, settings)
-                if plan is None:
-                    self.display.vvv("%s: the cache lacks answers these options need; refreshing it" % self.NAME)
-                    raw, from_cache = None, False
-            if raw is None:
+            raw = self._cached(cache_key) if cache_on and cache else None
+            records = self._from_cache(raw, settings) if raw is not None else None
+            if records is None:
                 raw = self._fetch_base()
-                plan = self._plan(raw, settings, fetch_agent=True)
-            if cache_on and not from_cache:
-                self._cache[cache_key] = raw
-            self._populate(plan, settings)
+                records = self._select(raw, settings)
+                if settings["agent"]:
+                    raw["agent"] = self._fetch_agent(records, settings)
+                if cache_on:
+                    self._cache[cache_key] = raw
+            if settings["agent"]:
+                self._apply_agent(_agent_wanted(records, settings), raw["agent"], settings)
+            self._populate(records, settings)
         finally:
             if self._client is not None:
                 self._client.close()
@@ -256,18 +249,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _settings(self):
         """All non-connection options, validated before any request."""
-        get = self.get_option
-        guest_types = list(get("guest_types") or [])
-        bad = [kind for kind in guest_types if kind not in hosts.GUEST_TYPES]
-        if bad:
-            raise AnsibleError("guest_types: %s not allowed; choose from qemu, lxc" % ", ".join(repr(b) for b in bad))
-        mode = get("ansible_host") or "none"
-        if mode not in ("none", "guest_agent"):
-            raise AnsibleError("ansible_host: must be one of none, guest_agent; got %r" % (mode,))
+        get = self.get_option  # choices and types are enforced by ansible-core's config manager
         with ansible_errors():
             networks = agent.parse_networks(get("ansible_host_networks"))
         workers = get("max_workers")
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        if workers < 1:
             raise AnsibleError("max_workers: must be an integer >= 1, got %r" % (workers,))
         filters = [f for f in (get("filters") or []) if f is not None and str(f).strip()]
         hostname = get("hostname")
@@ -276,12 +262,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not str(hostname).strip():
             raise AnsibleError("hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_name }}'")
         return {
-            "guest_types": frozenset(guest_types),
+            "guest_types": frozenset(get("guest_types")),
             "include_nodes": bool(get("include_nodes")),
             "include_templates": bool(get("include_templates")),
             "filters": filters,
             "hostname": hostname,
-            "agent": mode == "guest_agent",
+            "agent": get("ansible_host") == "guest_agent",
             "networks": networks,
             "max_workers": workers,
             "facts_prefix": get("facts_prefix") if get("facts_prefix") is not None else "pve_",
@@ -313,44 +299,37 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return {"format": CACHE_FORMAT, "resources": resources, "status": status}
 
     # -- hosts -----------------------------------------------------------------------------------
-    def _plan(self, raw, settings, fetch_agent=False):
-        """Raw answers -> selected HostRecords (filters applied, agent data attached).
+    def _cached(self, cache_key):
+        try:
+            return self._cache[cache_key]
+        except KeyError:
+            return None
 
-        Returns None when `raw` (from the cache) lacks the agent answers these options need.
-        """
+    def _from_cache(self, raw, settings):
+        """Selected HostRecords from a cached answer, or None when it cannot serve these options."""
         if not isinstance(raw, dict) or raw.get("format") != CACHE_FORMAT:
             return None
-        prefix = settings["facts_prefix"]
-        cluster, status_nodes = hosts.cluster_info(raw.get("status"))
-        resources = raw.get("resources") or []
-        records = []
-        if settings["include_nodes"]:
-            records.extend(hosts.node_records(resources, status_nodes, cluster, prefix))
-        guests = []
-        for row in resources:
-            if isinstance(row, dict) and row.get("type") in settings["guest_types"]:
-                record = hosts.guest_record(row, cluster, prefix)
-                if record is None:
-                    continue
-                if record.vars[prefix + "template"] and not settings["include_templates"]:
-                    continue
-                guests.append(record)
-        guests.sort(key=lambda r: r.vmid)
-        records.extend(guests)
+        records = self._select(raw, settings)
+        if settings["agent"]:
+            answers = raw.get("agent")
+            if not isinstance(answers, dict) or any(r.key not in answers for r in _agent_wanted(records, settings)):
+                self.display.vvv("%s: the cache lacks answers these options need; refreshing it" % self.NAME)
+                return None
+        return records
+
+    def _select(self, raw, settings):
+        """Raw answers -> the HostRecords these options select (nodes first, then guests by vmid)."""
+        records = hosts.build_records(raw.get("resources"), raw.get("status"), settings)
         if settings["filters"]:
             records = self._apply_filters(records, settings)
-        if settings["agent"]:
-            wanted = [r for r in records if r.kind == "guest" and r.vars[prefix + "status"] == "running"]
-            answers = raw.get("agent")
-            if not fetch_agent and (not isinstance(answers, dict) or any(r.key not in answers for r in wanted)):
-                return None
-            if fetch_agent:
-                answers = agent.fetch_answers(
-                    self._get_client, ((r.key, r.key.split("/", 1)[0], r.vars[prefix + "node"], r.vmid) for r in wanted),
-                    settings["max_workers"])
-                raw["agent"] = answers
-            self._apply_agent(wanted, answers, settings)
         return records
+
+    def _fetch_agent(self, records, settings):
+        prefix = settings["facts_prefix"]
+        wanted = _agent_wanted(records, settings)
+        return agent.fetch_answers(
+            self._get_client, ((r.key, r.key.split("/", 1)[0], r.vars[prefix + "node"], r.vmid) for r in wanted),
+            settings["max_workers"])
 
     def _apply_filters(self, records, settings):
         kept = []
@@ -480,6 +459,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
             if keyed_groups:
                 self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+
+
+def _agent_wanted(records, settings):
+    """The records whose address the guest agent is asked for: running guests."""
+    status = settings["facts_prefix"] + "status"
+    return [r for r in records if r.kind == "guest" and r.vars[status] == "running"]
 
 
 def _declares_this_plugin(path):

@@ -100,12 +100,11 @@ if HAS_REQUESTS:
 
 
 class PveResponse:
-    __slots__ = ("data", "total", "status")
+    __slots__ = ("data", "total")
 
-    def __init__(self, data, total=None, status=200):
+    def __init__(self, data, total=None):
         self.data = data
         self.total = total
-        self.status = status
 
 
 class PveClient:
@@ -121,7 +120,6 @@ class PveClient:
         self._login_lock = threading.Lock()
         self._ticket_version = 0
         self.request_count = 0
-        self.retry_count = 0
         session = requests.Session()
         session.auth = self._auth  # also keeps requests from consulting ~/.netrc
         session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -234,7 +232,6 @@ class PveClient:
 
     def _retry(self, method, path, attempt, attempts, why):
         delay = min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1)))
-        self.retry_count += 1
         self._warn("%s %s: %s, retry %d of %d in %.1fs (api_retries)" % (method, path, why, attempt, attempts - 1, delay))
         time.sleep(delay)
 
@@ -281,7 +278,7 @@ class PveClient:
                 total = int(total)
             except (TypeError, ValueError):
                 total = None
-        return PveResponse(body["data"], total, status)
+        return PveResponse(body["data"], total)
 
 
 class _Failure:

@@ -35,8 +35,7 @@ class PveModule(AnsibleModule):
     @property
     def client(self):
         if self._client is None:
-            self._client = _client.PveClient(self.connection, warn=self.warn, log=self.debug,
-                                             pool_size=max(10, getattr(self, "pool_size", 10)))
+            self._client = _client.PveClient(self.connection, warn=self.warn, log=self.debug)
         return self._client
 
     @contextlib.contextmanager

@@ -92,13 +92,6 @@ def normalize_record(record, bools=(), numbers=COMMON_NUMBERS):
     return result
 
 
-def normalize_list(items, **kwargs):
-    """A list of PVE objects; anything that is not a list gives [] and non-objects are dropped."""
-    if not isinstance(items, (list, tuple)):
-        return []
-    return [normalize_record(item, **kwargs) for item in items if isinstance(item, dict)]
-
-
 def normalize_version(data):
     data = data if isinstance(data, dict) else {}
     return dict((k, v if isinstance(v, str) or v is None else str(v)) for k, v in underscore_keys(data).items())

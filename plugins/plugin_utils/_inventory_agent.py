@@ -4,25 +4,23 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Guest addresses for pve.cluster.pve (ansible_host: guest_agent).
 
-fetch_answers(): per running guest, one GET in a bounded thread pool; each guest's answer or
-error is collected (never raised, never printed as a traceback); Ctrl-C cancels what has not
-started. The raw answers are what the inventory cache stores.
+fetch_answers(): per running guest, one GET through run_bounded (max_workers at a time); each
+guest's answer or error is collected (never raised, never printed as a traceback); Ctrl-C cancels
+what has not started. The raw answers are what the inventory cache stores.
 addresses() / pick_address(): raw answer -> all addresses, and the one to use as ansible_host.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import ipaddress
-import threading
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 
 PATHS = {
     "qemu": "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
     "lxc": "/nodes/{node}/lxc/{vmid}/interfaces",
 }
-WAIT_SLICE = 0.2  # seconds between checks for Ctrl-C while waiting on workers
 
 
 def parse_networks(values, option="ansible_host_networks"):
@@ -36,21 +34,18 @@ def parse_networks(values, option="ansible_host_networks"):
     return networks
 
 
-def fetch_answers(client_factory, guests, max_workers, stop=None):
+def fetch_answers(client_factory, guests, max_workers):
     """guests: iterable of (key, type, node, vmid). Returns {key: {"data": raw} | {"error": text}}.
 
     client_factory() is called once, in this thread, before any worker starts.
     """
     guests = list(guests)
-    answers = {}
     if not guests:
-        return answers
+        return {}
     client = client_factory()
-    stop = stop or threading.Event()
 
-    def ask(guest_type, node, vmid):
-        if stop.is_set():
-            return {"error": "cancelled"}
+    def ask(guest):
+        _key, guest_type, node, vmid = guest
         try:
             return {"data": client.get(PATHS[guest_type], node=node, vmid=vmid)}
         except PveError as err:
@@ -59,23 +54,7 @@ def fetch_answers(client_factory, guests, max_workers, stop=None):
             # Anything else from a worker is reported for that guest, not lost in the pool.
             return {"error": "unexpected %s: %s" % (type(err).__name__, err)}
 
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(max_workers)),
-                                                     thread_name_prefix="pve-inventory")
-    futures = {}
-    try:
-        for key, guest_type, node, vmid in guests:
-            futures[executor.submit(ask, guest_type, node, vmid)] = key
-        pending = set(futures)
-        while pending:
-            done, pending = concurrent.futures.wait(pending, timeout=WAIT_SLICE)
-            for future in done:
-                answers[futures[future]] = future.result()
-    except BaseException:
-        stop.set()
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-    return answers
+    return dict((guest[0], answer) for guest, answer, _error in run_bounded(ask, guests, max_workers=max_workers))
 
 
 def _interfaces(data):

@@ -156,3 +156,24 @@ class GroupNamer:
             name = to_safe_group_name(self.prefix + suffix, force=True, silent=True)
             self._cache[suffix] = name
         return name
+
+
+def build_records(resource_rows, status_rows, settings):
+    """/cluster/resources + /cluster/status -> the nodes (if included), then the selected guests by vmid.
+
+    settings: include_nodes, guest_types, include_templates, facts_prefix (filters are applied elsewhere).
+    """
+    prefix = settings["facts_prefix"]
+    cluster, status_nodes = cluster_info(status_rows)
+    resource_rows = resource_rows or []
+    records = []
+    if settings["include_nodes"]:
+        records.extend(node_records(resource_rows, status_nodes, cluster, prefix))
+    guests = []
+    for row in resource_rows:
+        if isinstance(row, dict) and row.get("type") in settings["guest_types"]:
+            record = guest_record(row, cluster, prefix)
+            if record is not None and (settings["include_templates"] or not record.vars[prefix + "template"]):
+                guests.append(record)
+    guests.sort(key=lambda r: r.vmid)
+    return records + guests

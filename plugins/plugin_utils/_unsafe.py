@@ -23,17 +23,3 @@ def unsafe_text(value):
     if DATA_TAGGING and type(value) is str:  # pylint: disable=unidiomatic-typecheck
         return value
     return wrap_var(value)
-
-
-def unsafe(value):
-    """Any JSON value from the API (dict/list/str/number/bool/None), strings marked unsafe."""
-    kind = type(value)
-    if kind is str:
-        return value if DATA_TAGGING else wrap_var(value)
-    if kind in (int, float, bool) or value is None:
-        return value
-    if kind is list or kind is tuple:
-        return [unsafe(item) for item in value]
-    if kind is dict:
-        return dict((unsafe_text(str(key)), unsafe(item)) for key, item in value.items())
-    return wrap_var(value)

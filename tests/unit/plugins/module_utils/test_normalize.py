@@ -194,9 +194,3 @@ def test_task_outcome(status, endtime, outcome):
 def test_running_task_has_no_duration():
     row = N.normalize_task({"upid": "u", "starttime": 10, "status": "RUNNING"})
     assert (row["outcome"], row["duration"]) == ("running", None)
-
-
-@pytest.mark.parametrize("items", [None, 5, "text", {"a": 1}, [1, "x", None, {"vmid": "101"}]])
-def test_normalize_list_tolerates_odd_input(items):
-    result = N.normalize_list(items)
-    assert result == ([{"vmid": 101}] if isinstance(items, list) else [])

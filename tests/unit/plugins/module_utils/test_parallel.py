@@ -47,3 +47,17 @@ def test_other_exceptions_are_not_swallowed():
 
 def test_no_jobs_no_threads():
     assert run_bounded(InFlight(answer), []) == []
+
+
+def test_an_unexpected_error_cancels_the_jobs_not_started():
+    started = []
+
+    def first_breaks(job):
+        started.append(job)
+        if job == 0:
+            raise ValueError("bug")
+        return job
+
+    with pytest.raises(ValueError, match="bug"):
+        run_bounded(first_breaks, range(50), max_workers=1)
+    assert len(started) < 5, started

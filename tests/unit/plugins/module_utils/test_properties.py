@@ -128,7 +128,7 @@ def test_normalisers_never_raise(value):
     assert "-" not in "".join(k for k in all_keys(keyed))
     for function in (N.normalize_record, N.normalize_resource, N.normalize_cluster_status, N.normalize_node,
                      N.normalize_node_status, N.normalize_network, N.normalize_task, N.normalize_version,
-                     N.normalize_list, N.split_tags, N.to_bool, N.to_number):
+                     N.split_tags, N.to_bool, N.to_number):
         function(value)
     result = N.normalize_record(value)
     if isinstance(value, dict) and "tags" in value:
