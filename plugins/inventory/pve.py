@@ -15,6 +15,9 @@ description:
     C(POST /access/ticket) before them with a password), whatever the size of the cluster; nothing is asked per node or per
     guest unless O(ansible_host=guest_agent)."
   - The configuration file name must end with C(pve.yml) or C(pve.yaml).
+  - "Keys of the file that are no option get a warning each, with the nearest option (C(include_template): did you mean
+    include_templates?) or, for community.proxmox's options, the equivalent here or the reason there is none;
+    O(strict=true) makes them an error, before any request."
   - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
     V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool),
     C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
@@ -66,9 +69,15 @@ options:
     description:
       - Jinja2 conditions over a host's C(pve_*) variables (the API data, before O(compose)); a guest or node is added only
         when all of them are true.
-      - Evaluated only when given. They cannot use C(pve_ip_addresses) or C(ansible_host), which are looked up only for the
-        hosts that pass the filters (use O(groups) or O(keyed_groups) for those).
-      - A condition that fails to evaluate for a host excludes that host with a warning, or fails the run with O(strict=true).
+      - Checked when the file is read, before any request; a syntax error or a name that is no host variable of this plugin
+        fails the run, naming the filter. They cannot use C(pve_ip_addresses) or C(ansible_host), which are looked up only
+        for the hosts that pass the filters (use O(groups) or O(keyed_groups) for those).
+      - Filters apply to guests and nodes. A condition that fails because it uses a variable the host does not carry
+        (C(pve_tags) or C(pve_vmid) on a node, C(pve_pool) on a guest outside any pool) is false for that host, quietly
+        (also with O(strict=true)); so V('prod' in pve_tags) selects the guests tagged V(prod) and no node, without a guard.
+      - Any other evaluation error excludes the host with one short warning (how many, the first three, the first error),
+        or fails the run with O(strict=true); when it excludes every host, the run fails instead of giving an empty
+        inventory.
     type: list
     elements: str
     default: []
@@ -174,6 +183,7 @@ keyed_groups:
 
 import re
 
+from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -181,7 +191,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys as keys
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
@@ -215,12 +227,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_config(self, path):
         try:
-            self._read_config_data(path)
+            config = self._read_config_data(path)
         except AnsibleParserError as err:
             if "Incorrect plugin name" in to_text(err):
                 raise AnsibleParserError("%s: 'plugin' must be %s for this inventory source, got: %s"
                                          % (path, self.NAME, to_text(err).rsplit(":", 1)[-1].strip())) from None
             raise
+        messages = keys.unknown_key_messages(config, C.config.get_configuration_definitions("inventory", self._load_name))
+        if messages and self.get_option("strict"):
+            raise AnsibleParserError("%s: %s (strict: true makes unknown options an error)" % (path, "; ".join(messages)))
+        for message in messages:
+            self.display.warning("%s: %s: %s" % (self.NAME, path, message))
 
     # -- main ------------------------------------------------------------------------------------
     def parse(self, inventory, loader, path, cache=True):
@@ -255,7 +272,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         workers = get("max_workers")
         if workers < 1:
             raise AnsibleError("max_workers: must be an integer >= 1, got %r" % (workers,))
-        filters = [f for f in (get("filters") or []) if f is not None and str(f).strip()]
+        facts_prefix = get("facts_prefix") if get("facts_prefix") is not None else "pve_"
+        try:
+            conditions = filters.check([f for f in (get("filters") or []) if f is not None and str(f).strip()],
+                                       facts_prefix)
+        except filters.FilterError as err:
+            raise AnsibleError(str(err)) from None
         hostname = get("hostname")
         if hostname is None:
             hostname = DEFAULT_HOSTNAME
@@ -265,12 +287,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "guest_types": frozenset(get("guest_types")),
             "include_nodes": bool(get("include_nodes")),
             "include_templates": bool(get("include_templates")),
-            "filters": filters,
+            "filters": conditions,
             "hostname": hostname,
             "agent": get("ansible_host") == "guest_agent",
             "networks": networks,
             "max_workers": workers,
-            "facts_prefix": get("facts_prefix") if get("facts_prefix") is not None else "pve_",
+            "facts_prefix": facts_prefix,
             "group_prefix": get("group_prefix") if get("group_prefix") is not None else "pve_",
             "strict": bool(get("strict")),
         }
@@ -332,26 +354,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             settings["max_workers"])
 
     def _apply_filters(self, records, settings):
-        kept = []
-        failures = []
-        for record in records:
-            keep = True
-            for condition in settings["filters"]:
-                try:
-                    if not self._condition(condition, record.vars):
-                        keep = False
-                        break
-                except Exception as err:  # pylint: disable=broad-except
-                    if settings["strict"]:
-                        raise AnsibleError("filters: %r failed for %s: %s" % (condition, record.key, to_native(err)))
-                    failures.append("%s (%s)" % (record.key, to_native(err)))
-                    keep = False
-                    break
-            if keep:
-                kept.append(record)
-        if failures:
-            self.display.warning("%s: %d host(s) left out because a filter could not be evaluated for them: %s"
-                                 % (self.NAME, len(failures), _listing(failures)))
+        try:
+            kept, warning = filters.apply(settings["filters"], records, self._condition, settings["strict"])
+        except filters.FilterError as err:
+            raise AnsibleError(str(err)) from None
+        if warning:
+            self.display.warning("%s: %s" % (self.NAME, warning))
         return kept
 
     def _condition(self, condition, variables):

@@ -193,11 +193,12 @@ def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
 
 def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, warnings):
     four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "filters: [\"pve_pool == 'x'\"]\n"))
-    assert sorted(inventory.hosts) == []
-    assert any("7 host(s) left out because a filter could not be evaluated" in w for w in warnings)
-    with pytest.raises(AnsibleError, match=r"filters: .*pve_pool == 'x'.* failed for node/node1"):
-        parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"pve_pool == 'x'\"]\n"))
+    condition = "pve_type == 'node' or pve_maxmem > 'x'"
+    inventory = load_inventory(write_source(tmp_path, "filters: [\"%s\"]\n" % condition))
+    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
+    assert any("3 host(s) left out because a condition failed (qemu/100, qemu/102, qemu/200)" in w for w in warnings)
+    with pytest.raises(AnsibleError, match=r"filters: .*pve_maxmem > 'x'.* failed for qemu/100"):
+        parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"%s\"]\n" % condition))
 
 
 def test_compose_groups_keyed_groups(tmp_path, mock_api):

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve checks its own file: unknown keys, community.proxmox options, filters that cannot work."""
+
+from __future__ import annotations
+
+import pytest
+import responses
+
+from ansible.errors import AnsibleError
+
+from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_keys import COMMUNITY_PROXMOX
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    add_base, load_inventory, parse_direct, sample_data, write_source,
+)
+
+RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
+NODES = ["node1", "node2", "node3", "node4"]
+
+
+def four_node(mock, tags=None):
+    rows = sample_data(RES_4NODE)
+    for row in rows:
+        if row.get("vmid") in (tags or {}):
+            row["tags"] = tags[row["vmid"]]
+    add_base(mock, rows, sample_data(STATUS_4NODE))
+
+
+def ours(warnings):
+    return [w for w in warnings if "pve.cluster.pve" in w]
+
+
+def test_a_typo_names_the_nearest_option(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "include_template: true\nguest_type: [qemu]\n"))
+    assert "leap154" not in inventory.hosts  # the typo did nothing, as before, but it is said now
+    shown = ours(warnings)
+    assert len(shown) == 2, shown
+    assert "unknown option 'include_template' is ignored; did you mean include_templates?" in shown[0]
+    assert "unknown option 'guest_type' is ignored; did you mean guest_types?" in shown[1]
+
+
+def test_a_key_far_from_any_option_points_to_the_option_list(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    load_inventory(write_source(tmp_path, "zzzz: 1\n"))
+    assert any("unknown option 'zzzz' is ignored; ansible-doc -t inventory pve.cluster.pve lists" in w
+               for w in ours(warnings))
+
+
+@pytest.mark.parametrize("key", sorted(COMMUNITY_PROXMOX))
+def test_each_community_proxmox_option_gets_its_equivalent(tmp_path, mock_api, warnings, key):
+    four_node(mock_api)
+    load_inventory(write_source(tmp_path, "%s: true\n" % key))
+    shown = ours(warnings)
+    assert len(shown) == 1, shown
+    assert "option %r is community.proxmox's and does nothing here: %s" % (key, COMMUNITY_PROXMOX[key]) in shown[0]
+    assert "docs/migration-community-proxmox.md" in shown[0]
+
+
+def test_exclude_nodes_says_what_to_write(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    load_inventory(write_source(tmp_path, "exclude_nodes: true\n"))
+    assert "use include_nodes: false" in ours(warnings)[0]
+
+
+def test_community_names_that_are_aliases_here_are_accepted_quietly(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    load_inventory(write_source(tmp_path, "url: pve.example.com\nvalidate_certs: true\ngroup_prefix: pve_\n"
+                                          "facts_prefix: pve_\nfilters: []\n", connection="token_id: root@pam!x\n"
+                                "token_secret: 5f2c9d1e-0a7b-4c3d-9e8f-123456789abc\napi_retries: 0\n"))
+    assert ours(warnings) == []
+
+
+def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(AnsibleError, match=r"unknown option 'include_template' is ignored; did you mean "
+                                               r"include_templates\?; option 'want_facts' is community\.proxmox's.*"
+                                               r"\(strict: true makes unknown options an error\)"):
+            parse_direct(write_source(tmp_path, "strict: true\ninclude_template: true\nwant_facts: true\n"))
+        assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("condition, message", [
+    ("pve_status == 'running' and", r"filters: \"pve_status == 'running' and\" is not a valid condition: unexpected"),
+    ("pve_nosuchvar == 1", r"filters: 'pve_nosuchvar == 1' uses pve_nosuchvar, which no host has; the host variables "
+                           r"are pve_cluster, pve_cpu"),
+    ("pve_stauts == 'running'", r"uses pve_stauts, which no host has; did you mean pve_status\?"),
+    ("'10.0.0.1' in pve_ip_addresses", r"uses pve_ip_addresses, which is set only after filtering"),
+    ("ansible_host is defined", r"uses ansible_host, which is set only after filtering"),
+])
+def test_a_filter_that_cannot_work_fails_when_the_file_is_read(tmp_path, condition, message):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(AnsibleError, match=message):
+            parse_direct(write_source(tmp_path, "filters: [%r]\n" % condition))
+        assert len(mock.calls) == 0
+
+
+def test_filter_names_follow_facts_prefix(tmp_path):
+    with responses.RequestsMock(assert_all_requests_are_fired=False):
+        with pytest.raises(AnsibleError, match=r"uses pve_status, which no host has; did you mean proxmox_status\?"):
+            parse_direct(write_source(tmp_path, "facts_prefix: proxmox_\nfilters: [\"pve_status == 'x'\"]\n"))
+
+
+def test_a_guest_variable_makes_the_condition_false_for_nodes_quietly(tmp_path, mock_api, warnings):
+    four_node(mock_api, tags={100: "prod;web", 102: "dev"})
+    inventory = load_inventory(write_source(tmp_path, "filters: [\"'prod' in pve_tags\"]\n"))
+    assert sorted(inventory.hosts) == ["server1"]
+    assert ours(warnings) == []
+
+
+def test_a_guest_variable_missing_on_some_guests_is_false_for_them_quietly(tmp_path, mock_api, warnings):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "strict: true\nfilters:\n  - pve_type == 'node' or pve_pool == 'x'\n"))
+    assert sorted(inventory.hosts) == NODES
+    assert ours(warnings) == []
+
+
+def test_evaluation_errors_give_one_short_warning(tmp_path, mock_api, warnings):
+    rows = [{"type": "qemu", "vmid": 300 + i, "name": "g%d" % i, "node": "node1", "status": "running",
+             "tags": "a" if i % 2 else ""} for i in range(40)]
+    add_base(mock_api, rows, sample_data(STATUS_4NODE))
+    inventory = load_inventory(write_source(tmp_path, "include_nodes: false\nfilters: [\"pve_tags[0] == 'a'\"]\n"))
+    assert len(inventory.hosts) == 20
+    shown = ours(warnings)
+    assert len(shown) == 1 and len(shown[0]) < 300, shown
+    assert "20 host(s) left out because a condition failed (qemu/300, qemu/302, qemu/304 and 17 more); first error: " \
+           "\"pve_tags[0] == 'a'\": " in shown[0]
+
+
+def test_a_filter_that_fails_for_every_host_is_an_error_not_an_empty_inventory(tmp_path, mock_api):
+    four_node(mock_api)
+    with pytest.raises(AnsibleError, match=r"filters: every host was left out because a condition failed \(7 hosts: "
+                                           r"node/node1, node/node2, node/node3 and 4 more\); first error: "
+                                           r"'pve_status > 5': "):
+        parse_direct(write_source(tmp_path, "filters: ['pve_status > 5']\n"))
