@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import subprocess
@@ -17,11 +18,17 @@ if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
 
+def _scratch():
+    """A temporary directory of this checkout's own: two checkouts on one machine never share it."""
+    checkout = hashlib.sha256(str(ROOT).encode("utf-8")).hexdigest()[:12]
+    return pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-e2e-%d-%s" % (os.getuid(), checkout))
+
+
 def collections_path():
     """A directory holding ansible_collections/pve/cluster -> this checkout."""
     if ROOT.parent.name == "pve" and ROOT.parent.parent.name == "ansible_collections":
         return str(ROOT.parent.parent.parent)
-    tree = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-e2e-%d" % os.getuid())
+    tree = _scratch()
     link = tree / "ansible_collections" / "pve" / "cluster"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.exists():
@@ -31,7 +38,7 @@ def collections_path():
 
 def empty_config():
     """An empty ansible.cfg (ansible-core refuses os.devnull: 'Unsupported configuration file extension')."""
-    path = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-e2e-%d" % os.getuid()) / "ansible.cfg"
+    path = _scratch() / "ansible.cfg"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text("")

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import tempfile
@@ -25,7 +26,9 @@ def _collections_root():
         if parent.name == "cluster" and parent.parent.name == "pve" and parent.parent.parent.name == "ansible_collections":
             return str(parent.parent.parent.parent)
     checkout = here.parents[4]
-    tree = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-units-%d" % os.getuid())
+    # one tree per checkout: two checkouts on one machine must not load each other's code
+    digest = hashlib.sha256(str(checkout).encode("utf-8")).hexdigest()[:12]
+    tree = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-units-%d-%s" % (os.getuid(), digest))
     link = tree / "ansible_collections" / "pve" / "cluster"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.exists():
