@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Documentation and packaging checks, run by `make docs-check`.
-#  1. ansible-doc renders every module, inventory plugin and role of the collection
+#  1. ansible-doc renders every module, inventory plugin, filter plugin and role of the collection
 #  2. antsibull-docs lint-collection-docs --plugin-docs (docs markup, references, option names)
-#  3. ansible-galaxy collection build into DIST, then install the tarball into a temporary
-#     directory and render one module's docs from the installed copy.
+#  3. ansible-galaxy collection build into DIST, check that no workshop file (Makefile, scripts,
+#     benchmarks, dev requirements, images) is in the tarball, then install the tarball into a
+#     temporary directory and render one module's docs from the installed copy.
 # Usage: docs-check.sh VENV COLLECTIONS_ROOT COLLECTION_DIR DIST   (absolute paths)
 set -euo pipefail
 
@@ -43,6 +44,10 @@ for f in "$coll_dir"/plugins/inventory/*.py; do
     name=$(basename "$f" .py)
     [ "$name" = __init__ ] || render inventory "$name"
 done
+for f in "$coll_dir"/plugins/filter/*.py; do
+    name=$(basename "$f" .py)
+    [ "$name" = __init__ ] || render filter "$name"
+done
 for d in "$coll_dir"/roles/*/; do
     name=$(basename "$d")
     if [ -f "$d/meta/argument_specs.yml" ] || [ -f "$d/meta/argument_specs.yaml" ]; then
@@ -65,7 +70,12 @@ if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$di
     tarballs=("$dist"/pve-cluster-*.tar.gz)
     tarball=${tarballs[0]}
     echo "built $tarball ($(tar -tzf "$tarball" | wc -l) entries)"
-    if tar -tzf "$tarball" | grep -E -e '(^|/)(\.venv[^/]*|build|\.git|__pycache__|\.pytest_cache|\.hypothesis|tests/output)/' -e '\.tar\.gz$'; then
+    # The workshop stays out (galaxy.yml build_ignore): make/CI tooling, benchmarks, dev
+    # requirements, images, local state.
+    if tar -tzf "$tarball" | grep -E \
+        -e '^(Makefile|scripts/|benchmarks/|requirements/|\.ci/|\.ansible-lint|\.gitignore)' \
+        -e '(^|/)(\.venv[^/]*|build|\.git|__pycache__|\.pytest_cache|\.hypothesis|tests/output)/' \
+        -e '\.(tar\.gz|png|jpe?g|gif)$'; then
         echo "FAIL: the tarball contains files that build_ignore should exclude (listed above)"
         fail=1
     fi
