@@ -12,19 +12,27 @@ import time
 
 class InFlight:
     """Wraps `answer` (a responses callback, or any function of one argument): every call waits
-    `delay` seconds while counted, so `peak` is the most calls that were running at once."""
+    `delay` seconds while counted, so `peak` is the most calls that were running at once.
 
-    def __init__(self, answer, delay=0.05):
+    With `wait_for=N` a call first waits (up to `timeout` seconds) until N calls have been in flight at
+    once, so that on a busy machine slow thread start-up cannot keep the peak below N; calls beyond a
+    broken bound still overlap the held ones and raise the peak above N."""
+
+    def __init__(self, answer, delay=0.05, wait_for=0, timeout=10.0):
         self.answer = answer
         self.delay = delay
+        self.wait_for = wait_for
+        self.timeout = timeout
         self.peak = 0
         self._now = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def __call__(self, argument):
         with self._lock:
             self._now += 1
             self.peak = max(self.peak, self._now)
+            self._lock.notify_all()
+            self._lock.wait_for(lambda: self.peak >= self.wait_for, timeout=self.timeout)
         time.sleep(self.delay)
         with self._lock:
             self._now -= 1

@@ -149,7 +149,7 @@ def test_nodes_are_asked_concurrently(capsys, api):
         node = urllib.parse.urlsplit(request.url).path.split("/")[4]
         return 200, {}, json.dumps({"data": [row(node, names.index(node) + 1, 1000 + names.index(node))], "total": 1})
 
-    slow_answer = InFlight(answer, delay=0.05)
+    slow_answer = InFlight(answer, delay=0.05, wait_for=8)
     for name in names:
         api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
     result, code = run(capsys, {"limit": 0})
