@@ -6,7 +6,8 @@
 
 One keep-alive requests.Session per client; `verify` passed on every request (so an
 environment's REQUESTS_CA_BUNDLE cannot undo validate_certs=false); api_timeout on every
-request; GET retried on connection errors, timeouts and 502/503/504 with exponential backoff;
+request; GET retried on connection errors, timeouts and 502/503/504 with exponential backoff
+(failures sorted by exception type in _failures.py);
 API token header or one ticket login (re-login once when PVE refuses the ticket).
 The session may be shared by worker threads (GET only); login is serialised by a lock.
 """
@@ -19,9 +20,9 @@ import time
 import traceback
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, urlencode
 except ImportError:  # pragma: no cover
-    from urllib import quote  # type: ignore[no-redef]
+    from urllib import quote, urlencode  # type: ignore[no-redef]
 
 try:
     import requests
@@ -34,15 +35,13 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.pve.cluster.plugins.module_utils import _errors
+from ansible_collections.pve.cluster.plugins.module_utils import _errors, _failures
 from ansible_collections.pve.cluster.plugins.module_utils._options import printable_ascii, validate_node, validate_vmid
 
 USER_AGENT = "pve.cluster/0.1 (Ansible)"
 RETRY_STATUSES = frozenset((502, 503, 504))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
-TLS_HINT = ("Set ca_path to the cluster's CA certificate (a copy of /etc/pve/pve-root-ca.pem from any node), "
-            "or validate_certs: false to skip verification (not recommended)")
 
 _PATH_VALIDATORS = {"node": validate_node, "vmid": validate_vmid}
 
@@ -63,6 +62,12 @@ def build_path(template, path_args):
         return template.format(**values)
     except (KeyError, IndexError) as exc:
         raise _errors.PveOptionError(str(exc).strip("'"), "is required by the API path %s" % template)
+
+
+def shown_path(path, params):
+    """The path with its query, as messages show a request (never holds a secret: GET parameters only)."""
+    query = encode_params(params)
+    return "%s?%s" % (path, urlencode(query, safe=",:")) if query else path
 
 
 def encode_params(params):
@@ -123,7 +128,8 @@ class PveClient:
         session = requests.Session()
         session.auth = self._auth  # also keeps requests from consulting ~/.netrc
         session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        # urllib3 itself never retries (its default): _send's loop does, by the type of the failure
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         self._session = session
@@ -173,7 +179,7 @@ class PveClient:
             self._log("%s %s: ticket refused, logging in again" % (method, full_path))
             self.login(stale_version=version)
             response = self._send(method, full_path, params, data)
-        return self._decode(method, full_path, response)
+        return self._decode(method, shown_path(full_path, params), response)
 
     def login(self, stale_version=None):
         """POST /access/ticket once; with stale_version, only if nobody renewed it meanwhile."""
@@ -198,57 +204,31 @@ class PveClient:
 
     # -- transport ------------------------------------------------------------------------------
     def _send(self, method, path, params, data, retry=True):
+        """One request, repeated (GET only) while the failure is one another attempt can cure."""
         config = self.config
-        url = config.base_url + path
+        shown = shown_path(path, params)
         attempts = (config.retries + 1) if (retry and method == "GET") else 1
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             self.request_count += 1
             try:
-                response = self._session.request(method, url, params=encode_params(params), data=data,
-                                                 timeout=config.timeout, verify=config.verify, allow_redirects=False)
-            except requests.exceptions.SSLError as exc:
-                raise _errors.PveTLSError("TLS certificate verification failed for %s: %s. %s"
-                                          % (config.endpoint, self._scrub(_reason(exc)), TLS_HINT))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
-                failure = self._transport_error(method, path, exc, attempt)
-                if attempt < attempts:
-                    self._retry(method, path, attempt, attempts, str(failure.kind))
-                    continue
-                raise failure.error
-            except requests.exceptions.ContentDecodingError as exc:
-                raise _errors.PveInvalidResponseError("%s %s: the answer from %s could not be decoded (%s)"
-                                                      % (method, path, config.endpoint, self._scrub(_reason(exc))))
+                response = self._session.request(method, config.base_url + path, params=encode_params(params),
+                                                 data=data, timeout=config.timeout, verify=config.verify,
+                                                 allow_redirects=False)
             except requests.exceptions.RequestException as exc:
-                raise _errors.PveConnectionError("%s %s: request to %s failed: %s (%s)" % (
-                    method, path, config.endpoint, type(exc).__name__, self._scrub(_reason(exc))))
-            self._log("%s %s -> HTTP %s in %.3fs" % (method, path, response.status_code, time.monotonic() - started))
-            if response.status_code in RETRY_STATUSES and attempt < attempts:
-                self._retry(method, path, attempt, attempts, "HTTP %s" % response.status_code)
-                continue
-            return response
+                failure = _failures.classify(exc, config, method, shown)
+                if not failure.retry or attempt == attempts:
+                    raise failure.error(attempt)
+                why = failure.kind
+            else:
+                self._log("%s %s -> HTTP %s in %.3fs" % (method, shown, response.status_code, time.monotonic() - started))
+                if response.status_code not in RETRY_STATUSES or attempt == attempts:
+                    return response
+                why = "HTTP %s" % response.status_code
+            delay = min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1)))
+            self._warn("%s %s: %s, retry %d of %d in %.1fs (api_retries)" % (method, shown, why, attempt, attempts - 1, delay))
+            time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _retry(self, method, path, attempt, attempts, why):
-        delay = min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1)))
-        self._warn("%s %s: %s, retry %d of %d in %.1fs (api_retries)" % (method, path, why, attempt, attempts - 1, delay))
-        time.sleep(delay)
-
-    def _transport_error(self, method, path, exc, attempts):
-        config = self.config
-        tries = " after %d attempt%s" % (attempts, "s" if attempts > 1 else "")
-        text = self._scrub(_reason(exc))
-        if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text or "Connection broken" in text:
-            return _Failure("truncated answer", _errors.PveInvalidResponseError(
-                "%s %s: the answer from %s was cut off (%s)%s" % (method, path, config.endpoint, text, tries)))
-        if isinstance(exc, requests.exceptions.Timeout) or "timed out" in text.lower():
-            return _Failure("timeout", _errors.PveTimeoutError(
-                "%s %s: %s did not answer within api_timeout=%ss%s" % (method, path, config.endpoint, config.timeout, tries)))
-        kind = "connection refused" if "refused" in text.lower() else "connection failed"
-        return _Failure(kind, _errors.PveConnectionError(
-            "%s %s: cannot connect to %s (%s; api_timeout=%ss)%s: check api_host/api_port and that pveproxy is running"
-            % (method, path, config.endpoint, kind if kind == "connection refused" else text, config.timeout, tries)))
 
     def _decode(self, method, path, response):
         status = response.status_code
@@ -259,6 +239,8 @@ class PveClient:
                 body = json.loads(text)
             except ValueError:
                 body = None
+        if 300 <= status < 400:
+            raise self._redirect_error(method, path, response)
         if status >= 400 or status < 200:
             if isinstance(body, dict):
                 # keep only what the error needs, without any secret a misbehaving server echoed
@@ -280,34 +262,20 @@ class PveClient:
                 total = None
         return PveResponse(body["data"], total)
 
-
-class _Failure:
-    __slots__ = ("kind", "error")
-
-    def __init__(self, kind, error):
-        self.kind = kind
-        self.error = error
+    def _redirect_error(self, method, path, response):
+        """PVE never redirects an API call, except plain HTTP on its HTTPS port (pve-http-server
+        `ensure_tls_connection`, since 2023: 301/308 to https://): say which."""
+        location = self._scrub(response.headers.get("Location") or "")
+        if self.config.scheme == "http" and location.lower().startswith("https://"):
+            return _errors.PveConnectionError(
+                "%s %s: scheme mismatch: api_host says http://, but %s speaks HTTPS (it redirects to https://); "
+                "PVE serves its API over HTTPS only: use https://" % (method, path, self.config.endpoint))
+        return _errors.PveInvalidResponseError(
+            "%s %s: %s answered HTTP %s, a redirect%s, instead of PVE's JSON: api_host must name a PVE node"
+            % (method, path, self.config.endpoint, response.status_code,
+               " to %r" % location[:120] if location else ""), status=response.status_code, method=method, path=path)
 
 
 def _header_safe(value):
     """True if `value` is a non-empty string that can go in an HTTP header as it is."""
     return isinstance(value, str) and bool(value) and printable_ascii(value)
-
-
-def _reason(exc):
-    """The innermost useful text of a requests/urllib3 exception, without URLs' noise."""
-    seen = exc
-    for _level in range(6):
-        inner = getattr(seen, "reason", None)
-        if inner is None and seen.args and isinstance(seen.args[0], BaseException):
-            inner = seen.args[0]
-        if not isinstance(inner, BaseException) or inner is seen:
-            # ssl errors carry a *string* `reason` (e.g. CERTIFICATE_VERIFY_FAILED): stop there
-            break
-        seen = inner
-    text = str(seen)
-    if len(seen.args) > 1 and isinstance(seen.args[0], str):
-        text = seen.args[0]  # urllib3's ProtocolError('Connection broken: ...', <the cause>): its own words
-    if "Max retries exceeded" in text and seen is not exc:
-        text = str(exc)
-    return text

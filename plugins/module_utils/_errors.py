@@ -96,8 +96,8 @@ class PveBadRequestError(PveHttpError):
 
 
 class PveAuthError(PveHttpError):
-    hint = ("Authentication failed: check api_token_id (user@realm!name) and api_token_secret, or "
-            "api_user and api_password; the token or ticket may be wrong, expired or disabled")
+    hint = ("Check api_token_id (user@realm!name) and api_token_secret, or api_user and api_password: "
+            "the token or ticket may be wrong, expired or disabled")
 
 
 class PvePermissionError(PveHttpError):

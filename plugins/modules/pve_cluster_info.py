@@ -346,13 +346,12 @@ def main():
 
     result = {"changed": False}
     if "status" in gather:
-        with module.errors("Reading the cluster status (GET /cluster/status)"):
+        with module.errors("Reading the cluster status"):
             rows = module.client.get("/cluster/status")
         result["cluster"], result["cluster_nodes"] = split_status(rows)
     if "resources" in gather:
         params = {"type": resource_type} if resource_type else None
-        with module.errors("Listing the cluster resources (GET /cluster/resources%s)"
-                           % ("?type=%s" % resource_type if resource_type else "")):
+        with module.errors("Listing the cluster resources"):
             rows = module.client.get("/cluster/resources", params=params)
         result["resources"] = [normalize_resource(row) for row in (rows if isinstance(rows, list) else [])
                                if isinstance(row, dict)]

@@ -167,7 +167,7 @@ def is_free(client, vmid):
 def search(module, lower, upper, count):
     """The lowest `count` free ids in [lower, upper], each confirmed by PVE."""
     client = module.client
-    with module.errors("Listing the guests (GET /cluster/resources?type=vm)"):
+    with module.errors("Listing the guests"):
         rows = client.get("/cluster/resources", params={"type": "vm"})
     used = set()
     for row in rows if isinstance(rows, list) else []:
@@ -194,7 +194,7 @@ def search(module, lower, upper, count):
             candidate += 1
         if candidate > upper:
             exhausted()
-        with module.errors("Checking VMID %d (GET /cluster/nextid?vmid=%d)" % (candidate, candidate)):
+        with module.errors("Checking VMID %d" % candidate):
             if is_free(client, candidate):
                 found.append(candidate)
             else:
@@ -221,11 +221,11 @@ def main():
         span = check_options(params)
     vmid = params["vmid"]
     if vmid is not None:
-        with module.errors("Checking VMID %d (GET /cluster/nextid?vmid=%d)" % (vmid, vmid)):
+        with module.errors("Checking VMID %d" % vmid):
             available = is_free(module.client, vmid)
         module.exit_json(changed=False, vmid=vmid, vmids=[vmid] if available else [], available=available)
     if span is None:
-        with module.errors("Asking for the next free VMID (GET /cluster/nextid)"):
+        with module.errors("Asking for the next free VMID"):
             vmid = to_vmid(module.client.get(NEXTID), "GET /cluster/nextid")
         module.exit_json(changed=False, vmid=vmid, vmids=[vmid])
     vmids = search(module, span[0], span[1], params["count"])

@@ -631,7 +631,7 @@ def main():
     if network_type and "network" not in gather:
         module.fail_option("network_type", "only applies when gather includes network (gather: [%s])" % ", ".join(gather))
 
-    with module.errors("Listing the nodes (GET /nodes)"):
+    with module.errors("Listing the nodes"):
         rows = module.client.get("/nodes")
     nodes = select_nodes(module, rows, requested)
 

@@ -324,7 +324,7 @@ def sort_key(task):
 
 
 def online_nodes(module):
-    with module.errors("Listing the nodes (GET /nodes)"):
+    with module.errors("Listing the nodes"):
         data = module.client.get("/nodes")
     names = []
     for row in data if isinstance(data, list) else []:
@@ -342,7 +342,7 @@ def list_tasks(module, filters):
     params = module.params
     start, limit = params["start"], params["limit"]
     if params["node"]:
-        with module.errors("Listing the tasks of node %s (GET /nodes/%s/tasks)" % (params["node"], params["node"])):
+        with module.errors("Listing the tasks of node %s" % params["node"]):
             rows, total = fetch_node(module.client, params["node"], filters, start, limit or None)
         return [shape(row) for row in rows], total
     merged, total = [], 0
@@ -364,7 +364,7 @@ def list_tasks(module, filters):
 
 def read_task(module, upid, node):
     """One task by UPID, from `node` (the node named in the UPID)."""
-    with module.errors("Reading task %s (GET /nodes/%s/tasks/{upid}/status)" % (upid, node)):
+    with module.errors("Reading task %s" % upid):
         data = module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid)
     data = dict(data) if isinstance(data, dict) else {}
     state = data.pop("status", None)
@@ -378,7 +378,7 @@ def read_task(module, upid, node):
     if state == "running":
         task["outcome"], task["duration"] = "running", None
     if module.params["log"]:
-        with module.errors("Reading the log of task %s (GET /nodes/%s/tasks/{upid}/log)" % (upid, node)):
+        with module.errors("Reading the log of task %s" % upid):
             lines = module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": 0}, node=node, upid=upid)
         lines = [line for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
         lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)

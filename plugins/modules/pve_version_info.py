@@ -80,7 +80,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._normalize import norm
 
 def main():
     module = PveModule(argument_spec={}, supports_check_mode=True)
-    with module.errors("Reading the PVE version (GET /version)"):
+    with module.errors("Reading the PVE version"):
         data = module.client.get("/version")
     module.exit_json(changed=False, version=normalize_version(data))
 

@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import ssl
+
 import pytest
 import requests
 import responses
+import urllib3
 
 from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
@@ -80,22 +83,26 @@ def test_bad_token_is_a_clear_error_without_the_secret(tmp_path, mock_api):
         parse_direct(write_source(tmp_path, ""))
     text = str(caught.value)
     assert "pve.cluster.pve inventory: GET /cluster/resources failed: HTTP 401" in text
-    assert "Authentication failed" in text
+    assert "Check api_token_id" in text
     assert SECRET not in text
 
 
 def test_bad_password_is_a_clear_error_without_the_password(tmp_path, mock_api):
     mock_api.add(responses.POST, BASE + "/access/ticket", status=401, body="")
     connection = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\n" % PASSWORD
-    with pytest.raises(AnsibleError, match=r"POST /access/ticket failed: HTTP 401.*Authentication failed") as caught:
+    with pytest.raises(AnsibleError, match=r"POST /access/ticket failed: HTTP 401.*Check api_token_id") as caught:
         parse_direct(write_source(tmp_path, "", connection=connection))
     assert PASSWORD not in str(caught.value)
 
 
 def test_tls_failure_gives_the_how_to_fix_hint(tmp_path, mock_api):
-    mock_api.add(responses.GET, BASE + "/cluster/resources",
-                 body=requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
-    with pytest.raises(AnsibleError, match=r"TLS certificate verification failed for pve\.example\.com:8006.*"
+    # what requests raises: its SSLError around urllib3's, around the ssl module's verification error
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    cause.verify_message = "self-signed certificate in certificate chain"
+    failure = urllib3.exceptions.MaxRetryError(None, BASE + "/cluster/resources", urllib3.exceptions.SSLError(cause))
+    mock_api.add(responses.GET, BASE + "/cluster/resources", body=requests.exceptions.SSLError(failure))
+    with pytest.raises(AnsibleError, match=r"TLS certificate verification failed for pve\.example\.com:8006: "
+                                           r"self-signed certificate in certificate chain\. "
                                            r"Set ca_path to the cluster's CA certificate"):
         parse_direct(write_source(tmp_path, ""))
 

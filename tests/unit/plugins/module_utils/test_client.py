@@ -616,7 +616,7 @@ def test_400_with_errors_and_message(mocked, record):
     text = record.error(excinfo)
     assert excinfo.value.errors == {"vmid": "VM 200 already exists"}
     assert excinfo.value.to_result() == {"status": 400, "errors": {"vmid": "VM 200 already exists"}}
-    assert text == "GET /cluster/nextid failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
+    assert text == "GET /cluster/nextid?vmid=200 failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
 
 
 def test_400_sample_from_a_real_client(mocked, record, samples_dir):

@@ -59,12 +59,12 @@ def test_empty_everything():
 
 def test_hints_and_punctuation():
     auth = _errors.error_from_response(401, "GET", "/version", "Authentication failed!", None)
-    assert str(auth).startswith("GET /version failed: HTTP 401 Authentication failed! Authentication failed: check")
+    assert str(auth).startswith("GET /version failed: HTTP 401 Authentication failed! Check api_token_id")
     perm = _errors.error_from_response(403, "GET", "/nodes", "", {"message": "Permission check failed (/vms/100, VM.Audit)\n"})
     assert str(perm) == ("GET /nodes failed: HTTP 403 Permission check failed (/vms/100, VM.Audit). The user or token "
                          "lacks this privilege on PVE (for these read-only modules: role PVEAuditor on /)")
     dotted = _errors.error_from_response(401, "GET", "/version", "No ticket.", None)
-    assert "No ticket. Authentication failed" in str(dotted)
+    assert "No ticket. Check api_token_id" in str(dotted)
 
 
 @pytest.mark.parametrize("body", [None, [], "text", 5, {"message": 5}, {"errors": "not a dict"}, {"message": ["a"]}])

@@ -184,7 +184,7 @@ def test_permission_error_names_the_call(api, capsys):
             json={"data": None, "message": "Permission check failed (/, Sys.Audit)"})
     result, code = run(capsys)
     assert code == 1
-    assert result["msg"].startswith("Reading the cluster status (GET /cluster/status): GET /cluster/status failed: "
+    assert result["msg"].startswith("Reading the cluster status: GET /cluster/status failed: "
                                     "HTTP 403 Permission check failed (/, Sys.Audit)")
     assert result["status"] == 403
     assert SECRET not in json.dumps(result)

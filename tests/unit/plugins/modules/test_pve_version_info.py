@@ -80,7 +80,9 @@ def test_401_fails_cleanly_without_the_secret(api, capsys):
     api.add(responses.GET, URL, status=401)
     code, result, out = run_module(token_args(), capsys)
     assert code == 1 and result["failed"] is True
-    assert result["msg"].startswith("Reading the PVE version (GET /version): GET /version failed: HTTP 401")
+    assert result["msg"].startswith("Reading the PVE version: GET /version failed: HTTP 401")
+    # method and path once, the hint once (issue 12 point 5)
+    assert result["msg"].count("GET /version") == 1 and result["msg"].count("api_token_secret") == 1
     assert "api_token_secret" in result["msg"]   # the hint says what to check
     assert result["status"] == 401
     assert "Traceback" not in out and SECRET not in out
