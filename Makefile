@@ -50,11 +50,11 @@ PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' ||
 # Environment for anything that runs ansible: the collection resolves from build/
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
-TEST_STAGES := collection-tree changelog-lint units sanity-$(CORE) sanity-$(CORE_NEWEST) \
+TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-$(CORE) sanity-$(CORE_NEWEST) \
 	sanity-pythons lint docs-check integration e2e bench-smoke
 
 .PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons no-sanity-ignores units units-pytest lint docs-check changelog-lint integration e2e \
+	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration e2e \
 	bench bench-smoke demo clean distclean
 
 help:
@@ -65,7 +65,8 @@ help:
 	@echo "  collection-tree  copy the checkout to $(COLL_DIR) (fresh each time)"
 	@echo "  sanity           ansible-test sanity on ansible-core $(CORE) and $(CORE_NEWEST) (no ignore files allowed)"
 	@echo "  sanity-pythons   ansible-test compile + import tests on every Python 3.8+ found here"
-	@echo "  units            ansible-test units (tests/unit); units-pytest: plain pytest fallback"
+	@echo "  units            ansible-test units (tests/unit) without the sample-contract checks; units-pytest: plain pytest fallback"
+	@echo "  samples-contract the unit tests marked samples, fed by \$$SHARED/pve-api/samples (not run without them; REQUIRE_SAMPLES=1 fails then)"
 	@echo "  lint             ansible-lint --profile production on roles/ and playbooks/"
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
 	@echo "  changelog-lint   antsibull-changelog lint"
@@ -180,6 +181,26 @@ units: venv collection-tree
 	if [ -z "$$(find tests/unit \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit)" ]; then \
 	    echo "SKIP-STAGE: units: no test files under tests/unit"; exit 0; fi; \
 	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
+
+# Sample-contract checks: the unit tests marked `samples` (tests/unit/conftest.py), fed by the real PVE API
+# samples in $(SHARED)/pve-api (outside the repository). Run in their own copy of the collection, marked
+# with tests/unit/.samples-contract-stage, so `make units` never needs ../shared and both can run at once.
+# Without the samples the stage is not run (SKIP-STAGE, with the reason); with REQUIRE_SAMPLES=1 (.ci/run) it fails.
+SAMPLES_DIR := $(abspath $(SHARED))/pve-api/samples
+SAMPLES_COLL_DIR := $(COLLECTIONS_ROOT)/samples-contract/ansible_collections/pve/cluster
+REQUIRE_SAMPLES ?=
+
+samples-contract: venv
+	@if [ ! -f "$(SAMPLES_DIR)/INDEX.md" ]; then \
+	    if [ -n "$(REQUIRE_SAMPLES)" ]; then \
+	        echo "FAIL: samples-contract: no PVE API samples at $(SAMPLES_DIR) and REQUIRE_SAMPLES is set (set SHARED=DIR holding pve-api/samples)"; exit 1; fi; \
+	    echo "SKIP-STAGE: samples-contract not run: no PVE API samples at $(SAMPLES_DIR) (set SHARED=DIR holding pve-api/samples)"; exit 0; \
+	fi
+	@scripts/collection-tree.sh $(SAMPLES_COLL_DIR) $(SHARED)
+	@touch $(SAMPLES_COLL_DIR)/tests/unit/.samples-contract-stage
+	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	cd $(SAMPLES_COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
 
 # Plain pytest in the collection tree (what ansible-test units does, without its wrapper):

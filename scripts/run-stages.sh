@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run each stage as `make STAGE`, keep going after a failure, log each stage to
 # build/logs/STAGE.log, and print one summary line per stage plus a closing count.
-# A stage that printed a line "SKIP-STAGE: reason" (nothing to run) is reported as SKIP; a stage
+# A stage that printed a line "SKIP-STAGE: reason" (not run, e.g. samples-contract in a plain clone)
+# is reported as NOT RUN with that reason; a stage
 # that passed but printed "SKIP: reason" lines (a part was skipped) is PASS with those reasons.
 # Exit status: 0 when no stage failed, 1 otherwise.
 set -uo pipefail
@@ -25,7 +26,7 @@ for stage in "$@"; do
     if [ "$rc" -ne 0 ]; then
         result=FAIL
     elif grep -q '^SKIP-STAGE:' "$log"; then
-        result=SKIP
+        result="NOT RUN"
     else
         result=PASS
     fi
@@ -40,10 +41,12 @@ for i in "${!names[@]}"; do
     case "${results[$i]}" in
         PASS) passed=$((passed + 1)) ;;
         FAIL) failed=$((failed + 1)) ;;
-        SKIP) skipped=$((skipped + 1)) ;;
+        "NOT RUN") skipped=$((skipped + 1)) ;;
     esac
-    line=$(printf '%-4s  %-16s %5ss' "${results[$i]}" "${names[$i]}" "${times[$i]}")
-    if [ -n "${notes[$i]}" ]; then
+    line=$(printf '%-7s  %-16s %5ss' "${results[$i]}" "${names[$i]}" "${times[$i]}")
+    if [ "${results[$i]}" = "NOT RUN" ]; then
+        line="$line  (${notes[$i]})"
+    elif [ -n "${notes[$i]}" ]; then
         line="$line  (skipped: ${notes[$i]})"
     fi
     if [ "${results[$i]}" = FAIL ]; then
@@ -52,7 +55,7 @@ for i in "${!names[@]}"; do
     echo "$line"
 done
 echo "total time: ${total}s"
-echo "stages: $passed passed, $failed failed, $skipped skipped"
+echo "stages: $passed passed, $failed failed, $skipped not run"
 # The test count over every pytest run of this `make test` (units, e2e), as the closing line.
 count() {
     cat "$logdir"/*.log 2>/dev/null | grep -E '^=+ .* in [0-9.]+s' | grep -oE "[0-9]+ $1" \

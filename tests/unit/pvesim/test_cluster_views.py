@@ -1,6 +1,8 @@
 """nextid, offline nodes, /cluster/resources shapes, standalone."""
 from __future__ import annotations
 
+import pytest
+
 from pvesim import Simulator, generate
 
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
@@ -63,6 +65,7 @@ def test_standalone():
         assert len(rows) == 1 and rows[0]["type"] == "node" and rows[0]["nodeid"] == 0 and rows[0]["local"] == 1
 
 
+@pytest.mark.samples
 def test_samples_mode():
     with Simulator(scenario="samples", tls=False) as sim:
         client = Client(sim)

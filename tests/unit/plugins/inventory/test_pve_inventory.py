@@ -37,6 +37,7 @@ def four_node(mock):
     add_base(mock, sample_data(RES_4NODE), sample_data(STATUS_4NODE))
 
 
+@pytest.mark.samples
 def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, ""))
@@ -66,6 +67,7 @@ def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     assert "pve_lxc" not in inventory.groups
 
 
+@pytest.mark.samples
 def test_include_templates_and_guest_types(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "include_templates: true\ninclude_nodes: false\n"))
@@ -78,6 +80,7 @@ def test_include_templates_and_guest_types(tmp_path, mock_api):
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
 
 
+@pytest.mark.samples
 def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warnings):
     add_base(mock_api, sample_data(RES_VM), sample_data(STATUS_STANDALONE))
     inventory = load_inventory(write_source(tmp_path, ""))
@@ -98,6 +101,7 @@ def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warni
     assert node["pve_cluster"] is None
 
 
+@pytest.mark.samples
 def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
     resources = sample_data(RES_4NODE)
     for row in resources:
@@ -111,6 +115,7 @@ def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
     assert any("2 guest(s) share a hostname" in w for w in warnings)
 
 
+@pytest.mark.samples
 def test_offline_node_keeps_its_guests(tmp_path, mock_api):
     resources = sample_data(RES_4NODE)
     status = sample_data(STATUS_4NODE)
@@ -138,6 +143,7 @@ def test_offline_node_keeps_its_guests(tmp_path, mock_api):
     assert node["pve_status"] == "offline" and node["ansible_host"] == "192.168.1.3" and "pve_uptime" not in node
 
 
+@pytest.mark.samples
 def test_group_names_are_made_safe(tmp_path, mock_api):
     resources = sample_data(RES_VM)
     resources[0].update(tags="web-1;db.main", pool="prod/web", node="pve-a")
@@ -153,6 +159,7 @@ def test_group_names_are_made_safe(tmp_path, mock_api):
     assert plugin_vars(inventory, "pxe.home.arpa")["pve_tags"] == ["web-1", "db.main"]
 
 
+@pytest.mark.samples
 def test_prefixes(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\n"))
@@ -163,6 +170,7 @@ def test_prefixes(tmp_path, mock_api):
     assert group_hosts(inventory, "node_node2") == ["server1"]
 
 
+@pytest.mark.samples
 @pytest.mark.parametrize("hostname, expected", [
     ("{{ pve_name | lower | replace(' ', '-') }}.example.com",
      ["machine-test.example.com", "server1.example.com", "vm-200.example.com"]),
@@ -178,12 +186,14 @@ def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
         assert any("hostname could not be rendered for 3 guest(s)" in w for w in warnings)
 
 
+@pytest.mark.samples
 def test_hostname_template_strict_fails(tmp_path, mock_api):
     four_node(mock_api)
     with pytest.raises(AnsibleError, match=r"hostname: .*pve_pool.* failed for qemu/100"):
         parse_direct(write_source(tmp_path, "strict: true\nhostname: '{{ pve_pool }}'\n"))
 
 
+@pytest.mark.samples
 def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "filters:\n  - pve_type == 'node' or pve_status == 'running'\n"
@@ -191,6 +201,7 @@ def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "server1"]
 
 
+@pytest.mark.samples
 def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, warnings):
     four_node(mock_api)
     condition = "pve_type == 'node' or pve_maxmem > 'x'"
@@ -201,6 +212,7 @@ def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, war
         parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"%s\"]\n" % condition))
 
 
+@pytest.mark.samples
 def test_compose_groups_keyed_groups(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, """
@@ -223,6 +235,7 @@ keyed_groups:
     assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test"]
 
 
+@pytest.mark.samples
 def test_password_auth_costs_one_login(tmp_path, mock_api):
     mock_api.add(responses.POST, BASE + "/access/ticket",
                  json={"data": {"ticket": "PVE:root@pam:4EEC61E2::sig", "CSRFPreventionToken": "4EEC61E2:x",
@@ -239,6 +252,7 @@ def test_password_auth_costs_one_login(tmp_path, mock_api):
     assert len(inventory.hosts) == 7
 
 
+@pytest.mark.samples
 def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
     monkeypatch.setenv("PROXMOX_URL", "https://pve.example.com:8006")
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!env")
@@ -248,6 +262,7 @@ def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
     assert mock_api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!env=env-secret"
 
 
+@pytest.mark.samples
 def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):
     """/cluster/resources and /cluster/status are asked at the same time: one round trip, not two.
 

@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Locate and load the real PVE API samples (shared/pve-api/samples beside the checkout).
 
-The one finder for every unit test: client, normaliser, module and inventory tests.
+The one finder for every unit test: client, normaliser, module and inventory tests. Only tests marked
+`samples` may read them (they run in `make samples-contract`, see tests/unit/conftest.py); anywhere
+else the loaders refuse, so a test that reads samples without the marker fails in every checkout.
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+
+
+def in_samples_stage():
+    """True in `make samples-contract` (its copy of the collection holds tests/unit/.samples-contract-stage)."""
+    return (pathlib.Path(__file__).resolve().parents[3] / "unit" / ".samples-contract-stage").exists()
 
 
 def find_samples_dir():
@@ -22,6 +29,8 @@ def find_samples_dir():
     so every ancestor of both the path as given and the resolved path is tried.
     A missing directory is an error, not a skip: these tests must not silently test nothing.
     """
+    if not in_samples_stage():
+        raise RuntimeError("PVE API samples are read only by tests marked @pytest.mark.samples, in make samples-contract")
     candidates = []
     if os.environ.get("PVE_API_SAMPLES"):
         candidates.append(pathlib.Path(os.environ["PVE_API_SAMPLES"]))
@@ -44,7 +53,12 @@ def load_sample(relative):
 
 
 def load_samples(kind):
-    """[(file name, sample dict)] for one folder of the samples, e.g. 'node-status'."""
+    """[(file name, sample dict)] for one folder of the samples, e.g. 'node-status'.
+
+    Outside make samples-contract: [] (for @pytest.mark.parametrize of a test that is deselected there).
+    """
+    if not in_samples_stage():
+        return []
     folder = find_samples_dir() / kind
     samples = [(path.name, json.loads(path.read_text(encoding="utf-8"))) for path in sorted(folder.glob("*.json"))]
     if not samples:

@@ -44,6 +44,7 @@ def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
 
 
 # -- /cluster/status -------------------------------------------------------------------------------
+@pytest.mark.samples
 def test_three_node_cluster_status(api, capsys):
     add_status(api)
     add_resources(api)
@@ -59,6 +60,7 @@ def test_three_node_cluster_status(api, capsys):
     assert len(api.calls) == 2
 
 
+@pytest.mark.samples
 def test_four_node_cluster_sorted_by_name(api, capsys):
     add_status(api, STATUS_4NODE)
     result, code = run(capsys, gather=["status"])
@@ -68,6 +70,7 @@ def test_four_node_cluster_sorted_by_name(api, capsys):
     assert [n["local"] for n in result["cluster_nodes"]] == [True, False, False, False]
 
 
+@pytest.mark.samples
 def test_standalone_node_has_null_cluster(api, capsys):
     add_status(api, STATUS_STANDALONE)
     result, code = run(capsys, gather=["status"])
@@ -77,6 +80,7 @@ def test_standalone_node_has_null_cluster(api, capsys):
         {"name": "pve", "nodeid": 0, "ip": "192.168.1.2", "online": True, "local": True, "level": ""}]
 
 
+@pytest.mark.samples
 def test_not_quorate_and_offline_node(api, capsys):
     data = body(STATUS_3NODE)
     for row in data["data"]:
@@ -92,6 +96,7 @@ def test_not_quorate_and_offline_node(api, capsys):
 
 
 # -- /cluster/resources ----------------------------------------------------------------------------
+@pytest.mark.samples
 @pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
 def test_resources_are_normalised(api, capsys, name):
     add_resources(api, name)
@@ -115,6 +120,7 @@ def test_resources_are_normalised(api, capsys, name):
                 assert item[key] == row[key]
 
 
+@pytest.mark.samples
 def test_tags_become_a_list(api, capsys):
     data = body(RESOURCES_ALL[1])
     data["data"][0]["tags"] = "prod;web"
@@ -127,6 +133,7 @@ def test_tags_become_a_list(api, capsys):
     assert "tags" not in by_id["qemu/101"]
 
 
+@pytest.mark.samples
 @pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
 def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
@@ -136,6 +143,7 @@ def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     assert len(api.calls) == 1
 
 
+@pytest.mark.samples
 def test_no_type_param_by_default(api, capsys):
     add_resources(api, match=[matchers.query_param_matcher({})])
     result, code = run(capsys, gather=["resources"])
@@ -143,6 +151,7 @@ def test_no_type_param_by_default(api, capsys):
 
 
 # -- only what was asked for -----------------------------------------------------------------------
+@pytest.mark.samples
 def test_gather_status_only(api, capsys):
     add_status(api)
     add_resources(api)
@@ -152,6 +161,7 @@ def test_gather_status_only(api, capsys):
     assert [c.request.url for c in api.calls] == [BASE + "/cluster/status"]
 
 
+@pytest.mark.samples
 def test_gather_resources_only(api, capsys):
     add_status(api)
     add_resources(api)
@@ -168,6 +178,7 @@ def test_empty_gather_makes_no_request(api, capsys):
     assert len(api.calls) == 0
 
 
+@pytest.mark.samples
 def test_check_mode_runs_the_same(api, capsys):
     add_status(api)
     add_resources(api)
@@ -220,6 +231,7 @@ def test_resource_type_without_resources_gather_is_refused(api, capsys):
     assert len(api.calls) == 0
 
 
+@pytest.mark.samples
 def test_resource_type_choices_match_pve_schema():
     schema = load_schema()
     enum = schema["/cluster/resources"]["GET"]["parameters"]["properties"]["type"]["enum"]
@@ -228,6 +240,7 @@ def test_resource_type_choices_match_pve_schema():
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
+@pytest.mark.samples
 @pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
 def test_return_docs_match_results_for_all_samples(capsys, status_name):
     returns = return_docs(pve_cluster_info)

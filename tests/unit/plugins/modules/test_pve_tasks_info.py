@@ -57,6 +57,7 @@ def nodes_body(*states):
 
 
 # -- one node ------------------------------------------------------------------------------------
+@pytest.mark.samples
 def test_one_node_default_query_and_normalised_rows(capsys, api):
     recorded = sample("node-tasks/pve6.4-8_community-proxmox_srvreload.json")
     node = "iaclab-01-01"
