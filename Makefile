@@ -196,10 +196,10 @@ samples-contract: venv
 	    if [ -n "$(REQUIRE_SAMPLES)" ]; then \
 	        echo "FAIL: samples-contract: no PVE API samples at $(SAMPLES_DIR) and REQUIRE_SAMPLES is set (set SHARED=DIR holding pve-api/samples)"; exit 1; fi; \
 	    echo "SKIP-STAGE: samples-contract not run: no PVE API samples at $(SAMPLES_DIR) (set SHARED=DIR holding pve-api/samples)"; exit 0; \
-	fi
-	@scripts/collection-tree.sh $(SAMPLES_COLL_DIR) $(SHARED)
-	@touch $(SAMPLES_COLL_DIR)/tests/unit/.samples-contract-stage
-	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	fi; \
+	scripts/collection-tree.sh $(SAMPLES_COLL_DIR) $(SHARED); \
+	touch $(SAMPLES_COLL_DIR)/tests/unit/.samples-contract-stage; \
+	pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	cd $(SAMPLES_COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
 
