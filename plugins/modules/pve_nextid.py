@@ -46,7 +46,8 @@ options:
     description:
       - The highest id to consider (inclusive). Between C(100) and C(999999999), not below O(lower);
         defaults to C(999999999) when O(lower) or O(count) is set.
-      - If the range holds fewer than O(count) free ids, the module fails, naming the range and how many were free.
+      - If the range is smaller than O(count), the module fails before any request; if it holds fewer than O(count)
+        free ids, the module fails, naming the range and how many were free.
     type: int
 notes:
   - Each id returned by a O(count) or O(lower)/O(upper) search costs one C(GET /cluster/nextid?vmid=N) request.
@@ -127,6 +128,9 @@ def check_options(params):
     """Validate before any request; returns (lower, upper) of a range search, or None."""
     if params["vmid"] is not None:
         validate_vmid(params["vmid"], "vmid")
+        for option in ("lower", "upper"):
+            if params[option] is not None:
+                raise PveOptionError(option, "cannot be combined with vmid (vmid checks one id)")
         if params["count"] != 1:
             raise PveOptionError("count", "cannot be combined with vmid (vmid checks one id)")
     if params["count"] < 1:
@@ -140,7 +144,10 @@ def check_options(params):
         raise PveOptionError("lower", "must not be above upper (lower=%d, upper=%d)" % (lower, upper))
     if lower is None and upper is None and params["count"] == 1:
         return None
-    return (VMID_MIN if lower is None else lower, VMID_MAX if upper is None else upper)
+    lower, upper = (VMID_MIN if lower is None else lower, VMID_MAX if upper is None else upper)
+    if upper - lower + 1 < params["count"]:
+        raise PveOptionError("count", "%d ids do not fit in the range %d..%d (lower..upper)" % (params["count"], lower, upper))
+    return lower, upper
 
 
 def to_vmid(value, call):
@@ -213,7 +220,6 @@ def main():
             lower=dict(type="int"),
             upper=dict(type="int"),
         ),
-        mutually_exclusive=[("vmid", "lower"), ("vmid", "upper")],
         supports_check_mode=True,
     )
     params = module.params

@@ -204,73 +204,8 @@ def test_cluster_facts_min_version_compares_pve7_style_versions(old_sim, tmp_pat
 def test_cluster_facts_refuses_bad_input_before_any_request(clean_sim, tmp_path, args, message):
     result, _fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster", *args)
     assert result.returncode != 0
-    assert message in output(result)
-    assert clean_sim.requests == []
-
-
-# ---------------------------------------------------------------------------------------------
-# vmid_allocate
-
-
-def test_vmid_allocate_default_is_one_free_id(clean_sim, tmp_path):
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids")
-    assert result.returncode == 0, output(result)
-    assert vmids == free_ids(clean_sim, 1)
-    assert clean_sim.request_count(r"/cluster/nextid$") >= 1
-
-
-def test_vmid_allocate_count_in_a_range(clean_sim, tmp_path):
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids", "-e",
-                             json.dumps({"vmid_allocate_count": 3, "vmid_allocate_lower": 5000,
-                                         "vmid_allocate_upper": 5999}))
-    assert result.returncode == 0, output(result)
-    assert vmids == [5000, 5001, 5002]
-    assert all(isinstance(v, int) for v in vmids)
-
-
-def test_vmid_allocate_count_skips_taken_ids(clean_sim, tmp_path):
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids", "-e", "vmid_allocate_count=4")
-    assert result.returncode == 0, output(result)
-    assert vmids == free_ids(clean_sim, 4)
-
-
-def test_vmid_allocate_requested_free_id(clean_sim, tmp_path):
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids", "-e", "vmid_allocate_requested=4242")
-    assert result.returncode == 0, output(result)
-    assert vmids == [4242]
-
-
-def test_vmid_allocate_requested_taken_id_fails_naming_it(clean_sim, tmp_path):
-    guest = next(g for g in clean_sim.scenario.guests if g.vmid == 101)
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids", "-e", "vmid_allocate_requested=101")
-    assert result.returncode != 0
-    assert vmids is None
-    assert ("VMID 101 (vmid_allocate_requested) is already in use by %s '%s' on node %s"
-            % (guest.type, guest.name, guest.node)) in output(result)
-
-
-@pytest.mark.parametrize("extra, message", [
-    ({"vmid_allocate_count": 0}, "vmid_allocate_count must be at least 1, got 0"),
-    ({"vmid_allocate_count": "many"}, "argument 'vmid_allocate_count' is of type str and we were unable to convert to int"),
-    ({"vmid_allocate_lower": 99}, "vmid_allocate_lower must be a VMID between 100 and 999999999, got 99"),
-    ({"vmid_allocate_upper": 1000000000}, "vmid_allocate_upper must be a VMID between 100 and 999999999, got 1000000000"),
-    ({"vmid_allocate_requested": 42}, "vmid_allocate_requested must be a VMID between 100 and 999999999, got 42"),
-    ({"vmid_allocate_requested": "abc"},
-     "argument 'vmid_allocate_requested' is of type str and we were unable to convert to int"),
-    ({"vmid_allocate_lower": 600, "vmid_allocate_upper": 500},
-     "vmid_allocate_lower (600) must not be above vmid_allocate_upper (500)"),
-    ({"vmid_allocate_lower": 500, "vmid_allocate_upper": 501, "vmid_allocate_count": 3},
-     "vmid_allocate_count (3) is larger than the range vmid_allocate_lower..vmid_allocate_upper (500..501)"),
-    ({"vmid_allocate_requested": 4242, "vmid_allocate_count": 2},
-     "vmid_allocate_requested (4242) asks for exactly one id: it cannot be combined"),
-    ({"vmid_allocate_requested": 4242, "vmid_allocate_lower": 4000},
-     "vmid_allocate_requested (4242) asks for exactly one id: it cannot be combined"),
-])
-def test_vmid_allocate_refuses_bad_input_before_any_request(clean_sim, tmp_path, extra, message):
-    result, vmids = run_role(clean_sim, tmp_path, "vmid_allocate", "pve_vmids", "-e", json.dumps(extra))
-    assert result.returncode != 0
-    assert vmids is None
-    assert message in output(result)
+    for part in (message,) if isinstance(message, str) else message:  # core 2.17/2.18: "of type <class 'str'>"
+        assert part in output(result)
     assert clean_sim.requests == []
 
 

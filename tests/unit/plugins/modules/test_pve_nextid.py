@@ -167,7 +167,10 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     ({"lower": 500, "upper": 400}, ["lower", "upper", "500", "400"]),
     ({"count": 0}, ["count", "at least 1"]),
     ({"vmid": 200, "count": 2}, ["count", "vmid"]),
-    ({"vmid": 200, "lower": 100}, ["mutually exclusive", "vmid", "lower"]),
+    ({"vmid": 200, "lower": 100}, ["lower: cannot be combined with vmid"]),
+    ({"vmid": 200, "upper": 300}, ["upper: cannot be combined with vmid"]),
+    ({"count": 3, "lower": 500, "upper": 501}, ["count: 3 ids do not fit in the range 500..501 (lower..upper)"]),
+    ({"count": 2, "lower": 999999999}, ["count: 2 ids do not fit in the range 999999999..999999999"]),
 ])
 def test_bad_input_fails_before_any_request(capsys, api, args, words):
     result, code = run(capsys, args)
