@@ -38,7 +38,7 @@ description:
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection.PLUGINS
   - constructed

@@ -40,12 +40,12 @@ class PveModule(AnsibleModule):
 
     @contextlib.contextmanager
     def errors(self, context=None):
-        """Turn a PveError into fail_json with a message in the user's terms (no traceback)."""
+        """Turn a PveError into fail_json with a message in the user's terms (no traceback).
+
+        The one way to report a bad option: raise PveOptionError(option, message) inside `with module.errors():`.
+        """
         try:
             yield
         except PveError as err:
             message = str(err) if not context else "%s: %s" % (context, err)
             self.fail_json(msg=message, **err.to_result())
-
-    def fail_option(self, option, message):
-        self.fail_json(msg="%s: %s" % (option, message))

@@ -15,7 +15,7 @@ description:
     which holds the guests, nodes, storages, pools and SDN zones, with one call each.
   - Only the parts named in O(gather) are requested, one request per part.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -304,6 +304,7 @@ resources:
       sample: localnetwork
 """
 
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_cluster_status,
@@ -341,8 +342,10 @@ def main():
     module = PveModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     gather = unique(module.params["gather"])
     resource_type = module.params["resource_type"]
-    if resource_type and "resources" not in gather:
-        module.fail_option("resource_type", "only applies when gather includes resources (gather: [%s])" % ", ".join(gather))
+    with module.errors():
+        if resource_type and "resources" not in gather:
+            raise PveOptionError("resource_type", "only applies when gather includes resources (gather: [%s])"
+                                 % ", ".join(gather))
 
     result = {"changed": False}
     if "status" in gather:

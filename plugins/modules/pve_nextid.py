@@ -22,7 +22,7 @@ description:
   - Nothing is reserved. Another client can take an id between this check and the creation of the guest;
     create the guest soon after, and let the create call fail on a conflict.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -123,6 +123,13 @@ from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_M
 
 NEXTID = "/cluster/nextid"
 
+ARGUMENT_SPEC = {
+    "vmid": {"type": "int"},
+    "count": {"type": "int", "default": 1},
+    "lower": {"type": "int"},
+    "upper": {"type": "int"},
+}
+
 
 def check_options(params):
     """Validate before any request; returns (lower, upper) of a range search, or None."""
@@ -213,15 +220,7 @@ def search(module, lower, upper, count):
 
 
 def main():
-    module = PveModule(
-        argument_spec=dict(
-            vmid=dict(type="int"),
-            count=dict(type="int", default=1),
-            lower=dict(type="int"),
-            upper=dict(type="int"),
-        ),
-        supports_check_mode=True,
-    )
+    module = PveModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     with module.errors():
         span = check_options(params)

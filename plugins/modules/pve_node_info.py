@@ -17,7 +17,7 @@ description:
   - An offline node, or one that PVE cannot reach (HTTP 595/596), stays in the result with RV(nodes[].online=false)
     and without details, and a warning names it; the module does not fail for it.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -551,7 +551,7 @@ nodes:
           sample: eth1
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError, PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_network,
@@ -603,8 +603,8 @@ def gather_details(client, nodes, gather, network_type):
     return details, unreachable, failures
 
 
-def select_nodes(module, rows, requested):
-    """The /nodes rows the user asked for (all by default); fail naming the nodes that exist."""
+def select_nodes(rows, requested):
+    """The /nodes rows the user asked for (all by default); PveOptionError naming the nodes that exist."""
     by_name = {}
     for row in rows if isinstance(rows, list) else []:
         if isinstance(row, dict) and isinstance(row.get("node"), str):
@@ -612,7 +612,7 @@ def select_nodes(module, rows, requested):
     if requested:
         missing = [name for name in requested if name not in by_name]
         if missing:
-            module.fail_json(msg="node: %s %s not in this cluster; nodes: %s" % (
+            raise PveOptionError("node", "%s %s not in this cluster; nodes: %s" % (
                 ", ".join(missing), "is" if len(missing) == 1 else "are", ", ".join(sorted(by_name)) or "(none)"))
         names = requested
     else:
@@ -628,12 +628,14 @@ def main():
     with module.errors():
         for name in requested:
             validate_node(name, "node")
-    if network_type and "network" not in gather:
-        module.fail_option("network_type", "only applies when gather includes network (gather: [%s])" % ", ".join(gather))
+        if network_type and "network" not in gather:
+            raise PveOptionError("network_type", "only applies when gather includes network (gather: [%s])"
+                                 % ", ".join(gather))
 
     with module.errors("Listing the nodes"):
         rows = module.client.get("/nodes")
-    nodes = select_nodes(module, rows, requested)
+    with module.errors():
+        nodes = select_nodes(rows, requested)
 
     warnings = []
     online = [row["node"] for row in nodes if row["online"]]

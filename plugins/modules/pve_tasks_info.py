@@ -17,7 +17,7 @@ description:
   - Every filter is sent to PVE, which applies it; nothing is filtered after download, so RV(total) is
     PVE's own count of the matching tasks.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -256,6 +256,22 @@ from ansible_collections.pve.cluster.plugins.module_utils._upid import parse_upi
 PAGE_SIZE = 5000
 TASKS_PATH = "/nodes/{node}/tasks"
 LIST_FILTERS = ("since", "until", "statusfilter", "typefilter", "userfilter", "vmid", "errors")
+ARGUMENT_SPEC = {
+    "node": {"type": "str"},
+    "upid": {"type": "str"},
+    "log": {"type": "bool", "default": False},
+    "source": {"type": "str", "choices": ["archive", "active", "all"], "default": "archive"},
+    "limit": {"type": "int", "default": 50},
+    "start": {"type": "int", "default": 0},
+    "since": {"type": "raw"},
+    "until": {"type": "raw"},
+    "statusfilter": {"type": "list", "elements": "str", "choices": ["ok", "warning", "error", "unknown"]},
+    "typefilter": {"type": "str"},
+    "userfilter": {"type": "str"},
+    "vmid": {"type": "int"},
+    "errors": {"type": "bool"},
+}
+MUTUALLY_EXCLUSIVE = [("upid", name) for name in LIST_FILTERS]
 TASK_KEYS = ("upid", "node", "type", "id", "user", "tokenid", "status", "starttime", "endtime", "pid", "pstart")
 
 
@@ -387,25 +403,7 @@ def read_task(module, upid, node):
 
 
 def main():
-    module = PveModule(
-        argument_spec=dict(
-            node=dict(type="str"),
-            upid=dict(type="str"),
-            log=dict(type="bool", default=False),
-            source=dict(type="str", choices=["archive", "active", "all"], default="archive"),
-            limit=dict(type="int", default=50),
-            start=dict(type="int", default=0),
-            since=dict(type="raw"),
-            until=dict(type="raw"),
-            statusfilter=dict(type="list", elements="str", choices=["ok", "warning", "error", "unknown"]),
-            typefilter=dict(type="str"),
-            userfilter=dict(type="str"),
-            vmid=dict(type="int"),
-            errors=dict(type="bool"),
-        ),
-        mutually_exclusive=[("upid", name) for name in LIST_FILTERS],
-        supports_check_mode=True,
-    )
+    module = PveModule(argument_spec=ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
     params = module.params
     upid_node = None
     with module.errors():

@@ -14,7 +14,7 @@ description:
   - Reads C(GET /version) from a Proxmox VE node or cluster and returns its version, release and repository id.
   - A cheap way to check that the connection and credentials work.
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
@@ -78,8 +78,11 @@ from ansible_collections.pve.cluster.plugins.module_utils._module import PveModu
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_version
 
 
+ARGUMENT_SPEC = {}  # the connection options only (PveModule adds them)
+
+
 def main():
-    module = PveModule(argument_spec={}, supports_check_mode=True)
+    module = PveModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     with module.errors("Reading the PVE version"):
         data = module.client.get("/version")
     module.exit_json(changed=False, version=normalize_version(data))

@@ -71,6 +71,17 @@ def run_module(module, capsys, args, check_mode=False):
     return result, code
 
 
+def module_runner(module, connection=None):
+    """The runner of a module's test file: run = module_runner(pve_x, CONNECTION).
+
+    run(capsys, args=None, check_mode=False) runs module.main() with `connection` plus `args` and
+    returns (result dict, exit code); every module test file uses this one signature.
+    """
+    def run(capsys, args=None, check_mode=False):
+        return run_module(module, capsys, dict(connection or {}, **(args or {})), check_mode=check_mode)
+    return run
+
+
 def warnings_of(result):
     """Warning texts: plain strings before ansible-core 2.19, WarningSummary dicts since."""
     texts = []

@@ -16,7 +16,7 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, run_module, sample,
+    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, module_runner, sample,
 )
 
 STATUS_3NODE = "cluster-status/community-proxmox_3node-devcluster.json"
@@ -31,8 +31,7 @@ RESOURCES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-poo
 RESOURCES_NODE = "cluster-resources/community-proxmox_3node_type-node.json"
 
 
-def run(capsys, **args):
-    return run_module(pve_cluster_info, capsys, dict(CONNECTION, **args))
+run = module_runner(pve_cluster_info, CONNECTION)
 
 
 def add_status(api, name=STATUS_3NODE):
@@ -63,7 +62,7 @@ def test_three_node_cluster_status(api, capsys):
 @pytest.mark.samples
 def test_four_node_cluster_sorted_by_name(api, capsys):
     add_status(api, STATUS_4NODE)
-    result, code = run(capsys, gather=["status"])
+    result, code = run(capsys, dict(gather=["status"]))
     assert code == 0, result
     assert result["cluster"] == {"name": "clustername", "quorate": True, "nodes": 4, "version": 4}
     assert [n["name"] for n in result["cluster_nodes"]] == ["node1", "node2", "node3", "node4"]
@@ -73,7 +72,7 @@ def test_four_node_cluster_sorted_by_name(api, capsys):
 @pytest.mark.samples
 def test_standalone_node_has_null_cluster(api, capsys):
     add_status(api, STATUS_STANDALONE)
-    result, code = run(capsys, gather=["status"])
+    result, code = run(capsys, dict(gather=["status"]))
     assert code == 0, result
     assert "cluster" in result and result["cluster"] is None
     assert result["cluster_nodes"] == [
@@ -89,7 +88,7 @@ def test_not_quorate_and_offline_node(api, capsys):
         elif row["name"] != "srv-proxmox-03":
             row["online"] = 0
     api.add(responses.GET, BASE + "/cluster/status", json=data)
-    result, code = run(capsys, gather=["status"])
+    result, code = run(capsys, dict(gather=["status"]))
     assert code == 0, result
     assert result["cluster"]["quorate"] is False
     assert [n["online"] for n in result["cluster_nodes"]] == [False, False, True]
@@ -100,7 +99,7 @@ def test_not_quorate_and_offline_node(api, capsys):
 @pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
 def test_resources_are_normalised(api, capsys, name):
     add_resources(api, name)
-    result, code = run(capsys, gather=["resources"])
+    result, code = run(capsys, dict(gather=["resources"]))
     assert code == 0, result
     raw = sample(name)["body"]["data"]
     got = result["resources"]
@@ -125,7 +124,7 @@ def test_tags_become_a_list(api, capsys):
     data = body(RESOURCES_ALL[1])
     data["data"][0]["tags"] = "prod;web"
     api.add(responses.GET, BASE + "/cluster/resources", json=data)
-    result, code = run(capsys, gather=["resources"])
+    result, code = run(capsys, dict(gather=["resources"]))
     assert code == 0, result
     by_id = dict((r["id"], r) for r in result["resources"])
     assert by_id["qemu/100"]["tags"] == ["prod", "web"]
@@ -137,7 +136,7 @@ def test_tags_become_a_list(api, capsys):
 @pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
 def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
-    result, code = run(capsys, gather=["resources"], resource_type=rtype)
+    result, code = run(capsys, dict(gather=["resources"], resource_type=rtype))
     assert code == 0, result
     assert len(result["resources"]) == len(sample(name)["body"]["data"])
     assert len(api.calls) == 1
@@ -146,7 +145,7 @@ def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
 @pytest.mark.samples
 def test_no_type_param_by_default(api, capsys):
     add_resources(api, match=[matchers.query_param_matcher({})])
-    result, code = run(capsys, gather=["resources"])
+    result, code = run(capsys, dict(gather=["resources"]))
     assert code == 0, result
 
 
@@ -155,7 +154,7 @@ def test_no_type_param_by_default(api, capsys):
 def test_gather_status_only(api, capsys):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, gather=["status"])
+    result, code = run(capsys, dict(gather=["status"]))
     assert code == 0, result
     assert "resources" not in result
     assert [c.request.url for c in api.calls] == [BASE + "/cluster/status"]
@@ -165,14 +164,14 @@ def test_gather_status_only(api, capsys):
 def test_gather_resources_only(api, capsys):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, gather=["resources", "resources"])
+    result, code = run(capsys, dict(gather=["resources", "resources"]))
     assert code == 0, result
     assert "cluster" not in result and "cluster_nodes" not in result
     assert [c.request.url for c in api.calls] == [BASE + "/cluster/resources"]
 
 
 def test_empty_gather_makes_no_request(api, capsys):
-    result, code = run(capsys, gather=[])
+    result, code = run(capsys, dict(gather=[]))
     assert code == 0, result
     assert not set(result) & {"cluster", "cluster_nodes", "resources"}
     assert len(api.calls) == 0
@@ -182,7 +181,7 @@ def test_empty_gather_makes_no_request(api, capsys):
 def test_check_mode_runs_the_same(api, capsys):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, _ansible_check_mode=True)
+    result, code = run(capsys, dict(_ansible_check_mode=True))
     assert code == 0, result
     assert result["changed"] is False
     assert result["cluster"]["name"] == "devcluster"
@@ -203,13 +202,13 @@ def test_permission_error_names_the_call(api, capsys):
 
 def test_resources_error_names_the_filter(api, capsys):
     api.add(responses.GET, BASE + "/cluster/resources", status=500, json={"data": None, "message": "boom"})
-    result, code = run(capsys, gather=["resources"], resource_type="storage")
+    result, code = run(capsys, dict(gather=["resources"], resource_type="storage"))
     assert code == 1
     assert "GET /cluster/resources?type=storage" in result["msg"] and "HTTP 500 boom" in result["msg"]
 
 
 def test_invalid_resource_type_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, resource_type="qemu")
+    result, code = run(capsys, dict(resource_type="qemu"))
     assert code == 1
     assert "resource_type" in result["msg"]
     for choice in ("vm", "storage", "node", "sdn"):
@@ -218,14 +217,14 @@ def test_invalid_resource_type_is_refused_before_any_request(api, capsys):
 
 
 def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, gather=["tasks"])
+    result, code = run(capsys, dict(gather=["tasks"]))
     assert code == 1
     assert "gather" in result["msg"] and "resources" in result["msg"]
     assert len(api.calls) == 0
 
 
 def test_resource_type_without_resources_gather_is_refused(api, capsys):
-    result, code = run(capsys, gather=["status"], resource_type="vm")
+    result, code = run(capsys, dict(gather=["status"], resource_type="vm"))
     assert code == 1
     assert result["msg"] == "resource_type: only applies when gather includes resources (gather: [status])"
     assert len(api.calls) == 0

@@ -18,7 +18,7 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import in_samples_stage
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, return_docs, run_module, sample,
+    STANDARD_KEYS, return_docs, module_runner, sample,
 )
 
 pytestmark = pytest.mark.samples
@@ -34,9 +34,7 @@ if in_samples_stage():  # elsewhere this file is deselected: nothing to read
     GUESTS = sample("cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json")  # vmids 100..105
 
 
-def run(capsys, args, check_mode=False):
-    """Run the module's main() with `args` (plus the connection); return (result dict, exit code)."""
-    return run_module(pve_nextid, capsys, dict(CONNECTION, **args), check_mode=check_mode)
+run = module_runner(pve_nextid, CONNECTION)
 
 
 def qs(call):

@@ -19,7 +19,7 @@ from ansible_collections.pve.cluster.plugins.modules import pve_node_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, run_module, sample, warnings_of,
+    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, module_runner, sample, warnings_of,
 )
 
 STATUS_SAMPLES = {
@@ -38,9 +38,7 @@ NODE_NAMES = ["node1", "node2", "node3", "node4"]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def run(capsys, **args):
-    """Run the module's main() in-process; return (result dict, exit code)."""
-    return run_module(pve_node_info, capsys, dict(CONNECTION, **args))
+run = module_runner(pve_node_info, CONNECTION)
 
 
 def get_calls(api, path):
@@ -91,7 +89,7 @@ def test_default_gathers_status_of_every_node_sorted(api, capsys):
 def test_node_status_is_normalised_for_each_pve_version(api, capsys, version):
     add_nodes(api)
     add_status(api, "node2", version)
-    result, code = run(capsys, node=["node2"])
+    result, code = run(capsys, dict(node=["node2"]))
     assert code == 0, result
     status = result["nodes"][0]["node_status"]
     raw = sample(STATUS_SAMPLES[version])["body"]["data"]
@@ -133,7 +131,7 @@ def test_mixed_versions_in_one_cluster(api, capsys):
 def test_network_is_normalised_and_sorted(api, capsys, network_sample):
     add_nodes(api)
     add_network(api, "node1", network_sample)
-    result, code = run(capsys, node=["node1"], gather=["network"])
+    result, code = run(capsys, dict(node=["node1"], gather=["network"]))
     assert code == 0, result
     node = result["nodes"][0]
     assert "node_status" not in node
@@ -164,7 +162,7 @@ def test_status_and_network_one_get_each_per_node(api, capsys):
     for node in NODE_NAMES:
         add_status(api, node, "8.4")
         add_network(api, node)
-    result, code = run(capsys, gather=["network", "status", "status"])
+    result, code = run(capsys, dict(gather=["network", "status", "status"]))
     assert code == 0, result
     for node in result["nodes"]:
         assert node["node_status"]["pveversion"].startswith("pve-manager/8.4")
@@ -179,7 +177,7 @@ def test_status_and_network_one_get_each_per_node(api, capsys):
 def test_network_type_is_sent_as_pve_type_filter(api, capsys):
     add_nodes(api)
     add_network(api, "node3", match=[matchers.query_param_matcher({"type": "any_bridge"})])
-    result, code = run(capsys, name=["node3"], gather=["network"], network_type="any_bridge")
+    result, code = run(capsys, dict(name=["node3"], gather=["network"], network_type="any_bridge"))
     assert code == 0, result
     assert result["nodes"][0]["node"] == "node3"
     assert len(get_calls(api, "/nodes/node3/network")) == 1
@@ -188,7 +186,7 @@ def test_network_type_is_sent_as_pve_type_filter(api, capsys):
 @pytest.mark.samples
 def test_empty_gather_is_one_request(api, capsys):
     add_nodes(api)
-    result, code = run(capsys, gather=[])
+    result, code = run(capsys, dict(gather=[]))
     assert code == 0, result
     assert len(api.calls) == 1
     assert [sorted(set(n) & {"node_status", "network"}) for n in result["nodes"]] == [[]] * 4
@@ -199,7 +197,7 @@ def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
     add_nodes(api)
     add_status(api, "node4")
     add_status(api, "node2")
-    result, code = run(capsys, name=["node4", "node2", "node4"])
+    result, code = run(capsys, dict(name=["node4", "node2", "node4"]))
     assert code == 0, result
     assert [n["node"] for n in result["nodes"]] == ["node2", "node4"]
     assert sorted(c.request.url for c in api.calls) == [BASE + "/nodes", BASE + "/nodes/node2/status",
@@ -210,7 +208,7 @@ def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
 def test_check_mode_runs_the_same(api, capsys):
     add_nodes(api)
     add_status(api, "node1")
-    result, code = run(capsys, node=["node1"], _ansible_check_mode=True)
+    result, code = run(capsys, dict(node=["node1"], _ansible_check_mode=True))
     assert code == 0, result
     assert result["changed"] is False
     assert result["nodes"][0]["node_status"]["cpu"] == sample(STATUS_SAMPLES["9.1"])["body"]["data"]["cpu"]
@@ -257,7 +255,7 @@ def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
     for node in ("node1", "node2", "node4"):
         add_status(api, node)
         add_network(api, node)
-    result, code = run(capsys, gather=["status", "network"])
+    result, code = run(capsys, dict(gather=["status", "network"]))
     assert code == 0, result
     node3 = [n for n in result["nodes"] if n["node"] == "node3"][0]
     assert node3["online"] is False and node3["status"] == "offline"
@@ -279,7 +277,7 @@ def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
         else:
             add_status(api, node)
         add_network(api, node)
-    result, code = run(capsys, gather=["status", "network"])
+    result, code = run(capsys, dict(gather=["status", "network"]))
     assert code == 0, result
     node2 = [n for n in result["nodes"] if n["node"] == "node2"][0]
     assert node2["online"] is False
@@ -338,7 +336,7 @@ def test_nodes_list_error_fails_with_context(api, capsys):
 @pytest.mark.samples
 def test_unknown_node_fails_listing_existing_nodes(api, capsys):
     add_nodes(api)
-    result, code = run(capsys, node=["node2", "pve9"])
+    result, code = run(capsys, dict(node=["node2", "pve9"]))
     assert code == 1
     assert result["msg"] == "node: pve9 is not in this cluster; nodes: node1, node2, node3, node4"
     assert len(api.calls) == 1
@@ -347,14 +345,14 @@ def test_unknown_node_fails_listing_existing_nodes(api, capsys):
 @pytest.mark.samples
 def test_several_unknown_nodes_are_all_named(api, capsys):
     add_nodes(api)
-    result, code = run(capsys, node=["pve9", "pve8"])
+    result, code = run(capsys, dict(node=["pve9", "pve8"]))
     assert code == 1
     assert result["msg"] == "node: pve9, pve8 are not in this cluster; nodes: node1, node2, node3, node4"
 
 
 @pytest.mark.parametrize("bad", ["-pve1", "pve_1", "pve1.example.com", "../status", ""])
 def test_invalid_node_name_is_refused_before_any_request(api, capsys, bad):
-    result, code = run(capsys, node=["pve1", bad])
+    result, code = run(capsys, dict(node=["pve1", bad]))
     assert code == 1
     assert result["msg"].startswith("node: ")
     assert "not a valid PVE node name" in result["msg"]
@@ -362,7 +360,7 @@ def test_invalid_node_name_is_refused_before_any_request(api, capsys, bad):
 
 
 def test_invalid_network_type_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, gather=["network"], network_type="bridges")
+    result, code = run(capsys, dict(gather=["network"], network_type="bridges"))
     assert code == 1
     assert "network_type" in result["msg"]
     assert "any_bridge" in result["msg"] and "OVSBridge" in result["msg"]
@@ -370,14 +368,14 @@ def test_invalid_network_type_is_refused_before_any_request(api, capsys):
 
 
 def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, gather=["status", "disks"])
+    result, code = run(capsys, dict(gather=["status", "disks"]))
     assert code == 1
     assert "gather" in result["msg"] and "network" in result["msg"]
     assert len(api.calls) == 0
 
 
 def test_network_type_without_network_gather_is_refused(api, capsys):
-    result, code = run(capsys, network_type="bridge")
+    result, code = run(capsys, dict(network_type="bridge"))
     assert code == 1
     assert result["msg"] == "network_type: only applies when gather includes network (gather: [status])"
     assert len(api.calls) == 0
@@ -405,7 +403,7 @@ def test_return_docs_match_results_for_all_samples(api, capsys):
     for node, version, network in zip(NODE_NAMES, versions, NETWORK_SAMPLES):
         add_status(api, node, version)
         add_network(api, node, network)
-    result, code = run(capsys, gather=["status", "network"])
+    result, code = run(capsys, dict(gather=["status", "network"]))
     assert code == 0, result
     assert set(result) - {"changed", "invocation", "warnings"} == set(returns)
     for key, spec in returns.items():

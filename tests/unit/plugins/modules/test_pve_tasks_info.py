@@ -17,7 +17,7 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, return_docs, run_module, sample, warnings_of,
+    STANDARD_KEYS, return_docs, module_runner, sample, warnings_of,
 )
 
 BASE = "https://pve.test:8006/api2/json"
@@ -25,9 +25,7 @@ CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_toke
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def run(capsys, args, check_mode=False):
-    """Run the module's main() with `args` (plus the connection); return (result dict, exit code)."""
-    return run_module(pve_tasks_info, capsys, dict(CONNECTION, **args), check_mode=check_mode)
+run = module_runner(pve_tasks_info, CONNECTION)
 
 
 def qs(call):

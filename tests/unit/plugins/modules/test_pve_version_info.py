@@ -20,7 +20,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.pve.cluster.plugins.module_utils._options import ENV_VARS
 from ansible_collections.pve.cluster.plugins.modules import pve_version_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_samples
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_module_output
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import module_runner
 
 SECRET = "a3c1d9e4-SECRET-module-test-77f0"
 URL = "https://pve1.example.com:8006/api2/json/version"
@@ -33,10 +33,7 @@ def clean_env(monkeypatch):
             monkeypatch.delenv(name, raising=False)
 
 
-def run_module(args, capsys):
-    """main() -> (exit code, result dict, stdout); AnsibleModule prints JSON and exits."""
-    result, code, out = run_module_output(pve_version_info, capsys, args)
-    return code, result, out
+run = module_runner(pve_version_info)  # no connection: each test gives its own
 
 
 def token_args(**extra):
@@ -50,7 +47,8 @@ def token_args(**extra):
 @pytest.mark.parametrize("name, sample", load_samples("version"))
 def test_returns_the_version(api, capsys, name, sample):
     api.add(responses.GET, URL, status=sample["status"], json=sample["body"])
-    code, result, out = run_module(token_args(), capsys)
+    result, code = run(capsys, token_args())
+    out = json.dumps(result)
     assert code == 0
     assert result["changed"] is False
     assert result["version"] == sample["body"]["data"]
@@ -61,7 +59,7 @@ def test_returns_the_version(api, capsys, name, sample):
 def test_check_mode_reads_too(api, capsys):
     api.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37a0ac4172",
                                                "console": "html5"}})
-    code, result, _out = run_module(token_args(_ansible_check_mode=True), capsys)
+    result, code = run(capsys, token_args(_ansible_check_mode=True))
     assert code == 0 and result["changed"] is False
     assert result["version"] == {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37a0ac4172", "console": "html5"}
     assert len(api.calls) == 1
@@ -72,14 +70,16 @@ def test_environment_fallbacks(api, capsys, monkeypatch):
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
     monkeypatch.setenv("PVE_API_TOKEN_SECRET", SECRET)
     api.add(responses.GET, URL, json={"data": {"version": "9.1.2", "release": "9.1", "repoid": "9d436f37"}})
-    code, result, out = run_module({}, capsys)
+    result, code = run(capsys, {})
+    out = json.dumps(result)
     assert code == 0 and result["version"]["version"] == "9.1.2"
     assert SECRET not in out
 
 
 def test_401_fails_cleanly_without_the_secret(api, capsys):
     api.add(responses.GET, URL, status=401)
-    code, result, out = run_module(token_args(), capsys)
+    result, code = run(capsys, token_args())
+    out = json.dumps(result)
     assert code == 1 and result["failed"] is True
     assert result["msg"].startswith("Reading the PVE version: GET /version failed: HTTP 401")
     # method and path once, the hint once (issue 12 point 5)
@@ -93,13 +93,13 @@ def test_401_fails_cleanly_without_the_secret(api, capsys):
 def test_password_login_failure(api, capsys):
     api.add(responses.POST, "https://pve1.example.com:8006/api2/json/access/ticket", status=401,
             json={"data": None, "message": "authentication failure\n"})
-    code, result, out = run_module({"api_host": "pve1.example.com", "api_user": "root@pam", "api_password": SECRET},
-                                   capsys)
+    result, code = run(capsys, {"api_host": "pve1.example.com", "api_user": "root@pam", "api_password": SECRET})
+    out = json.dumps(result)
     assert code == 1 and "authentication failure" in result["msg"] and SECRET not in out
 
 
 def test_missing_credentials(api, capsys):
-    code, result, _out = run_module({"api_host": "pve1.example.com"}, capsys)
+    result, code = run(capsys, {"api_host": "pve1.example.com"})
     assert code == 1
     assert result["msg"].startswith("No credentials")
     assert "api_token_id" in result["msg"] and "api_password" in result["msg"]
@@ -107,13 +107,13 @@ def test_missing_credentials(api, capsys):
 
 
 def test_missing_api_host(api, capsys):
-    code, result, _out = run_module({"api_token_id": "root@pam!a", "api_token_secret": SECRET}, capsys)
+    result, code = run(capsys, {"api_token_id": "root@pam!a", "api_token_secret": SECRET})
     assert code == 1 and "api_host" in result["msg"]
     assert len(api.calls) == 0
 
 
 def test_bad_option_fails_before_any_request(api, capsys):
-    code, result, _out = run_module(token_args(api_host="https://pve1/not/api"), capsys)
+    result, code = run(capsys, token_args(api_host="https://pve1/not/api"))
     assert code == 1 and result["msg"].startswith("api_host: ")
     assert len(api.calls) == 0
 

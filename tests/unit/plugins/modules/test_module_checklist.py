@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every module must have (CONTRIBUTING.md, "Add a module"): checked for each file in plugins/modules."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pathlib
+import re
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("*.py") if not path.stem.startswith("_"))
+
+
+def module_doc(name):
+    """DOCUMENTATION of a module, parsed from its source."""
+    tree = ast.parse((ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
+            return yaml.safe_load(ast.literal_eval(node.value))
+    raise AssertionError("%s has no DOCUMENTATION" % name)
+
+
+def test_there_are_modules():
+    assert "pve_version_info" in MODULES and len(MODULES) >= 5
+
+
+def test_action_group_pve_lists_exactly_the_modules():
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    assert sorted(runtime["action_groups"]["pve"]) == MODULES
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_uses_the_skeleton(name):
+    """A module-level ARGUMENT_SPEC handed to PveModule; option errors only through PveOptionError."""
+    module = importlib.import_module("ansible_collections.pve.cluster.plugins.modules." + name)
+    assert isinstance(module.ARGUMENT_SPEC, dict)
+    source = (ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")
+    assert "PveModule(argument_spec=ARGUMENT_SPEC" in source
+    assert "fail_option" not in source
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_author_has_a_github_handle(name):
+    """ansible-doc prints '(!UNKNOWN)' for an author without a GitHub handle."""
+    authors = module_doc(name)["author"]
+    assert authors and all(re.search(r"\(@[\w-]+\)$", author) for author in authors), authors
