@@ -24,7 +24,7 @@ def answer(job):
 @pytest.mark.parametrize("jobs, workers, peak", [(["a", "b", "c"], 8, 3), (["n%02d" % i for i in range(20)], 8, 8),
                                                  (["a", "b", "c", "d"], 1, 1)])
 def test_concurrency_is_bounded_and_used(jobs, workers, peak):
-    counter = InFlight(answer)
+    counter = InFlight(answer, wait_for=peak)
     outcomes = run_bounded(counter, jobs, max_workers=workers)
     assert [job for job, _result, _error in outcomes] == jobs
     assert [result for _job, result, _error in outcomes] == [job.upper() for job in jobs]

@@ -229,7 +229,8 @@ def _many_nodes(count):
 def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expected_peak):
     add_nodes(api, _many_nodes(count))
     status_body = json.dumps(body(STATUS_SAMPLES["9.1"]))
-    slow = InFlight(lambda _request: (200, {"Content-Type": "application/json"}, status_body), delay=0.3)
+    slow = InFlight(lambda _request: (200, {"Content-Type": "application/json"}, status_body), delay=0.3,
+                    wait_for=expected_peak)
 
     api.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/nodes/n\d+/status$"), callback=slow)
     started = time.monotonic()
