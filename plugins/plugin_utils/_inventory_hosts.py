@@ -10,6 +10,8 @@ unsafe here (see _unsafe.py); numbers stay numbers, flags become booleans, tags 
 
 from __future__ import annotations
 
+import math
+
 from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import split_tags, to_bool, to_number
@@ -41,8 +43,11 @@ class HostRecord:
 
 
 def _number(value):
+    """A finite number from API data (a number or a numeric string), or None (NaN and infinity are no numbers)."""
     value = to_number(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 

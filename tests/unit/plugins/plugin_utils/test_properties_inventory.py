@@ -12,6 +12,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
@@ -106,3 +108,14 @@ def test_networks_option_only_option_errors(values):
         assert err.option == "ansible_host_networks"
         return
     assert len(networks) == len(values)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "inf", "NaN"])
+def test_non_finite_numbers_are_dropped(value):
+    """JSON from a hostile server may carry Infinity/NaN (Python's json accepts them): no int() overflow,
+    no non-JSON value in hostvars."""
+    cluster, nodes = hosts.cluster_info([{"type": "node", "name": "pve1", "nodeid": value, "online": 1}])
+    rows = [{"type": "node", "node": "pve1", "status": "online", "maxmem": value}]
+    (record,) = hosts.node_records(rows, nodes, cluster, "pve_")
+    assert "pve_nodeid" not in record.vars
+    assert "pve_maxmem" not in record.vars
