@@ -27,6 +27,8 @@ REQ := requirements/dev-2.19.txt
 REQ_NEWEST := requirements/dev-2.21.txt
 CORE := 2.19
 CORE_NEWEST := 2.21
+# one virtualenv per ansible-core of tests/compat/cores.txt (make compat)
+VENV_COMPAT ?= .venv-compat
 
 # BUILD is overridable so that people sharing one work tree do not wipe each other's copy:
 # make units BUILD=build-$$USER
@@ -39,6 +41,7 @@ DIST := $(COLLECTIONS_ROOT)/dist
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 E2E_ARGS ?=
+COMPAT_ARGS ?=
 INTEGRATION_ARGS ?=
 BENCH_ARGS ?=
 PYTEST_ARGS ?=
@@ -51,10 +54,11 @@ PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' ||
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons lint docs-check integration e2e bench-smoke
+	sanity-cores sanity-pythons lint docs-check integration compat e2e bench-smoke
 
-.PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration e2e \
+.PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
+	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
+	compat e2e \
 	bench bench-smoke demo clean distclean
 
 help:
@@ -63,7 +67,8 @@ help:
 	@echo "  venv             $(VENV): ansible-core $(CORE) + test tools ($(REQ)), Python from PYTHON=$(PYTHON)"
 	@echo "  venv-newest      $(VENV_NEWEST): ansible-core $(CORE_NEWEST) ($(REQ_NEWEST)), Python $(NEWEST_PYTHON_VERSION): $(or $(PYTHON_NEWEST),NOT FOUND)"
 	@echo "  collection-tree  copy the checkout to $(COLL_DIR) (fresh each time)"
-	@echo "  sanity           ansible-test sanity on ansible-core $(CORE) and $(CORE_NEWEST) (no ignore files allowed)"
+	@echo "  sanity           ansible-test sanity on every ansible-core of tests/compat/cores.txt (no ignore files allowed)"
+	@echo "  sanity-cores     ansible-test sanity on the other ansible-core releases of tests/compat/cores.txt"
 	@echo "  sanity-pythons   ansible-test compile + import tests on every Python 3.8+ found here"
 	@echo "  units            ansible-test units (tests/unit) without the sample-contract checks; units-pytest: plain pytest fallback"
 	@echo "  samples-contract the unit tests marked samples, fed by \$$SHARED/pve-api/samples (not run without them; REQUIRE_SAMPLES=1 fails then)"
@@ -71,6 +76,7 @@ help:
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
 	@echo "  changelog-lint   antsibull-changelog lint"
 	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim)"
+	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: with --smoke"
 	@echo "  demo             scripts/demo.sh"
@@ -117,7 +123,7 @@ collection-tree:
 # ---------------------------------------------------------------------------------------------
 # Sanity (ansible-test sanity --local; ansible-test's own test venvs live in ~/.ansible/test)
 
-sanity: sanity-$(CORE) sanity-$(CORE_NEWEST)
+sanity: sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores
 
 no-sanity-ignores:
 	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
@@ -152,6 +158,13 @@ ifeq ($(PYTHON_NEWEST),)
 else
 	$(call run_sanity,$(VENV_NEWEST_ABS))
 endif
+
+# The other ansible-core releases of tests/compat/cores.txt (sanity-$(CORE) and sanity-$(CORE_NEWEST)
+# cover those two), two at a time, each in its venv of `make compat` and its own tree and HOME.
+sanity-cores: no-sanity-ignores venv
+	@$(VENV)/bin/python tests/compat/cores.py list | grep -v -e '^$(CORE)\.' -e '^$(CORE_NEWEST)\.' \
+	    | SANITY_ARGS="$(SANITY_ARGS)" xargs -P 2 -L 1 scripts/sanity-core.sh $(VENV_ABS)/bin/python \
+	        $(COLLECTIONS_ROOT) $(VENV_COMPAT) $(SHARED) $(PIP_BOOTSTRAP)
 
 # ansible-test's compile and import tests (ansible-core $(CORE)) on every Python version the code
 # must support, as far as interpreters exist here: modules and module_utils run on the managed
@@ -239,6 +252,18 @@ integration: venv collection-tree
 	    ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)
 
 # ---------------------------------------------------------------------------------------------
+# Compatibility: the built tarball, installed with ansible-galaxy, on every ansible-core declared in
+# tests/compat/cores.txt (one venv each in $(VENV_COMPAT)/<line>, reused while its stamp matches),
+# two cores at a time, against the bundled simulator (tests/compat/run.py says what runs).
+# make compat COMPAT_ARGS='--only 2.17,2.21'
+
+compat: venv collection-tree
+	@rm -rf $(COLLECTIONS_ROOT)/compat/dist && mkdir -p $(COLLECTIONS_ROOT)/compat/dist
+	@cd $(COLL_DIR) && $(VENV_ABS)/bin/ansible-galaxy collection build --output-path $(COLLECTIONS_ROOT)/compat/dist >/dev/null
+	@$(VENV_ABS)/bin/python tests/compat/run.py --tarball $$(ls $(COLLECTIONS_ROOT)/compat/dist/pve-cluster-*.tar.gz) \
+	    --workdir $(COLLECTIONS_ROOT)/compat --venvs $(VENV_COMPAT) --tools $(VENV_COMPAT)/tools $(COMPAT_ARGS)
+
+# ---------------------------------------------------------------------------------------------
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
 
 e2e: venv collection-tree
@@ -275,4 +300,4 @@ clean:
 	    | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_NEWEST)
+	rm -rf $(VENV) $(VENV_NEWEST) $(VENV_COMPAT)

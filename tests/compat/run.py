@@ -1,0 +1,334 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`make compat`: the built collection on every declared ansible-core (tests/compat/cores.txt).
+
+For each core, two at a time: a virtualenv (reused while its stamp matches), `ansible-galaxy
+collection install` of the tarball as a user would, then against one bundled simulator (demo
+scenario): the inventory (--list --export, --graph, cache on/off, guest_agent, keyed_groups/compose),
+every module's EXAMPLES, the three playbooks (the report included), a playbook and the inventory
+with exactly the environment of docs/awx.md's credential type, and `ansible-test integration`.
+Fails on a failed step, on a warning or deprecation caused by the collection, and when the
+results differ between cores (the report byte-identical apart from its timestamp).
+
+    python tests/compat/run.py --tarball T --workdir D --venvs V [--jobs 2] [--only 2.17,2.21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+
+import jinja2.sandbox
+import yaml
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path[:0] = [str(HERE), str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
+
+import cores as declared  # noqa: E402  pylint: disable=wrong-import-position
+from pve_e2e import module_examples, plain, without_connection  # noqa: E402  pylint: disable=wrong-import-position
+from pvesim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("pve_*.py"))
+INVENTORY = {
+    "plain": "plugin: pve.cluster.pve\n",
+    "agent": "plugin: pve.cluster.pve\nansible_host: guest_agent\nmax_workers: 4\n"
+             "keyed_groups:\n  - key: pve_tags\n    prefix: tag\ncompose:\n  pve_label: pve_name ~ '@' ~ pve_node\n",
+    "cache": "plugin: pve.cluster.pve\ncache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: {cache}\n",
+}
+# Warnings the collection prints on purpose about the demo cluster (an offline node, guests without
+# an agent address). Any other [WARNING] or [DEPRECATION WARNING] fails the stage.
+# ansible-core < 2.19 wraps a warning over several lines: each pattern matches the start of the first.
+EXPECTED_WARNINGS = (
+    r"^node pve3 is offline \(as PVE reports",
+    r"^Node pve3 is offline: its tasks are not included",
+    r"^pve\.cluster\.pve: no address from the guest agent for \d+ running",
+)
+WARNING = re.compile(r"^\[(DEPRECATION )?WARNING\]: (.*)$", re.M)
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?( ?UTC)?")
+
+
+class StepFailed(Exception):
+    pass
+
+
+def awx_credential_type():
+    """(inputs, injectors) of docs/awx.md's credential type, with the checks AWX users rely on."""
+    docs = (ROOT / "docs" / "awx.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", docs, flags=re.S)]
+    inputs = next(b for b in blocks if isinstance(b, dict) and "fields" in b)
+    injectors = next(b for b in blocks if isinstance(b, dict) and "env" in b)
+    documented = set(re.findall(r"E\((PVE_\w+)\)", (ROOT / "plugins" / "doc_fragments" / "connection.py").read_text()))
+    unknown = set(injectors["env"]) - documented
+    if unknown:
+        raise StepFailed("docs/awx.md injects %s, which the collection does not read" % sorted(unknown))
+    for field in inputs["fields"]:
+        if re.search("secret|password", field["id"]) and field.get("secret") is not True:
+            raise StepFailed("docs/awx.md: the input %s must be marked secret: true" % field["id"])
+    return inputs, injectors
+
+
+def awx_environment(sim, directory, login):
+    """The env that docs/awx.md's injectors produce for a credential filled with the simulator's values
+    (login "token" or "password"; the other login's fields left empty, as AWX injects them)."""
+    _inputs, injectors = awx_credential_type()
+    values = {"api_host": sim.url, "ca_cert": pathlib.Path(sim.ca_path).read_text(), "validate_certs": True,
+              "api_token_id": "", "api_token_secret": "", "api_user": "", "api_password": ""}
+    if login == "token":
+        values.update(api_token_id=sim.token_id, api_token_secret=sim.token_secret)
+    else:
+        values.update(api_user=sim.user, api_password=sim.password)
+    render = jinja2.sandbox.SandboxedEnvironment().from_string
+    files = {}
+    for name, template in injectors.get("file", {}).items():  # "template" or "template.NAME"
+        key = name.partition(".")[2]
+        path = directory / ("awx-%s-%s" % (login, key or "file"))
+        path.write_text(render(template).render(values))
+        files[key] = str(path)
+    values["tower"] = values["awx"] = {"filename": files.get("", files)}
+    return dict((name, render(str(template)).render(values)) for name, template in injectors["env"].items())
+
+
+class Core:
+    """One ansible-core: its venv, its install of the tarball and its step logs under workdir/<line>."""
+
+    def __init__(self, version, python, args, sim):
+        self.version, self.python, self.sim = version, python, sim
+        self.line = declared.line_of(version)
+        self.dir = pathlib.Path(args.workdir).resolve() / self.line
+        self.venv_dir = pathlib.Path(args.venvs).resolve() / self.line
+        self.tarball = args.tarball
+        self.outputs = {}
+        self.problems = []
+        self.times = {}
+
+    # -- running ------------------------------------------------------------------------------
+    def env(self, extra=None, pve=True):
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")))
+        env.update({
+            "HOME": str(self.dir / "home"),
+            "PATH": "%s:%s" % (self.venv_dir / "bin", env.get("PATH", "")),
+            "ANSIBLE_COLLECTIONS_PATH": str(self.dir / "collections"),
+            "ANSIBLE_CONFIG": str(self.dir / "ansible.cfg"),
+            "ANSIBLE_LOCAL_TEMP": str(self.dir / "tmp"), "ANSIBLE_REMOTE_TMP": str(self.dir / "tmp"),
+            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": str(self.venv_dir / "bin" / "python"),
+        })
+        env.pop("VIRTUAL_ENV", None)
+        env.pop("PYTHONPATH", None)
+        if pve:
+            env.update(self.sim.env() if extra is None else extra)
+        return env
+
+    def run(self, name, argv, env=None, cwd=None, expect_rc=0, timeout=600):
+        started = time.monotonic()
+        proc = subprocess.run(argv, env=env or self.env(), cwd=str(cwd or self.dir), capture_output=True, text=True,
+                              timeout=timeout, check=False)
+        self.times[name] = time.monotonic() - started
+        (self.dir / "logs" / (name + ".log")).write_text(
+            "$ %s\nrc=%d\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(argv), proc.returncode, proc.stdout, proc.stderr))
+        if proc.returncode != expect_rc:
+            raise StepFailed("%s: exit %d, see %s\n%s" % (name, proc.returncode, self.dir / "logs" / (name + ".log"),
+                                                          (proc.stdout + proc.stderr)[-2500:]))
+        for match in WARNING.finditer(proc.stdout + "\n" + proc.stderr):
+            text = " ".join(match.group(2).split())
+            if match.group(1) or not any(re.search(allowed, text) for allowed in EXPECTED_WARNINGS):
+                self.problems.append("%s: %s" % (name, match.group(0)[:300]))
+        return proc
+
+    def ansible(self, tool, *args, **kwargs):
+        return self.run(kwargs.pop("name"), [str(self.venv_dir / "bin" / tool)] + list(args), **kwargs)
+
+    # -- the steps ----------------------------------------------------------------------------
+    def prepare(self):
+        started = time.monotonic()
+        declared.core_venv(self.venv_dir, self.version, self.python)
+        self.times["venv"] = time.monotonic() - started
+        shutil.rmtree(self.dir, ignore_errors=True)
+        for sub in ("home", "tmp", "logs", "out"):
+            (self.dir / sub).mkdir(parents=True)
+        (self.dir / "ansible.cfg").write_text("[defaults]\n")
+        got = self.run("version", [str(self.venv_dir / "bin" / "ansible"), "--version"], env=self.env(pve=False))
+        if not got.stdout.startswith("ansible [core %s]" % self.version):
+            raise StepFailed("venv %s runs %s, not ansible-core %s" % (self.venv_dir, got.stdout[:40], self.version))
+        self.ansible("ansible-galaxy", "collection", "install", "--offline", "-p", str(self.dir / "collections"),
+                     self.tarball, name="install", env=self.env(pve=False))
+
+    def inventory(self):
+        for kind, body in INVENTORY.items():
+            (self.dir / ("%s.pve.yml" % kind)).write_text(body.format(cache=self.dir / "cache"))
+        export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export", name="inventory-export")
+        self.keep("inventory-export.json", listing(export.stdout))
+        graph = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--graph", name="inventory-graph")
+        self.keep("inventory-graph.txt", graph.stdout)
+        agent = self.ansible("ansible-inventory", "-i", "agent.pve.yml", "--list", name="inventory-agent")
+        self.keep("inventory-agent.json", listing(agent.stdout))
+        first = self.ansible("ansible-inventory", "-i", "cache.pve.yml", "--list", name="inventory-cache-fill")
+        if not list((self.dir / "cache").glob("*")):
+            raise StepFailed("inventory-cache-fill: cache: true wrote nothing to %s" % (self.dir / "cache"))
+        second = self.ansible("ansible-inventory", "-i", "cache.pve.yml", "--list", name="inventory-cache-hit",
+                              env=self.env({"PVE_API_HOST": "https://127.0.0.1:9", "PVE_API_RETRIES": "0"}))
+        if listing(second.stdout) != listing(first.stdout):
+            raise StepFailed("inventory-cache-hit: the cached inventory differs from the one that filled the cache")
+        self.keep("inventory-cache.json", listing(second.stdout))
+
+    def examples(self):
+        tasks = []
+        for module in MODULES:
+            tasks.extend(without_connection(module_examples(module)))
+        play = [{"name": "Every module's EXAMPLES", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+        (self.dir / "examples.yml").write_text(yaml.safe_dump(play, sort_keys=False))
+        self.ansible("ansible-playbook", "-i", "localhost,", "-c", "local", "examples.yml", name="examples")
+
+    def playbooks(self):
+        facts = self.ansible("ansible-playbook", "pve.cluster.gather_facts", "-e", "cluster_facts_assert_quorate=true",
+                             name="playbook-gather_facts")
+        self.keep("gather_facts.txt", "\n".join(re.findall(r'^\s+"(?:Cluster|PVE|pve\d).*$', facts.stdout, re.M)))
+        vmids = self.ansible("ansible-playbook", "pve.cluster.allocate_vmid", "-e", "vmid_allocate_count=2",
+                             "-e", "vmid_allocate_lower=5000", name="playbook-allocate_vmid")
+        self.keep("allocate_vmid.txt", "\n".join(re.findall(r'"Free VMIDs?: .*"', vmids.stdout)))
+        self.ansible("ansible-playbook", "pve.cluster.cluster_report", "-e", "cluster_report_dir=%s" % (self.dir / "out"),
+                     name="playbook-cluster_report")
+        for name in ("pve-cluster-report.html", "pve-cluster-report.md"):
+            self.keep(name, TIMESTAMP.sub("<timestamp>", (self.dir / "out" / name).read_text(encoding="utf-8")))
+
+    def awx(self):
+        """What AWX does with docs/awx.md: only the injected env, inventory --list --export, a playbook."""
+        for login in ("token", "password"):
+            env = self.env(awx_environment(self.sim, self.dir, login))
+            export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export",
+                                  name="awx-inventory-" + login, env=env)
+            if listing(export.stdout) != self.outputs["inventory-export.json"]:
+                raise StepFailed("awx-inventory-%s: differs from the inventory of the PVE_* environment" % login)
+            self.ansible("ansible-playbook", "pve.cluster.gather_facts", name="awx-playbook-" + login, env=env)
+
+    def integration(self):
+        tree = self.dir / "collections" / "ansible_collections" / "pve" / "cluster"
+        for part in ("integration", "pvesim"):
+            if not (tree / "tests" / part).exists():  # a tarball without tests: the checkout's
+                shutil.copytree(ROOT / "tests" / part, tree / "tests" / part)
+        # ansible-test lists a collection's files with git when it finds a repository above it (this
+        # checkout, where build/ is ignored): the installed tree gets its own.
+        subprocess.run("git init -q && git add -A", shell=True, cwd=str(tree), check=True)
+        self.ansible("ansible-test", "integration", "--local", "--python", self.python, "--color", "no",
+                     name="integration", cwd=tree, env=self.env(pve=False))
+
+    def keep(self, name, text):
+        self.outputs[name] = text
+        (self.dir / "out" / ("compare-" + name)).write_text(text if isinstance(text, str) else json.dumps(text, indent=1))
+
+    def check(self):
+        try:
+            self.prepare()
+            for step in (self.inventory, self.examples, self.playbooks, self.awx, self.integration):
+                step()
+        except StepFailed as err:
+            self.problems.append(str(err))
+        except Exception:  # pylint: disable=broad-except
+            self.problems.append(traceback.format_exc())
+        return self
+
+
+def ee_create(tools_dir, tarball, workdir):
+    """`ansible-builder create` on ee/execution-environment.yml, offline (no index, no proxy that answers)."""
+    started = time.monotonic()
+    declared.tools_venv(tools_dir)
+    ee_dir = workdir / "ee"
+    shutil.rmtree(ee_dir, ignore_errors=True)
+    shutil.copytree(ROOT / "ee", ee_dir / "ee")
+    shutil.copy(ROOT / "requirements.txt", ee_dir / "requirements.txt")
+    shutil.copy(tarball, ee_dir / "ee" / "pve-cluster.tar.gz")
+    offline = dict(os.environ, PIP_NO_INDEX="1", HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
+                   http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", HOME=str(ee_dir))
+    proc = subprocess.run([str(pathlib.Path(tools_dir).resolve() / "bin" / "ansible-builder"), "create",
+                           "-f", "ee/execution-environment.yml", "-c", "context", "--output-filename", "Containerfile"],
+                          cwd=str(ee_dir), env=offline, capture_output=True, text=True, timeout=300, check=False)
+    problems = []
+    if proc.returncode:
+        problems.append("ansible-builder create failed (exit %d): %s" % (proc.returncode, (proc.stdout + proc.stderr)[-2000:]))
+    else:
+        context = ee_dir / "context"
+        containerfile = (context / "Containerfile").read_text()
+        for expected in ("/tmp/pve-cluster.tar.gz", "ansible-core==", "requirements.yml", "requirements.txt"):
+            if expected not in containerfile:
+                problems.append("ansible-builder create: the Containerfile does not mention %s" % expected)
+        built = context / "_build"
+        if (built / "collections" / "pve-cluster.tar.gz").read_bytes() != pathlib.Path(tarball).read_bytes():
+            problems.append("ansible-builder create: the context does not hold the collection tarball")
+        if (built / "requirements.txt").read_text() != (ROOT / "requirements.txt").read_text():
+            problems.append("ansible-builder create: the context does not hold requirements.txt")
+    print("ee: ansible-builder create %s in %.0fs" % ("FAILED" if problems else "ok", time.monotonic() - started))
+    return problems
+
+
+def listing(stdout):
+    """ansible-inventory JSON without the values that name this run (paths, ansible-core's output profile)."""
+    data = plain(json.loads(stdout))
+    data.get("_meta", {}).pop("profile", None)
+    for variables in data.get("_meta", {}).get("hostvars", {}).values():
+        for key in ("inventory_file", "inventory_dir"):
+            variables.pop(key, None)
+    return data
+
+
+def compare(checked):
+    """Problems where a core's results differ from the first core's."""
+    problems = []
+    first = checked[0]
+    for core in checked[1:]:
+        for name, value in first.outputs.items():
+            if name in core.outputs and core.outputs[name] != value:
+                problems.append("ansible-core %s and %s give different %s: diff %s %s" % (
+                    first.version, core.version, name, first.dir / "out" / ("compare-" + name),
+                    core.dir / "out" / ("compare-" + name)))
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tarball", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--venvs", required=True)
+    parser.add_argument("--tools", help="venv directory for ansible-builder (runs `ansible-builder create` on ee/)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", help="comma-separated ansible-core lines, e.g. 2.17,2.21")
+    args = parser.parse_args(argv)
+    args.tarball = str(pathlib.Path(args.tarball).resolve())
+    rows = declared.cores()
+    if args.only:
+        rows = [row for row in rows if declared.line_of(row[0]) in args.only.split(",")]
+    started = time.monotonic()
+    with Simulator(scenario="demo", tls=True) as sim:
+        cores = [Core(version, python, args, sim) for version, python in rows]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            checked = list(pool.map(Core.check, cores))
+    problems = compare(checked) + declared.disagreements()
+    if args.tools:
+        problems += ee_create(args.tools, args.tarball, pathlib.Path(args.workdir).resolve())
+    print("%-8s %-7s %6s %6s %6s  %s" % ("core", "python", "venv", "steps", "integr", "result"))
+    for core in checked:
+        steps = sum(t for name, t in core.times.items() if name not in ("venv", "integration"))
+        print("%-8s %-7s %5.0fs %5.0fs %5.0fs  %s" % (
+            core.version, core.python, core.times.get("venv", 0), steps, core.times.get("integration", 0),
+            "FAIL" if core.problems else "ok"))
+        problems.extend("ansible-core %s: %s" % (core.version, p) for p in core.problems)
+    print("compat: %d cores in %.0fs (%d at a time)" % (len(checked), time.monotonic() - started, args.jobs))
+    for problem in problems:
+        print("FAIL:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
