@@ -54,7 +54,7 @@ def venv(directory, python_version, pip_args):
     directory = pathlib.Path(directory)
     python = find_python(python_version)
     if python is None:
-        raise SystemExit("no Python %s found here for %s" % (python_version, " ".join(pip_args)))
+        raise RuntimeError("no Python %s found here for %s" % (python_version, " ".join(pip_args)))
     files = [pathlib.Path(pip_args[i + 1]) for i, arg in enumerate(pip_args) if arg == "-r"]
     stamp = "python=%s pip=%s files=%s\n" % (python_version, " ".join(pip_args), ",".join(
         hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in files))
@@ -70,7 +70,7 @@ def venv(directory, python_version, pip_args):
     noise = "is ignored: it is neither a file nor a directory"
     sys.stdout.write("".join(line for line in (pip.stdout + pip.stderr).splitlines(True) if noise not in line))
     if pip.returncode:
-        raise SystemExit("pip install into %s failed (exit %d)" % (directory, pip.returncode))
+        raise RuntimeError("pip install into %s failed (exit %d)" % (directory, pip.returncode))
     stamp_file.write_text(stamp)
     return venv_python
 
