@@ -53,8 +53,10 @@ PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' ||
 # Environment for anything that runs ansible: the collection resolves from build/
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
+# compat and sanity-cores (issue 11) are not stages yet: their first full run on all five cores and
+# their cost on a quiet machine are still to be measured.
 TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-cores sanity-pythons lint docs-check integration compat e2e bench-smoke
+	sanity-pythons lint docs-check integration e2e bench-smoke
 
 .PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
