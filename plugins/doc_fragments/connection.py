@@ -25,7 +25,8 @@ options:
     default: 8006
   api_user:
     description:
-      - The PVE user, C(user@realm). Needed for password authentication, and for an O(api_token_id) given without its C(user@realm!) part.
+      - The PVE user, C(user@realm), in any realm (V(jane@corp.example@ad) is user C(jane@corp.example) of realm C(ad)).
+      - Needed for password authentication, and for an O(api_token_id) given without its C(user@realm!) part.
       - If not set, E(PVE_API_USER) or E(PROXMOX_USER) is used.
     type: str
   api_password:
@@ -35,7 +36,7 @@ options:
     type: str
   api_token_id:
     description:
-      - API token id, C(user@realm!name), or just C(name) together with O(api_user).
+      - API token id, C(user@realm!name) (V(jane@corp.example@ad!ansible) too), or just C(name) together with O(api_user).
       - If not set, E(PVE_API_TOKEN_ID) or E(PROXMOX_TOKEN_ID) is used.
     type: str
   api_token_secret:
@@ -68,6 +69,14 @@ options:
       - If not set, E(PVE_API_RETRIES) is used.
     type: int
     default: 3
+  api_allow_http:
+    description:
+      - Allow an O(api_host) of V(http://...). PVE serves its API over HTTPS only, and plain HTTP sends the token or
+        password in clear text, so C(http://) is refused unless this is V(true); then every run warns.
+      - Only for a TLS-terminating proxy on the same host.
+      - If not set, E(PVE_API_ALLOW_HTTP) is used.
+    type: bool
+    default: false
 notes:
   - Authenticate with an API token (recommended) or a user and password.
     For these read-only modules a token with the C(PVEAuditor) role on C(/) is enough.
@@ -148,6 +157,14 @@ options:
     default: 3
     env:
       - name: PVE_API_RETRIES
+  api_allow_http:
+    description:
+      - Allow an O(api_host) of V(http://...), refused otherwise because the token or password would travel in clear
+        text; every run warns. Only for a TLS-terminating proxy on the same host.
+    type: bool
+    default: false
+    env:
+      - name: PVE_API_ALLOW_HTTP
 requirements:
   - requests
 """

@@ -136,6 +136,9 @@ class PveClient:
         if config.verify is False:
             # The user chose this; say it once instead of urllib3's warning on every request.
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        if config.scheme == "http":
+            self._warn("api_host uses http:// (api_allow_http: true): the %s travels in clear text to %s"
+                       % ("API token" if config.token_secret else "password and ticket", config.endpoint))
         if config.token_secret:
             self._auth.header = "PVEAPIToken=%s=%s" % (config.token_id, config.token_secret)
 

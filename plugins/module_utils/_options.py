@@ -37,6 +37,7 @@ ENV_VARS = {
     "ca_path": ["PVE_CA_PATH", "PROXMOX_CA_PATH"],
     "api_timeout": ["PVE_API_TIMEOUT"],
     "api_retries": ["PVE_API_RETRIES"],
+    "api_allow_http": ["PVE_API_ALLOW_HTTP"],
 }
 
 CONNECTION_ARGSPEC = {
@@ -50,6 +51,7 @@ CONNECTION_ARGSPEC = {
     "ca_path": {"type": "path", "fallback": (env_fallback, ENV_VARS["ca_path"])},
     "api_timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ENV_VARS["api_timeout"])},
     "api_retries": {"type": "int", "default": DEFAULT_RETRIES, "fallback": (env_fallback, ENV_VARS["api_retries"])},
+    "api_allow_http": {"type": "bool", "default": False, "fallback": (env_fallback, ENV_VARS["api_allow_http"])},
 }
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 
@@ -57,8 +59,12 @@ CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 # \Z, not $: '$' also matches before a trailing newline ("pve1\n" is no node name)
 NODE_RE = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?\Z")
 _HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?\Z")
-_USER_RE = re.compile(r"^[^\s:/@!]+@[A-Za-z][A-Za-z0-9.\-_]*\Z")
-_TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]*\Z")
+# PVE's own rules (pve-access-control PVE/Auth/Plugin.pm, PVE/AccessControl.pm): the user part is
+# [^\s:/]+ (so `jane@corp.example@ad` is user `jane@corp.example` in realm `ad`: the realm holds no '@'),
+# realm and token name at least 2 characters; a token id splits at its last '!'.
+_USER_RE = re.compile(r"^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+\Z")
+_TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]+\Z")
+USER_EXAMPLES = "user@realm, e.g. root@pam or jane@corp.example@ad"
 
 
 def unique(items):
@@ -136,7 +142,7 @@ def parse_api_host(api_host, api_port=DEFAULT_PORT):
     if match:
         scheme = match.group(1).lower()
         if scheme not in ("https", "http"):
-            raise PveOptionError("api_host", "URL scheme must be https (or http), got %r" % (scheme,))
+            raise PveOptionError("api_host", "URL scheme must be https, got %r" % (scheme,))
         text = match.group(2)
         text, _sep, path = text.partition("/")
         if path.strip("/") not in ("", "api2/json"):
@@ -173,10 +179,10 @@ def api_host_secrets(api_host):
     """The secret parts of a `user:password@` inside api_host (refused by parse_api_host, but the
     raw value must still be hidden wherever Ansible echoes module arguments): [] when there is none."""
     text = api_host.strip() if isinstance(api_host, str) else ""
-    match = re.match(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*://)?([^/@]*)@", text)
-    if not match:
+    authority = re.sub(r"^[A-Za-z][A-Za-z0-9+.\-]*://", "", text).split("/", 1)[0]
+    userinfo, sep, _host = authority.rpartition("@")   # a realm user holds '@' itself: the host follows the last
+    if not sep:
         return []
-    userinfo = match.group(1)
     _user, sep, password = userinfo.partition(":")
     return [userinfo, password] if sep and password else []
 
@@ -211,6 +217,8 @@ class ConnectionConfig:
 
     __slots__ = ("scheme", "host", "port", "user", "password", "token_id", "token_secret",
                  "verify", "timeout", "retries")
+    HTTP_REFUSED = ("http:// sends the API token or password in clear text, and PVE serves its API over HTTPS only "
+                    "(port 8006): use https://. Only behind a TLS-terminating proxy on this host, set api_allow_http: true")
 
     def __init__(self, scheme, host, port, user=None, password=None, token_id=None, token_secret=None,
                  verify=True, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES):
@@ -247,11 +255,14 @@ class ConnectionConfig:
         """Validate a dict holding the connection option names (None for unset)."""
         get = params.get
         scheme, host, port = parse_api_host(get("api_host"), get("api_port") or DEFAULT_PORT)
+        if scheme == "http" and not _boolean(get("api_allow_http"), "api_allow_http", False):
+            raise PveOptionError("api_host", cls.HTTP_REFUSED)
         user, password, token_id, token_secret = (_text_or_none(get(name)) for name in (
             "api_user", "api_password", "api_token_id", "api_token_secret"))
         if password and (token_id or token_secret):
             raise PveOptionError("api_password", "api_password and api_token_id/api_token_secret are mutually exclusive: "
-                                                 "use either a password (ticket) or an API token")
+                                                 "use either a password (ticket) or an API token; %s"
+                                 % _origins(params, ("api_password", "api_token_id", "api_token_secret")))
         if token_id or token_secret:
             if not token_secret:
                 raise PveOptionError("api_token_secret", "is required with api_token_id")
@@ -268,7 +279,7 @@ class ConnectionConfig:
             if not user:
                 raise PveOptionError("api_user", "is required with api_password (e.g. root@pam)")
             if not _USER_RE.match(user):
-                raise PveOptionError("api_user", "must look like user@realm (e.g. root@pam), got %r" % (user,))
+                raise PveOptionError("api_user", "must be %s, got %r" % (USER_EXAMPLES, user))
         else:
             raise PveOptionError(None, "No credentials: set api_token_id and api_token_secret (recommended), or api_user "
                                        "and api_password (or the PVE_API_* environment variables)")
@@ -280,17 +291,20 @@ class ConnectionConfig:
     @staticmethod
     def _full_token_id(token_id, user):
         if "!" in token_id:
-            token_user, _sep, name = token_id.partition("!")
+            token_user, _sep, name = token_id.rpartition("!")
             if not _USER_RE.match(token_user) or not _TOKEN_NAME_RE.match(name):
-                raise PveOptionError("api_token_id", "must be user@realm!name (e.g. root@pam!ansible), got %r" % (token_id,))
+                raise PveOptionError("api_token_id", "must be user@realm!name (e.g. root@pam!ansible or "
+                                                     "jane@corp.example@ad!ansible; the name has 2 or more of letters, "
+                                                     "digits, '.', '-', '_'), got %r" % (token_id,))
             return token_id
         if not _TOKEN_NAME_RE.match(token_id):
-            raise PveOptionError("api_token_id", "must be user@realm!name or a token name, got %r" % (token_id,))
+            raise PveOptionError("api_token_id", "must be user@realm!name or a token name (2 or more of letters, digits, "
+                                                 "'.', '-', '_', starting with a letter), got %r" % (token_id,))
         if not user:
             raise PveOptionError("api_token_id", "%r has no user@realm! part: give the full id (user@realm!%s) "
                                                  "or set api_user" % (token_id, token_id))
         if not _USER_RE.match(user):
-            raise PveOptionError("api_user", "must look like user@realm (e.g. root@pam), got %r" % (user,))
+            raise PveOptionError("api_user", "must be %s, got %r" % (USER_EXAMPLES, user))
         return "%s!%s" % (user, token_id)
 
 
@@ -306,14 +320,35 @@ def printable_ascii(text):
     return all("\x21" <= char <= "\x7e" for char in str(text))
 
 
-def _verify(validate_certs, ca_path):
-    if validate_certs is None:
-        validate_certs = True
-    if isinstance(validate_certs, str):
-        lowered = validate_certs.strip().lower()
+def _origins(params, names):
+    """Where each set credential came from, for the 'two sources' error: an environment variable
+    (named, with how to unset it) when the value equals that variable's, else the task or file."""
+    where = []
+    for name in names:
+        if not params.get(name):
+            continue
+        variable = next((var for var in ENV_VARS[name] if os.environ.get(var)), None)
+        if variable and os.environ[variable] == str(params[name]):
+            where.append("%s from the environment variable %s (unset it: unset %s)" % (name, variable, variable))
+        else:
+            where.append("%s from the task, play or inventory file" % name)
+    return "set here: " + "; ".join(where)
+
+
+def _boolean(value, option, default):
+    """A bool option that may arrive as text (environment, inventory file)."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        lowered = value.strip().lower()
         if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-            raise PveOptionError("validate_certs", "must be a boolean, got %r" % (validate_certs,))
-        validate_certs = lowered in ("1", "true", "yes", "on")
+            raise PveOptionError(option, "must be a boolean, got %r" % (value,))
+        return lowered in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _verify(validate_certs, ca_path):
+    validate_certs = _boolean(validate_certs, "validate_certs", True)
     if not validate_certs:
         return False
     if ca_path:

@@ -65,9 +65,9 @@ def test_bad_options_fail_before_any_request(tmp_path, body, message):
 
 @pytest.mark.parametrize("connection, message", [
     ("api_host: pve.example.com\n", r"No credentials"),
-    ("api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_token_id: root@pam!x\napi_token_secret: %s\n"
+    ("api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_token_id: root@pam!xy\napi_token_secret: %s\n"
      % (PASSWORD, SECRET), r"mutually exclusive"),
-    ("api_host: 'ftp://pve.example.com'\napi_token_id: root@pam!x\napi_token_secret: %s\n" % SECRET, r"api_host: URL scheme"),
+    ("api_host: 'ftp://pve.example.com'\napi_token_id: root@pam!xy\napi_token_secret: %s\n" % SECRET, r"api_host: URL scheme"),
 ])
 def test_bad_connection_options(tmp_path, connection, message):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

@@ -74,7 +74,7 @@ def test_exclude_nodes_says_what_to_write(tmp_path, mock_api, warnings):
 def test_community_names_that_are_aliases_here_are_accepted_quietly(tmp_path, mock_api, warnings):
     four_node(mock_api)
     load_inventory(write_source(tmp_path, "url: pve.example.com\nvalidate_certs: true\ngroup_prefix: pve_\n"
-                                          "facts_prefix: pve_\nfilters: []\n", connection="token_id: root@pam!x\n"
+                                          "facts_prefix: pve_\nfilters: []\n", connection="token_id: root@pam!xy\n"
                                 "token_secret: 5f2c9d1e-0a7b-4c3d-9e8f-123456789abc\napi_retries: 0\n"))
     assert ours(warnings) == []
 

@@ -127,7 +127,6 @@ def add_login(mocked, status=200, body=None):
     ("https://pve1.example.com:8443", None, "https://pve1.example.com:8443/api2/json/version"),
     ("https://pve1.example.com:8443/api2/json", None, "https://pve1.example.com:8443/api2/json/version"),
     ("https://pve1.example.com/api2/json/", None, "https://pve1.example.com:8006/api2/json/version"),
-    ("http://pve1.example.com", None, "http://pve1.example.com:8006/api2/json/version"),
     ("10.1.2.3", None, "https://10.1.2.3:8006/api2/json/version"),
     ("2001:db8::5", None, "https://[2001:db8::5]:8006/api2/json/version"),
     ("[2001:db8::5]", None, "https://[2001:db8::5]:8006/api2/json/version"),
@@ -138,6 +137,18 @@ def test_requests_go_to_the_base_url(mocked, record, api_host, api_port, url):
     client = make_client(record, **token_params(api_host=api_host, api_port=api_port))
     assert client.get("/version") == {"version": "9.1.2"}
     assert [call.request.url for call in mocked.calls] == [url]
+
+
+def test_http_only_with_the_opt_in_and_a_warning_on_every_client(mocked, record):
+    url = "http://pve1.example.com:8006/api2/json/version"
+    mocked.add(responses.GET, url, json=_json({"version": "9.1.2"}))
+    with pytest.raises(_errors.PveOptionError, match="clear text"):
+        make_client(record, **token_params(api_host="http://pve1.example.com"))
+    client = make_client(record, **token_params(api_host="http://pve1.example.com", api_allow_http=True))
+    assert client.get("/version") == {"version": "9.1.2"}
+    assert [call.request.url for call in mocked.calls] == [url]
+    assert record.warnings == ["api_host uses http:// (api_allow_http: true): the API token travels in clear text "
+                               "to pve1.example.com:8006"]
 
 
 @pytest.mark.parametrize("api_host", ["", "ftp://pve1", "https://pve1/other", "pve1/api2/json", "a:b:c", "[::1]x",
@@ -326,6 +337,8 @@ def _ok(request):
 
 def _local_params(server, scheme="https", **overrides):
     overrides.setdefault("api_retries", 0)
+    if scheme == "http":
+        overrides.setdefault("api_allow_http", True)   # the opt-in (these servers speak plain HTTP)
     return token_params(api_host="%s://127.0.0.1:%d" % (scheme, server.port), **overrides)
 
 
@@ -397,7 +410,8 @@ def test_timeout_when_the_server_never_answers(record):
     assert 1.9 <= elapsed < 1 * (1 + 1) + 1.5
     assert "127.0.0.1:%d" % server.port in text and "api_timeout=1" in text
     assert len(server.requests) == 2
-    assert len(record.warnings) == 1 and "timeout" in record.warnings[0]
+    http_warning, *retries = record.warnings    # the first: plain HTTP (api_allow_http) warns on every client
+    assert "clear text" in http_warning and len(retries) == 1 and "timeout" in retries[0]
 
 
 def test_connection_refused_names_host_port_and_timeout(record):

@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
-    CONNECTION_ARGSPEC, ENV_VARS, ConnectionConfig, parse_api_host, parse_time, validate_node, validate_vmid)
+    CONNECTION_ARGSPEC, ENV_VARS, ConnectionConfig, api_host_secrets, parse_api_host, parse_time, validate_node,
+    validate_vmid)
 
 SECRET = "0b7c9a7e-SECRET-in-options"
 
@@ -105,17 +106,17 @@ def test_config_password():
     (True, True), (False, False), (None, True), ("yes", True), ("no", False), ("0", False), ("TRUE", True), ("off", False),
 ])
 def test_validate_certs(value, expected):
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, validate_certs=value))
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, validate_certs=value))
     assert config.verify is expected
 
 
 def test_ca_path(tmp_path):
     ca = tmp_path / "ca.pem"
     ca.write_text("x")
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, ca_path=str(ca)))
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, ca_path=str(ca)))
     assert config.verify == str(ca)
     # validate_certs false wins over ca_path
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!a", api_token_secret=SECRET, ca_path=str(ca),
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, ca_path=str(ca),
                                                   validate_certs=False))
     assert config.verify is False
 
@@ -193,3 +194,79 @@ def test_parse_time_bad(value):
     with pytest.raises(PveOptionError) as excinfo:
         parse_time(value, "until")
     assert excinfo.value.option == "until"
+
+
+# -- issue 14: realm user ids, http://, userinfo in api_host, two credential sources --------------
+
+REALM_USERS = ["jane@corp.example@ad", "svc.ansible@corp.example@azure", "j.doe@ldap", "ad\\jane@ad", "root@pam"]
+
+
+@pytest.mark.parametrize("user", REALM_USERS)
+def test_realm_users_with_at_in_the_user_part(user):
+    config = ConnectionConfig.from_params(_params(api_user=user, api_password=SECRET))
+    assert config.user == user
+    full = ConnectionConfig.from_params(_params(api_token_id=user + "!ansible", api_token_secret=SECRET))
+    assert full.token_id == user + "!ansible"
+    short = ConnectionConfig.from_params(_params(api_user=user, api_token_id="ansible", api_token_secret=SECRET))
+    assert short.token_id == user + "!ansible"
+
+
+@pytest.mark.parametrize("kwargs, option", [
+    (dict(api_user="jane@corp.example@a", api_password=SECRET), "api_user"),       # realm: 2+ characters
+    (dict(api_user="jane@1ad", api_password=SECRET), "api_user"),                  # realm starts with a letter
+    (dict(api_user="ja ne@ad", api_password=SECRET), "api_user"),                  # no space in the user part
+    (dict(api_user="ja:ne@ad", api_password=SECRET), "api_user"),                  # no ':' nor '/'
+    (dict(api_user="jane@", api_password=SECRET), "api_user"),
+    (dict(api_token_id="jane@corp.example@ad!a", api_token_secret=SECRET), "api_token_id"),   # name: 2+ characters
+    (dict(api_token_id="jane@corp.example@ad!1ab", api_token_secret=SECRET), "api_token_id"),
+    (dict(api_user="jane@corp.example@ad", api_token_id="x", api_token_secret=SECRET), "api_token_id"),
+])
+def test_pve_user_and_token_rules(kwargs, option):
+    with pytest.raises(PveOptionError) as excinfo:
+        ConnectionConfig.from_params(_params(**kwargs))
+    assert excinfo.value.option == option
+    assert SECRET not in str(excinfo.value)
+
+
+def test_token_id_splits_at_the_last_bang():
+    config = ConnectionConfig.from_params(_params(api_token_id="a!b@ad!ansible", api_token_secret=SECRET))
+    assert config.token_id == "a!b@ad!ansible"
+
+
+def test_http_is_refused_without_the_opt_in():
+    with pytest.raises(PveOptionError) as excinfo:
+        ConnectionConfig.from_params(_params(api_host="http://pve1", api_token_id="root@pam!ansible", api_token_secret=SECRET))
+    assert excinfo.value.option == "api_host"
+    assert "clear text" in str(excinfo.value) and "use https://" in str(excinfo.value)
+    assert "api_allow_http" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("allow", [True, "yes", "1"])
+def test_http_with_the_opt_in(allow):
+    config = ConnectionConfig.from_params(_params(api_host="http://pve1", api_allow_http=allow,
+                                                  api_token_id="root@pam!ansible", api_token_secret=SECRET))
+    assert config.base_url == "http://pve1:8006/api2/json"
+
+
+@pytest.mark.parametrize("api_host", ["https://jane@corp.example@ad:%s@pve1" % SECRET,
+                                      "jane@corp.example@ad:%s@pve1:8006" % SECRET,
+                                      "https://root@pam:%s@pve1/api2/json" % SECRET])
+def test_userinfo_with_realm_users_is_refused_and_hidden(api_host):
+    with pytest.raises(PveOptionError) as excinfo:
+        parse_api_host(api_host)
+    assert SECRET not in str(excinfo.value) and "corp.example" not in str(excinfo.value)
+    assert SECRET in api_host_secrets(api_host)
+    assert not any("pve1" in part for part in api_host_secrets(api_host))
+
+
+def test_two_credential_sources_say_where_each_came_from(monkeypatch):
+    monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
+    monkeypatch.setenv("PVE_API_TOKEN_SECRET", SECRET)
+    with pytest.raises(PveOptionError) as excinfo:
+        ConnectionConfig.from_params(_params(api_user="root@pam", api_password="other-password",
+                                             api_token_id="root@pam!ansible", api_token_secret=SECRET))
+    text = str(excinfo.value)
+    assert "api_password from the task, play or inventory file" in text
+    assert "api_token_id from the environment variable PVE_API_TOKEN_ID (unset it: unset PVE_API_TOKEN_ID)" in text
+    assert "api_token_secret from the environment variable PVE_API_TOKEN_SECRET" in text
+    assert SECRET not in text.replace("PVE_API_TOKEN_SECRET", "") and "other-password" not in text

@@ -107,7 +107,7 @@ def test_missing_credentials(api, capsys):
 
 
 def test_missing_api_host(api, capsys):
-    result, code = run(capsys, {"api_token_id": "root@pam!a", "api_token_secret": SECRET})
+    result, code = run(capsys, {"api_token_id": "root@pam!ab", "api_token_secret": SECRET})
     assert code == 1 and "api_host" in result["msg"]
     assert len(api.calls) == 0
 
@@ -129,7 +129,7 @@ from ansible.module_utils import basic
 from ansible_collections.pve.cluster.plugins.module_utils import _client
 from ansible_collections.pve.cluster.plugins.modules import pve_version_info
 assert _client.HAS_REQUESTS is False
-args = {"api_host": "pve1", "api_token_id": "root@pam!a", "api_token_secret": "x"}
+args = {"api_host": "pve1", "api_token_id": "root@pam!ab", "api_token_secret": "x"}
 if patch_module_args is not None:
     with patch_module_args(args):
         pve_version_info.main()
