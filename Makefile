@@ -23,6 +23,8 @@ export PVE_SHARED_DIR ?= $(abspath $(SHARED))
 
 VENV ?= .venv
 VENV_NEWEST ?= .venv-2.21
+VENV_TOOLS ?= .venv-tools
+REQ_TOOLS := requirements/tools.txt
 REQ := requirements/dev-2.19.txt
 REQ_NEWEST := requirements/dev-2.21.txt
 CORE := 2.19
@@ -48,17 +50,21 @@ PYTEST_ARGS ?=
 
 VENV_ABS := $(abspath $(VENV))
 VENV_NEWEST_ABS := $(abspath $(VENV_NEWEST))
+VENV_TOOLS_ABS := $(abspath $(VENV_TOOLS))
 # pip's local mirror configuration prints one warning per missing directory: hide that noise only
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
+# Every ansible-test stage gets its own HOME ($(BUILD)/home/STAGE): ansible-test keeps its venvs and
+# cache in ~/.ansible/test, and two stages sharing it at the same time break each other.
+TEST_HOME = $(COLLECTIONS_ROOT)/home/$@
 # Environment for anything that runs ansible: the collection resolves from build/
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 # compat and sanity-cores (issue 11) are not stages yet: their first full run on all five cores and
 # their cost on a quiet machine are still to be measured.
 TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-$(CORE) sanity-$(CORE_NEWEST) \
-	sanity-pythons lint docs-check integration e2e bench-smoke
+	sanity-pythons lint docs-check galaxy-importer integration e2e bench-smoke
 
-.PHONY: help test venv venv-newest collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
+.PHONY: help test venv venv-newest venv-tools galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
 	compat e2e \
 	bench bench-smoke demo clean distclean
@@ -77,10 +83,11 @@ help:
 	@echo "  lint             ansible-lint --profile production on roles/ and playbooks/"
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
 	@echo "  changelog-lint   antsibull-changelog lint"
+	@echo "  galaxy-importer  build the tarball and run galaxy-importer on it (offline, .ci/galaxy-importer.cfg; tools in $(VENV_TOOLS))"
 	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim)"
 	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
-	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: with --smoke"
+	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: --smoke --strict (a missed target fails)"
 	@echo "  demo             scripts/demo.sh"
 	@echo "  clean            remove build/ and caches; distclean: also the virtualenvs"
 
@@ -116,6 +123,16 @@ $(VENV_NEWEST)/.stamp-dev: $(REQ_NEWEST)
 	@$(VENV_NEWEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
 	@touch $@
 
+venv-tools: $(VENV_TOOLS)/.stamp-tools
+
+$(VENV_TOOLS)/.stamp-tools: $(REQ_TOOLS)
+	@if ! $(VENV_TOOLS)/bin/python -c '' 2>/dev/null; then \
+	    echo "== creating $(VENV_TOOLS) with $(PYTHON)"; rm -rf $(VENV_TOOLS); $(PYTHON) -m venv $(VENV_TOOLS); \
+	fi
+	@echo "== installing $(REQ_TOOLS) into $(VENV_TOOLS)"
+	@$(VENV_TOOLS)/bin/python -m pip install -q -r $(REQ_TOOLS) 2>&1 | $(PIP_FILTER)
+	@touch $@
+
 # ---------------------------------------------------------------------------------------------
 # The ansible_collections/pve/cluster tree that ansible-test, ansible-doc and ansible-galaxy use
 
@@ -123,7 +140,7 @@ collection-tree:
 	@scripts/collection-tree.sh $(COLL_DIR) $(SHARED)
 
 # ---------------------------------------------------------------------------------------------
-# Sanity (ansible-test sanity --local; ansible-test's own test venvs live in ~/.ansible/test)
+# Sanity (ansible-test sanity --local; ansible-test's own test venvs live in $(TEST_HOME)/.ansible/test)
 
 sanity: sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores
 
@@ -133,12 +150,11 @@ no-sanity-ignores:
 	    exit 1; \
 	fi
 
-# $(1): venv directory (absolute). Runs ansible-test sanity in the collection tree.
 # $(1): venv directory. ansible-test downloads a pip bootstrap script from a host this network
-# cannot reach; the shared script puts a stand-in into ansible-test's cache (~/.ansible/test/cache).
+# cannot reach; the shared script puts a stand-in into ansible-test's cache ($(TEST_HOME)/.ansible/test/cache).
 define bootstrap_pip
-	@if [ -f "$(PIP_BOOTSTRAP)" ]; then \
-	    sh "$(PIP_BOOTSTRAP)" $(1)/bin/python; \
+	@mkdir -p $(TEST_HOME); if [ -f "$(PIP_BOOTSTRAP)" ]; then \
+	    HOME=$(TEST_HOME) sh "$(PIP_BOOTSTRAP)" $(1)/bin/python; \
 	else \
 	    echo "WARNING: $(PIP_BOOTSTRAP) not found (set SHARED=...): ansible-test will download its pip bootstrap itself"; \
 	fi
@@ -148,7 +164,7 @@ define run_sanity
 	$(call bootstrap_pip,$(1))
 	@pyver=$$($(1)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	echo "== ansible-test sanity, ansible-core $$($(1)/bin/python -c 'import ansible; print(ansible.__version__)'), Python $$pyver"; \
-	cd $(COLL_DIR) && PATH="$(1)/bin:$$PATH" ansible-test sanity --local --python $$pyver --color no $(SANITY_ARGS)
+	cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(1)/bin:$$PATH" ansible-test sanity --local --python $$pyver --color no $(SANITY_ARGS)
 endef
 
 sanity-$(CORE): no-sanity-ignores venv collection-tree
@@ -184,18 +200,15 @@ sanity-pythons: no-sanity-ignores venv collection-tree
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	rm -f $(COLLECTIONS_ROOT)/pythons/python$$pyver; ln -s $(VENV_ABS)/bin/python $(COLLECTIONS_ROOT)/pythons/python$$pyver
 	$(call bootstrap_pip,$(VENV_ABS))
-	@cd $(COLL_DIR) && PATH="$(COLLECTIONS_ROOT)/pythons:$(VENV_ABS)/bin:$$PATH" \
+	@cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(COLLECTIONS_ROOT)/pythons:$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test sanity --local --test compile --test import --color no $(SANITY_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Unit tests
 
 units: venv collection-tree
-	@if [ ! -d tests/unit ]; then echo "SKIP-STAGE: units: no tests/unit directory"; exit 0; fi; \
-	pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	if [ -z "$$(find tests/unit \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit)" ]; then \
-	    echo "SKIP-STAGE: units: no test files under tests/unit"; exit 0; fi; \
-	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	mkdir -p $(TEST_HOME); cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
 
 # Sample-contract checks: the unit tests marked `samples` (tests/unit/conftest.py), fed by the real PVE API
@@ -215,31 +228,35 @@ samples-contract: venv
 	scripts/collection-tree.sh $(SAMPLES_COLL_DIR) $(SHARED); \
 	touch $(SAMPLES_COLL_DIR)/tests/unit/.samples-contract-stage; \
 	pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	cd $(SAMPLES_COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	mkdir -p $(TEST_HOME); cd $(SAMPLES_COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
 
 # Plain pytest in the collection tree (what ansible-test units does, without its wrapper):
 # useful for -k / --pdb / -x.
 units-pytest: venv collection-tree
 	@cd $(COLL_DIR) && PYTHONPATH="$(COLLECTIONS_ROOT)" $(ANSIBLE_ENV) \
-	    $(CURDIR)/scripts/pytest-allow-empty.sh units-pytest \
 	    $(VENV_ABS)/bin/python -m pytest tests/unit -p no:cacheprovider $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # ansible-lint
 
 lint: venv collection-tree
-	@dirs=""; for d in roles playbooks; do [ -d "$$d" ] && dirs="$$dirs $$d"; done; \
-	if [ -z "$$dirs" ]; then echo "SKIP-STAGE: lint: no roles/ or playbooks/ yet"; exit 0; fi; \
-	echo "== ansible-lint --profile production$$dirs"; \
+	@echo "== ansible-lint --profile production roles playbooks"; \
 	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" $(ANSIBLE_ENV) \
-	    ansible-lint --profile production --offline -c .ansible-lint $$dirs
+	    ansible-lint --profile production --offline -c .ansible-lint roles playbooks
 
 # ---------------------------------------------------------------------------------------------
 # Documentation and packaging
 
 docs-check: venv collection-tree
 	@scripts/docs-check.sh "$(VENV_ABS)" "$(COLLECTIONS_ROOT)" "$(COLL_DIR)" "$(DIST)"
+
+# galaxy-importer (what Galaxy runs on an upload) on a freshly built tarball; its verdict is its exit status.
+galaxy-importer: venv venv-tools collection-tree
+	@rm -rf $(COLLECTIONS_ROOT)/importer && mkdir -p $(COLLECTIONS_ROOT)/importer $(TEST_HOME); \
+	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" ansible-galaxy collection build --output-path $(COLLECTIONS_ROOT)/importer . && \
+	cd $(COLLECTIONS_ROOT)/importer && HOME=$(TEST_HOME) GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg \
+	    PATH="$(VENV_TOOLS_ABS)/bin:$$PATH" $(VENV_TOOLS_ABS)/bin/python -m galaxy_importer.main pve-cluster-*.tar.gz
 
 changelog-lint: venv
 	@$(VENV_ABS)/bin/antsibull-changelog lint -v && echo "changelog-lint: fragments OK"
@@ -250,7 +267,7 @@ changelog-lint: venv
 
 integration: venv collection-tree
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	cd $(COLL_DIR) && PATH="$(VENV_ABS)/bin:$$PATH" \
+	mkdir -p $(TEST_HOME); cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)
 
 # ---------------------------------------------------------------------------------------------
@@ -269,25 +286,21 @@ compat: venv collection-tree
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
 
 e2e: venv collection-tree
-	@if [ ! -d tests/e2e ]; then echo "SKIP-STAGE: e2e: no tests/e2e directory yet"; exit 0; fi; \
-	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
-	    scripts/pytest-allow-empty.sh e2e \
+	@PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
 	    $(VENV_ABS)/bin/python -m pytest tests/e2e -p no:cacheprovider $(E2E_ARGS)
 
 # ---------------------------------------------------------------------------------------------
-# Benchmarks and demo (written elsewhere; these only call them)
+# Benchmarks and demo
 
 bench: venv collection-tree
-	@if [ ! -f benchmarks/run.py ]; then echo "FAIL: benchmarks/run.py does not exist yet"; exit 1; fi
 	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
 	    $(VENV_ABS)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
+# --strict: a missed target (a FAIL line) fails the stage
 bench-smoke:
-	@if [ ! -d benchmarks ]; then echo "SKIP-STAGE: bench-smoke: no benchmarks/ directory yet"; exit 0; fi; \
-	$(MAKE) bench BENCH_ARGS=--smoke
+	@$(MAKE) bench BENCH_ARGS='--smoke --strict'
 
 demo: venv collection-tree
-	@if [ ! -f scripts/demo.sh ]; then echo "FAIL: scripts/demo.sh does not exist yet"; exit 1; fi
 	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
 
 # ---------------------------------------------------------------------------------------------
@@ -302,4 +315,4 @@ clean:
 	    | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_NEWEST) $(VENV_COMPAT)
+	rm -rf $(VENV) $(VENV_NEWEST) $(VENV_COMPAT) $(VENV_TOOLS)
