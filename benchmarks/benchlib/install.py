@@ -20,7 +20,9 @@ import sys
 import tempfile
 import zipfile
 
-ANSIBLE_PACKAGE = "ansible==12.3.0"        # the last release for ansible-core 2.19 (Python 3.11)
+ANSIBLE_PACKAGE = "ansible==14.5.0"        # ships community.proxmox 2.0.0, the newest release (runs on ansible-core 2.19)
+# ansible 14 declares Python >= 3.12; the wheel is pure Python, so a 3.11 venv downloads it for 3.12 (nothing is installed)
+WHEEL_PYTHON = "3.12"
 PROXMOXER_PACKAGE = "proxmoxer==2.3.0"
 COMMUNITY_PREFIX = "ansible_collections/community/proxmox/"
 
@@ -72,7 +74,7 @@ def _wheel(setup):
         return wheels[0]
     CACHE.mkdir(parents=True, exist_ok=True)
     result = _run(setup, [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                          "-d", str(CACHE), ANSIBLE_PACKAGE])
+                          "--python-version", WHEEL_PYTHON, "-d", str(CACHE), ANSIBLE_PACKAGE])
     wheels = sorted(CACHE.glob("%s-%s-*.whl" % (name, version)))
     if not wheels:
         raise RuntimeError("pip download %s failed: %s" % (ANSIBLE_PACKAGE, (result.stderr or result.stdout)[-400:]))
@@ -119,8 +121,9 @@ def _install_proxmoxer(setup):
 def prepare():
     """Build build/bench-collections; never raises for community.proxmox (recorded instead)."""
     setup = Setup()
-    setup.commands.append("community.proxmox: `python -m pip download --no-deps --only-binary :all: -d build/bench-cache %s`, "
-                          "then only %s* unzipped into build/bench-collections" % (ANSIBLE_PACKAGE, COMMUNITY_PREFIX))
+    setup.commands.append("community.proxmox: `python -m pip download --no-deps --only-binary :all: --python-version %s "
+                          "-d build/bench-cache %s`, then only %s* unzipped into build/bench-collections"
+                          % (WHEEL_PYTHON, ANSIBLE_PACKAGE, COMMUNITY_PREFIX))
     setup.commands.append("proxmoxer: `python -m pip install --no-deps --target build/bench-cache/pydeps %s`" % PROXMOXER_PACKAGE)
     root = COLLECTIONS / "ansible_collections"
     _link(ROOT, root / "pve" / "cluster")

@@ -210,7 +210,7 @@ def scenario2(ctx):
         else:
             sec.notes.append("%s: plugins/inventory/pve.py does not exist yet, not measured" % OURS)
         if ctx.have_community:
-            plan.append((COMMUNITY, "want_facts: true (serial; 1.4.0 has no concurrency option)", community_inv,
+            plan.append((COMMUNITY, "want_facts: true (serial; it has no concurrency option)", community_inv,
                          ctx.sim_env(sim, community=True), min(2, ctx.runs), 1800))
         else:
             sec.notes.append("%s not installed: %s" % (COMMUNITY, ctx.setup.community_error))

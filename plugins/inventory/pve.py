@@ -90,7 +90,13 @@ options:
         defaults of plugin options while it loads them."
       - A guest whose hostname renders empty (for example a guest without a name) is named C(<type>-<vmid>), e.g. V(qemu-105).
       - Two guests never merge. When several render the same hostname (or a node's name), the guest with the lowest vmid
-        keeps it and the others get C(-<vmid>) appended (V(web) and V(web-105)); a warning lists each renamed guest.
+        keeps it and the others get C(-<vmid>) after the first label of the name (V(web) and V(web-105);
+        V(web.lab.example.com) and V(web-105.lab.example.com); an IP address gets it at the end); a warning lists each
+        renamed guest of the inventory.
+      - Duplicates are resolved over the whole cluster (every node, guest and template), before O(include_nodes),
+        O(guest_types), O(include_templates) and O(filters) leave hosts out, so a guest keeps its name whatever they say.
+        A template that uses C(ansible_host) or C(pve_ip_addresses) can only be rendered after the address lookup, for
+        the selected guests, so its duplicates are resolved among those.
       - Nodes are always named by their node name.
     type: str
   ansible_host:
@@ -220,8 +226,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if path.endswith(("pve.yml", "pve.yaml")):
             return True
         if _declares_this_plugin(path):
+            hint = ""
+            if path.endswith(("proxmox.yml", "proxmox.yaml")):
+                hint = "; coming from community.proxmox, see %s for what else changes" % keys.MIGRATION_PAGE
             raise AnsibleParserError("%s: the file name of a %s inventory source must end with pve.yml or pve.yaml "
-                                     "(for example cluster.pve.yml)" % (path, self.NAME))
+                                     "(for example cluster.pve.yml)%s" % (path, self.NAME, hint))
         self.display.vvv("%s: skipping %s, its name does not end with pve.yml or pve.yaml" % (self.NAME, path))
         return False
 
@@ -284,6 +293,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not str(hostname).strip():
             raise AnsibleError("hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_name }}'")
         return {
+            "late_hostname": get("ansible_host") == "guest_agent" and filters.uses_agent_variables(hostname, facts_prefix),
             "guest_types": frozenset(get("guest_types")),
             "include_nodes": bool(get("include_nodes")),
             "include_templates": bool(get("include_templates")),
@@ -340,10 +350,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return records
 
     def _select(self, raw, settings):
-        """Raw answers -> the HostRecords these options select (nodes first, then guests by vmid)."""
-        records = hosts.build_records(raw.get("resources"), raw.get("status"), settings)
+        """Raw answers -> the HostRecords these options select (nodes first, then guests by vmid).
+
+        Hostnames are given over the whole cluster first, so that no option or filter changes them;
+        a hostname template that uses the guest-agent variables is rendered later, for the selected hosts.
+        """
+        everyone = hosts.build_records(raw.get("resources"), raw.get("status"), settings["facts_prefix"])
+        records = [r for r in everyone if hosts.selected(r, settings)]
         if settings["filters"]:
             records = self._apply_filters(records, settings)
+        if not settings["late_hostname"]:
+            self._hostnames(everyone, settings, records)
         return records
 
     def _fetch_agent(self, records, settings):
@@ -392,11 +409,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.display.warning("%s: no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
                                  "says why): %s" % (self.NAME, len(failures), prefix, _listing(failures)))
 
-    def _hostnames(self, records, settings):
-        """Give each record a unique hostname; nodes first, then guests by vmid."""
+    def _hostnames(self, records, settings, shown):
+        """Give each record a unique hostname, in order (nodes first, then guests by vmid).
+
+        Warnings name only the records of `shown` (the hosts the inventory will hold).
+        """
         template = settings["hostname"]
         bare = _BARE_VARIABLE.match(template)
         default = template == DEFAULT_HOSTNAME or (bare is not None and bare.group(1) == settings["facts_prefix"] + "name")
+        shown = {r.key for r in shown}
         taken = set()
         renamed = []
         failures = []
@@ -407,17 +428,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 try:
                     name = self._render_hostname(template, bare, record.vars)
                 except Exception as err:  # pylint: disable=broad-except
-                    if settings["strict"]:
+                    if record.key in shown and settings["strict"]:
                         raise AnsibleError("hostname: %r failed for %s: %s" % (template, record.key, to_native(err)))
-                    failures.append("%s (%s)" % (record.key, to_native(err)))
+                    if record.key in shown:
+                        failures.append("%s (%s)" % (record.key, to_native(err)))
                     name = ""
             if not name:
                 name = record.fallback_name()
             if name in taken:
                 wanted = name
                 while name in taken:
-                    name = "%s-%d" % (name, record.vmid)
-                renamed.append("%s -> %s (%s)" % (wanted, name, record.key))
+                    name = hosts.with_vmid(name, record.vmid)
+                if record.key in shown:
+                    renamed.append("%s -> %s (%s)" % (wanted, name, record.key))
             taken.add(name)
             record.hostname = unsafe_text(name)
         if failures:
@@ -437,7 +460,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return to_text(self.templar.template(template)).strip()
 
     def _populate(self, records, settings):
-        self._hostnames(records, settings)
+        if settings["late_hostname"]:
+            self._hostnames(records, settings, records)
         inventory = self.inventory
         group_name = hosts.GroupNamer(settings["group_prefix"])
         prefix = settings["facts_prefix"]

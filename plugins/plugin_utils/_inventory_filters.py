@@ -47,17 +47,34 @@ def host_variables(prefix):
     return frozenset(prefix + name for name in GUEST_VARS + NODE_VARS)
 
 
+def agent_variables(prefix):
+    """The variables set by the guest-agent lookup, after filtering."""
+    return frozenset(["ansible_host"] + [prefix + name for name in AGENT_VARS])
+
+
+def variables_used(template):
+    """The undeclared names of a Jinja2 template (raises jinja2.TemplateSyntaxError)."""
+    return meta.find_undeclared_variables(jinja2.Environment().parse(template))
+
+
+def uses_agent_variables(template, prefix):
+    """Whether a template (the hostname option) needs the guest-agent variables; False if it does not parse."""
+    try:
+        return bool(variables_used(str(template)) & agent_variables(prefix))
+    except jinja2.TemplateSyntaxError:
+        return False
+
+
 def check(conditions, prefix):
     """Parse every condition; raise FilterError for a syntax error or an unknown name."""
     known = host_variables(prefix)
-    later = frozenset(["ansible_host"] + [prefix + name for name in AGENT_VARS])
-    environment = jinja2.Environment()
+    later = agent_variables(prefix)
     checked = []
     for condition in conditions:  # the originals are kept: on ansible-core 2.19 they carry the trust tag
         text = str(condition)
         text = text if ("{{" in text or "{%" in text) else "{%% if %s %%}{%% endif %%}" % text
         try:
-            names = meta.find_undeclared_variables(environment.parse(text))
+            names = variables_used(text)
         except jinja2.TemplateSyntaxError as err:
             raise FilterError("filters: %r is not a valid condition: %s" % (condition, err.message)) from None
         unknown = sorted(names - known - GLOBALS)

@@ -10,6 +10,7 @@ unsafe here (see _unsafe.py); numbers stay numbers, flags become booleans, tags 
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from ansible.inventory.group import to_safe_group_name
@@ -163,22 +164,47 @@ class GroupNamer:
         return name
 
 
-def build_records(resource_rows, status_rows, settings):
-    """/cluster/resources + /cluster/status -> the nodes (if included), then the selected guests by vmid.
+def build_records(resource_rows, status_rows, prefix):
+    """/cluster/resources + /cluster/status -> every node, then every guest by vmid (templates included).
 
-    settings: include_nodes, guest_types, include_templates, facts_prefix (filters are applied elsewhere).
+    The whole cluster, whatever the options: hostnames are given over it before anything is left out
+    (see selected()), so a guest keeps its name whatever include_nodes, guest_types or filters say.
     """
-    prefix = settings["facts_prefix"]
     cluster, status_nodes = cluster_info(status_rows)
     resource_rows = resource_rows or []
-    records = []
-    if settings["include_nodes"]:
-        records.extend(node_records(resource_rows, status_nodes, cluster, prefix))
     guests = []
     for row in resource_rows:
-        if isinstance(row, dict) and row.get("type") in settings["guest_types"]:
+        if isinstance(row, dict) and row.get("type") in GUEST_TYPES:
             record = guest_record(row, cluster, prefix)
-            if record is not None and (settings["include_templates"] or not record.vars[prefix + "template"]):
+            if record is not None:
                 guests.append(record)
     guests.sort(key=lambda r: r.vmid)
-    return records + guests
+    return node_records(resource_rows, status_nodes, cluster, prefix) + guests
+
+
+def selected(record, settings):
+    """Whether include_nodes, guest_types and include_templates keep this record (filters come after)."""
+    if record.kind == "node":
+        return settings["include_nodes"]
+    kind = record.key.split("/", 1)[0]
+    return kind in settings["guest_types"] and (
+        settings["include_templates"] or not record.vars[settings["facts_prefix"] + "template"])
+
+
+def with_vmid(name, vmid):
+    """A duplicate hostname made unique: web -> web-103, web.lab.example.com -> web-103.lab.example.com.
+
+    An IP address (a hostname template over ansible_host) gets the suffix at the end: 10.0.0.5-103.
+    """
+    head, dot, tail = name.partition(".")
+    if not dot or not head or _is_address(name):
+        return "%s-%d" % (name, vmid)
+    return "%s-%d.%s" % (head, vmid, tail)
+
+
+def _is_address(name):
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

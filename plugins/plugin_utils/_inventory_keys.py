@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 
-MIGRATION_PAGE = "docs/migration-community-proxmox.md"
+MIGRATION_PAGE = "docs/migrating-from-community-proxmox.md"
 
 # community.proxmox 2.0.0 inventory options (plugins/inventory/proxmox.py) that have no option of the
 # same name or alias here. url/user/password/token_id/token_secret/validate_certs, filters, group_prefix,

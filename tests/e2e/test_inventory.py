@@ -227,6 +227,7 @@ def test_wrong_file_name_is_explained(clean_sim, tmp_path):
     result = run_inventory(inventory_file(tmp_path, name="proxmox.yml"), env, "--list")
     assert result.returncode != 0
     assert "must end with pve.yml or pve.yaml" in " ".join(result.stderr.split())
+    assert "coming from community.proxmox, see docs/migrating-from-community-proxmox.md" in " ".join(result.stderr.split())
     assert clean_sim.requests == []
 
 

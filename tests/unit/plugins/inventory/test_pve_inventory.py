@@ -86,13 +86,14 @@ def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warni
     inventory = load_inventory(write_source(tmp_path, ""))
 
     # lxc/102 and lxc/104 are both "test-lxc.home.arpa" in this real sample; lxc/105 has an empty name.
-    assert sorted(inventory.hosts) == ["lxc-105", "pve", "pxe.home.arpa", "test-lxc.home.arpa", "test-lxc.home.arpa-104",
+    # The suffix goes after the first label: test-lxc-104.home.arpa, not test-lxc.home.arpa-104.
+    assert sorted(inventory.hosts) == ["lxc-105", "pve", "pxe.home.arpa", "test-lxc-104.home.arpa", "test-lxc.home.arpa",
                                        "test1", "test1-lxc.home.arpa"]
     assert plugin_vars(inventory, "test-lxc.home.arpa")["pve_vmid"] == 102
-    assert plugin_vars(inventory, "test-lxc.home.arpa-104")["pve_vmid"] == 104
+    assert plugin_vars(inventory, "test-lxc-104.home.arpa")["pve_vmid"] == 104
     assert plugin_vars(inventory, "lxc-105")["pve_name"] == ""
-    assert [w for w in warnings if "test-lxc.home.arpa -> test-lxc.home.arpa-104 (lxc/104)" in w]
-    assert group_hosts(inventory, "pve_pool_pool1") == ["lxc-105", "test-lxc.home.arpa-104", "test1", "test1-lxc.home.arpa"]
+    assert [w for w in warnings if "test-lxc.home.arpa -> test-lxc-104.home.arpa (lxc/104)" in w]
+    assert group_hosts(inventory, "pve_pool_pool1") == ["lxc-105", "test-lxc-104.home.arpa", "test1", "test1-lxc.home.arpa"]
     assert plugin_vars(inventory, "test1")["pve_pool"] == "pool1"
     assert "pve_pool" not in plugin_vars(inventory, "pxe.home.arpa")
     assert plugin_vars(inventory, "pxe.home.arpa")["pve_cluster"] is None
@@ -113,6 +114,54 @@ def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
     assert plugin_vars(inventory, "node1-100")["pve_vmid"] == 100
     assert plugin_vars(inventory, "node1-102")["pve_vmid"] == 102
     assert any("2 guest(s) share a hostname" in w for w in warnings)
+
+
+def _two_webs(mock):
+    """server1 (qemu/100, running) and VM 200 (qemu/200, stopped) both named web."""
+    resources = sample_data(RES_4NODE)
+    for row in resources:
+        if row.get("id") in ("qemu/100", "qemu/200"):
+            row["name"] = "web"
+    add_base(mock, resources, sample_data(STATUS_4NODE))
+
+
+@pytest.mark.samples
+@pytest.mark.parametrize("options", [
+    "",
+    "filters: ['pve_vmid != 100']\n",
+    "filters: ['pve_status == \"stopped\"']\n",
+    "include_nodes: false\nfilters: ['pve_vmid > 150']\n",
+])
+def test_duplicate_names_do_not_depend_on_filters(tmp_path, mock_api, options):
+    _two_webs(mock_api)
+    inventory = load_inventory(write_source(tmp_path, options))
+    assert plugin_vars(inventory, "web-200")["pve_vmid"] == 200  # qemu/100 has "web", whether it is listed or not
+    assert "web" not in inventory.hosts or plugin_vars(inventory, "web")["pve_vmid"] == 100
+
+
+@pytest.mark.samples
+def test_duplicate_names_do_not_depend_on_guest_types_or_templates(tmp_path, mock_api):
+    resources = sample_data(RES_4NODE)
+    for row in resources:
+        if row.get("id") == "qemu/102":
+            row["name"] = "leap154"  # the same name as the template qemu/101, which has the lower vmid
+    add_base(mock_api, resources, sample_data(STATUS_4NODE))
+    assert "leap154-102" in load_inventory(write_source(tmp_path, "")).hosts  # the template is not listed
+    mock_api.calls.reset()
+    assert "leap154-102" in load_inventory(write_source(tmp_path, "guest_types: [qemu]\ninclude_nodes: false\n")).hosts
+    mock_api.calls.reset()
+    inventory = load_inventory(write_source(tmp_path, "include_templates: true\n"))
+    assert plugin_vars(inventory, "leap154")["pve_template"] is True
+    assert plugin_vars(inventory, "leap154-102")["pve_vmid"] == 102
+
+
+@pytest.mark.samples
+def test_duplicate_fqdn_gets_the_suffix_after_the_first_label(tmp_path, mock_api, warnings):
+    _two_webs(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "hostname: '{{ pve_name }}.lab.example.com'\n"))
+    assert plugin_vars(inventory, "web.lab.example.com")["pve_vmid"] == 100
+    assert plugin_vars(inventory, "web-200.lab.example.com")["pve_vmid"] == 200
+    assert any("web.lab.example.com -> web-200.lab.example.com (qemu/200)" in w for w in warnings)
 
 
 @pytest.mark.samples

@@ -60,7 +60,7 @@ def test_each_community_proxmox_option_gets_its_equivalent(tmp_path, mock_api, w
     shown = ours(warnings)
     assert len(shown) == 1, shown
     assert "option %r is community.proxmox's and does nothing here: %s" % (key, COMMUNITY_PROXMOX[key]) in shown[0]
-    assert "docs/migration-community-proxmox.md" in shown[0]
+    assert "docs/migrating-from-community-proxmox.md" in shown[0]
 
 
 @pytest.mark.samples
