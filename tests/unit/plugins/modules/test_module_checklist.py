@@ -51,3 +51,13 @@ def test_author_has_a_github_handle(name):
     """ansible-doc prints '(!UNKNOWN)' for an author without a GitHub handle."""
     authors = module_doc(name)["author"]
     assert authors and all(re.search(r"\(@[\w-]+\)$", author) for author in authors), authors
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_has_an_integration_target(name):
+    """tests/integration/targets/<module>/ runs the module against the simulator (setup_pvesim)."""
+    target = ROOT / "tests" / "integration" / "targets" / name
+    assert (target / "tasks" / "main.yml").is_file(), "%s has no integration target" % name
+    assert yaml.safe_load((target / "meta" / "main.yml").read_text(encoding="utf-8"))["dependencies"] == ["setup_pvesim"]
+    aliases = (target / "aliases").read_text(encoding="utf-8").split()
+    assert "hidden" not in aliases and "disabled" not in aliases and "unsupported" not in aliases, aliases
