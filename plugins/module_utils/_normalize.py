@@ -139,14 +139,20 @@ def normalize_network(row):
 
 
 def task_outcome(status, endtime=None):
-    """PVE task status text -> running | ok | warning | error."""
-    if status is None or (isinstance(status, str) and status.upper() == "RUNNING") or (not status and endtime is None):
+    """PVE task status text -> running | ok | warning | error | unknown.
+
+    As pve-common PVE/UPID.pm normalize_status_type sorts it: "WARNINGS: <n>" is a warning, an empty
+    status or "unexpected status" of a finished task is unknown, any other text an error.
+    """
+    if (isinstance(status, str) and status.upper() == "RUNNING") or (status is None and endtime is None):
         return "running"
-    text = str(status)
+    text = "" if status is None else str(status)
     if text == "OK":
         return "ok"
-    if text.startswith("WARNINGS"):
+    if re.match(r"^WARNINGS: \d+$", text):
         return "warning"
+    if not text or text == "unexpected status":
+        return "unknown"
     return "error"
 
 

@@ -26,7 +26,9 @@ options:
     description:
       - The node whose tasks are listed.
       - If not set, every node that C(GET /nodes) reports online is asked and the lists are merged newest first
-        (by start time, ties broken by UPID); O(start) and O(limit) then apply to the merged list.
+        by start time (ties broken by UPID); O(start) and O(limit) then apply to the merged list.
+      - With O(node) set, the tasks come in PVE's own order, running tasks first (O(source=active) or V(all)), then
+        finished tasks by the time they finished, the latest first.
         Nodes that are offline, or that turn out unreachable (HTTP 595/596), are skipped with a warning naming them.
       - With O(upid), must be the node in the UPID (or left unset).
     type: str
@@ -39,6 +41,8 @@ options:
   log:
     description:
       - With O(upid), also read the whole task log (C(GET /nodes/{node}/tasks/{upid}/log?limit=0)) into RV(tasks[].log).
+      - PVE before 7.3 (pve-common 7.3-1) answers C(limit=0) with no line; the module then asks again with the number
+        of lines PVE reported (one more request).
       - Requires O(upid).
     type: bool
     default: false
@@ -51,13 +55,15 @@ options:
   limit:
     description:
       - The maximum number of tasks returned.
-      - V(0) returns every matching task; the module then pages through the API in pages of 5000 tasks, and
-        tasks that start while it is paging neither show up twice nor push others out of the result.
+      - V(0) returns every matching task PVE still keeps; the module then pages through the API in pages of 5000
+        tasks, and tasks that start while it is paging neither show up twice nor push others out of the result.
+      - PVE keeps only its current and previous task index files (rotated at about 50 KB, some 1,000 tasks each), so
+        "every task" means roughly the last 2,000 tasks per node, not the node's whole history.
     type: int
     default: 50
   start:
     description:
-      - Skip this many of the (newest) matching tasks first.
+      - Skip this many of the first matching tasks (in the order described under O(node)).
     type: int
     default: 0
   since:
@@ -73,6 +79,9 @@ options:
   statusfilter:
     description:
       - Only tasks whose status is one of these. Sent to PVE comma-joined.
+      - "PVE sorts a status as V(ok) (C(OK)), V(warning) (C(WARNINGS: <n>)), V(unknown) (an empty status,
+        C(unexpected status), and running tasks) or V(error) (any other text); RV(tasks[].outcome) uses the same words."
+      - Cannot be combined with O(errors=true), because PVE then ignores it.
     type: list
     elements: str
     choices: [ok, warning, error, unknown]
@@ -82,15 +91,19 @@ options:
     type: str
   userfilter:
     description:
-      - Only tasks of users whose name contains this text (PVE matches a substring of C(user@realm)).
+      - Only tasks of users whose name contains this text, case-insensitive. For finished tasks PVE matches
+        C(user@realm) only, so a token name (C(!name)) matches only running tasks.
     type: str
   vmid:
     description:
-      - Only tasks of this guest.
+      - Only tasks of this guest (PVE compares it with the task id).
+      - A backup job of several guests (a scheduled vzdump job, or C(vzdump 100 101)) runs as one task with an
+        empty id, so it does not match; list O(typefilter=vzdump) without O(vmid) to include those jobs.
     type: int
   errors:
     description:
-      - V(true) lists only tasks that did not end OK. Sent to PVE as given when set.
+      - V(true) lists only tasks that did not end OK (warnings, errors and unknown outcomes, running tasks
+        included with O(source=active) or V(all)). Sent to PVE as given when set.
     type: bool
 notes:
   - PVE only lists the tasks the user may see; a token needs C(Sys.Audit) on C(/nodes/<node>) to see other users' tasks.
@@ -121,12 +134,16 @@ EXAMPLES = r"""
   loop_control:
     label: "{{ item.upid }}"
 
-- name: Backups of guest 100 on one node, newest first
+- name: Backup tasks of one node (a job of several guests, such as a scheduled backup job, has an empty id)
   pve.cluster.pve_tasks_info:
     node: pve1
     typefilter: vzdump
-    vmid: 100
-    limit: 10
+    limit: 100
+  register: backups
+
+- name: Those that may have backed up guest 100 (its own backups, and the jobs of several guests)
+  ansible.builtin.debug:
+    msg: "{{ backups.tasks | selectattr('id', 'in', ['100', '']) | map(attribute='upid') | list }}"
 
 - name: Running tasks since 1 January 2025
   pve.cluster.pve_tasks_info:
@@ -196,7 +213,7 @@ tasks:
       type: str
       sample: ansible
     status:
-      description: "C(OK), C(WARNINGS: <n>), or the error message."
+      description: "C(OK), C(WARNINGS: <n>), or the error message (empty or C(unexpected status) when PVE does not know)."
       returned: when the task has finished
       type: str
       sample: OK
@@ -221,10 +238,12 @@ tasks:
       type: int
       sample: 474062216
     outcome:
-      description: The status in one word.
+      description:
+        - The status in one word, as PVE's O(statusfilter) sorts it; V(unknown) for a finished task with an empty status
+          or C(unexpected status) (for example after a crash or reboot during the task).
       returned: always
       type: str
-      choices: [running, ok, warning, error]
+      choices: [running, ok, warning, error, unknown]
       sample: ok
     duration:
       description: Seconds the task ran; null while it runs or when the end time is unknown.
@@ -284,6 +303,10 @@ def build_filters(params):
     until = parse_time(params["until"], "until")
     if since is not None and until is not None and since > until:
         raise PveOptionError("since", "must not be later than until (since=%d, until=%d epoch seconds)" % (since, until))
+    if params["errors"] and params["statusfilter"]:
+        # PVE ignores statusfilter when errors=1 (PVE/API2/Tasks.pm): say so instead of sending both
+        raise PveOptionError("errors", "cannot be combined with statusfilter (PVE ignores statusfilter when errors is "
+                                       "true); use statusfilter: [warning, error, unknown] instead")
     query = {"source": params["source"], "since": since, "until": until,
              "typefilter": params["typefilter"], "userfilter": params["userfilter"], "errors": params["errors"]}
     if params["vmid"] is not None:
@@ -328,6 +351,8 @@ def fetch_node(client, node, filters, offset, wanted):
 
 def shape(row):
     task = normalize_task(dict((k, row[k]) for k in TASK_KEYS if k in row))
+    if task.get("outcome") == "running":
+        task.pop("status", None)  # PVE lists running tasks with status RUNNING; RV(tasks[].status) is the end status
     user = task.get("user")
     if isinstance(user, str) and "!" in user and "tokenid" not in task:
         task["user"], task["tokenid"] = user.split("!", 1)
@@ -386,8 +411,8 @@ def read_task(module, upid, node):
     state = data.pop("status", None)
     exitstatus = data.pop("exitstatus", None)
     data.pop("endtime", None)
-    if state != "running" and exitstatus is not None:
-        data["status"] = exitstatus
+    if state != "running":
+        data["status"] = exitstatus if exitstatus is not None else ""  # no exit status: outcome unknown
     data.setdefault("upid", upid)
     data.setdefault("node", node)
     task = shape(data)
@@ -395,7 +420,11 @@ def read_task(module, upid, node):
         task["outcome"], task["duration"] = "running", None
     if module.params["log"]:
         with module.errors("Reading the log of task %s" % upid):
-            lines = module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": 0}, node=node, upid=upid)
+            lines, total = module.client.get_with_total("/nodes/{node}/tasks/{upid}/log", params={"limit": 0},
+                                                        node=node, upid=upid)
+            if not lines and total:
+                # limit=0 means "the whole log" only from pve-common 7.3-1; older PVE 7 answers [] with the total
+                lines = module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": total}, node=node, upid=upid)
         lines = [line for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
         lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)
         task["log"] = [str(line.get("t", "")) for line in lines]

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+from .profiles import PROFILES
 from .simulator import Simulator
 
 
@@ -42,7 +43,8 @@ def serve(args):
             os.unlink(os.path.join(state_dir, name))
         except FileNotFoundError:
             pass
-    sim = Simulator(scenario=args.scenario, tls=not args.no_tls, latency=args.latency, state_dir=state_dir, port=args.port)
+    sim = Simulator(scenario=args.scenario, tls=not args.no_tls, latency=args.latency, state_dir=state_dir, port=args.port,
+                    profile=args.profile, auth_delay=args.auth_delay)
     stop = threading.Event()
 
     def _on_signal(_signum, _frame):
@@ -121,6 +123,9 @@ def main(argv=None):
     p_serve = sub.add_parser("serve", help="run the simulator in the foreground")
     p_serve.add_argument("--scenario", default="demo",
                          help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1 | samples[:DIR]")
+    p_serve.add_argument("--profile", default=None, choices=sorted(PROFILES),
+                         help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
+    p_serve.add_argument("--auth-delay", type=float, default=None, help="seconds before a 401 (PVE: 3)")
     p_serve.add_argument("--port", type=int, default=0)
     p_serve.add_argument("--no-tls", action="store_true")
     p_serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 
+from .profiles import RRD_WINDOW, get_profile
 from .tasks import TaskStore
 
 GIB = 1024 ** 3
@@ -31,11 +32,11 @@ class NotFound(Exception):
     """A handler error that becomes HTTP 500 with PVE's message."""
 
 
-def _fill_node(node, index):
+def _fill_node(node, index, pveversion):
     h = _h("node", node.name)
     defaults = {"ip": "192.168.100.%d" % (11 + index), "maxcpu": (8, 16, 32, 64)[h % 4],
                 "maxmem": (64, 128, 256)[h % 3] * GIB, "maxdisk": 100 * GIB, "uptime": 86400 + h % 5000000,
-                "cpu": round(0.01 + (h % 3000) / 10000.0, 6), "pveversion": "pve-manager/9.1.2/9d436f37a0ac4172"}
+                "cpu": round(0.01 + (h % 3000) / 10000.0, 6), "pveversion": pveversion}
     for key, value in defaults.items():
         if getattr(node, key) in (None, ""):
             setattr(node, key, value)
@@ -68,15 +69,19 @@ def _fill_guest(guest):
 class Cluster:  # pylint: disable=too-many-public-methods
     """Answers for one scenario. Read-only after construction, so safe to share between threads."""
 
-    def __init__(self, scenario, now=None):
+    def __init__(self, scenario, now=None, profile=None):
         self.scenario = scenario
+        # an explicitly named profile (argument or scenario) is faithful; without one: pve9, simplified
+        self.faithful = bool(profile or scenario.profile)
+        self.profile = get_profile(profile or scenario.profile, scenario.profile_overrides)
         self.now = int(now if now is not None else (scenario.now if scenario.now is not None else time.time()))
         self.name = scenario.cluster
         self.nodes = {}
         for index, node in enumerate(scenario.nodes):
-            _fill_node(node, index)
+            _fill_node(node, index, self.profile["pveversion"])
             self.nodes[node.name] = node
-        self.local = next((n.name for n in scenario.nodes if n.online), scenario.nodes[0].name if scenario.nodes else None)
+        self.local = next((n.name for n in scenario.nodes if n.online and not n.unresponsive),
+                          scenario.nodes[0].name if scenario.nodes else None)
         self.guests = {}
         self.guests_by_node = {name: [] for name in self.nodes}
         for guest in sorted(scenario.guests, key=lambda g: g.vmid):
@@ -121,15 +126,29 @@ class Cluster:  # pylint: disable=too-many-public-methods
             raise NotFound("Configuration file 'nodes/%s/%s/%d.conf' does not exist" % (node, folder, vmid))
         return guest
 
+    def rrd_state(self, node):
+        """'live' (online), 'stale' (offline, its RRD entries still inside pmxcfs' 5-minute window),
+        'gone' (offline for longer: the entries are dropped) or 'simplified' (offline, no down_for given)."""
+        if node.online:
+            return "live"
+        if node.down_for is None:
+            return "simplified"
+        return "stale" if node.down_for <= RRD_WINDOW else "gone"
+
     def guest_live(self, guest):
         """status, and whether live stats are known (guests on offline nodes are 'unknown')."""
-        if not self.nodes[guest.node].online:
+        state = self.rrd_state(self.nodes[guest.node])
+        if state == "stale":
+            return guest.status, True  # the last RRD entry: often still "running"
+        if state != "live":
             return "unknown", False
         return guest.status, True
 
     # -- endpoints -----------------------------------------------------------------------------
     def version(self):
-        return dict(self.scenario.version)
+        if self.scenario.version and not (self.faithful and self.scenario.profile is None):
+            return dict(self.scenario.version)
+        return dict(self.profile["version"])
 
     def ssl_fingerprint(self, name):
         digest = hashlib.sha256(("pvesim-" + name).encode()).hexdigest().upper()
@@ -141,11 +160,16 @@ class Cluster:  # pylint: disable=too-many-public-methods
             row["cgroup-mode"] = 2
         else:
             row["ssl_fingerprint"] = self.ssl_fingerprint(node.name)
+        state = self.rrd_state(node)
         if node.online:
             row.update({"status": "online", "cpu": node.cpu, "maxcpu": node.maxcpu, "mem": node.mem,
                         "maxmem": node.maxmem, "disk": node.disk, "maxdisk": node.maxdisk, "uptime": node.uptime})
         else:
             row["status"] = "offline"
+            if state == "stale" and for_resources:  # API2Tools.pm extract_node_stats: level and max* only
+                row.update({"maxcpu": node.maxcpu, "maxmem": node.maxmem, "maxdisk": node.maxdisk})
+            elif state == "gone" and for_resources:
+                del row["level"]
         if for_resources and node.hastate:
             row["hastate"] = node.hastate
         return row
@@ -167,11 +191,21 @@ class Cluster:  # pylint: disable=too-many-public-methods
 
     def guest_resource(self, guest):
         status, live = self.guest_live(guest)
+        if self.rrd_state(self.nodes[guest.node]) == "gone":
+            # API2Tools.pm extract_vm_stats without an RRD entry, plus lock/tags from the config, pool, hastate
+            row = {"id": "%s/%d" % (guest.type, guest.vmid), "node": guest.node, "status": "unknown",
+                   "type": guest.type, "vmid": guest.vmid}
+            for key in ("pool", "hastate", "lock"):
+                if getattr(guest, key):
+                    row[key] = getattr(guest, key)
+            if guest.tags:
+                row["tags"] = ";".join(guest.tags)
+            return row
         row = {"cpu": guest.cpu if live else 0, "disk": guest.disk if live else 0,
                "diskread": guest.diskread if live else 0, "diskwrite": guest.diskwrite if live else 0,
                "id": "%s/%d" % (guest.type, guest.vmid), "maxcpu": guest.maxcpu, "maxdisk": guest.maxdisk,
                "maxmem": guest.maxmem, "mem": guest.mem if live else 0}
-        if guest.type == "qemu":
+        if guest.type == "qemu" and self.profile["memhost"]:
             row["memhost"] = row["mem"]
         row.update({"name": guest.name, "netin": guest.netin if live else 0, "netout": guest.netout if live else 0,
                     "node": guest.node})
@@ -196,8 +230,9 @@ class Cluster:  # pylint: disable=too-many-public-methods
                     continue
                 row = {"content": st.get("content", "images,rootdir"), "id": "storage/%s/%s" % (node.name, st["storage"]),
                        "node": node.name, "plugintype": st.get("plugintype", "dir"), "shared": 1 if st.get("shared") else 0,
-                       "status": "available" if node.online else "unknown", "storage": st["storage"], "type": "storage"}
-                if node.online:
+                       "status": "available" if self.rrd_state(node) in ("live", "stale") else "unknown",
+                       "storage": st["storage"], "type": "storage"}
+                if row["status"] == "available":
                     maxdisk = st.get("maxdisk", (500 + 100 * index) * GIB)
                     row["maxdisk"] = maxdisk
                     row["disk"] = st.get("disk", int(maxdisk * (0.1 + (_h(node.name, st["storage"]) % 60) / 100.0)))
@@ -216,9 +251,19 @@ class Cluster:  # pylint: disable=too-many-public-methods
             rows.append(row)
         return rows
 
-    def sdn_rows(self):
+    def sdn_rows(self, rtype):
+        """The default zone per node: `sdn` rows up to 9.0.11, `network` rows (listed without a type filter
+        only) from pve-manager 9.0.12 (PVE/API2/Cluster.pm, the 'sdn' and 'network' blocks)."""
+        if self.profile["sdn_rows"] == "network" and self.faithful:
+            if rtype is not None:
+                return []
+            return [{"id": "network/%s/zone/localnetwork" % n.name, "network": "localnetwork", "network-type": "zone",
+                     "node": n.name, "status": "ok", "type": "network"} for n in self.nodes.values()]
+        if not self.faithful:
+            return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
+                     "status": "ok" if n.online else "unknown", "type": "sdn"} for n in self.nodes.values()]
         return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
-                 "status": "ok" if n.online else "unknown", "type": "sdn"} for n in self.nodes.values()]
+                 "status": "ok", "type": "sdn"} for n in self.nodes.values()]
 
     def resources_body(self, rtype=None):
         """Pre-serialised /cluster/resources envelope for a type filter."""
@@ -233,7 +278,7 @@ class Cluster:  # pylint: disable=too-many-public-methods
             if rtype is None:
                 rows += self.pool_rows()
             if rtype in (None, "sdn"):
-                rows += self.sdn_rows()
+                rows += self.sdn_rows(rtype)
             return encode({"data": rows})
         return self.cached(("resources", rtype), build)
 
@@ -253,15 +298,16 @@ class Cluster:  # pylint: disable=too-many-public-methods
         version = node.pveversion
         swap_total = 8 * GIB
         load = [(h >> s) % 300 / 100.0 for s in (0, 8, 16)]
-        return {
+        prof = self.profile
+        out = {
             "boot-info": {"mode": "efi", "secureboot": 0}, "cpu": node.cpu,
             "cpuinfo": {"cores": max(1, node.maxcpu // 2), "cpus": node.maxcpu, "flags": CPU_FLAGS, "hvm": "1",
                         "mhz": "%.3f" % (2000 + h % 1500), "model": "Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz",
                         "sockets": 1, "user_hz": 100},
-            "current-kernel": {"machine": "x86_64", "release": "6.17.4-1-pve", "sysname": "Linux",
-                               "version": "#1 SMP PREEMPT_DYNAMIC PMX 6.17.4-1 (2025-12-03T15:42Z)"},
+            "current-kernel": {"machine": "x86_64", "release": prof["kernel"], "sysname": "Linux",
+                               "version": prof["kernel_build"]},
             "idle": 0, "ksm": {"shared": 0},
-            "kversion": "Linux 6.17.4-1-pve #1 SMP PREEMPT_DYNAMIC PMX 6.17.4-1 (2025-12-03T15:42Z)",
+            "kversion": "Linux %s %s" % (prof["kernel"], prof["kernel_build"]),
             "loadavg": ["%.2f" % v for v in load],
             "memory": {"available": node.maxmem - node.mem, "free": int((node.maxmem - node.mem) * 0.8),
                        "total": node.maxmem, "used": node.mem},
@@ -271,6 +317,10 @@ class Cluster:  # pylint: disable=too-many-public-methods
             "swap": {"free": swap_total, "total": swap_total, "used": 0}, "uptime": node.uptime,
             "wait": round((h % 100) / 10000.0, 6),
         }
+        for key in prof["node_status_absent"]:
+            parent, _dot, child = key.partition(".")
+            (out[parent] if child else out).pop(child or parent, None)
+        return out
 
     def network(self, name, itype=None):
         node = self.nodes[name]
@@ -298,7 +348,8 @@ class Cluster:  # pylint: disable=too-many-public-methods
             if guest.type != gtype:
                 continue
             running = guest.status == "running"
-            row = {"vmid": guest.vmid, "name": guest.name, "status": guest.status, "uptime": guest.uptime,
+            vmid = str(guest.vmid) if gtype == "lxc" and self.profile["lxc_list_vmid_str"] else guest.vmid
+            row = {"vmid": vmid, "name": guest.name, "status": guest.status, "uptime": guest.uptime,
                    "cpu": guest.cpu, "cpus": guest.maxcpu, "maxmem": guest.maxmem, "mem": guest.mem,
                    "maxdisk": guest.maxdisk, "disk": guest.disk, "netin": guest.netin, "netout": guest.netout,
                    "diskread": guest.diskread, "diskwrite": guest.diskwrite}
@@ -382,6 +433,13 @@ class Cluster:  # pylint: disable=too-many-public-methods
     def lxc_interfaces(self, guest):
         if guest.status != "running":
             return None
+        if self.profile["lxc_interfaces"] == "inet":
+            # pve-container 5.0.6 .. 5.2.5 (PVE 8.1-8.3): {name, hwaddr, inet, inet6} only
+            return [{k: v for k, v in row.items() if k in ("name", "hwaddr", "inet", "inet6")}
+                    for row in self._lxc_interfaces_full(guest)]
+        return self._lxc_interfaces_full(guest)
+
+    def _lxc_interfaces_full(self, guest):
         out = [{"hardware-address": "00:00:00:00:00:00", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8",
                 "inet6": "::1/128", "ip-addresses": [
                     {"ip-address": "127.0.0.1", "ip-address-type": "inet", "prefix": "8"},

@@ -12,19 +12,23 @@ from .tasks import UPID_RE, row_dict, task_log
 class ApiError(Exception):
     """An error answer. empty=True: reason phrase only, no body (pveproxy-level errors)."""
 
-    def __init__(self, status, message, errors=None, empty=False):
+    def __init__(self, status, message, errors=None, empty=False, delay=0.0):
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors
         self.empty = empty
+        self.delay = delay  # seconds pveproxy waits before this answer
 
-    def body(self):
+    def body(self, with_message=True):
+        """with_message=False: pve-http-server before 5.2.0 (the text only in the reason phrase)."""
         if self.empty:
             return b""
-        out = {"data": None, "message": self.message + "\n"}
+        out = {"data": None}
         if self.errors is not None:
-            out = {"data": None, "errors": self.errors, "message": self.message + "\n"}
+            out["errors"] = self.errors
+        if with_message:
+            out["message"] = self.message + "\n"
         return encode(out)
 
 
@@ -95,12 +99,20 @@ def h_task_log(cl, p, _i):
     lines = task_log(_task_row(cl, p)) or ["no content"]
     start = p.get("start", 0)
     limit = p.get("limit", 50)
+    if limit == 0 and not cl.profile["log_limit0_whole"]:
+        return _envelope([], len(lines))  # pve-common before 7.3-1 (f0c1b0c): limit=0 reads no line
     chosen = lines[start:] if limit == 0 else lines[start:start + limit]
     return _envelope([{"n": start + i + 1, "t": t} for i, t in enumerate(chosen)], len(lines))
 
 
 def h_network(cl, p, _i):
-    return _envelope(cl.network(p["node"], p.get("type")))
+    itype = p.get("type")
+    allowed = cl.profile["network_types"]
+    if itype is not None and itype not in allowed:
+        # this release's enum (pve-manager PVE/API2/Network.pm), checked like JSONSchema.pm does
+        raise ApiError(400, "Parameter verification failed.",
+                       {"type": "value '%s' does not have a value in the enumeration '%s'" % (itype, ", ".join(allowed))})
+    return _envelope(cl.network(p["node"], itype))
 
 
 def h_qemu_list(cl, p, _i):
@@ -124,6 +136,8 @@ def h_agent(cl, p, _i):
 
 
 def h_lxc_ifaces(cl, p, _i):
+    if cl.profile["lxc_interfaces"] is None:  # before pve-container 5.0.6: no such endpoint
+        raise ApiError(501, "Method 'GET /nodes/%s/lxc/%s/interfaces' not implemented" % (p["node"], p["vmid"]))
     return _envelope(cl.lxc_interfaces(cl.guest(p["node"], p["vmid"], "lxc")))
 
 
@@ -194,6 +208,9 @@ class Router:
                                "Name or service not known" % (node, node))
             if not cl.nodes[node].online:
                 raise ApiError(595, "Errors during connection establishment, proxy handshake: No route to host", empty=True)
+            if cl.nodes[node].unresponsive:
+                # AnyEvent.pm proxy_request: timeout => 30, then the AnyEvent::HTTP pseudo-status
+                raise ApiError(595, "Connection timed out", empty=True, delay=cl.profile["proxy_timeout"])
         params = dict(path_params)
         for key, value in query.items():
             if key in path_params and value != path_params[key]:

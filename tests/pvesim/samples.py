@@ -64,5 +64,6 @@ class RawAnswer(ApiError):
         super().__init__(status, message)
         self.raw = raw
 
-    def body(self):
+    def body(self, with_message=True):  # pylint: disable=unused-argument
+        """The captured body, as it is."""
         return self.raw

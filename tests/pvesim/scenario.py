@@ -33,6 +33,13 @@ class Node:
     network: list | None = None
     storage: list | None = None
     hastate: str | None = None
+    # offline nodes: seconds since the node went down (<= 300: inside pmxcfs' RRD window, its guests keep
+    # their last figures; > 300: their rows lose name, template and figures). None: the simplified
+    # pre-profile behaviour (status unknown, names kept). See README "Offline nodes".
+    down_for: int | None = None
+    # True: the cluster sees the node online but it never answers on port 8006 (pveproxy gives up after
+    # the profile's proxy_timeout and answers 595)
+    unresponsive: bool = False
 
 
 @dataclasses.dataclass
@@ -77,8 +84,9 @@ class Scenario:
     name: str = "scenario"
     cluster: str | None = None
     config_version: int = 1
-    version: dict = dataclasses.field(default_factory=lambda: {"release": "9.1", "version": "9.1.2",
-                                                               "repoid": "9d436f37a0ac4172"})
+    version: dict | None = None          # None: the profile's GET /version
+    profile: str | None = None           # pve7 | pve8 | pve8.1 | pve9 (profiles.py); None: pve9, simplified
+    profile_overrides: dict = dataclasses.field(default_factory=dict)
     next_id: dict = dataclasses.field(default_factory=lambda: {"lower": 100, "upper": 1000000})
     now: int | None = None
     nodes: list = dataclasses.field(default_factory=list)

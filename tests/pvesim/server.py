@@ -101,8 +101,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=0")
         self.send_header("Pragma", "no-cache")
-        if mode == "truncate":
+        if mode == "truncate" or status >= 400:
+            # pve-http-server AnyEvent.pm response(): keep_alive = 0 for every code >= 400
             self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -188,9 +190,15 @@ class Handler(BaseHTTPRequestHandler):
             status, out = 200, self._dispatch(sim, entry, api_path, query, body)
             reason = "OK"
         except ApiError as err:
-            status, out, reason = err.status, err.body(), err.message
+            status, out, reason = err.status, err.body(with_message=sim.error_message), err.message
+            delay = err.delay or (sim.auth_delay if status == 401 else 0)
+            if delay and sim.stop_event.wait(delay):
+                return
         except AuthError as err:
             status, out, reason = err.status, b"", err.reason
+            # AnyEvent.pm: "always delay unauthorized calls by 3 seconds"
+            if sim.auth_delay and sim.stop_event.wait(sim.auth_delay):
+                return
         entry["status"] = status
         self._send(status, reason, out, mode=mode, fault=fault)
 

@@ -12,6 +12,7 @@ from .auth import Auth
 from .cluster import Cluster
 from .faults import FaultSet
 from .generator import generate_from_spec
+from .profiles import get_profile
 from .routes import Router
 from .samples import SampleRouter
 from .scenario import load_scenario
@@ -24,11 +25,14 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     scenario: shipped scenario name ("demo", "standalone"), a file path, a Scenario, "generate:k=v,...",
     or "samples" / "samples:DIR" to serve the captured samples as they are.
+    profile: PVE version profile (pve7, pve8, pve8.1, pve9; see profiles.py), overriding the scenario's.
+    Named (here or in the scenario), it is faithful, 3 s 401 delay included; without one the simulator
+    is PVE 9.1 with test-speed shortcuts (no 401 delay, offline nodes simplified). auth_delay overrides.
     """
 
     def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, host="127.0.0.1",
                  user=auth_mod.DEFAULT_USER, password=auth_mod.DEFAULT_PASSWORD, token_id=auth_mod.DEFAULT_TOKEN_ID,
-                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None):
+                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None, profile=None, auth_delay=None):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("pvesim binds to loopback only")
         self.tls = tls
@@ -41,12 +45,18 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             self.scenario = None
             self.router = SampleRouter(scenario.split(":", 1)[1] if ":" in scenario else None)
             extra = {}
+            self.profile = get_profile(profile)
         else:
             if isinstance(scenario, str) and scenario.startswith("generate:"):
                 scenario = generate_from_spec(scenario[len("generate:"):])
             self.scenario = load_scenario(scenario)
-            self.router = Router(Cluster(self.scenario, now=now))
+            cluster = Cluster(self.scenario, now=now, profile=profile)
+            self.router = Router(cluster)
+            self.profile = cluster.profile
             extra = self.scenario.auth or {}
+        faithful = bool(profile or (self.scenario is not None and self.scenario.profile))
+        self.error_message = self.profile["error_message"]
+        self.auth_delay = auth_delay if auth_delay is not None else (3.0 if faithful else 0.0)
         self.user = extra.get("user", user)
         self.password = extra.get("password", password)
         self.token_id = extra.get("token_id", token_id)

@@ -1,4 +1,6 @@
-"""Compact per-node task index: tuples sorted newest first, dicts built only for the returned page."""
+"""Compact per-node task index: running tasks first, then finished ones by completion (newest first),
+as pve-manager PVE/API2/Tasks.pm reads the active list and then the index files backwards; dicts are
+built only for the returned page."""
 from __future__ import annotations
 
 import re
@@ -11,14 +13,17 @@ START, END, TYPE, ID, USER, TOKEN, STATUS, PID, PSTART, LOG = range(10)
 
 
 def status_class(status):
-    """PVE's upid_normalize_status_type: ok | warning | error | unknown (None while running)."""
-    if status is None:
-        return None
+    """pve-common PVE/UPID.pm normalize_status_type: ok | warning | error | unknown.
+
+    An empty status (a running task) and "unexpected status" are unknown.
+    """
+    if not status:
+        return "unknown"
     if status == "OK":
         return "ok"
-    if status.startswith("WARNINGS"):
+    if re.match(r"^WARNINGS: \d+$", status):
         return "warning"
-    if status == "unknown":
+    if status == "unexpected status":
         return "unknown"
     return "error"
 
@@ -28,15 +33,27 @@ def make_upid(node, row):
     return "UPID:%s:%08X:%08X:%08X:%s:%s:%s:" % (node, row[PID], row[PSTART], row[START], row[TYPE], row[ID], user)
 
 
-def row_dict(node, row):
-    """One /nodes/{node}/tasks row, fields as PVE 9.2 sends them."""
+def row_dict(node, row, listing=False):
+    """One /nodes/{node}/tasks row, fields as PVE sends them.
+
+    listing=True (GET /nodes/{node}/tasks): a running task comes from the active list, with
+    status RUNNING, a `saved` key and the token still inside `user`; archived rows have the token
+    split off into `tokenid` (Tasks.pm convert_token_task).
+    """
     out = {"upid": make_upid(node, row), "node": node, "pid": row[PID], "pstart": row[PSTART],
            "starttime": row[START], "type": row[TYPE], "id": row[ID], "user": row[USER]}
-    if row[TOKEN]:
-        out["tokenid"] = row[TOKEN]
     if row[STATUS] is not None:
         out["status"] = row[STATUS]
         out["endtime"] = row[END]
+        if row[TOKEN]:
+            out["tokenid"] = row[TOKEN]
+    elif listing:
+        out["status"] = "RUNNING"
+        out["saved"] = "0"
+        if row[TOKEN]:
+            out["user"] = row[USER] + "!" + row[TOKEN]
+    elif row[TOKEN]:
+        out["tokenid"] = row[TOKEN]
     return out
 
 
@@ -45,11 +62,12 @@ class TaskStore:
 
     def __init__(self, node, rows):
         self.node = node
-        self.rows = sorted(rows, key=lambda r: (r[START], r[PID]), reverse=True)
+        active = sorted((r for r in rows if r[STATUS] is None), key=lambda r: (r[START], r[PID]), reverse=True)
+        archive = sorted((r for r in rows if r[STATUS] is not None), key=lambda r: (r[END], r[START], r[PID]),
+                         reverse=True)
+        self.rows = active + archive
         self._by_key = None
-        self.by_source = {"all": self.rows,
-                          "archive": [r for r in self.rows if r[STATUS] is not None],
-                          "active": [r for r in self.rows if r[STATUS] is None]}
+        self.by_source = {"all": self.rows, "archive": archive, "active": active}
 
     def query(self, params):
         """Return (page rows as dicts, total) for the /nodes/{node}/tasks parameters."""
@@ -68,29 +86,30 @@ class TaskStore:
             statusfilter = {s for s in re.split(r"[,;\s]+", params["statusfilter"]) if s}
         rows = self.by_source[source]
         if not (errors or since or until or typefilter or userfilter or vmid or statusfilter):
-            return [row_dict(self.node, r) for r in rows[start:start + limit]], len(rows)
+            return [row_dict(self.node, r, True) for r in rows[start:start + limit]], len(rows)
         page = []
         count = 0
+        if errors:
+            statusfilter = {"warning", "error", "unknown"}  # errors=1: statusfilter ignored, only "ok" left out
         for row in rows:
-            running = row[STATUS] is None
             if since is not None and row[START] < since:
-                break  # newest first: everything after is older
-            if until is not None and row[START] > until:
                 continue
-            if errors and (running or row[STATUS] == "OK"):
+            if until is not None and row[START] > until:
                 continue
             if typefilter and row[TYPE] != typefilter:
                 continue
             if vmid and row[ID] != vmid:
                 continue
-            if userfilter and userfilter not in (row[USER] + ("!" + row[TOKEN] if row[TOKEN] else "")).lower():
+            # archived rows are matched after the token is split off (user@realm only), running ones before
+            running_token = "!" + row[TOKEN] if row[TOKEN] and row[STATUS] is None else ""
+            if userfilter and userfilter not in (row[USER] + running_token).lower():
                 continue
             if statusfilter is not None and status_class(row[STATUS]) not in statusfilter:
                 continue
             if start <= count < start + limit:
                 page.append(row)
             count += 1
-        return [row_dict(self.node, r) for r in page], count
+        return [row_dict(self.node, r, True) for r in page], count
 
     def find(self, upid):
         """The row of a UPID on this node, or None."""

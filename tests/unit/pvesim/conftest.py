@@ -31,3 +31,30 @@ def fixture_sim(demo_sim):
 @pytest.fixture(name="client")
 def fixture_client(sim):
     return Client(sim)
+
+
+PROFILE_NAMES = ("pve7", "pve8.1", "pve8", "pve9")
+
+
+def offline_demo(down_for):
+    """The demo scenario with pve3 down for `down_for` seconds (<= 300: inside the RRD window)."""
+    from pvesim import load_scenario  # pylint: disable=import-outside-toplevel
+    scenario = load_scenario("demo")
+    for node in scenario.nodes:
+        if not node.online:
+            node.down_for = down_for
+    return scenario
+
+
+@pytest.fixture(scope="session", name="profile_sim", params=PROFILE_NAMES)
+def fixture_profile_sim(request):
+    """The demo cluster as each PVE profile serves it (pve3 down for 10 minutes), 401 delay off for speed."""
+    with Simulator(scenario=offline_demo(600), profile=request.param, auth_delay=0) as sim:
+        yield sim
+
+
+@pytest.fixture(name="pclient")
+def fixture_pclient(profile_sim):
+    profile_sim.clear_faults()
+    profile_sim.clear_requests()
+    return Client(profile_sim)

@@ -79,12 +79,12 @@ def test_one_node_default_query_and_normalised_rows(capsys, api):
 def test_every_filter_is_sent_to_pve(capsys, api):
     expected = {"source": "all", "start": "5", "limit": "10", "since": "1735689600", "until": "1735776000",
                 "statusfilter": "ok,error", "typefilter": "vzdump", "userfilter": "root", "vmid": "100",
-                "errors": "1"}
+                "errors": "0"}
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 7, 1735700000, ttype="vzdump")], "total": 42},
             match=[matchers.query_param_matcher(expected)])
     result, code = run(capsys, {"node": "pve1", "source": "all", "start": 5, "limit": 10, "since": "2025-01-01",
                                 "until": 1735776000, "statusfilter": ["ok", "error"], "typefilter": "vzdump",
-                                "userfilter": "root", "vmid": 100, "errors": True})
+                                "userfilter": "root", "vmid": 100, "errors": False})
     assert code == 0, result
     assert qs(api.calls[0]) == expected
     assert result["total"] == 42

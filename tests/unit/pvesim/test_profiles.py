@@ -1,0 +1,136 @@
+"""The version profiles and offline-node states of the simulator, as the PVE sources describe them."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from pvesim import Simulator, load_scenario
+from pvesim.profiles import PROFILES, get_profile
+
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
+from ansible_collections.pve.cluster.tests.unit.pvesim.conftest import offline_demo
+
+
+def _rows(client, **params):
+    return {r["id"]: r for r in client.data("/cluster/resources", params=params or None)}
+
+
+def test_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="pve7, pve8, pve8.1, pve9"):
+        get_profile("pve6")
+
+
+def test_version_and_pveversion_follow_the_profile(pclient):
+    profile = pclient.sim.profile
+    assert pclient.data("/version") == profile["version"]
+    assert pclient.data("/nodes/pve1/status")["pveversion"] == profile["pveversion"]
+
+
+def test_offline_node_after_the_rrd_window(pclient):
+    """extract_vm_stats without an RRD entry: no name, template or figures; config keys stay."""
+    rows = _rows(pclient)
+    assert rows["qemu/129"] == {"id": "qemu/129", "node": "pve3", "status": "unknown", "type": "qemu", "vmid": 129,
+                                "pool": "prod", "hastate": "error", "tags": "prod;db"}
+    assert rows["node/pve3"] == {"id": "node/pve3", "node": "pve3", "type": "node", "status": "offline",
+                                 "cgroup-mode": 2}
+    assert rows["storage/pve3/local"]["status"] == "unknown" and "disk" not in rows["storage/pve3/local"]
+
+
+@pytest.mark.parametrize("profile", ["pve7", "pve9"])
+def test_offline_node_inside_the_rrd_window(profile):
+    """For up to 5 minutes the last RRD entry is used: a dead node's guests still say running."""
+    with Simulator(scenario=offline_demo(120), profile=profile, tls=False, auth_delay=0) as sim:
+        rows = _rows(Client(sim))
+    guest = rows["qemu/128"]
+    assert guest["status"] == "running" and guest["name"] == "web04" and guest["template"] == 0
+    assert rows["node/pve3"]["status"] == "offline" and "maxmem" in rows["node/pve3"] and "mem" not in rows["node/pve3"]
+    assert rows["storage/pve3/local"]["status"] == "available"
+
+
+def test_sdn_rows_per_version(pclient):
+    profile = pclient.sim.profile["name"]
+    all_rows = _rows(pclient)
+    sdn = pclient.data("/cluster/resources", params={"type": "sdn"})
+    if profile == "pve9":
+        # pve-manager >= 9.0.12: network rows, listed only without a type filter; type=sdn is empty
+        assert sdn == []
+        assert all_rows["network/pve1/zone/localnetwork"] == {
+            "id": "network/pve1/zone/localnetwork", "network": "localnetwork", "network-type": "zone",
+            "node": "pve1", "status": "ok", "type": "network"}
+        assert pclient.get("/cluster/resources", params={"type": "network"}).status_code == 400
+    else:
+        assert {r["id"] for r in sdn} == {"sdn/pve1/localnetwork", "sdn/pve2/localnetwork", "sdn/pve3/localnetwork"}
+        assert not any(r["type"] == "network" for r in all_rows.values())
+
+
+def test_lxc_interfaces_per_version(pclient):
+    form = pclient.sim.profile["lxc_interfaces"]
+    resp = pclient.get("/nodes/pve1/lxc/103/interfaces")
+    if form is None:
+        assert resp.status_code == 501
+        assert resp.reason == "Method 'GET /nodes/pve1/lxc/103/interfaces' not implemented"
+        return
+    eth0 = [row for row in resp.json()["data"] if row["name"] == "eth0"][0]
+    assert eth0["inet"] == "10.0.3.10/24"
+    assert ("ip-addresses" in eth0) == (form == "both")
+
+
+def test_network_types_per_version(pclient):
+    allowed = pclient.sim.profile["network_types"]
+    for itype in ("any_bridge", "any_local_bridge", "vnet", "fabric", "include_sdn"):
+        resp = pclient.get("/nodes/pve1/network", params={"type": itype})
+        assert (resp.status_code == 200) == (itype in allowed), (itype, resp.status_code)
+        if resp.status_code == 400:
+            assert "enumeration" in resp.json()["errors"]["type"]
+
+
+def test_error_body_message_per_version(pclient):
+    """pve-http-server 5.2.0 (9a2112e) added `message`; before it the text is only in the reason phrase."""
+    resp = pclient.get("/nodes/pve1/qemu/999/config")
+    assert resp.status_code == 500 and "does not exist" in resp.reason
+    assert ("message" in resp.json()) == pclient.sim.profile["error_message"]
+    assert resp.headers["Connection"] == "close"
+
+
+def test_running_tasks_and_log_limit0(pclient):
+    rows = pclient.data("/nodes/pve1/tasks", params={"source": "all"})
+    assert rows[0]["status"] == "RUNNING" and "saved" in rows[0]
+    finished = rows[1]["upid"]
+    assert len(pclient.data("/nodes/pve1/tasks/%s/log" % finished, params={"limit": 0})) > 1
+
+
+def test_log_limit0_before_pve_common_7_3():
+    scenario = load_scenario("demo")
+    scenario.profile_overrides = {"log_limit0_whole": False}
+    with Simulator(scenario=scenario, profile="pve7", tls=False, auth_delay=0) as sim:
+        client = Client(sim)
+        upid = client.data("/nodes/pve1/tasks")[0]["upid"]
+        body = client.get("/nodes/pve1/tasks/%s/log" % upid, params={"limit": 0}).json()
+    assert body["data"] == [] and body["total"] > 0
+
+
+def test_a_401_comes_after_three_seconds_and_closes_the_connection():
+    with Simulator(scenario="standalone", profile="pve8", tls=False) as sim:
+        started = time.monotonic()
+        resp = requests.get(sim.api_url + "/version", timeout=10)
+        assert resp.status_code == 401 and time.monotonic() - started >= 2.9
+        assert resp.headers["Connection"] == "close" and resp.content == b""
+
+
+def test_unresponsive_node_gets_595_after_the_proxy_timeout():
+    scenario = load_scenario("demo")
+    scenario.nodes[1].unresponsive = True
+    scenario.profile_overrides = {"proxy_timeout": 1}
+    with Simulator(scenario=scenario, profile="pve9", tls=False, auth_delay=0) as sim:
+        client = Client(sim)
+        assert client.data("/cluster/status")[2]["online"] == 1  # the cluster still sees it
+        started = time.monotonic()
+        resp = client.get("/nodes/pve2/status")
+        assert resp.status_code == 595 and time.monotonic() - started >= 0.9
+
+
+def test_every_profile_is_complete():
+    keys = set(PROFILES["pve9"])
+    assert all(set(profile) == keys for profile in PROFILES.values())
