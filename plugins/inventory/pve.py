@@ -19,7 +19,8 @@ description:
     include_templates?) or, for community.proxmox's options, the equivalent here or the reason there is none;
     O(strict=true) makes them an error, before any request."
   - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
-    V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool),
+    V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool,
+    V(null) when PVE does not know: see the guests of offline nodes below),
     C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
     C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics),
     C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node); with
@@ -32,8 +33,13 @@ description:
     status, e.g. C(pve_running), C(pve_stopped)), C(pve_node_<node>) (the guests on a node), C(pve_pool_<pool>),
     C(pve_tag_<tag>), C(pve_templates). Characters that are invalid in a group name become V(_), the way Ansible's
     constructed groups are made safe (tag V(web-1) gives C(pve_tag_web_1), pool V(prod/web) gives C(pve_pool_prod_web))."
-  - Guests on an offline node stay in the inventory with the data PVE last knew and C(pve_status) as PVE reports it
-    (usually V(unknown)).
+  - "Guests of a node that C(/cluster/status) reports offline stay in the inventory as PVE reports them, and one warning
+    names the node. For about 5 minutes after the node went down PVE still reports their last known state (name,
+    template flag, figures, often C(pve_status=running)); after that their rows carry no name and no template flag
+    (C(pve_status=unknown)). Such a guest is named C(<type>-<vmid>) (V(qemu-128)) like any guest whose hostname renders
+    empty, its C(pve_template) is V(null), and it is kept whatever O(include_templates) says, because PVE no longer
+    says whether it is a template. With O(ansible_host=guest_agent) no address is looked up for guests of offline
+    nodes (they get no C(ansible_host))."
   - Every string that comes from the API (names, tags, pools, locks, ...) is marked unsafe, so it is never templated.
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
@@ -56,7 +62,10 @@ options:
     type: bool
     default: true
   include_templates:
-    description: Add VM and container templates as hosts too (group C(<group_prefix>templates)).
+    description:
+      - Add VM and container templates as hosts too (group C(<group_prefix>templates)).
+      - A guest whose template flag PVE does not report (a guest of a node offline for more than 5 minutes) is kept
+        either way, with C(pve_template=null).
     type: bool
     default: false
   guest_types:
@@ -105,7 +114,10 @@ options:
       - V(none) leaves it unset (Ansible connects to the inventory hostname).
       - "V(guest_agent) asks each selected running guest for its addresses, in parallel (O(max_workers)):
         qemu VMs through the QEMU guest agent (C(GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces)),
-        containers through C(GET /nodes/{node}/lxc/{vmid}/interfaces). This costs one request per running guest.
+        containers through C(GET /nodes/{node}/lxc/{vmid}/interfaces) (both its PVE 8.1-8.3 form with C(inet)/C(inet6)
+        and its PVE 8.4+ form with C(ip-addresses) are read). This costs one request per running guest.
+        PVE 7 has no container endpoint (HTTP 501): one container is asked, the others are not, and one warning
+        says so; containers then get no C(ansible_host).
         It sets C(pve_ip_addresses) (every address found) and C(ansible_host) (see O(ansible_host_networks)).
         A guest whose lookup fails (no agent, agent not running, command unsupported, node unreachable, bad answer)
         stays in the inventory without C(ansible_host), gets C(pve_agent_error), and a warning names it; the run goes on."
@@ -200,6 +212,7 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agen
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys as keys
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
@@ -265,6 +278,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     raw["agent"] = self._fetch_agent(records, settings)
                 if cache_on:
                     self._cache[cache_key] = raw
+            down_warning = offline.warning(records, settings["facts_prefix"])
+            if down_warning:
+                self.display.warning("%s: %s" % (self.NAME, down_warning))
             if settings["agent"]:
                 self._apply_agent(_agent_wanted(records, settings), raw["agent"], settings)
             self._populate(records, settings)
@@ -388,9 +404,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _apply_agent(self, wanted, answers, settings):
         prefix = settings["facts_prefix"]
         failures = []
+        no_endpoint = 0
         for record in wanted:
             answer = answers.get(record.key) or {}
             error = answer.get("error") if isinstance(answer, dict) else "no answer"
+            if error is not None and record.key.startswith("lxc/") and answer.get("status") == agent.NO_LXC_ENDPOINT:
+                record.vars[prefix + "agent_error"] = unsafe_text(str(error))
+                no_endpoint += 1
+                continue
             found = []
             if error is None:
                 try:
@@ -405,6 +426,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             address = agent.pick_address(found, settings["networks"])
             if address:
                 record.vars["ansible_host"] = unsafe_text(address)
+        if no_endpoint:
+            self.display.warning("%s: this PVE has no GET /nodes/{node}/lxc/{vmid}/interfaces (HTTP 501; it exists from "
+                                 "PVE 8.1), so %d running container(s) got no address" % (self.NAME, no_endpoint))
         if failures:
             self.display.warning("%s: no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
                                  "says why): %s" % (self.NAME, len(failures), prefix, _listing(failures)))
@@ -494,9 +518,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
 
 def _agent_wanted(records, settings):
-    """The records whose address the guest agent is asked for: running guests."""
+    """The records whose address the guest agent is asked for: running guests of nodes that are not offline."""
     status = settings["facts_prefix"] + "status"
-    return [r for r in records if r.kind == "guest" and r.vars[status] == "running"]
+    return [r for r in records if r.kind == "guest" and r.vars[status] == "running" and not r.node_offline]
 
 
 def _declares_this_plugin(path):

@@ -8,6 +8,10 @@ fetch_answers(): per running guest, one GET through run_bounded (max_workers at 
 guest's answer or error is collected (never raised, never printed as a traceback); Ctrl-C cancels
 what has not started. The raw answers are what the inventory cache stores.
 addresses() / pick_address(): raw answer -> all addresses, and the one to use as ansible_host.
+
+Containers: GET /nodes/{node}/lxc/{vmid}/interfaces exists from PVE 8.1 (pve-container 5.0.6); until
+PVE 8.4 (5.2.6) its rows are {name, hwaddr, inet, inet6} with "10.0.0.5/24", later ip-addresses is added.
+PVE 7 answers 501: then one container is asked, and the others are not (NO_LXC_ENDPOINT).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ PATHS = {
     "qemu": "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
     "lxc": "/nodes/{node}/lxc/{vmid}/interfaces",
 }
+NO_LXC_ENDPOINT = 501  # "Method 'GET /nodes/{node}/lxc/{vmid}/interfaces' not implemented" (PVE before 8.1)
 
 
 def parse_networks(values, option="ansible_host_networks"):
@@ -35,21 +40,33 @@ def parse_networks(values, option="ansible_host_networks"):
 
 
 def fetch_answers(client_factory, guests, max_workers):
-    """guests: iterable of (key, type, node, vmid). Returns {key: {"data": raw} | {"error": text}}.
+    """guests: iterable of (key, type, node, vmid). Returns {key: {"data": raw} | {"error": text[, "status": n]}}.
 
-    client_factory() is called once, in this thread, before any worker starts.
+    client_factory() is called once, in this thread, before any worker starts. The first container is asked
+    together with the VMs; when PVE answers it 501 (no such endpoint), the other containers are not asked.
     """
     guests = list(guests)
     if not guests:
         return {}
     client = client_factory()
+    containers = [g for g in guests if g[1] == "lxc"]
+    answers = _fetch(client, [g for g in guests if g[1] != "lxc"] + containers[:1], max_workers)
+    if containers and answers[containers[0][0]].get("status") == NO_LXC_ENDPOINT:
+        for key, _kind, _node, _vmid in containers[1:]:
+            answers[key] = dict(answers[containers[0][0]])
+    else:
+        answers.update(_fetch(client, containers[1:], max_workers))
+    return answers
 
+
+def _fetch(client, guests, max_workers):
     def ask(guest):
         _key, guest_type, node, vmid = guest
         try:
             return {"data": client.get(PATHS[guest_type], node=node, vmid=vmid)}
         except PveError as err:
-            return {"error": str(err)}
+            status = getattr(err, "status", None)
+            return {"error": str(err), "status": status} if isinstance(status, int) else {"error": str(err)}
         except Exception as err:  # pylint: disable=broad-except
             # Anything else from a worker is reported for that guest, not lost in the pool.
             return {"error": "unexpected %s: %s" % (type(err).__name__, err)}
@@ -74,19 +91,32 @@ def _interfaces(data):
     raise ValueError("unexpected answer shape from the guest agent: %.80r" % (data,))
 
 
+def _interface_addresses(interface):
+    """The address texts of one interface: `ip-addresses` (agent, PVE >= 8.4 containers), else the
+    container's `inet`/`inet6` ("10.0.0.5/24"; PVE 8.1-8.3 send only these)."""
+    texts = [entry["ip-address"] for entry in interface.get("ip-addresses") or []
+             if isinstance(entry, dict) and entry.get("ip-address")]
+    if not texts:
+        for key in ("inet", "inet6"):
+            value = interface.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item:
+                    texts.append(item.split("/", 1)[0])
+    return texts
+
+
 def addresses(data):
     """All addresses of a raw answer, in interface order, as text (no prefix length)."""
     found = []
     for interface in _interfaces(data):
-        for entry in interface.get("ip-addresses") or []:
-            if isinstance(entry, dict) and entry.get("ip-address"):
-                text = str(entry["ip-address"]).split("%", 1)[0].strip()
-                try:
-                    ipaddress.ip_address(text)
-                except ValueError:
-                    continue
-                if text not in found:
-                    found.append(text)
+        for text in _interface_addresses(interface):
+            text = str(text).split("%", 1)[0].strip()
+            try:
+                ipaddress.ip_address(text)
+            except ValueError:
+                continue
+            if text not in found:
+                found.append(text)
     return found
 
 

@@ -16,6 +16,7 @@ import math
 from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import split_tags, to_bool, to_number
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
 GUEST_TYPES = ("qemu", "lxc")
@@ -27,7 +28,7 @@ GUEST_OPTIONAL = ("pool", "hastate", "lock")
 class HostRecord:
     """One future inventory host: its vars (facts_prefix applied) and its built-in groups."""
 
-    __slots__ = ("kind", "key", "vmid", "name", "vars", "groups", "hostname")
+    __slots__ = ("kind", "key", "vmid", "name", "vars", "groups", "hostname", "node_offline")
 
     def __init__(self, kind, key, vmid, name, host_vars, groups):
         self.kind = kind          # "node" or "guest"
@@ -37,6 +38,7 @@ class HostRecord:
         self.vars = host_vars
         self.groups = groups      # raw group suffixes, e.g. ("qemu", "running", "node_pve1")
         self.hostname = None
+        self.node_offline = False  # a guest of a node /cluster/status reports offline
 
     def fallback_name(self):
         """The name of a guest whose hostname renders empty: <type>-<vmid>, e.g. qemu-105."""
@@ -173,11 +175,15 @@ def build_records(resource_rows, status_rows, prefix):
     cluster, status_nodes = cluster_info(status_rows)
     resource_rows = resource_rows or []
     guests = []
+    down = offline.offline_nodes(status_nodes)
     for row in resource_rows:
         if isinstance(row, dict) and row.get("type") in GUEST_TYPES:
             record = guest_record(row, cluster, prefix)
-            if record is not None:
-                guests.append(record)
+            if record is None:
+                continue
+            if record.vars[prefix + "node"] in down:
+                offline.mark_offline(record, row, prefix)
+            guests.append(record)
     guests.sort(key=lambda r: r.vmid)
     return node_records(resource_rows, status_nodes, cluster, prefix) + guests
 

@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve against the simulator's PVE version profiles: offline nodes and container addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import group_hosts, host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
+    ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim)
+
+OFFLINE_GUESTS = {"qemu/128", "qemu/129", "lxc/130", "qemu/131", "qemu/132", "lxc/133", "qemu/134"}
+
+
+def source(tmp_path, sim, body=""):
+    path = tmp_path / "versions.pve.yml"
+    path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: '%s'\napi_token_secret: %s\n"
+                    "validate_certs: false\napi_retries: 0\n%s" % (sim.url, sim.token_id, sim.token_secret, body))
+    return path
+
+
+def agent_run_with_pve3_down(tmp_path, warnings, profile, down_for):
+    """(inventory, the one offline warning) of a guest_agent run; asserts nothing was asked of pve3's guests."""
+    with profile_sim(profile, demo_scenario(down_for=down_for)) as sim:
+        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\n"))
+        asked = [r["path"] for r in sim.requests]
+    assert not [p for p in asked if p.startswith("/nodes/pve3/")], asked
+    found = [w for w in warnings if "offline" in w]
+    assert len(found) == 1, warnings
+    return inventory, found[0]
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_guests_of_a_node_down_for_10_minutes(tmp_path, warnings, profile):
+    """No name, no template flag: <type>-<vmid>, pve_template null, kept; one warning; no request for them."""
+    inventory, warning = agent_run_with_pve3_down(tmp_path, warnings, profile, 600)
+    names = {"qemu-128", "qemu-129", "lxc-130", "qemu-131", "qemu-132", "lxc-133", "qemu-134"}
+    assert names <= set(inventory.hosts)
+    record = host_vars(inventory, "qemu-129")
+    assert record["pve_template"] is None and record["pve_status"] == "unknown" and record["pve_pool"] == "prod"
+    assert "ansible_host" not in record and "pve_mem" not in record
+    assert "qemu-128" in group_hosts(inventory, "pve_unknown")
+    assert "tpl-debian12" not in inventory.hosts  # a template of an online node stays out
+    assert "pve3 (7 guests, 7 without name or template flag)" in warning
+    assert not [w for w in warnings if "no address from the guest agent" in w and "pve3" in w]
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_guests_of_a_node_down_for_2_minutes(tmp_path, warnings, profile):
+    """Inside the RRD window PVE still reports the last state ("running"): names kept, still no agent request."""
+    inventory, warning = agent_run_with_pve3_down(tmp_path, warnings, profile, 120)
+    record = host_vars(inventory, "web04")
+    assert record["pve_status"] == "running" and record["pve_template"] is False
+    assert "pve3 (7 guests)" in warning
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+def test_container_addresses_on_every_version(tmp_path, warnings, profile):
+    with profile_sim(profile) as sim:
+        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_nodes: false\n"))
+        lxc_asked = [r["path"] for r in sim.requests if "/lxc/" in r["path"]]
+    cache = host_vars(inventory, "cache01")
+    dns = host_vars(inventory, "dns01")
+    if profile == "pve7":
+        # no such endpoint: one container asked, one warning for the cluster, none per container
+        assert len(lxc_asked) == 1
+        assert "ansible_host" not in cache and "501" in cache["pve_agent_error"]
+        found = [w for w in warnings if "lxc/{vmid}/interfaces" in w]
+        assert len(found) == 1 and "PVE 8.1" in found[0], warnings
+        assert not [w for w in warnings if "no address from the guest agent" in w and "lxc/" in w]
+    else:
+        # pve8.1: only inet/inet6 ("10.0.3.10/24"); pve8 and pve9: ip-addresses as well
+        assert cache["ansible_host"] == "10.0.3.10"
+        assert dns["pve_ip_addresses"] == ["127.0.0.1", "::1", "192.168.10.2", "fd00:10::2"]
+        assert not [w for w in warnings if "lxc/{vmid}/interfaces" in w]
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"  # qemu via the agent, every version
