@@ -58,13 +58,17 @@ options:
   api_timeout:
     description:
       - Seconds to wait for each request (connect and read).
+      - The default matches pveproxy's own 30 seconds: the node you contact waits that long for another node
+        before it answers HTTP 595, so a shorter timeout would give up on a slow node before PVE does.
+      - A per-node read (C(/nodes/<node>/...)) that times out is not retried: that node is reported unreachable.
       - If not set, E(PVE_API_TIMEOUT) is used.
     type: int
-    default: 10
+    default: 30
   api_retries:
     description:
       - How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504,
-        with exponential backoff (0.5s, 1s, 2s, ...). Other errors are never retried.
+        with exponential backoff (0.5s, 1s, 2s, ...). Other errors are never retried, and neither is a per-node
+        read that timed out.
       - Each retry is reported as a warning.
       - If not set, E(PVE_API_RETRIES) is used.
     type: int
@@ -146,9 +150,11 @@ options:
       - name: PVE_CA_PATH
       - name: PROXMOX_CA_PATH
   api_timeout:
-    description: Seconds to wait for each request.
+    description:
+      - Seconds to wait for each request. The default matches pveproxy's 30 second timeout for other nodes.
+      - A per-guest read that times out is not retried.
     type: int
-    default: 10
+    default: 30
     env:
       - name: PVE_API_TIMEOUT
   api_retries:

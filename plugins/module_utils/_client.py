@@ -163,25 +163,25 @@ class PveClient:
         self.close()
 
     # -- public calls ---------------------------------------------------------------------------
-    def get(self, path, params=None, **path_args):
-        """GET and return the unwrapped `data`."""
-        return self.request("GET", path, params=params, **path_args).data
+    def get(self, path, params=None, retry_timeouts=True, **path_args):
+        """GET and return the unwrapped `data`. retry_timeouts=False: a timeout is not retried (per-node reads)."""
+        return self.request("GET", path, params=params, retry_timeouts=retry_timeouts, **path_args).data
 
-    def get_with_total(self, path, params=None, **path_args):
+    def get_with_total(self, path, params=None, retry_timeouts=True, **path_args):
         """GET and return (data, total); total is None when PVE sends none (PVE omits it when 0)."""
-        response = self.request("GET", path, params=params, **path_args)
+        response = self.request("GET", path, params=params, retry_timeouts=retry_timeouts, **path_args)
         return response.data, response.total
 
-    def request(self, method, path, params=None, data=None, **path_args):
+    def request(self, method, path, params=None, data=None, retry_timeouts=True, **path_args):
         full_path = build_path(path, path_args)
         if self.config.auth_kind == "ticket" and self._auth.ticket is None:
             self.login()
         version = self._ticket_version
-        response = self._send(method, full_path, params, data)
+        response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
         if response.status_code == 401 and self.config.auth_kind == "ticket":
             self._log("%s %s: ticket refused, logging in again" % (method, full_path))
             self.login(stale_version=version)
-            response = self._send(method, full_path, params, data)
+            response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
         return self._decode(method, shown_path(full_path, params), response)
 
     def login(self, stale_version=None):
@@ -206,7 +206,7 @@ class PveClient:
             self._ticket_version += 1
 
     # -- transport ------------------------------------------------------------------------------
-    def _send(self, method, path, params, data, retry=True):
+    def _send(self, method, path, params, data, retry=True, retry_timeouts=True):
         """One request, repeated (GET only) while the failure is one another attempt can cure."""
         config = self.config
         shown = shown_path(path, params)
@@ -220,7 +220,7 @@ class PveClient:
                                                  allow_redirects=False)
             except requests.exceptions.RequestException as exc:
                 failure = _failures.classify(exc, config, method, shown)
-                if not failure.retry or attempt == attempts:
+                if not failure.retry or attempt == attempts or (failure.kind == "timeout" and not retry_timeouts):
                     raise failure.error(attempt)
                 why = failure.kind
             else:

@@ -114,6 +114,11 @@ class PveServerError(PveHttpError):
     pass
 
 
+# A per-node read that failed in one of these ways counts as "that node is unreachable": the node you
+# contacted answered 595/596/... or did not answer within api_timeout (pveproxy waits 30 s itself).
+NODE_UNREACHABLE = (PveNodeUnreachableError, PveTimeoutError)
+
+
 def _status_class(status):
     if status == 400:
         return PveBadRequestError

@@ -20,7 +20,7 @@ from ansible.module_utils.common.parameters import env_fallback
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 
 DEFAULT_PORT = 8006
-DEFAULT_TIMEOUT = 10
+DEFAULT_TIMEOUT = 30  # pveproxy's own timeout for another node (pve-http-server AnyEvent.pm proxy_request)
 DEFAULT_RETRIES = 3
 VMID_MIN = 100
 VMID_MAX = 999999999

@@ -16,6 +16,9 @@ description:
   - The per-node calls run concurrently (at most 8 at a time), one request per node and gathered part.
   - An offline node, or one that PVE cannot reach (HTTP 595/596), stays in the result with RV(nodes[].online=false)
     and without details, and a warning names it; the module does not fail for it.
+  - So does a node that PVE still reports online but that does not answer within O(api_timeout) (default 30 seconds,
+    the time pveproxy itself waits for another node): its reads are not retried, so such a node costs at most one
+    O(api_timeout) (the reads of all nodes run at the same time).
 author:
   - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
@@ -111,7 +114,8 @@ nodes:
     online:
       description:
         - V(true) when PVE reports the node online and it answered every gathered call.
-        - V(false) for an offline or unknown node, and for one that PVE could not reach (HTTP 595/596/597).
+        - V(false) for an offline or unknown node, and for one that PVE could not reach (HTTP 595/596/597) or that did
+          not answer within O(api_timeout).
       returned: always
       type: bool
       sample: true
@@ -551,7 +555,7 @@ nodes:
           sample: eth1
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import NODE_UNREACHABLE, PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_network,
@@ -578,9 +582,9 @@ PART_PATHS = {"status": "/nodes/{node}/status", "network": "/nodes/{node}/networ
 def fetch_part(client, node, part, network_type):
     """One per-node call, normalised."""
     if part == "status":
-        return normalize_node_status(client.get(PART_PATHS["status"], node=node))
+        return normalize_node_status(client.get(PART_PATHS["status"], retry_timeouts=False, node=node))
     params = {"type": network_type} if network_type else None
-    rows = client.get(PART_PATHS["network"], params=params, node=node)
+    rows = client.get(PART_PATHS["network"], params=params, retry_timeouts=False, node=node)
     interfaces = [normalize_network(row) for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)]
     return sorted(interfaces, key=lambda row: str(row.get("iface", "")))
 
@@ -589,14 +593,15 @@ def gather_details(client, nodes, gather, network_type):
     """Run every (node, part) call on a bounded pool.
 
     Returns (details, unreachable, failures): details[(node, part)] = data; unreachable[node] = the
-    first PveNodeUnreachableError; failures[node] = [PveError, ...]. Nothing is swallowed.
+    first error that means the node cannot be reached (HTTP 595/596/..., or no answer within api_timeout,
+    which is not retried); failures[node] = [PveError, ...]. Nothing is swallowed.
     """
     details, unreachable, failures = {}, {}, {}
     jobs = [(node, part) for node in nodes for part in gather]
     for (node, part), data, error in run_bounded(lambda job: fetch_part(client, job[0], job[1], network_type), jobs):
         if error is None:
             details[(node, part)] = data
-        elif isinstance(error, PveNodeUnreachableError):
+        elif isinstance(error, NODE_UNREACHABLE):
             unreachable.setdefault(node, error)
         else:
             failures.setdefault(node, []).append(error)

@@ -29,7 +29,8 @@ options:
         by start time (ties broken by UPID); O(start) and O(limit) then apply to the merged list.
       - With O(node) set, the tasks come in PVE's own order, running tasks first (O(source=active) or V(all)), then
         finished tasks by the time they finished, the latest first.
-        Nodes that are offline, or that turn out unreachable (HTTP 595/596), are skipped with a warning naming them.
+        Nodes that are offline, or that turn out unreachable (HTTP 595/596, or no answer within O(api_timeout), which
+        is then not retried), are skipped with a warning naming them.
       - With O(upid), must be the node in the UPID (or left unset).
     type: str
   upid:
@@ -265,7 +266,8 @@ total:
   sample: 3
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveNodeUnreachableError, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import (
+    NODE_UNREACHABLE, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
 from ansible_collections.pve.cluster.plugins.module_utils._options import parse_time, validate_node, validate_vmid
@@ -327,7 +329,7 @@ def fetch_node(client, node, filters, offset, wanted):
     while wanted is None or len(rows) < wanted:
         size = PAGE_SIZE if wanted is None else min(PAGE_SIZE, wanted - len(rows))
         query = dict(filters, start=offset, limit=size)
-        page, total = client.get_with_total(TASKS_PATH, params=query, node=node)
+        page, total = client.get_with_total(TASKS_PATH, params=query, retry_timeouts=False, node=node)
         page = page if isinstance(page, list) else []
         answers.append(total)
         new = 0
@@ -390,8 +392,9 @@ def list_tasks(module, filters):
     wanted = (start + limit) if limit else None
     outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted), online_nodes(module))
     for node, fetched, error in outcomes:
-        if isinstance(error, PveNodeUnreachableError):
-            module.warn("Node %s is unreachable (HTTP %s): its tasks are not included" % (node, error.status))
+        if isinstance(error, NODE_UNREACHABLE):
+            why = "HTTP %s" % error.status if isinstance(error, PveNodeUnreachableError) else "no answer within api_timeout"
+            module.warn("Node %s is unreachable (%s): its tasks are not included" % (node, why))
             continue
         if error is not None:
             module.fail_json(msg="Listing the tasks of node %s (GET /nodes/%s/tasks): %s" % (node, node, error),

@@ -63,7 +63,7 @@ def _fetch(client, guests, max_workers):
     def ask(guest):
         _key, guest_type, node, vmid = guest
         try:
-            return {"data": client.get(PATHS[guest_type], node=node, vmid=vmid)}
+            return {"data": client.get(PATHS[guest_type], retry_timeouts=False, node=node, vmid=vmid)}
         except PveError as err:
             status = getattr(err, "status", None)
             return {"error": str(err), "status": status} if isinstance(status, int) else {"error": str(err)}

@@ -109,7 +109,7 @@ def test_tls_failure_gives_the_how_to_fix_hint(tmp_path, mock_api):
 
 def test_timeout_names_api_timeout(tmp_path, mock_api):
     mock_api.add(responses.GET, BASE + "/cluster/resources", body=requests.exceptions.ConnectTimeout("timed out"))
-    with pytest.raises(AnsibleError, match=r"pve\.example\.com:8006 did not answer within api_timeout=10s"):
+    with pytest.raises(AnsibleError, match=r"pve\.example\.com:8006 did not answer within api_timeout=30s"):
         parse_direct(write_source(tmp_path, ""))
 
 
