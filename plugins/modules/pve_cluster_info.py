@@ -24,6 +24,11 @@ options:
     description:
       - Only list resources of this type (PVE's C(type) filter of C(GET /cluster/resources)).
       - V(vm) lists qemu VMs and lxc containers. Default is every type, including pools.
+      - V(sdn) lists the SDN state on every PVE version. Up to pve-manager 9.0.11 PVE reports it as C(type=sdn) rows
+        (C(sdn/<node>/<zone>)); from 9.0.12 (PVE 9.1) nodes report C(type=network) rows instead
+        (C(network/<node>/zone/<zone>), and C(network/<node>/fabric/<fabric>) for fabrics), which PVE's C(type) filter
+        does not know. So for V(sdn) the module asks C(GET /cluster/resources) without the filter and keeps the rows of
+        type C(sdn) and C(network) (one request either way; a cluster in the middle of an upgrade may send both).
       - Only valid together with O(gather=resources).
     type: str
     choices: [vm, storage, node, sdn]
@@ -66,6 +71,22 @@ EXAMPLES = r"""
     gather: [resources]
     resource_type: vm
   register: pve_guests
+
+- name: SDN zones on any PVE version (type sdn up to 9.0, type network from 9.1)
+  pve.cluster.pve_cluster_info:
+    api_host: pve1.example.com
+    api_token_id: ansible@pve!audit
+    api_token_secret: "{{ vault_pve_token_secret }}"
+    gather: [resources]
+    resource_type: sdn
+  register: pve_sdn
+
+- name: Zone names, whichever form PVE sent
+  ansible.builtin.debug:
+    msg: >-
+      {{ (pve_sdn.resources | selectattr('type', 'eq', 'sdn') | map(attribute='sdn') | list)
+         + (pve_sdn.resources | selectattr('type', 'eq', 'network') | selectattr('network_type', 'eq', 'zone')
+            | map(attribute='network') | list) | unique }}
 
 - name: Fail unless the cluster has quorum
   ansible.builtin.assert:
@@ -152,12 +173,16 @@ resources:
   elements: dict
   contains:
     id:
-      description: Resource id (C(qemu/100), C(lxc/101), C(node/pve1), C(storage/pve1/local), C(/pool/prod), C(sdn/pve1/localnetwork)).
+      description:
+        - Resource id (C(qemu/100), C(lxc/101), C(node/pve1), C(storage/pve1/local), C(/pool/prod),
+          C(sdn/pve1/localnetwork) up to PVE 9.0, C(network/pve1/zone/localnetwork) from PVE 9.1).
       returned: always
       type: str
       sample: qemu/100
     type:
-      description: Resource type (C(qemu), C(lxc), C(node), C(storage), C(pool), C(sdn), ...).
+      description:
+        - Resource type (C(qemu), C(lxc), C(node), C(storage), C(pool), C(sdn) up to PVE 9.0, C(network) from PVE 9.1).
+        - A type this module does not know (a newer PVE's) is passed through as PVE sends it, keys normalised.
       returned: always
       type: str
       sample: qemu
@@ -167,7 +192,12 @@ resources:
       type: str
       sample: pve1
     status:
-      description: Status (C(running), C(stopped) for guests; C(online), C(offline) for nodes; C(available) for storages; C(ok) for SDN).
+      description:
+        - Status (C(running), C(stopped) for guests; C(online), C(offline) for nodes; C(available) for storages; C(ok)
+          for SDN).
+        - C(unknown) for a guest of a node that has been offline for more than 5 minutes; PVE then sends only its
+          RV(resources[].id), RV(resources[].vmid), RV(resources[].node), RV(resources[].type), RV(resources[].status)
+          (and tags, lock, pool, hastate if set), no name, template flag or figures, and none are made up here.
       returned: when PVE sends it
       type: str
       sample: running
@@ -178,12 +208,12 @@ resources:
       sample: 100
     name:
       description: The guest name.
-      returned: for guests
+      returned: for guests, except those of a node offline for more than 5 minutes
       type: str
       sample: web1
     template:
       description: Whether the guest is a template.
-      returned: for guests
+      returned: for guests, except those of a node offline for more than 5 minutes
       type: bool
       sample: false
     tags:
@@ -299,9 +329,24 @@ resources:
       sample: false
     sdn:
       description: The SDN zone name.
-      returned: for SDN zones
+      returned: for rows of type C(sdn) (PVE up to 9.0)
       type: str
       sample: localnetwork
+    network:
+      description: The name of the zone or fabric.
+      returned: for rows of type C(network) (PVE 9.1 and later)
+      type: str
+      sample: localnetwork
+    network_type:
+      description: What the C(network) row describes, C(zone) or C(fabric) (PVE's C(network-type)).
+      returned: for rows of type C(network)
+      type: str
+      sample: zone
+    zone_type:
+      description: The type of an SDN zone (C(simple), C(vlan), C(evpn), ...; PVE's C(zone-type)).
+      returned: for SDN zones when PVE sends it (not for the default zone C(localnetwork))
+      type: str
+      sample: simple
 """
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
@@ -314,6 +359,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._options import unique
 
 GATHER_CHOICES = ["status", "resources"]
 RESOURCE_TYPES = ["vm", "storage", "node", "sdn"]
+SDN_ROW_TYPES = ("sdn", "network")  # "network": pve-manager >= 9.0.12 (PVE/API2/Cluster.pm)
 CLUSTER_KEYS = ("name", "quorate", "nodes", "version")
 CLUSTER_NODE_KEYS = ("name", "nodeid", "ip", "online", "local", "level")
 
@@ -353,11 +399,14 @@ def main():
             rows = module.client.get("/cluster/status")
         result["cluster"], result["cluster_nodes"] = split_status(rows)
     if "resources" in gather:
-        params = {"type": resource_type} if resource_type else None
+        # PVE's type filter has no "network" (the SDN rows of 9.1+): for sdn, ask for everything and keep both kinds
+        query_type = resource_type if resource_type != "sdn" else None
         with module.errors("Listing the cluster resources"):
-            rows = module.client.get("/cluster/resources", params=params)
-        result["resources"] = [normalize_resource(row) for row in (rows if isinstance(rows, list) else [])
-                               if isinstance(row, dict)]
+            rows = module.client.get("/cluster/resources", params={"type": query_type} if query_type else None)
+        rows = [row for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)]
+        if resource_type == "sdn":
+            rows = [row for row in rows if row.get("type") in SDN_ROW_TYPES]
+        result["resources"] = [normalize_resource(row) for row in rows]
     module.exit_json(**result)
 
 

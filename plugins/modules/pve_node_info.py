@@ -45,7 +45,10 @@ options:
   network_type:
     description:
       - Only list network interfaces of this type (PVE's C(type) filter of C(GET /nodes/{node}/network)).
-      - Only valid together with O(gather=network). V(fabric), V(vnet) and V(include_sdn) need PVE 8.x or 9.x.
+      - Only valid together with O(gather=network).
+      - PVE 7.4 knows V(bridge), V(bond), V(eth), V(alias), V(vlan), the four OVS types and V(any_bridge);
+        V(any_local_bridge) needs PVE 8.0, V(vnet) 8.3.2, V(fabric) and V(include_sdn) 9.0 (pve-manager
+        C(PVE/API2/Network.pm)). An older PVE refuses a newer value with HTTP 400.
     type: str
     choices: [bridge, bond, eth, alias, vlan, fabric, OVSBridge, OVSBond, OVSPort, OVSIntPort, vnet,
               any_bridge, any_local_bridge, include_sdn]

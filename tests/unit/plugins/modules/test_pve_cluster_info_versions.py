@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve_cluster_info against pvesim's PVE version profiles: SDN rows (sdn up to 9.0, network from 9.1),
+guests of an offline node, row types this module does not know."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
+    ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim, run_against,
+)
+
+NODES = ("pve1", "pve2", "pve3")
+
+
+def resources(capsys, sim, **args):
+    result, code, _warnings = run_against(pve_cluster_info, capsys, sim, gather=["resources"], **args)
+    assert code == 0, result
+    return result["resources"]
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+def test_sdn_zones_on_every_version(capsys, profile):
+    """pve9 (pve-manager >= 9.0.12) reports `network` rows that PVE's type=sdn filter does not return."""
+    with profile_sim(profile) as sim:
+        rows = resources(capsys, sim, resource_type="sdn")
+        asked = [(r["path"], r["query"]) for r in sim.requests if r["path"] == "/cluster/resources"]
+    assert asked == [("/cluster/resources", {})]
+    if profile == "pve9":
+        assert {(r["type"], r["network_type"]) for r in rows} == {("network", "zone")}
+        zones = {(r["node"], r["network"]) for r in rows}
+    else:
+        assert {r["type"] for r in rows} == {"sdn"}
+        zones = {(r["node"], r["sdn"]) for r in rows}
+    assert zones == {(node, "localnetwork") for node in NODES}
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_other_filters_are_still_sent_to_pve(capsys, profile):
+    with profile_sim(profile) as sim:
+        rows = resources(capsys, sim, resource_type="storage")
+        asked = [r["query"] for r in sim.requests if r["path"] == "/cluster/resources"]
+    assert asked == [{"type": "storage"}]
+    assert rows and {r["type"] for r in rows} == {"storage"}
+
+
+def test_a_row_type_of_a_newer_pve_is_passed_through(capsys):
+    future = [{"id": "qemu/100", "type": "qemu", "vmid": 100, "node": "pve1", "name": "a", "template": 0},
+              {"id": "appliance/pve1/x", "type": "appliance", "node": "pve1", "appliance-kind": "x", "shared": 1}]
+    with profile_sim("pve9") as sim:
+        sim.add_fault(path=r"^/cluster/resources$", status=200, body=json.dumps({"data": future}))
+        rows = resources(capsys, sim)
+    assert rows[1] == {"id": "appliance/pve1/x", "type": "appliance", "node": "pve1", "appliance_kind": "x",
+                       "shared": True}
+    assert rows[0]["template"] is False
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_guests_of_a_node_down_for_10_minutes_have_no_made_up_fields(capsys, profile):
+    with profile_sim(profile, demo_scenario(down_for=600)) as sim:
+        rows = resources(capsys, sim, resource_type="vm")
+    down = [r for r in rows if r["node"] == "pve3"]
+    assert down and {r["status"] for r in down} == {"unknown"}
+    for row in down:
+        assert not {"name", "template", "mem", "maxmem", "maxdisk", "cpu"} & set(row), row
