@@ -58,9 +58,9 @@ options:
   api_timeout:
     description:
       - Seconds to wait for each request (connect and read).
-      - The default matches pveproxy's own 30 seconds: the node you contact waits that long for another node
-        before it answers HTTP 595, so a shorter timeout would give up on a slow node before PVE does.
-      - A per-node read (C(/nodes/<node>/...)) that times out is not retried: that node is reported unreachable.
+      - The default matches pveproxy's own 30 seconds (the node you contact waits that long for another node
+        before it answers HTTP 595), so a shorter timeout would give up on a slow node before PVE does.
+      - A per-node read (C(/nodes/<node>/...)) that times out is not retried; that node is reported unreachable.
       - If not set, E(PVE_API_TIMEOUT) is used.
     type: int
     default: 30

@@ -17,7 +17,7 @@ description:
   - An offline node, or one that PVE cannot reach (HTTP 595/596), stays in the result with RV(nodes[].online=false)
     and without details, and a warning names it; the module does not fail for it.
   - So does a node that PVE still reports online but that does not answer within O(api_timeout) (default 30 seconds,
-    the time pveproxy itself waits for another node): its reads are not retried, so such a node costs at most one
+    the time pveproxy itself waits for another node). Its reads are not retried, so such a node costs at most one
     O(api_timeout) (the reads of all nodes run at the same time).
 author:
   - pve.cluster maintainers (@pve-cluster)
