@@ -18,7 +18,7 @@ OFFLINE_GUESTS = {"qemu/128", "qemu/129", "lxc/130", "qemu/131", "qemu/132", "lx
 def source(tmp_path, sim, body=""):
     path = tmp_path / "versions.pve.yml"
     path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: '%s'\napi_token_secret: %s\n"
-                    "validate_certs: false\napi_retries: 0\n%s" % (sim.url, sim.token_id, sim.token_secret, body))
+                    "validate_certs: false\napi_retries: 0\napi_allow_http: true\n%s" % (sim.url, sim.token_id, sim.token_secret, body))
     return path
 
 

@@ -38,7 +38,7 @@ def profile_sim(profile, scenario=None):
 
 def connection(sim, **extra):
     args = {"api_host": sim.url, "api_token_id": sim.token_id, "api_token_secret": sim.token_secret,
-            "validate_certs": False, "api_retries": 0}
+            "validate_certs": False, "api_retries": 0, "api_allow_http": True}
     args.update(extra)
     return args
 
