@@ -20,8 +20,9 @@ start=$(date +%s)
     mkdir -p "$HOME"
     if [ -f "$bootstrap" ]; then sh "$bootstrap" "$venv/bin/python"; fi
     cd "$tree"
-    PATH="$venv/bin:$PATH" ansible-test sanity --local --python "$pyver" --color no ${SANITY_ARGS:-}
+    read -r -a extra <<<"${SANITY_ARGS:-}"
+    PATH="$venv/bin:$PATH" ansible-test sanity --local --python "$pyver" --color no "${extra[@]}"
 } >"$log" 2>&1 && rc=0 || rc=$?
-echo "== sanity ansible-core $version (Python $pyver): $( [ $rc -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - start ))s"
-if [ $rc -ne 0 ]; then tail -n 40 "$log"; echo "full log: $log"; fi
-exit $rc
+echo "== sanity ansible-core $version (Python $pyver): $( [ "$rc" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - start ))s"
+if [ "$rc" -ne 0 ]; then tail -n 40 "$log"; echo "full log: $log"; fi
+exit "$rc"
