@@ -109,6 +109,7 @@ class Core:
         self.dir = pathlib.Path(args.workdir).resolve() / self.line
         self.venv_dir = pathlib.Path(args.venvs).resolve() / self.line
         self.tarball = args.tarball
+        self.report_time = args.report_time
         self.outputs = {}
         self.problems = []
         self.times = {}
@@ -199,8 +200,10 @@ class Core:
         vmids = self.ansible("ansible-playbook", "pve.cluster.allocate_vmid", "-e", "vmid_allocate_count=2",
                              "-e", "vmid_allocate_lower=5000", name="playbook-allocate_vmid")
         self.keep("allocate_vmid.txt", "\n".join(re.findall(r'"Free VMIDs?: .*"', vmids.stdout)))
+        # one "now" for every core: the report lists the failed tasks of the last 24 hours, and the cores
+        # run minutes apart against one simulator
         self.ansible("ansible-playbook", "pve.cluster.cluster_report", "-e", "cluster_report_dir=%s" % (self.dir / "out"),
-                     name="playbook-cluster_report")
+                     "-e", "cluster_report_time=%d" % self.report_time, name="playbook-cluster_report")
         for name in ("pve-cluster-report.html", "pve-cluster-report.md"):
             self.keep(name, TIMESTAMP.sub("<timestamp>", (self.dir / "out" / name).read_text(encoding="utf-8")))
 
@@ -306,6 +309,7 @@ def main(argv=None):
     parser.add_argument("--only", help="comma-separated ansible-core lines, e.g. 2.17,2.21")
     args = parser.parse_args(argv)
     args.tarball = str(pathlib.Path(args.tarball).resolve())
+    args.report_time = int(time.time())
     rows = declared.cores()
     if args.only:
         rows = [row for row in rows if declared.line_of(row[0]) in args.only.split(",")]
