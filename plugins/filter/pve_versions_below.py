@@ -53,7 +53,6 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.compat.version import LooseVersion
-from ansible.module_utils.six import string_types
 
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
@@ -77,7 +76,7 @@ def pve_versions_below(pve_cluster, minimum):
     if not isinstance(pve_cluster, dict):
         raise AnsibleFilterError("pve_versions_below: the input must be the pve_cluster fact (a dict), got %s"
                                  % type(pve_cluster).__name__)
-    if not isinstance(minimum, string_types) and not isinstance(minimum, (int, float)):
+    if not isinstance(minimum, str) and not isinstance(minimum, (int, float)):
         raise AnsibleFilterError("pve_versions_below: minimum must be a version such as 8.2, got %r" % (minimum,))
     wanted = _numeric(minimum)
     if not wanted:

@@ -189,6 +189,9 @@ def api_host_secrets(api_host):
 
 def _ipv6(text, api_host):
     """A literal IPv6 address (without brackets), validated; raises PveOptionError naming api_host."""
+    if "%" in text:   # Python accepts any zone id ('fe80::1%eth0', '::%:'); URLs (RFC 6874) and requests do not
+        raise PveOptionError("api_host", "%r: an IPv6 zone id (%%...) is not supported; use a routable address "
+                                         "or the node's host name" % (api_host,))
     try:
         return str(ipaddress.IPv6Address(text))
     except ValueError:

@@ -53,6 +53,8 @@ def test_parse_api_host(api_host, api_port, expected):
     ("pve1:-1", 8006, "api_host"),
     ("[::1", 8006, "api_host"),
     ("[::1]8006", 8006, "api_host"),
+    ("::%:", 8006, "api_host"),
+    ("[fe80::1%eth0]:8006", 8006, "api_host"),
     ("[]", 8006, "api_host"),
     ("[pve1]", 8006, "api_host"),
     ("1:2:3:4:5:6:7:8:9", 8006, "api_host"),
