@@ -17,13 +17,14 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-THEMES = ["faults", "bad input", "secrets", "tls", "injection", "load"]
+THEMES = ["faults", "bad input", "secrets", "tls", "injection", "hostile", "load"]
 THEME_TITLES = {
     "faults": "Faults (server and network failures injected by pvesim)",
     "bad input": "Bad input (refused before any request)",
     "secrets": "Secrets (never in any output)",
     "tls": "TLS",
     "injection": "Injection (API data is never templated)",
+    "hostile": "Hostile server (a small test server on 127.0.0.1: echoed secrets, slow drips, huge answers, wrong types)",
     "load": "Load",
 }
 RESULT = {"passed": "pass", "failed": "**FAIL**", "skipped": "skipped", "not run": "not run"}
@@ -76,7 +77,7 @@ def render(data):
         "```",
         "",
         "Run one theme alone: `make e2e E2E_ARGS='-k reliability_faults'` (or `bad_input`, `secrets`, `tls`,",
-        "`injection`, `load`); without make: `PYTHONPATH=tests .venv/bin/python -m pytest tests/e2e -k reliability`.",
+        "`injection`, `hostile`, `load`); without make: `PYTHONPATH=tests .venv/bin/python -m pytest tests/e2e -k reliability`.",
         "The suite also runs in `make test` (stage `e2e`).",
         "",
         "## Summary",

@@ -57,13 +57,29 @@ options:
     type: path
   api_timeout:
     description:
-      - Seconds to wait for each request (connect and read).
+      - Seconds for each request as a whole (connect, headers and body), not per read; a server that sends its answer
+        slowly cannot hold a request longer than this.
       - The default matches pveproxy's own 30 seconds (the node you contact waits that long for another node
         before it answers HTTP 595), so a shorter timeout would give up on a slow node before PVE does.
       - A per-node read (C(/nodes/<node>/...)) that times out is not retried; that node is reported unreachable.
       - If not set, E(PVE_API_TIMEOUT) is used.
     type: int
     default: 30
+  api_total_timeout:
+    description:
+      - Seconds for everything one module run asks, retries and backoff included; no request gets more time than what
+        is left of it. When it runs out the module fails saying C(api_total_timeout) ran out.
+      - If not set, E(PVE_API_TOTAL_TIMEOUT) is used.
+    type: int
+    default: 600
+  api_max_answer_mb:
+    description:
+      - The largest answer accepted, in MiB, counted after decompression (a gzip-compressed answer counts by what it
+        expands to). A larger answer fails the module with a message naming this option.
+      - The default is far above what PVE sends (a C(/cluster/resources) answer of 10,000 guests is about 4 MiB).
+      - If not set, E(PVE_API_MAX_ANSWER_MB) is used.
+    type: int
+    default: 64
   api_retries:
     description:
       - How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504,
@@ -151,12 +167,27 @@ options:
       - name: PROXMOX_CA_PATH
   api_timeout:
     description:
-      - Seconds to wait for each request. The default matches pveproxy's 30 second timeout for other nodes.
+      - Seconds for each request as a whole (connect, headers and body). The default matches pveproxy's 30 second
+        timeout for other nodes.
       - A per-guest read that times out is not retried.
     type: int
     default: 30
     env:
       - name: PVE_API_TIMEOUT
+  api_total_timeout:
+    description:
+      - Seconds for everything one inventory build asks (guest agent lookups and retries included).
+      - When it runs out the build fails saying C(api_total_timeout) ran out.
+    type: int
+    default: 600
+    env:
+      - name: PVE_API_TOTAL_TIMEOUT
+  api_max_answer_mb:
+    description: The largest answer accepted, in MiB after decompression; a larger one fails naming this option.
+    type: int
+    default: 64
+    env:
+      - name: PVE_API_MAX_ANSWER_MB
   api_retries:
     description: How often a GET is retried after a connection error, a timeout, or HTTP 502/503/504, with backoff.
     type: int

@@ -15,6 +15,7 @@ The session may be shared by worker threads (GET only); login is serialised by a
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import traceback
@@ -35,7 +36,8 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.pve.cluster.plugins.module_utils import _errors, _failures
+from ansible_collections.pve.cluster.plugins.module_utils import _errors, _failures, _limits
+from ansible_collections.pve.cluster.plugins.module_utils._scrub import Scrubber, looks_like_token_secret
 from ansible_collections.pve.cluster.plugins.module_utils._options import printable_ascii, validate_node, validate_vmid
 
 USER_AGENT = "pve.cluster/0.1 (Ansible)"
@@ -129,10 +131,17 @@ class PveClient:
         session.auth = self._auth  # also keeps requests from consulting ~/.netrc
         session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         # urllib3 itself never retries (its default): _send's loop does, by the type of the failure
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
+        adapter = _limits.BoundedAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         self._session = session
+        self._deadlines = _limits.Deadlines(config.timeout, config.total_timeout)
+        self._scrubber = Scrubber(lambda: (config.token_secret, config.password, self._auth.ticket, self._auth.csrf))
+        if config.token_secret and not looks_like_token_secret(config.token_secret):
+            self._warn("api_token_secret does not look like a PVE token secret (a UUID such as "
+                       "01234567-89ab-cdef-0123-456789abcdef, 36 characters); check it. Ansible hides a secret by replacing every "
+                       "occurrence of its value in the output, so a secret that is an ordinary word also masks that word "
+                       "in results and messages")
         if config.verify is False:
             # The user chose this; say it once instead of urllib3's warning on every request.
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
@@ -146,12 +155,8 @@ class PveClient:
         return "PveClient(%r)" % (self.config,)
 
     def _scrub(self, text):
-        """Replace every secret this client knows by '<hidden>' (for texts that came from outside)."""
-        text = "" if text is None else str(text)
-        for secret in (self.config.token_secret, self.config.password, self._auth.ticket, self._auth.csrf):
-            if secret and len(secret) >= 4 and secret in text:
-                text = text.replace(secret, "<hidden>")
-        return text
+        """Every secret this client knows replaced by '<hidden>', control characters escaped (texts from outside)."""
+        return self._scrubber.text(text)
 
     def close(self):
         self._session.close()
@@ -212,16 +217,22 @@ class PveClient:
         shown = shown_path(path, params)
         attempts = (config.retries + 1) if (retry and method == "GET") else 1
         for attempt in range(1, attempts + 1):
+            self._deadlines.check_total(method, shown, config.endpoint)
             started = time.monotonic()
             self.request_count += 1
+            watch = self._deadlines.watch()
             try:
-                response = self._session.request(method, config.base_url + path, params=encode_params(params),
-                                                 data=data, timeout=config.timeout, verify=config.verify,
-                                                 allow_redirects=False)
-            except requests.exceptions.RequestException as exc:
-                failure = _failures.classify(exc, config, method, shown)
+                with watch:
+                    response = self._exchange(method, path, params, data, watch, shown)
+                if watch.expired:  # the socket was shut down, and the read took that for the end of the answer
+                    raise _limits.Expired()
+            except (requests.exceptions.RequestException, _limits.Expired) as exc:
+                if watch.expired:
+                    failure = self._deadlines.failure(watch, method, shown, config.endpoint)
+                else:
+                    failure = _failures.classify(exc, config, method, shown)
                 if not failure.retry or attempt == attempts or (failure.kind == "timeout" and not retry_timeouts):
-                    raise failure.error(attempt)
+                    raise failure.error(attempt) from None
                 why = failure.kind
             else:
                 self._log("%s %s -> HTTP %s in %.3fs" % (method, shown, response.status_code, time.monotonic() - started))
@@ -230,17 +241,32 @@ class PveClient:
                 why = "HTTP %s" % response.status_code
             delay = min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1)))
             self._warn("%s %s: %s, retry %d of %d in %.1fs (api_retries)" % (method, shown, why, attempt, attempts - 1, delay))
-            time.sleep(delay)
+            time.sleep(max(0.0, min(delay, self._deadlines.total_left())))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _exchange(self, method, path, params, data, watch, shown):
+        """Send, then read the body in chunks up to api_max_answer_mb, all within `watch`'s deadline."""
+        config = self.config
+        response = self._session.request(method, config.base_url + path, params=encode_params(params), data=data,
+                                         timeout=max(0.05, min(config.timeout, watch.seconds)), verify=config.verify,
+                                         allow_redirects=False, stream=True)
+        try:
+            # pylint: disable-next=protected-access
+            response._content = _limits.read_body(response, config.max_answer_mb * _limits.MIB, method, shown,
+                                                  config.endpoint)
+        finally:
+            response.close()  # the body was read whole: the connection goes back to the pool
+        return response
 
     def _decode(self, method, path, response):
         status = response.status_code
         body = None
         text = response.text if response.content else ""
+        odd_numbers = []
         if text:
             try:
-                body = json.loads(text)
-            except ValueError:
+                body = json.loads(text, parse_constant=odd_numbers.append, parse_float=_finite_float(odd_numbers))
+            except (ValueError, RecursionError):
                 body = None
         if 300 <= status < 400:
             raise self._redirect_error(method, path, response)
@@ -248,7 +274,7 @@ class PveClient:
             if isinstance(body, dict):
                 # keep only what the error needs, without any secret a misbehaving server echoed
                 body = {"message": self._scrub(body.get("message")) if body.get("message") else None,
-                        "errors": dict((k, self._scrub(v)) for k, v in body["errors"].items())
+                        "errors": dict((self._scrub(k), self._scrub(v)) for k, v in body["errors"].items())
                         if isinstance(body.get("errors"), dict) else None}
             raise _errors.error_from_response(status, method, path, self._scrub(response.reason or ""), body)
         if not isinstance(body, dict) or "data" not in body:
@@ -263,7 +289,14 @@ class PveClient:
                 total = int(total)
             except (TypeError, ValueError):
                 total = None
-        return PveResponse(body["data"], total)
+        if odd_numbers:
+            self._warn("%s %s: %d number(s) in the answer were not finite (NaN or Infinity); treated as missing"
+                       % (method, path, len(odd_numbers)))
+        data, fixed = self._scrubber.data(body["data"], text)
+        if fixed:
+            self._warn("%s %s: %d string(s) in the answer held invalid Unicode (lone surrogates), replaced by U+FFFD"
+                       % (method, path, fixed))
+        return PveResponse(data, total)
 
     def _redirect_error(self, method, path, response):
         """PVE never redirects an API call, except plain HTTP on its HTTPS port (pve-http-server
@@ -277,6 +310,17 @@ class PveClient:
             "%s %s: %s answered HTTP %s, a redirect%s, instead of PVE's JSON: api_host must name a PVE node"
             % (method, path, self.config.endpoint, response.status_code,
                " to %r" % location[:120] if location else ""), status=response.status_code, method=method, path=path)
+
+
+def _finite_float(odd):
+    """json parse_float: a number too large for a float (1e999 -> inf) is noted in `odd` and becomes None."""
+    def parse(text):
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        odd.append(text)
+        return None
+    return parse
 
 
 def _header_safe(value):

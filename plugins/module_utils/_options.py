@@ -22,6 +22,8 @@ from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOpti
 DEFAULT_PORT = 8006
 DEFAULT_TIMEOUT = 30  # pveproxy's own timeout for another node (pve-http-server AnyEvent.pm proxy_request)
 DEFAULT_RETRIES = 3
+DEFAULT_TOTAL_TIMEOUT = 600  # seconds for everything one module run or inventory build asks
+DEFAULT_MAX_ANSWER_MB = 64  # one answer, after decompression (10,000 guests in /cluster/resources: about 4 MiB)
 VMID_MIN = 100
 VMID_MAX = 999999999
 
@@ -38,6 +40,8 @@ ENV_VARS = {
     "api_timeout": ["PVE_API_TIMEOUT"],
     "api_retries": ["PVE_API_RETRIES"],
     "api_allow_http": ["PVE_API_ALLOW_HTTP"],
+    "api_total_timeout": ["PVE_API_TOTAL_TIMEOUT"],
+    "api_max_answer_mb": ["PVE_API_MAX_ANSWER_MB"],
 }
 
 CONNECTION_ARGSPEC = {
@@ -52,6 +56,10 @@ CONNECTION_ARGSPEC = {
     "api_timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ENV_VARS["api_timeout"])},
     "api_retries": {"type": "int", "default": DEFAULT_RETRIES, "fallback": (env_fallback, ENV_VARS["api_retries"])},
     "api_allow_http": {"type": "bool", "default": False, "fallback": (env_fallback, ENV_VARS["api_allow_http"])},
+    "api_total_timeout": {"type": "int", "default": DEFAULT_TOTAL_TIMEOUT,
+                          "fallback": (env_fallback, ENV_VARS["api_total_timeout"])},
+    "api_max_answer_mb": {"type": "int", "default": DEFAULT_MAX_ANSWER_MB,
+                          "fallback": (env_fallback, ENV_VARS["api_max_answer_mb"])},
 }
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
 
@@ -219,12 +227,13 @@ class ConnectionConfig:
     """Validated connection settings. Secrets are kept out of repr()."""
 
     __slots__ = ("scheme", "host", "port", "user", "password", "token_id", "token_secret",
-                 "verify", "timeout", "retries")
+                 "verify", "timeout", "retries", "total_timeout", "max_answer_mb")
     HTTP_REFUSED = ("http:// sends the API token or password in clear text, and PVE serves its API over HTTPS only "
                     "(port 8006): use https://. Only behind a TLS-terminating proxy on this host, set api_allow_http: true")
 
     def __init__(self, scheme, host, port, user=None, password=None, token_id=None, token_secret=None,
-                 verify=True, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES):
+                 verify=True, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES, total_timeout=DEFAULT_TOTAL_TIMEOUT,
+                 max_answer_mb=DEFAULT_MAX_ANSWER_MB):
         self.scheme = scheme
         self.host = host
         self.port = port
@@ -235,6 +244,8 @@ class ConnectionConfig:
         self.verify = verify
         self.timeout = timeout
         self.retries = retries
+        self.total_timeout = total_timeout
+        self.max_answer_mb = max_answer_mb
 
     def __repr__(self):
         return "ConnectionConfig(base_url=%r, user=%r, token_id=%r, auth=%r, verify=%r, timeout=%r, retries=%r)" % (
@@ -288,8 +299,10 @@ class ConnectionConfig:
                                        "and api_password (or the PVE_API_* environment variables)")
         timeout = _positive_int(get("api_timeout"), "api_timeout", DEFAULT_TIMEOUT, minimum=1)
         retries = _positive_int(get("api_retries"), "api_retries", DEFAULT_RETRIES, minimum=0)
+        total_timeout = _positive_int(get("api_total_timeout"), "api_total_timeout", DEFAULT_TOTAL_TIMEOUT, minimum=1)
+        max_answer_mb = _positive_int(get("api_max_answer_mb"), "api_max_answer_mb", DEFAULT_MAX_ANSWER_MB, minimum=1)
         return cls(scheme, host, port, user, password, token_id, token_secret,
-                   _verify(get("validate_certs"), get("ca_path")), timeout, retries)
+                   _verify(get("validate_certs"), get("ca_path")), timeout, retries, total_timeout, max_answer_mb)
 
     @staticmethod
     def _full_token_id(token_id, user):

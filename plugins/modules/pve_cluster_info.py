@@ -351,6 +351,7 @@ resources:
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_cluster_status,
     normalize_resource,
@@ -396,14 +397,15 @@ def main():
     result = {"changed": False}
     if "status" in gather:
         with module.errors("Reading the cluster status"):
-            rows = module.client.get("/cluster/status")
+            rows = expect(module.client.get("/cluster/status"), list, "GET /cluster/status")
         result["cluster"], result["cluster_nodes"] = split_status(rows)
     if "resources" in gather:
         # PVE's type filter has no "network" (the SDN rows of 9.1+): for sdn, ask for everything and keep both kinds
         query_type = resource_type if resource_type != "sdn" else None
         with module.errors("Listing the cluster resources"):
-            rows = module.client.get("/cluster/resources", params={"type": query_type} if query_type else None)
-        rows = [row for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)]
+            rows = expect(module.client.get("/cluster/resources", params={"type": query_type} if query_type else None),
+                          list, "GET /cluster/resources")
+        rows = [row for row in rows if isinstance(row, dict)]
         if resource_type == "sdn":
             rows = [row for row in rows if row.get("type") in SDN_ROW_TYPES]
         result["resources"] = [normalize_resource(row) for row in rows]

@@ -119,6 +119,7 @@ available:
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     PveBadRequestError, PveInvalidResponseError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN, validate_vmid
 
 NEXTID = "/cluster/nextid"
@@ -182,9 +183,9 @@ def search(module, lower, upper, count):
     """The lowest `count` free ids in [lower, upper], each confirmed by PVE."""
     client = module.client
     with module.errors("Listing the guests"):
-        rows = client.get("/cluster/resources", params={"type": "vm"})
+        rows = expect(client.get("/cluster/resources", params={"type": "vm"}), list, "GET /cluster/resources")
     used = set()
-    for row in rows if isinstance(rows, list) else []:
+    for row in rows:
         try:
             used.add(int(row.get("vmid")))
         except (AttributeError, TypeError, ValueError):

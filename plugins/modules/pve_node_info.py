@@ -560,6 +560,7 @@ nodes:
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import NODE_UNREACHABLE, PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_network,
     normalize_node,
@@ -585,10 +586,12 @@ PART_PATHS = {"status": "/nodes/{node}/status", "network": "/nodes/{node}/networ
 def fetch_part(client, node, part, network_type):
     """One per-node call, normalised."""
     if part == "status":
-        return normalize_node_status(client.get(PART_PATHS["status"], retry_timeouts=False, node=node))
+        return normalize_node_status(expect(client.get(PART_PATHS["status"], retry_timeouts=False, node=node), dict,
+                                            "GET /nodes/%s/status" % node))
     params = {"type": network_type} if network_type else None
-    rows = client.get(PART_PATHS["network"], params=params, retry_timeouts=False, node=node)
-    interfaces = [normalize_network(row) for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)]
+    rows = expect(client.get(PART_PATHS["network"], params=params, retry_timeouts=False, node=node), list,
+                  "GET /nodes/%s/network" % node)
+    interfaces = [normalize_network(row) for row in rows if isinstance(row, dict)]
     return sorted(interfaces, key=lambda row: str(row.get("iface", "")))
 
 
@@ -641,7 +644,7 @@ def main():
                                  % ", ".join(gather))
 
     with module.errors("Listing the nodes"):
-        rows = module.client.get("/nodes")
+        rows = expect(module.client.get("/nodes"), list, "GET /nodes")
     with module.errors():
         nodes = select_nodes(rows, requested)
 

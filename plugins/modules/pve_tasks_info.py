@@ -269,6 +269,7 @@ total:
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     NODE_UNREACHABLE, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
 from ansible_collections.pve.cluster.plugins.module_utils._options import parse_time, validate_node, validate_vmid
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
@@ -330,7 +331,7 @@ def fetch_node(client, node, filters, offset, wanted):
         size = PAGE_SIZE if wanted is None else min(PAGE_SIZE, wanted - len(rows))
         query = dict(filters, start=offset, limit=size)
         page, total = client.get_with_total(TASKS_PATH, params=query, retry_timeouts=False, node=node)
-        page = page if isinstance(page, list) else []
+        page = expect(page, list, "GET /nodes/%s/tasks" % node)
         answers.append(total)
         new = 0
         for row in page:
@@ -368,9 +369,9 @@ def sort_key(task):
 
 def online_nodes(module):
     with module.errors("Listing the nodes"):
-        data = module.client.get("/nodes")
+        data = expect(module.client.get("/nodes"), list, "GET /nodes")
     names = []
-    for row in data if isinstance(data, list) else []:
+    for row in data:
         name = row.get("node") if isinstance(row, dict) else None
         if not isinstance(name, str):
             continue
@@ -409,8 +410,8 @@ def list_tasks(module, filters):
 def read_task(module, upid, node):
     """One task by UPID, from `node` (the node named in the UPID)."""
     with module.errors("Reading task %s" % upid):
-        data = module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid)
-    data = dict(data) if isinstance(data, dict) else {}
+        data = dict(expect(module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid), dict,
+                           "GET /nodes/%s/tasks/{upid}/status" % node))
     state = data.pop("status", None)
     exitstatus = data.pop("exitstatus", None)
     data.pop("endtime", None)
@@ -425,10 +426,12 @@ def read_task(module, upid, node):
         with module.errors("Reading the log of task %s" % upid):
             lines, total = module.client.get_with_total("/nodes/{node}/tasks/{upid}/log", params={"limit": 0},
                                                         node=node, upid=upid)
+            lines = expect(lines, list, "GET /nodes/%s/tasks/{upid}/log" % node)
             if not lines and total:
                 # limit=0 means "the whole log" only from pve-common 7.3-1; older PVE 7 answers [] with the total
-                lines = module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": total}, node=node, upid=upid)
-        lines = [line for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
+                lines = expect(module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": total},
+                                                 node=node, upid=upid), list, "GET /nodes/%s/tasks/{upid}/log" % node)
+        lines = [line for line in lines if isinstance(line, dict)]
         lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)
         task["log"] = [str(line.get("t", "")) for line in lines]
     return task

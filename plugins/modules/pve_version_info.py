@@ -75,6 +75,7 @@ version:
 """
 
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_version
 
 
@@ -84,7 +85,7 @@ ARGUMENT_SPEC = {}  # the connection options only (PveModule adds them)
 def main():
     module = PveModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     with module.errors("Reading the PVE version"):
-        data = module.client.get("/version")
+        data = expect(module.client.get("/version"), dict, "GET /version")
     module.exit_json(changed=False, version=normalize_version(data))
 
 

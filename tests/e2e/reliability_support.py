@@ -160,7 +160,11 @@ def _ansible_version():
 
 def env_for(sim, tmp_path, auth="token", **extra):
     """sim_env plus extra environment variables (value None removes one)."""
-    env = sim_env(sim, auth, tmp_path)
+    return with_env(sim_env(sim, auth, tmp_path), extra)
+
+
+def with_env(env, extra):
+    """`env` updated by `extra` (a value None removes that variable)."""
     for key, value in extra.items():
         if value is None:
             env.pop(key, None)

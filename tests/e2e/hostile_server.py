@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A small hostile PVE API server for tests/e2e/test_reliability_hostile*.py (plain HTTP on 127.0.0.1).
+
+It answers like a tiny one-node cluster by default; a test replaces any path's answer with a
+handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge or a gzip-bomb
+body. Every loop here is bounded in count and in time (MAX_SECONDS), and stops when the client
+goes away, so a broken client cannot keep the test running or make this server allocate.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import re
+import socket
+import threading
+import time
+import zlib
+
+MAX_SECONDS = 60.0  # no handler runs longer than this
+MIB = 1024 * 1024
+
+NODE = {"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "cpu": 0.01, "maxcpu": 4,
+        "mem": MIB, "maxmem": 8 * MIB, "uptime": 1000, "level": ""}
+GUEST = {"id": "qemu/100", "vmid": 100, "name": "web01", "node": "pve1", "type": "qemu", "status": "running",
+         "template": 0, "maxcpu": 1, "maxmem": MIB, "cpu": 0, "mem": 0, "uptime": 5, "tags": "web"}
+DEFAULT = {
+    "/version": {"version": "9.1.1", "release": "9.1", "repoid": "0123abcd"},
+    "/cluster/status": [{"type": "cluster", "name": "hostile", "nodes": 1, "quorate": 1, "version": 3, "id": "cluster"},
+                        {"type": "node", "name": "pve1", "nodeid": 1, "ip": "127.0.0.1", "online": 1, "local": 1,
+                         "level": "", "id": "node/pve1"}],
+    "/cluster/resources": [NODE, GUEST],
+    "/nodes": [NODE],
+    "/nodes/pve1/status": {"uptime": 1000, "cpu": 0.01, "memory": {"total": 8 * MIB, "used": MIB, "free": 7 * MIB}},
+    "/nodes/pve1/network": [],
+    "/nodes/pve1/tasks": [],
+    "/cluster/nextid": "100",
+}
+
+
+class Hostile:
+    """The server. `routes`: {path regex: handler(request) or JSON data}; `requests`: what arrived."""
+
+    def __init__(self):
+        self.routes = []
+        self.requests = []
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread = None
+        self.port = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def __enter__(self):
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):  # noqa: N802
+                owner._handle(self)
+
+            do_POST = do_GET  # noqa: N815
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    # -- configuration -------------------------------------------------------------------------
+    def route(self, path, answer):
+        """Answer GET/POST api2/json<path> (a regex matched whole) with `answer`: a handler or JSON `data`."""
+        if not callable(answer):
+            answer = envelope({"data": answer})
+        self.routes.insert(0, (re.compile(path + r"\Z"), answer))
+
+    def count(self, path):
+        pattern = re.compile(path + r"\Z")
+        with self._lock:
+            return sum(1 for entry in self.requests if pattern.match(entry["path"]))
+
+    # -- serving -------------------------------------------------------------------------------
+    def _handle(self, request):
+        path = request.path.split("?", 1)[0]
+        path = path[len("/api2/json"):] if path.startswith("/api2/json") else path
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(min(length, MIB)) if length else b""
+        with self._lock:
+            self.requests.append({"path": path, "query": request.path.partition("?")[2], "method": request.command,
+                                  "headers": dict(request.headers), "body": body.decode("latin-1"),
+                                  "time": time.monotonic()})
+        answer = None
+        for pattern, candidate in self.routes:
+            if pattern.match(path):
+                answer = candidate
+                break
+        else:
+            if path in DEFAULT:
+                answer = DEFAULT[path]
+            elif re.match(r"/nodes/[^/]+/tasks/[^/]+/status\Z", path):
+                answer = {"status": "stopped", "exitstatus": "OK"}
+        try:
+            if answer is None:
+                send_json(request, {"data": None, "message": "no such path %s\n" % path}, status=501)
+            elif callable(answer):
+                answer(request)
+            else:
+                send_json(request, {"data": answer})
+        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
+            pass  # the client gave up: that is often the point
+
+
+# -- answer builders ---------------------------------------------------------------------------
+def send_bytes(request, body, status=200, content_type="application/json;charset=UTF-8", headers=None):
+    request.send_response(status)
+    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        request.send_header(key, value)
+    request.end_headers()
+    request.wfile.write(body)
+
+
+def send_json(request, envelope, status=200):
+    send_bytes(request, json.dumps(envelope).encode("utf-8"), status=status)
+
+
+def raw_json(text, status=200):
+    """A handler sending `text` as it is (JSON that json.dumps would not write: NaN, \\ud800, ...)."""
+    return lambda request: send_bytes(request, text.encode("utf-8"), status=status)
+
+
+def envelope(envelope_dict, status=200):
+    """A handler sending a whole envelope ({"data": ..., "message": ..., "errors": ...})."""
+    return lambda request: send_json(request, envelope_dict, status=status)
+
+
+def echo_auth(status=200, where="message"):
+    """Echo the request's Authorization header (the token secret) or Cookie (the ticket) back."""
+    def handler(request):
+        secret = request.headers.get("Authorization") or request.headers.get("Cookie") or ""
+        if where == "errors_key":
+            body = {"data": None, "message": "bad param", "errors": {secret: "is wrong"}}
+        elif where == "data":
+            body = {"data": {"version": secret, "release": secret, "repoid": "x"}}
+        else:
+            body = {"data": None, "message": "you sent %s" % secret}
+        send_json(request, body, status=status)
+    return handler
+
+
+def slow_drip(interval=0.5, max_bytes=240, header_drip=False, stats=None):
+    """Headers at once (or header_drip: the status line byte by byte), then one body byte per interval.
+    Bounded: at most max_bytes bytes and MAX_SECONDS. `stats` (a list) gets, per request, the seconds
+    until a write failed because the client had gone (None if it never went)."""
+    def handler(request):
+        started = time.monotonic()
+        body = (b'{"data": {"version": "9.1.1", "release": "9.1", "repoid": "x", "pad": "' + b"x" * max_bytes + b'"}}')
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        stream = (head + body) if header_drip else body
+        if not header_drip:
+            request.wfile.write(head)
+            request.wfile.flush()
+        gone = None
+        for index in range(min(len(stream), max_bytes)):
+            if time.monotonic() - started > MAX_SECONDS:
+                break
+            try:
+                request.wfile.write(stream[index:index + 1])
+                request.wfile.flush()
+            except OSError:
+                gone = time.monotonic() - started
+                break
+            time.sleep(interval)
+        if stats is not None:
+            stats.append(gone)
+        request.close_connection = True
+    return handler
+
+
+def huge(total_bytes, compress=False):
+    """A JSON answer of `total_bytes` (after decompression with compress=True), streamed from one 1 MiB block.
+    Bounded: total_bytes and MAX_SECONDS; stops when the client disconnects."""
+    def handler(request):
+        started = time.monotonic()
+        block = b" " * MIB
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json;charset=UTF-8")
+        if compress:
+            request.send_header("Content-Encoding", "gzip")
+        request.send_header("Connection", "close")
+        request.end_headers()
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31) if compress else None  # 31: gzip framing
+        sent = 0
+        pieces = [b'{"data": ['] + [block] * (total_bytes // MIB) + [b"]}"]
+        for piece in pieces:
+            if time.monotonic() - started > MAX_SECONDS:
+                break
+            request.wfile.write(packer.compress(piece) if packer else piece)
+            sent += len(piece)
+        if packer:
+            request.wfile.write(packer.flush())
+        request.close_connection = True
+    return handler
+
+
+def gzip_bytes(data):
+    return gzip.compress(data, 9)
