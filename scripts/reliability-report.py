@@ -17,7 +17,7 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-THEMES = ["faults", "bad input", "secrets", "tls", "injection", "hostile", "load"]
+THEMES = ["faults", "bad input", "secrets", "tls", "injection", "hostile", "hostile inventory", "load"]
 THEME_TITLES = {
     "faults": "Faults (server and network failures injected by pvesim)",
     "bad input": "Bad input (refused before any request)",
@@ -25,6 +25,8 @@ THEME_TITLES = {
     "tls": "TLS",
     "injection": "Injection (API data is never templated)",
     "hostile": "Hostile server (a small test server on 127.0.0.1: echoed secrets, slow drips, huge answers, wrong types)",
+    "hostile inventory": "Hostile server and data against the inventory (group-named guests, secrets in hostvars and "
+                         "the cache, cache key and mode, vault values, bad rows)",
     "load": "Load",
 }
 RESULT = {"passed": "pass", "failed": "**FAIL**", "skipped": "skipped", "not run": "not run"}
@@ -77,7 +79,7 @@ def render(data):
         "```",
         "",
         "Run one theme alone: `make e2e E2E_ARGS='-k reliability_faults'` (or `bad_input`, `secrets`, `tls`,",
-        "`injection`, `hostile`, `load`); without make: `PYTHONPATH=tests .venv/bin/python -m pytest tests/e2e -k reliability`.",
+        "`injection`, `hostile`, `hostile_inventory`, `load`); without make: `PYTHONPATH=tests .venv/bin/python -m pytest tests/e2e -k reliability`.",
         "The suite also runs in `make test` (stage `e2e`).",
         "",
         "## Summary",

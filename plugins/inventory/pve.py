@@ -28,7 +28,8 @@ description:
     lookup failed."
   - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),
     C(pve_nodeid), C(pve_cpu), C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_uptime) (when PVE reports them),
-    C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status)."
+    C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status), set only when it is an IP
+    address (never a name that DNS would resolve)."
   - "Groups (with the default O(group_prefix)): C(pve_nodes) (the nodes), C(pve_qemu), C(pve_lxc), C(pve_<status>) (guests by
     status, e.g. C(pve_running), C(pve_stopped)), C(pve_node_<node>) (the guests on a node), C(pve_pool_<pool>),
     C(pve_tag_<tag>), C(pve_templates). Characters that are invalid in a group name become V(_), the way Ansible's
@@ -41,8 +42,21 @@ description:
     says whether it is a template. With O(ansible_host=guest_agent) no address is looked up for guests of offline
     nodes (they get no C(ansible_host))."
   - Every string that comes from the API (names, tags, pools, locks, ...) is marked unsafe, so it is never templated.
+  - "A guest's name never rewires the inventory: hosts are only ever added to groups as hosts (also by O(groups) and
+    O(keyed_groups)), and a host whose name is a group name known when it is added (a group of another inventory source
+    read before this one, one of this plugin's groups, a key of O(groups), V(all), V(ungrouped)) or V(localhost) is named
+    V(<type>-<vmid>) (V(qemu-105); a node V(node-<name>)) instead, with a warning. Control characters in host names are
+    written as escapes (V(\\\\x1b) for ESC)."
+  - "Rows PVE should never send are left out with a warning naming them: a guest whose vmid is not an integer in
+    100..999999999. A value of the wrong type (an object where text is expected) is treated as missing."
+  - "Trust boundary: guest-agent addresses (O(ansible_host=guest_agent)) come from inside the guest, so its tenant can claim
+    any address; use O(ansible_host_networks) to accept only your networks."
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
+  - "The cache entry is keyed on the inventory file and the connection (O(api_host), O(api_port), O(api_user),
+    O(api_token_id)): the same file pointed at another cluster never serves this one's hosts. A cache file is made
+    readable by its owner only (0600); it holds the answers with secrets hidden. Values that Ansible would revive as
+    objects (such as C({\"__ansible_vault\": ...})) are treated as missing, with a warning, before they are used or cached."
 author:
   - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
@@ -199,6 +213,7 @@ keyed_groups:
     parent_group: nodes_by_status
 """
 
+import ipaddress
 import re
 
 from ansible import constants as C
@@ -207,11 +222,15 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
+from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys as keys
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_names as names
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
@@ -231,6 +250,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def __init__(self):
         super().__init__()
         self._client = None
+        self._cache_key = None
 
     # -- source file -----------------------------------------------------------------------------
     def verify_file(self, path):
@@ -267,20 +287,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._read_config(path)
         settings = self._settings()
         cache_on = bool(self.get_option("cache"))
-        cache_key = self.get_cache_key(path)
+        # keyed on the connection too: the same source pointed at another cluster never gets this one's hosts
+        cache_key = self._cache_key = stored.connection_key(self.get_cache_key(path), self.get_option)
         try:
             raw = self._cached(cache_key) if cache_on and cache else None
             records = self._from_cache(raw, settings) if raw is not None else None
             if records is None:
-                raw = self._fetch_base()
+                raw = self._data_only(self._fetch_base(), "the API")
                 records = self._select(raw, settings)
                 if settings["agent"]:
-                    raw["agent"] = self._fetch_agent(records, settings)
+                    raw["agent"] = self._data_only(self._fetch_agent(records, settings), "the guest agents")
                 if cache_on:
                     self._cache[cache_key] = raw
             down_warning = offline.warning(records, settings["facts_prefix"])
             if down_warning:
-                self.display.warning("%s: %s" % (self.NAME, down_warning))
+                self._warn(down_warning)
             if settings["agent"]:
                 self._apply_agent(_agent_wanted(records, settings), raw["agent"], settings)
             self._populate(records, settings)
@@ -288,6 +309,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if self._client is not None:
                 self._client.close()
                 self._client = None
+
+    def update_cache_if_changed(self):
+        """The cache file is the owner's only (0600)."""
+        stored.write_private(self._cache, self._cache_key)
+
+    def _data_only(self, raw, source):
+        raw, replaced = stored.data_only(raw)
+        if replaced:
+            self._warn("%d value(s) from %s were not plain data (an object such as {\"__ansible_vault\": ...} that "
+                       "Ansible would revive); treated as missing" % (replaced, source))
+        return raw
 
     def _settings(self):
         """All non-connection options, validated before any request."""
@@ -327,7 +359,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _get_client(self):
         """Created on first use only, so a cached run makes no request (not even a login)."""
         if self._client is None:
-            self._client = client_for(self, warn=self.display.warning, log=self.display.vvvv,
+            self._client = client_for(self, warn=self._warn_client, log=self.display.vvvv,
                                       pool_size=self.get_option("max_workers") or 8)
         return self._client
 
@@ -349,7 +381,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- hosts -----------------------------------------------------------------------------------
     def _cached(self, cache_key):
         try:
-            return self._cache[cache_key]
+            return self._data_only(self._cache[cache_key], "the cache")
         except KeyError:
             return None
 
@@ -371,7 +403,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         Hostnames are given over the whole cluster first, so that no option or filter changes them;
         a hostname template that uses the guest-agent variables is rendered later, for the selected hosts.
         """
-        everyone = hosts.build_records(raw.get("resources"), raw.get("status"), settings["facts_prefix"])
+        invalid = []
+        everyone = hosts.build_records(raw.get("resources"), raw.get("status"), settings["facts_prefix"], invalid)
+        if invalid:
+            self._warn("%d guest row(s) left out: vmid is not an integer in %d..%d: %s"
+                       % (len(invalid), VMID_MIN, VMID_MAX, _listing(invalid)))
         records = [r for r in everyone if hosts.selected(r, settings)]
         if settings["filters"]:
             records = self._apply_filters(records, settings)
@@ -392,7 +428,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except filters.FilterError as err:
             raise AnsibleError(str(err)) from None
         if warning:
-            self.display.warning("%s: %s" % (self.NAME, warning))
+            self._warn(warning)
         return kept
 
     def _condition(self, condition, variables):
@@ -427,11 +463,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if address:
                 record.vars["ansible_host"] = unsafe_text(address)
         if no_endpoint:
-            self.display.warning("%s: this PVE has no GET /nodes/{node}/lxc/{vmid}/interfaces (HTTP 501; it exists from "
-                                 "PVE 8.1), so %d running container(s) got no address" % (self.NAME, no_endpoint))
+            self._warn("this PVE has no GET /nodes/{node}/lxc/{vmid}/interfaces (HTTP 501; it exists from "
+                       "PVE 8.1), so %d running container(s) got no address" % no_endpoint)
         if failures:
-            self.display.warning("%s: no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
-                                 "says why): %s" % (self.NAME, len(failures), prefix, _listing(failures)))
+            self._warn("no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
+                       "says why): %s" % (len(failures), prefix, _listing(failures)))
 
     def _hostnames(self, records, settings, shown):
         """Give each record a unique hostname, in order (nodes first, then guests by vmid).
@@ -459,6 +495,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     name = ""
             if not name:
                 name = record.fallback_name()
+            name = terminal_safe(name)  # Ansible prints host names on every task line: no raw escapes
             if name in taken:
                 wanted = name
                 while name in taken:
@@ -468,11 +505,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             taken.add(name)
             record.hostname = unsafe_text(name)
         if failures:
-            self.display.warning("%s: hostname could not be rendered for %d guest(s), used <type>-<vmid> instead: %s"
-                                 % (self.NAME, len(failures), _listing(failures)))
+            self._warn("hostname could not be rendered for %d guest(s), used <type>-<vmid> instead: %s"
+                       % (len(failures), _listing(failures)))
         if renamed:
-            self.display.warning("%s: %d guest(s) share a hostname with a guest of lower vmid or a node and were renamed: %s"
-                                 % (self.NAME, len(renamed), _listing(renamed)))
+            self._warn("%d guest(s) share a hostname with a guest of lower vmid or a node and were renamed: %s"
+                       % (len(renamed), _listing(renamed)))
 
     def _render_hostname(self, template, bare, host_vars):
         if bare is not None:  # "{{ var }}": a lookup, no Jinja2 needed
@@ -489,11 +526,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         inventory = self.inventory
         group_name = hosts.GroupNamer(settings["group_prefix"])
         prefix = settings["facts_prefix"]
-        existing = set()
         compose = self.get_option("compose")
         groups = self.get_option("groups")
         keyed_groups = self.get_option("keyed_groups")
         strict = settings["strict"]
+        # a host named like a group (another source's, ours, a `groups:` key, all, ungrouped) is renamed
+        ours = set(group_name(suffix) for record in records for suffix in record.groups)
+        renamed = names.rename_group_clashes(records, set(inventory.groups) | ours | set(groups or {}))
+        if renamed:
+            self._warn("%d host(s) renamed because their name is a group name (a host never becomes a group): %s"
+                       % (len(renamed), _listing(renamed)))
+        existing = set()
         for record in records:
             host = record.hostname
             host_groups = [group_name(suffix) for suffix in record.groups]
@@ -501,20 +544,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if group not in existing:
                     inventory.add_group(group)
                     existing.add(group)
-            inventory.add_host(host, group=host_groups[0])
-            for group in host_groups[1:]:
-                inventory.add_child(group, host)
+            for group in host_groups:
+                inventory.add_host(host, group=group)  # as a host, never add_child: that nests a same-named group
             host_vars = record.vars
-            if record.kind == "node" and host_vars.get(prefix + "ip"):
-                host_vars["ansible_host"] = host_vars[prefix + "ip"]
+            if record.kind == "node" and _is_ip(host_vars.get(prefix + "ip")):
+                host_vars["ansible_host"] = host_vars[prefix + "ip"]  # an IP address only, never a name to resolve
             for key, value in host_vars.items():
                 inventory.set_variable(host, key, value)
             if compose:
                 self._set_composite_vars(compose, host_vars, host, strict=strict)
-            if groups:
-                self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
-            if keyed_groups:
-                self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+            if groups or keyed_groups:
+                self.inventory = names.HostsOnly(inventory, host)
+                try:
+                    if groups:
+                        self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
+                    if keyed_groups:
+                        self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+                finally:
+                    self.inventory = inventory
+
+    def _warn_client(self, message):
+        self.display.warning(terminal_safe(message))
+
+    def _warn(self, message):
+        """A warning with API text in it: control characters escaped."""
+        self.display.warning(terminal_safe("%s: %s" % (self.NAME, message)))
 
 
 def _agent_wanted(records, settings):
@@ -530,6 +584,14 @@ def _declares_this_plugin(path):
     except (IOError, OSError):
         return False
     return _PLUGIN_LINE.search(head) is not None
+
+
+def _is_ip(value):
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _listing(items):

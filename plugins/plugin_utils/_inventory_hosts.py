@@ -16,6 +16,7 @@ import math
 from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import split_tags, to_bool, to_number
+from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
@@ -56,7 +57,20 @@ def _number(value):
 
 
 def _text(value):
-    return unsafe_text(value if isinstance(value, str) else str(value))
+    """API text as unsafe text; a number is written out, anything else (a list, an object) is no text: None."""
+    if isinstance(value, str):
+        return unsafe_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return unsafe_text(str(value))
+    return None
+
+
+def valid_vmid(value):
+    """`value` as a vmid (an integer in 100..999999999, as PVE allows), or None."""
+    vmid = _number(value)
+    if not isinstance(vmid, int) or not VMID_MIN <= vmid <= VMID_MAX:
+        return None
+    return vmid
 
 
 def cluster_info(status_rows):
@@ -66,25 +80,23 @@ def cluster_info(status_rows):
     for row in status_rows or []:
         if not isinstance(row, dict):
             continue
-        if row.get("type") == "cluster" and row.get("name"):
-            name = str(row["name"])
-        elif row.get("type") == "node" and row.get("name"):
-            nodes[str(row["name"])] = row
+        if row.get("type") == "cluster" and _text(row.get("name")):
+            name = _text(row["name"])
+        elif row.get("type") == "node" and _text(row.get("name")):
+            nodes[_text(row["name"])] = row
     return name, nodes
 
 
 def guest_record(row, cluster, prefix):
     """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable."""
     kind = row.get("type")
-    vmid = _number(row.get("vmid"))
-    if kind not in GUEST_TYPES or not isinstance(vmid, int):
+    vmid = valid_vmid(row.get("vmid"))
+    if kind not in GUEST_TYPES or vmid is None:
         return None
-    vmid = int(vmid)
     node = row.get("node")
     node = _text(node) if node is not None else None
-    name = row.get("name")
-    name = _text(name) if name is not None else unsafe_text("")
-    status = _text(row.get("status") or "unknown")
+    name = _text(row.get("name")) or unsafe_text("")
+    status = _text(row.get("status") or "unknown") or unsafe_text("unknown")
     template = bool(to_bool(row.get("template")))
     tags = [unsafe_text(tag) for tag in split_tags(row.get("tags"))]
     p = prefix
@@ -96,12 +108,12 @@ def guest_record(row, cluster, prefix):
         p + "status": status,
         p + "template": template,
         p + "tags": tags,
-        p + "id": _text(row.get("id") or "%s/%d" % (kind, vmid)),
+        p + "id": _text(row.get("id")) or unsafe_text("%s/%d" % (kind, vmid)),
         p + "cluster": unsafe_text(cluster) if cluster is not None else None,
     }
     for key in GUEST_OPTIONAL:
         value = row.get(key)
-        if value is not None and value != "":
+        if value is not None and value != "" and _text(value) is not None:
             host_vars[p + key] = _text(value)
     for key in GUEST_STATS:
         value = _number(row.get(key))
@@ -110,8 +122,8 @@ def guest_record(row, cluster, prefix):
     groups = [kind, status]
     if node:
         groups.append("node_" + node)
-    if "pool" in row and row["pool"]:
-        groups.append("pool_" + str(row["pool"]))
+    if _text(row.get("pool")):
+        groups.append("pool_" + _text(row["pool"]))
     groups.extend("tag_" + tag for tag in tags)
     if template:
         groups.append("templates")
@@ -122,8 +134,8 @@ def node_records(resource_rows, status_nodes, cluster, prefix):
     """Nodes from /cluster/resources (stats) joined with /cluster/status (ip, nodeid), by name."""
     resources = {}
     for row in resource_rows:
-        if isinstance(row, dict) and row.get("type") == "node" and row.get("node"):
-            resources[str(row["node"])] = row
+        if isinstance(row, dict) and row.get("type") == "node" and _text(row.get("node")):
+            resources[_text(row["node"])] = row
     records = []
     p = prefix
     for name in sorted(set(resources) | set(status_nodes)):
@@ -135,10 +147,10 @@ def node_records(resource_rows, status_nodes, cluster, prefix):
         host_vars = {
             p + "node": unsafe_text(name),
             p + "type": unsafe_text("node"),
-            p + "status": _text(status),
+            p + "status": _text(status) or unsafe_text("unknown"),
             p + "cluster": unsafe_text(cluster) if cluster is not None else None,
         }
-        if stat.get("ip"):
+        if _text(stat.get("ip")):
             host_vars[p + "ip"] = _text(stat["ip"])
         nodeid = _number(stat.get("nodeid"))
         if nodeid is not None:
@@ -166,11 +178,12 @@ class GroupNamer:
         return name
 
 
-def build_records(resource_rows, status_rows, prefix):
+def build_records(resource_rows, status_rows, prefix, invalid=None):
     """/cluster/resources + /cluster/status -> every node, then every guest by vmid (templates included).
 
     The whole cluster, whatever the options: hostnames are given over it before anything is left out
     (see selected()), so a guest keeps its name whatever include_nodes, guest_types or filters say.
+    invalid: a list that gets a short description of each guest row left out (its vmid is no VMID).
     """
     cluster, status_nodes = cluster_info(status_rows)
     resource_rows = resource_rows or []
@@ -180,12 +193,22 @@ def build_records(resource_rows, status_rows, prefix):
         if isinstance(row, dict) and row.get("type") in GUEST_TYPES:
             record = guest_record(row, cluster, prefix)
             if record is None:
+                if invalid is not None:
+                    invalid.append(_shown(row.get("id"), row.get("vmid")))
                 continue
             if record.vars[prefix + "node"] in down:
                 offline.mark_offline(record, row, prefix)
             guests.append(record)
     guests.sort(key=lambda r: r.vmid)
     return node_records(resource_rows, status_nodes, cluster, prefix) + guests
+
+
+def _shown(*values):
+    """The first value that is short plain text or a number, as repr: names a bad row in a warning."""
+    for value in values:
+        if isinstance(value, (str, int, float)) and len(str(value)) <= 64:
+            return repr(value)
+    return "(a row without a usable id)"
 
 
 def selected(record, settings):

@@ -253,14 +253,17 @@ def run_module(case, module, args, env, tmp_path, *extra, **kwargs):
     return run, run.results["result"]
 
 
-def run_inventory(case, config, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, name="rel.pve.yml"):
-    """ansible-inventory --list on a pve.cluster.pve source (dict or YAML text); JSON read from --output."""
+def run_inventory(case, config, env, tmp_path, *args, verbosity=DEFAULT_VERBOSITY, timeout=300, name="rel.pve.yml",
+                  before=()):
+    """ansible-inventory --list on a pve.cluster.pve source (dict or YAML text); JSON read from --output.
+    `before`: arguments ahead of `-i source` (an inventory source parsed first)."""
     source = tmp_path / name
     source.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
     out = tmp_path / "inventory.json"
     if out.exists():
         out.unlink()
-    command = [ansible_bin("ansible-inventory"), "-i", str(source), "--list", "--output", str(out)] + list(args)
+    command = [ansible_bin("ansible-inventory")] + list(before) + ["-i", str(source), "--list", "--output", str(out)]
+    command += list(args)
     if verbosity:
         command.append(verbosity)
     proc, seconds = _exec(command, env, timeout)
