@@ -63,6 +63,10 @@ class PveInvalidResponseError(PveTransportError):
         return {"status": self.status} if self.status else {}
 
 
+class PveLimitError(PveError):
+    """An answer went past a documented cap (rows, pages, log lines); the message names the option that raises it."""
+
+
 class PveHttpError(PveError):
     """PVE answered with an HTTP error status."""
 

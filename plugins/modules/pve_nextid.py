@@ -34,7 +34,7 @@ options:
     type: int
   count:
     description:
-      - How many distinct free ids to return, lowest first. At least V(1).
+      - How many distinct free ids to return, lowest first. At least V(1), at most V(1000).
     type: int
     default: 1
   lower:
@@ -51,6 +51,11 @@ options:
     type: int
 notes:
   - Each id returned by a O(count) or O(lower)/O(upper) search costs one C(GET /cluster/nextid?vmid=N) request.
+  - "Bounded: a search confirms at most O(count) + 100 ids with PVE. Ids missing from the guest list that PVE reports as
+    taken (guests this user cannot see) count against that; after 100 of them the module fails saying the range is
+    crowded (choose another O(lower)/O(upper), or give the user VM.Audit on all guests)."
+  - An id from C(GET /cluster/nextid) that is not an integer in 100..999999999 fails the module (a broken or hostile
+    server), it is never returned."
 """
 
 EXAMPLES = r"""
@@ -119,10 +124,12 @@ available:
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     PveBadRequestError, PveInvalidResponseError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
-from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
+from ansible_collections.pve.cluster.plugins.module_utils._shape import describe, expect
 from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN, validate_vmid
 
 NEXTID = "/cluster/nextid"
+MAX_COUNT = 1000  # ids one search returns
+MAX_TAKEN = 100  # ids PVE reports taken although the guest list lacks them, before a search gives up
 
 ARGUMENT_SPEC = {
     "vmid": {"type": "int"},
@@ -141,8 +148,8 @@ def check_options(params):
                 raise PveOptionError(option, "cannot be combined with vmid (vmid checks one id)")
         if params["count"] != 1:
             raise PveOptionError("count", "cannot be combined with vmid (vmid checks one id)")
-    if params["count"] < 1:
-        raise PveOptionError("count", "must be at least 1, got %d" % params["count"])
+    if not 1 <= params["count"] <= MAX_COUNT:
+        raise PveOptionError("count", "must be between 1 and %d, got %d" % (MAX_COUNT, params["count"]))
     lower, upper = params["lower"], params["upper"]
     if lower is not None:
         validate_vmid(lower, "lower")
@@ -159,13 +166,23 @@ def check_options(params):
 
 
 def to_vmid(value, call):
-    """PVE sends the id as a JSON string ("106")."""
+    """PVE sends the id as a JSON string ("106"); anything but an integer in 100..999999999 is an error."""
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or len(str(value)) > 12:
             raise ValueError(value)
-        return int(str(value).strip())
+        vmid = int(str(value).strip())
     except (TypeError, ValueError):
-        raise PveInvalidResponseError("%s: PVE returned %r instead of a VMID" % (call, value))
+        vmid = None
+    if vmid is None or not VMID_MIN <= vmid <= VMID_MAX:
+        raise PveInvalidResponseError("%s: PVE returned %s instead of a VMID (an integer in %d..%d)"
+                                      % (call, _shown(value), VMID_MIN, VMID_MAX))
+    return vmid
+
+
+def _shown(value):
+    """A short description of a value from the server, for a message."""
+    text = repr(value) if isinstance(value, (str, int, float)) else describe(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def is_free(client, vmid):
@@ -216,6 +233,11 @@ def search(module, lower, upper, count):
                 rejected += 1
                 if free - rejected < count:
                     exhausted()
+                if rejected >= MAX_TAKEN:
+                    module.fail_json(msg="The range %d..%d (lower..upper) is crowded: PVE reported %d ids as taken that the "
+                                         "guest list does not show (guests this user cannot see); stopped after %d with "
+                                         "%d of count=%d found. Choose another lower/upper, or give the user VM.Audit "
+                                         "on all guests" % (lower, upper, rejected, MAX_TAKEN, len(found), count))
         candidate += 1
     return found
 

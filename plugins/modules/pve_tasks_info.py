@@ -41,9 +41,10 @@ options:
     type: str
   log:
     description:
-      - With O(upid), also read the whole task log (C(GET /nodes/{node}/tasks/{upid}/log?limit=0)) into RV(tasks[].log).
-      - PVE before 7.3 (pve-common 7.3-1) answers C(limit=0) with no line; the module then asks again with the number
-        of lines PVE reported (one more request).
+      - With O(upid), also read the task log (C(GET /nodes/{node}/tasks/{upid}/log), at most O(max_log_lines) lines) into
+        RV(tasks[].log).
+      - The log is asked for with C(limit=max_log_lines+1), which every PVE version honours (C(limit=0), "the whole
+        log", only works from pve-common 7.3-1), so one request reads it on every version.
       - Requires O(upid).
     type: bool
     default: false
@@ -62,6 +63,19 @@ options:
         "every task" means roughly the last 2,000 tasks per node, not the node's whole history.
     type: int
     default: 50
+  max_rows:
+    description:
+      - The most tasks read from one node (before O(start) and O(limit) are applied to the merged list); a node that
+        lists more fails the module with a message naming this option. Also bounds the pages asked for (at most
+        twice the pages these rows fill, plus one), so a server that keeps sending new tasks cannot page for ever.
+      - Raise it for a node with a very long task history and O(limit=0).
+    type: int
+    default: 100000
+  max_log_lines:
+    description:
+      - With O(log), the most log lines read; a longer log fails the module with a message naming this option.
+    type: int
+    default: 100000
   start:
     description:
       - Skip this many of the first matching tasks (in the order described under O(node)).
@@ -267,7 +281,7 @@ total:
 """
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
-    NODE_UNREACHABLE, PveNodeUnreachableError, PveOptionError)
+    NODE_UNREACHABLE, PveLimitError, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
@@ -284,6 +298,8 @@ ARGUMENT_SPEC = {
     "log": {"type": "bool", "default": False},
     "source": {"type": "str", "choices": ["archive", "active", "all"], "default": "archive"},
     "limit": {"type": "int", "default": 50},
+    "max_rows": {"type": "int", "default": 100000},
+    "max_log_lines": {"type": "int", "default": 100000},
     "start": {"type": "int", "default": 0},
     "since": {"type": "raw"},
     "until": {"type": "raw"},
@@ -302,6 +318,9 @@ def build_filters(params):
     for name in ("limit", "start"):
         if params[name] < 0:
             raise PveOptionError(name, "must be 0 or a positive integer, got %d" % params[name])
+    for name in ("max_rows", "max_log_lines"):
+        if params[name] < 1:
+            raise PveOptionError(name, "must be a positive integer, got %d" % params[name])
     since = parse_time(params["since"], "since")
     until = parse_time(params["until"], "until")
     if since is not None and until is not None and since > until:
@@ -319,15 +338,22 @@ def build_filters(params):
     return dict((k, v) for k, v in query.items() if v is not None)
 
 
-def fetch_node(client, node, filters, offset, wanted):
+def fetch_node(client, node, filters, offset, wanted, max_rows):
     """Rows of one node from `offset`: `wanted` of them (None = all), paged, deduplicated by UPID.
+
+    Bounded: more than `max_rows` rows, or more pages than they fill twice over, is a PveLimitError.
 
     New tasks are inserted at the head of PVE's list, which shifts later pages down: rows seen again
     are dropped and paging continues from the next offset until PVE's total or a short page is reached.
     Returns (rows, total): total is PVE's count in the first answer (PVE leaves it out when 0).
     """
     rows, seen, first_offset, answers = [], set(), offset, []
+    max_pages = 2 * (max_rows // PAGE_SIZE + 1) + 1
     while wanted is None or len(rows) < wanted:
+        if len(rows) > max_rows or len(answers) >= max_pages:
+            raise PveLimitError("GET /nodes/%s/tasks: the node listed more than max_rows=%d tasks (or kept sending new ones "
+                                "for %d pages); raise max_rows, or narrow the list with since/until/typefilter"
+                                % (node, max_rows, len(answers)))
         size = PAGE_SIZE if wanted is None else min(PAGE_SIZE, wanted - len(rows))
         query = dict(filters, start=offset, limit=size)
         page, total = client.get_with_total(TASKS_PATH, params=query, retry_timeouts=False, node=node)
@@ -387,11 +413,12 @@ def list_tasks(module, filters):
     start, limit = params["start"], params["limit"]
     if params["node"]:
         with module.errors("Listing the tasks of node %s" % params["node"]):
-            rows, total = fetch_node(module.client, params["node"], filters, start, limit or None)
+            rows, total = fetch_node(module.client, params["node"], filters, start, limit or None, params["max_rows"])
         return [shape(row) for row in rows], total
     merged, total = [], 0
     wanted = (start + limit) if limit else None
-    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted), online_nodes(module))
+    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"]),
+                           online_nodes(module))
     for node, fetched, error in outcomes:
         if isinstance(error, NODE_UNREACHABLE):
             why = "HTTP %s" % error.status if isinstance(error, PveNodeUnreachableError) else "no answer within api_timeout"
@@ -423,18 +450,21 @@ def read_task(module, upid, node):
     if state == "running":
         task["outcome"], task["duration"] = "running", None
     if module.params["log"]:
-        with module.errors("Reading the log of task %s" % upid):
-            lines, total = module.client.get_with_total("/nodes/{node}/tasks/{upid}/log", params={"limit": 0},
-                                                        node=node, upid=upid)
-            lines = expect(lines, list, "GET /nodes/%s/tasks/{upid}/log" % node)
-            if not lines and total:
-                # limit=0 means "the whole log" only from pve-common 7.3-1; older PVE 7 answers [] with the total
-                lines = expect(module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": total},
-                                                 node=node, upid=upid), list, "GET /nodes/%s/tasks/{upid}/log" % node)
-        lines = [line for line in lines if isinstance(line, dict)]
-        lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)
-        task["log"] = [str(line.get("t", "")) for line in lines]
+        task["log"] = read_log(module, upid, node, module.params["max_log_lines"])
     return task
+
+
+def read_log(module, upid, node, max_lines):
+    """The task's log lines, at most `max_lines` (asked for one more, to see a longer log; checked, not trusted)."""
+    with module.errors("Reading the log of task %s" % upid):
+        lines = expect(module.client.get("/nodes/{node}/tasks/{upid}/log", params={"limit": max_lines + 1}, node=node,
+                                         upid=upid), list, "GET /nodes/%s/tasks/{upid}/log" % node)
+        if len(lines) > max_lines:
+            raise PveLimitError("GET /nodes/%s/tasks/{upid}/log: the log has more than max_log_lines=%d lines; raise "
+                                "max_log_lines to read it" % (node, max_lines))
+    lines = [line for line in lines if isinstance(line, dict)]
+    lines.sort(key=lambda line: line.get("n") if isinstance(line.get("n"), int) else 0)
+    return [line["t"] if isinstance(line.get("t"), str) else "" for line in lines]
 
 
 def main():

@@ -19,6 +19,7 @@ import re
 import socket
 import threading
 import time
+import urllib.parse
 import zlib
 
 MAX_SECONDS = 60.0  # no handler runs longer than this
@@ -220,6 +221,21 @@ def huge(total_bytes, compress=False):
         if packer:
             request.wfile.write(packer.flush())
         request.close_connection = True
+    return handler
+
+
+def endless_tasks(node="pve1"):
+    """/nodes/<node>/tasks that always answers a full page of tasks never seen before, and no total.
+    Bounded: one page per request, at most 5000 rows (PVE's page size)."""
+    def handler(request):
+        query = dict(urllib.parse.parse_qsl(request.path.partition("?")[2]))
+        start, size = int(query.get("start", 0)), min(int(query.get("limit", 50)), 5000)
+        rows = []
+        for index in range(start, start + size):
+            upid = "UPID:%s:%08X:%08X:%08X:qmstart:100:root@pam:" % (node, 1000 + index, 5000 + index, 1735700000 - index)
+            rows.append({"upid": upid, "node": node, "type": "qmstart", "id": "100", "user": "root@pam",
+                         "starttime": 1735700000 - index, "endtime": 1735700001 - index, "status": "OK"})
+        send_json(request, {"data": rows})
     return handler
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostile_server import MIB, Hostile, echo_auth, envelope, huge, raw_json, slow_drip
+from hostile_server import MIB, Hostile, echo_auth, endless_tasks, envelope, huge, raw_json, slow_drip
 from hostile_support import (  # noqa: F401  pylint: disable=unused-import
     HOSTILE_SECRET, RSS_BOUND_MIB, capped_module, capped_tasks, hostile, hostile_env)
 from reliability_support import TRACEBACK
@@ -165,24 +165,29 @@ WRONG_TYPES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def wrong_typed_results(tmp_path_factory):
-    """All WRONG_TYPES cases in one capped ansible-playbook run, each task against its own server."""
-    servers = [Hostile().__enter__() for _case in WRONG_TYPES]
+def batched(tmp_path_factory, name, cases):
+    """cases: [(module, args, {path: answer})]: one capped ansible-playbook run, each task against its own server.
+    Yields (run, results)."""
+    servers = [Hostile().__enter__() for _case in cases]
     try:
         tasks = []
-        for server, (module, path, data, _said) in zip(servers, WRONG_TYPES):
-            server.route(path, data)
-            args = {"api_host": server.url, "api_retries": 0}
-            if module == "pve_nextid":
-                args["count"] = 2
-            tasks.append((module, args))
-        tmp_path = tmp_path_factory.mktemp("wrong-typed")
-        run, results, _peak = capped_tasks(None, tasks, hostile_env(servers[0], tmp_path), tmp_path, verbosity="-v")
-        yield run, results
+        for server, (module, args, routes) in zip(servers, cases):
+            for path, answer in routes.items():
+                server.route(path, answer)
+            tasks.append((module, dict(args, api_host=server.url, api_retries=0)))
+        tmp_path = tmp_path_factory.mktemp(name)
+        yield capped_tasks(None, tasks, hostile_env(servers[0], tmp_path), tmp_path, verbosity="-v")[:2]
     finally:
         for server in servers:
             server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def wrong_typed_results(tmp_path_factory):
+    """All WRONG_TYPES cases in one capped ansible-playbook run."""
+    yield from batched(tmp_path_factory, "wrong-typed", [
+        (module, {"count": 2} if module == "pve_nextid" else {}, {path: data})
+        for module, path, data, _said in WRONG_TYPES])
 
 
 @pytest.mark.parametrize("index", range(len(WRONG_TYPES)),
@@ -195,6 +200,46 @@ def test_wrong_typed_data(wrong_typed_results, rcase, index):
     run, results = wrong_typed_results
     msg = failed_msg(results[index])
     assert "GET %s: PVE answered with %s where" % (path, said) in msg, msg
+    rcase.fig(runs_shared=1, message=msg[:160])
+
+
+# -- 5./7. caps on rows, pages, log lines and ids ------------------------------------------------
+LOG_UPID = "UPID:pve1:00001234:00005678:6774A1E0:qmstart:100:root@pam:"
+BOUNDS = [
+    ("pve_tasks_info limit 0, a node that always sends a full page of new tasks",
+     "pve_tasks_info", {"node": "pve1", "limit": 0, "max_rows": 12000}, {"/nodes/pve1/tasks": endless_tasks()},
+     "more than max_rows=12000 tasks"),
+    ("pve_tasks_info log of 50 lines, max_log_lines 10 (the server ignores limit)",
+     "pve_tasks_info", {"upid": LOG_UPID, "log": True, "max_log_lines": 10},
+     {"/nodes/pve1/tasks/[^/]+/log": [{"n": n, "t": "line %d" % n} for n in range(1, 51)]},
+     "more than max_log_lines=10 lines; raise max_log_lines"),
+    ("pve_nextid: /cluster/nextid answers 5", "pve_nextid", {}, {"/cluster/nextid": "5"},
+     "PVE returned '5' instead of a VMID (an integer in 100..999999999)"),
+    ("pve_nextid: /cluster/nextid answers 1e12", "pve_nextid", {}, {"/cluster/nextid": "1000000000000"},
+     "PVE returned '1000000000000' instead of a VMID"),
+    ("pve_nextid count 2: PVE says every id is taken", "pve_nextid", {"count": 2},
+     {"/cluster/resources": [], "/cluster/nextid": envelope(
+         {"data": None, "message": "Parameter verification failed.\n", "errors": {"vmid": "VM 100 already exists"}},
+         status=400)},
+     "is crowded: PVE reported 100 ids as taken"),
+]
+
+
+@pytest.fixture(scope="module")
+def bounds_results(tmp_path_factory):
+    """All BOUNDS cases in one capped ansible-playbook run."""
+    yield from batched(tmp_path_factory, "bounds", [(module, args, routes) for _t, module, args, routes, _m in BOUNDS])
+
+
+@pytest.mark.parametrize("index", range(len(BOUNDS)), ids=[c[0] for c in BOUNDS])
+def test_bounds(bounds_results, rcase, index):
+    """A server that never stops (tasks, log lines) or answers ids out of range: the module fails with a message
+    naming the cap and how to raise it (or the range), instead of paging, reading or returning for ever."""
+    title, _module, _args, _routes, expected = BOUNDS[index]
+    rcase(case=title)
+    run, results = bounds_results
+    msg = failed_msg(results[index])
+    assert expected in msg, msg
     rcase.fig(runs_shared=1, message=msg[:160])
 
 

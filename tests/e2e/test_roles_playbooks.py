@@ -318,6 +318,7 @@ def hostile_sim():
          "tags": ["<img/src=x/onerror=alert(2)>", "a|b"]},
         {"vmid": 101, "name": "{{ 7 * 7 }}", "node": "node1", "type": "lxc", "status": "stopped"},
         {"vmid": 102, "name": "[click](javascript:alert(3))", "node": "node2", "type": "qemu", "status": "running"},
+        {"vmid": 103, "name": "esc\x1b[2Jbell\x07nul\x00", "node": "node2", "type": "qemu", "status": "running"},
     ]
     tasks = [{"node": "node1", "age": 600, "duration": 5, "status": "<b>boom</b> | `rm` & *x*", "type": "qmstart",
               "id": "100"}]
@@ -340,6 +341,8 @@ def test_cluster_report_escapes_api_strings(hostile_sim, tmp_path):
     assert r"\[click\](javascript:alert(3))" in markdown
     assert r"a\|b" in markdown
     assert "{{ 7 \\* 7 }}" in markdown
+    assert "esc\\x1b\\[2Jbell\ufffdnul\ufffd" in markdown  # terminal-safe: no raw control character
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", markdown)
     # every table row still has the column count of its header (no cell was split by a '|')
     for block in re.findall(r"((?:^\|.*\|\n)+)", markdown, re.M):
         rows = block.strip("\n").split("\n")

@@ -79,6 +79,18 @@ def test_plain_call_with_a_non_number_fails_clearly(capsys, api):
     assert "'abc'" in result["msg"] and "VMID" in result["msg"]
 
 
+@pytest.mark.parametrize("data, shown", [
+    ("99", "'99'"), ("1000000000", "'1000000000'"), (-5, "-5"), ("1e3", "'1e3'"), (106.5, "106.5"),
+    (True, "True"), ([106], "a list"), (None, "null"), ("9" * 5000, "'" + "9" * 36 + "..."),
+])
+def test_plain_call_with_an_id_outside_the_vmid_range_fails(capsys, api, data, shown):
+    """/cluster/nextid from a broken or hostile server: only an integer in 100..999999999 is a VMID."""
+    api.get(NEXTID, json={"data": data})
+    result, code = run(capsys, {})
+    assert code == 1, result
+    assert "GET /cluster/nextid: PVE returned %s instead of a VMID (an integer in 100..999999999)" % shown in result["msg"]
+
+
 # -- vmid: is it free? ---------------------------------------------------------------------------
 def test_free_vmid_is_available(capsys, api):
     api.get(NEXTID, json={"data": "4242"}, match=[matchers.query_param_matcher({"vmid": "4242"})])
@@ -156,6 +168,18 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     assert "not visible" in result["msg"]
 
 
+def test_crowded_range_stops_after_max_taken_ids(capsys, api):
+    """PVE says every id is taken although the guest list is empty: the search stops after MAX_TAKEN checks."""
+    api.get(RESOURCES, json={"data": []})
+    api.get(NEXTID, status=400, json={"data": None, "message": "Parameter verification failed.\n",
+                                      "errors": {"vmid": "VM 100 already exists\n"}})
+    result, code = run(capsys, {"count": 2})
+    assert code == 1, result
+    assert "range 100..999999999 (lower..upper) is crowded" in result["msg"], result["msg"]
+    assert "stopped after %d" % pve_nextid.MAX_TAKEN in result["msg"]
+    assert len(api.calls) == 1 + pve_nextid.MAX_TAKEN
+
+
 # -- validation: before any request ----------------------------------------------------------------
 @pytest.mark.parametrize("args, words", [
     ({"vmid": 99}, ["vmid", "100", "999999999"]),
@@ -163,7 +187,8 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     ({"lower": 50}, ["lower", "100", "999999999"]),
     ({"upper": 1000000000}, ["upper", "999999999"]),
     ({"lower": 500, "upper": 400}, ["lower", "upper", "500", "400"]),
-    ({"count": 0}, ["count", "at least 1"]),
+    ({"count": 0}, ["count", "between 1 and 1000"]),
+    ({"count": 1001}, ["count", "between 1 and 1000, got 1001"]),
     ({"vmid": 200, "count": 2}, ["count", "vmid"]),
     ({"vmid": 200, "lower": 100}, ["lower: cannot be combined with vmid"]),
     ({"vmid": 200, "upper": 300}, ["upper: cannot be combined with vmid"]),

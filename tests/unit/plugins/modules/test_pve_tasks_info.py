@@ -246,7 +246,7 @@ def test_upid_reads_status_and_log(capsys, api):
     api.get(status_url("status"), json={"data": {
         "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
         "id": "120", "user": "root@pam", "tokenid": "ansible", "status": "stopped", "exitstatus": "migration aborted"}})
-    api.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "0"})], json={
+    api.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "100001"})], json={
         "data": [{"n": 2, "t": "TASK ERROR: migration aborted"}, {"n": 1, "t": "starting qmigrate for 120"}],
         "total": 2})
     result, code = run(capsys, {"upid": TASK_UPID, "log": True})
@@ -342,3 +342,51 @@ def test_returned_keys_match_the_return_docs(capsys, api):
     # every documented element key was exercised by one of the two runs
     assert seen == set(element_docs)
     assert isinstance(listed["total"], int)
+
+
+# -- bounds: a server that never stops sending -----------------------------------------------------
+def test_endless_new_tasks_stop_at_max_rows(capsys, api):
+    """A node that answers every page with a full page of new tasks (and no total): limit 0 stops at max_rows."""
+    served = []
+
+    def endless(request):
+        start = int(qs_of(request.url)["start"])
+        size = int(qs_of(request.url)["limit"])
+        served.append(start)
+        rows = [row("pve1", start + index + 1, 1735700000 + start + index) for index in range(size)]
+        return 200, {}, json.dumps({"data": rows})
+
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=endless)
+    result, code = run(capsys, {"node": "pve1", "limit": 0, "max_rows": 12000})
+    assert code == 1, result
+    assert "more than max_rows=12000 tasks" in result["msg"] and "raise max_rows" in result["msg"], result["msg"]
+    assert served == [0, 5000, 10000]
+
+
+def test_pages_of_mostly_seen_tasks_are_bounded(capsys, api):
+    """Every page repeats the rows seen before and adds one new task: paging stops after the page cap."""
+    def one_new(request):
+        start = int(qs_of(request.url)["start"])
+        rows = [row("pve1", 1, 1735700000)] * 4999 + [row("pve1", start + 2, 1735700000 + start)]
+        return 200, {}, json.dumps({"data": rows})
+
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=one_new)
+    result, code = run(capsys, {"node": "pve1", "limit": 0, "max_rows": 100})
+    assert code == 1, result
+    assert "max_rows=100" in result["msg"] and "for 3 pages" in result["msg"], result["msg"]
+    assert len(api.calls) == 3
+
+
+def test_log_longer_than_max_log_lines_fails(capsys, api):
+    """The log is asked for with limit max_log_lines + 1; a server that sends more lines anyway fails the module."""
+    api.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/status"), json={"data": {"status": "stopped",
+                                                                                         "exitstatus": "OK"}})
+    api.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/log"), match=[matchers.query_param_matcher({"limit": "4"})],
+            json={"data": [{"n": n, "t": "line %d" % n} for n in range(1, 50)]})
+    result, code = run(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True, "max_log_lines": 3})
+    assert code == 1, result
+    assert "more than max_log_lines=3 lines; raise max_log_lines" in result["msg"], result["msg"]
+
+
+def qs_of(url):
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
