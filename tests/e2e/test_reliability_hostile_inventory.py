@@ -4,20 +4,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Reliability: a hostile server (tests/e2e/hostile_server.py, plain HTTP on 127.0.0.1) against the inventory.
 
-Guest names that are group names, secrets echoed into hostvars and the cache, the cache's key and
-file mode, values Ansible would revive as vault objects, rows of the wrong shape, control characters.
+Guest names that are group names, secrets echoed into hostvars, the cache and the cluster report, the
+cache's key and file mode, values Ansible would revive as vault objects, rows of the wrong shape,
+control characters.
 """
 
 from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import time
 
 import pytest
 
 from hostile_server import GUEST, NODE, Hostile, envelope
 from hostile_support import HOSTILE_SECRET, hostile, hostile_env  # noqa: F401  pylint: disable=unused-import
-from reliability_support import TRACEBACK, run_inventory
+from pve_e2e import ROOT, ansible_bin
+from reliability_support import TRACEBACK, _scan, run_inventory
 
 pytestmark = pytest.mark.usefixtures("reliability_session")
 
@@ -158,3 +162,32 @@ def test_bad_rows(hostile, rcase, tmp_path):
     assert hostvars(run)["pve1"]["ansible_host"] == "127.0.0.1"
     assert "ansible_host" not in hostvars(run)["pve2"], hostvars(run)["pve2"]
     rcase.fig(rows=7, left_out=5)
+
+
+def test_echoed_secret_in_the_cluster_report(hostile, rcase, tmp_path):
+    """The cluster_report playbook against a server that echoes the Authorization header into a guest's name, a
+    failed task's status and the cluster name: the secret is in neither report file nor the -vvvv output."""
+    def echo(build):
+        return lambda request: envelope({"data": build(request.headers.get("Authorization") or "")})(request)
+
+    hostile.route("/cluster/resources", echo(lambda auth: [NODE, guest(100, "vm " + auth)]))
+    hostile.route("/cluster/status", echo(lambda auth: [
+        {"type": "cluster", "name": "c " + auth, "nodes": 1, "quorate": 1, "id": "cluster"},
+        {"type": "node", "name": "pve1", "ip": "127.0.0.1", "online": 1, "id": "node/pve1"}]))
+    hostile.route("/nodes/pve1/tasks", echo(lambda auth: [
+        {"upid": "UPID:pve1:00001234:00005678:%08X:qmstart:100:root@pam:" % int(time.time()), "node": "pve1",
+         "type": "qmstart", "id": "100", "user": "root@pam", "starttime": int(time.time()) - 60,
+         "endtime": int(time.time()) - 59, "status": "failed: " + auth}]))
+    outdir = tmp_path / "out"
+    command = [ansible_bin("ansible-playbook"), str(ROOT / "playbooks" / "cluster_report.yml"),
+               "-e", "cluster_report_dir=%s" % outdir, "-vvvv"]
+    proc = subprocess.run(command, env=hostile_env(hostile, tmp_path), capture_output=True, text=True, timeout=300,
+                          check=False, start_new_session=True)
+    _scan(rcase.nodeid, proc, rcase)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    reports = [outdir / "pve-cluster-report.html", outdir / "pve-cluster-report.md"]
+    texts = [proc.stdout, proc.stderr] + [path.read_text(encoding="utf-8") for path in reports]
+    assert not any(HOSTILE_SECRET in text for text in texts)
+    markdown = texts[-1]
+    assert "&lt;hidden&gt;" in markdown and "vm PVEAPIToken=root@pam!hostile=&lt;hidden&gt;" in markdown, markdown
+    rcase.fig(files=2)
