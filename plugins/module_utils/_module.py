@@ -14,6 +14,7 @@ from ansible_collections.pve.cluster.plugins.module_utils import _client
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
     CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets)
+from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
 
 
 class PveModule(AnsibleModule):
@@ -49,3 +50,11 @@ class PveModule(AnsibleModule):
         except PveError as err:
             message = str(err) if not context else "%s: %s" % (context, err)
             self.fail_json(msg=message, **err.to_result())
+
+    def warn(self, warning):
+        """Warnings often name what the API sent (node names, task ids): control characters escaped."""
+        super().warn(terminal_safe(warning))
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        """Failure messages often name what the API sent (node names, error texts): control characters escaped."""
+        super().fail_json(msg=terminal_safe(msg), **kwargs)

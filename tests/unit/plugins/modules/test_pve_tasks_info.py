@@ -390,3 +390,13 @@ def test_log_longer_than_max_log_lines_fails(capsys, api):
 
 def qs_of(url):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+def test_node_names_from_the_api_are_terminal_safe_in_warnings(capsys, api):
+    """A node name with an ANSI escape (a hostile or broken server): the module's warning shows it as \\x1b."""
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("evil\x1b[2J", "offline")))
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [], "total": 0})
+    result, code = run(capsys, {})
+    assert code == 0, result
+    shown = json.dumps(result["warnings"])  # plain strings, or ansible-core 2.19's warning summaries
+    assert "Node evil\\\\x1b[2J is offline" in shown and "\\u001b" not in shown, shown
