@@ -113,7 +113,7 @@ def test_server_never_answers(rel_sim, rcase, tmp_path):
     seconds = float(run.results["rel_end"]) - arrivals[0]
     gap = arrivals[1] - arrivals[0]
     budget = 1 * 2 + 0.5
-    assert gap >= 1.5, gap                       # waited api_timeout, then backed off 0.5s
+    assert gap >= 1.45, gap                      # waited api_timeout (it covers connect and send too), then backed off 0.5s
     assert budget <= seconds < budget + 4.0, seconds  # + module exit; far below a 2nd timeout cycle
     rcase.fig(time_to_fail_s=round(seconds, 2), budget_s=budget, retry_gap_s=round(gap, 2),
               task_s=round(float(run.results["rel_seconds"]), 2), requests=2, msg=msg)
