@@ -67,7 +67,7 @@ def test_ticket_and_csrf_echoed(hostile, rcase, tmp_path):
     hostile.route("/version", lambda request: envelope(
         {"data": None, "message": "got %s and %s" % (request.headers.get("Cookie"), CSRF)}, status=500)(request))
     env = hostile_env(hostile, tmp_path, PVE_API_TOKEN_ID=None, PVE_API_TOKEN_SECRET=None, PVE_API_USER="root@pam",
-                      PVE_API_PASSWORD="pw")
+                      PVE_API_PASSWORD="Pw-hostile-9f2c")
     run, result, _peak = capped_module(rcase, "pve_version_info", {"api_retries": 0}, env, tmp_path,
                                        extra_output=(TICKET, CSRF))
     msg = failed_msg(result)
