@@ -49,7 +49,9 @@ def hostile():
 
 def hostile_env(server, tmp_path, secret=HOSTILE_SECRET, **extra):
     env = base_env(tmp_path)
-    env.update({"PVE_API_HOST": server.url, "PVE_API_TOKEN_ID": HOSTILE_TOKEN_ID, "PVE_API_TOKEN_SECRET": secret})
+    # the test server speaks plain HTTP on 127.0.0.1 (what it sends is the point, not TLS)
+    env.update({"PVE_API_HOST": server.url, "PVE_API_TOKEN_ID": HOSTILE_TOKEN_ID, "PVE_API_TOKEN_SECRET": secret,
+                "PVE_API_ALLOW_HTTP": "true"})
     return with_env(env, extra)
 
 
