@@ -621,6 +621,19 @@ def test_envelope_unwrapped_and_total_kept(mocked, record):
     assert client.get("/cluster/nextid") == "100"
 
 
+def test_non_finite_numbers_are_missing_with_one_warning(mocked, record):
+    """NaN, Infinity, -Infinity (not JSON, but Python's json reads them) and 1e999 (a float overflow) from the
+    server are invalid data: each value becomes None, never a float that int() or the JSON output chokes on."""
+    mocked.add(responses.GET, BASE + "/cluster/resources", content_type="application/json",
+               body='{"data": [{"vmid": 100, "maxmem": NaN, "mem": Infinity, "cpu": -Infinity, "disk": 1e999, '
+                    '"maxdisk": 2.5}]}')
+    client = make_client(record)
+    assert client.get("/cluster/resources") == [
+        {"vmid": 100, "maxmem": None, "mem": None, "cpu": None, "disk": None, "maxdisk": 2.5}]
+    assert [w for w in record.warnings if "not finite" in w] == [
+        "GET /cluster/resources: 4 number(s) in the answer were not finite (NaN or Infinity); treated as missing"]
+
+
 def test_400_with_errors_and_message(mocked, record):
     mocked.add(responses.GET, BASE + "/cluster/nextid", status=400, json={
         "data": None, "errors": {"vmid": "VM 200 already exists"}, "message": "Parameter verification failed.\n"})
