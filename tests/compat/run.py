@@ -37,7 +37,8 @@ ROOT = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
 
 import cores as declared  # noqa: E402  pylint: disable=wrong-import-position
-from pve_e2e import module_examples, plain, without_connection  # noqa: E402  pylint: disable=wrong-import-position
+from plugin_source import module_block  # noqa: E402  pylint: disable=wrong-import-position
+from pve_e2e import plain, without_connection  # noqa: E402  pylint: disable=wrong-import-position
 from pvesim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("pve_*.py"))
@@ -188,7 +189,7 @@ class Core:
     def examples(self):
         tasks = []
         for module in MODULES:
-            tasks.extend(without_connection(module_examples(module)))
+            tasks.extend(without_connection(module_block(module, "EXAMPLES")))
         play = [{"name": "Every module's EXAMPLES", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
         (self.dir / "examples.yml").write_text(yaml.safe_dump(play, sort_keys=False))
         self.ansible("ansible-playbook", "-i", "localhost,", "-c", "local", "examples.yml", name="examples")

@@ -106,18 +106,6 @@ CONNECTION_KEYS = ("api_host", "api_port", "api_user", "api_password", "api_toke
                    "validate_certs", "ca_path")
 
 
-def module_examples(module):
-    """The EXAMPLES of a module as YAML data, read from its source without importing it."""
-    import ast  # pylint: disable=import-outside-toplevel
-    import yaml  # pylint: disable=import-outside-toplevel
-
-    tree = ast.parse((ROOT / "plugins" / "modules" / (module + ".py")).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXAMPLES" for t in node.targets):
-            return yaml.safe_load(ast.literal_eval(node.value))
-    raise AssertionError("%s has no EXAMPLES" % module)
-
-
 def without_connection(items):
     """Drop literal connection options (module args, module_defaults of tasks, blocks and plays),
     so that an example written for pve1.example.com runs against pvesim through the PVE_* env."""

@@ -16,7 +16,8 @@ import re
 import pytest
 import yaml
 
-from pve_e2e import ROOT, module_examples, run_playbook, sim_env, without_connection
+from plugin_source import module_block
+from pve_e2e import ROOT, run_playbook, sim_env, without_connection
 
 MODULES = ("pve_version_info", "pve_node_info", "pve_cluster_info", "pve_tasks_info", "pve_nextid")
 
@@ -43,7 +44,7 @@ def as_play(tasks):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_module_examples_run_as_written(module, clean_sim, tmp_path):
-    tasks = without_connection(module_examples(module))
+    tasks = without_connection(module_block(module, "EXAMPLES"))
     assert any(("pve.cluster.%s" % module) in task for task in tasks) or any(
         ("pve.cluster.%s" % module) in inner for task in tasks for inner in task.get("block", [])), "no module task"
     proc = run_playbook(as_play(tasks), sim_env(clean_sim, "token", tmp_path), tmp_path)

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import ast
 import importlib
 import pathlib
 import re
@@ -14,17 +13,10 @@ import re
 import pytest
 import yaml
 
+from plugin_source import module_block
+
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("*.py") if not path.stem.startswith("_"))
-
-
-def module_doc(name):
-    """DOCUMENTATION of a module, parsed from its source."""
-    tree = ast.parse((ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
-            return yaml.safe_load(ast.literal_eval(node.value))
-    raise AssertionError("%s has no DOCUMENTATION" % name)
 
 
 def test_there_are_modules():
@@ -49,7 +41,7 @@ def test_module_uses_the_skeleton(name):
 @pytest.mark.parametrize("name", MODULES)
 def test_author_has_a_github_handle(name):
     """ansible-doc prints '(!UNKNOWN)' for an author without a GitHub handle."""
-    authors = module_doc(name)["author"]
+    authors = module_block(name, "DOCUMENTATION")["author"]
     assert authors and all(re.search(r"\(@[\w-]+\)$", author) for author in authors), authors
 
 
