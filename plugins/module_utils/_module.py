@@ -10,7 +10,7 @@ import contextlib
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.pve.cluster.plugins.module_utils import _client
+from ansible_collections.pve.cluster.plugins.module_utils import _client, _nodes
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
     CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets)
@@ -58,3 +58,18 @@ class PveModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         """Failure messages often name what the API sent (node names, error texts): control characters escaped."""
         super().fail_json(msg=terminal_safe(msg), **kwargs)
+
+    @contextlib.contextmanager
+    def node_errors(self, node, context, option="node"):
+        """errors(context) for a call about one node. When it fails as for a node PVE does not know (HTTP 500
+        'hostname lookup') or cannot reach (595/596/..., no answer), one GET /nodes says which:
+        '<option>: nope is not in this cluster; nodes: ...' or '<option>: pve3 is offline ...'."""
+        with self.errors(context):
+            try:
+                yield
+            except _nodes.NODE_ERRORS as err:
+                with self.errors("Listing the nodes"):
+                    reason = _nodes.explain(node, _nodes.node_states(self.client.get(_nodes.NODES_PATH)))
+                if reason is None:
+                    raise
+                self.fail_json(msg="%s: %s" % (option, reason), **err.to_result())

@@ -566,6 +566,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
     normalize_node,
     normalize_node_status,
 )
+from ansible_collections.pve.cluster.plugins.module_utils._nodes import unknown_message
 from ansible_collections.pve.cluster.plugins.module_utils._options import unique, validate_node
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 
@@ -623,8 +624,7 @@ def select_nodes(rows, requested):
     if requested:
         missing = [name for name in requested if name not in by_name]
         if missing:
-            raise PveOptionError("node", "%s %s not in this cluster; nodes: %s" % (
-                ", ".join(missing), "is" if len(missing) == 1 else "are", ", ".join(sorted(by_name)) or "(none)"))
+            raise PveOptionError("node", unknown_message(missing, by_name))
         names = requested
     else:
         names = list(by_name)

@@ -32,6 +32,9 @@ options:
         Nodes that are offline, or that turn out unreachable (HTTP 595/596, or no answer within O(api_timeout), which
         is then not retried), are skipped with a warning naming them.
       - With O(upid), must be the node in the UPID (or left unset).
+      - "A node (given here or in O(upid)) that PVE does not know, or that is offline, fails the module with the nodes of
+        the cluster (C(node: nope is not in this cluster; nodes: pve1, pve2)) or the word offline
+        (C(node: pve3 is offline (as PVE reports in GET /nodes))), in the words of M(pve.cluster.pve_node_info)."
     type: str
   upid:
     description:
@@ -412,7 +415,7 @@ def list_tasks(module, filters):
     params = module.params
     start, limit = params["start"], params["limit"]
     if params["node"]:
-        with module.errors("Listing the tasks of node %s" % params["node"]):
+        with module.node_errors(params["node"], "Listing the tasks of node %s" % params["node"]):
             rows, total = fetch_node(module.client, params["node"], filters, start, limit or None, params["max_rows"])
         return [shape(row) for row in rows], total
     merged, total = [], 0
@@ -436,7 +439,7 @@ def list_tasks(module, filters):
 
 def read_task(module, upid, node):
     """One task by UPID, from `node` (the node named in the UPID)."""
-    with module.errors("Reading task %s" % upid):
+    with module.node_errors(node, "Reading task %s" % upid, "upid"):
         data = dict(expect(module.client.get("/nodes/{node}/tasks/{upid}/status", node=node, upid=upid), dict,
                            "GET /nodes/%s/tasks/{upid}/status" % node))
     state = data.pop("status", None)

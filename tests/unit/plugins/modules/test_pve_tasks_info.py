@@ -114,10 +114,40 @@ def test_running_and_token_tasks_keep_pve_fields(capsys, api):
 
 def test_named_node_unreachable_fails_naming_it(capsys, api):
     api.get(BASE + "/nodes/pve3/tasks", status=595)
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve3", "online")))  # online, yet unreachable
     result, code = run(capsys, {"node": "pve3"})
     assert code == 1
     assert "pve3" in result["msg"] and "595" in result["msg"]
     assert result["status"] == 595
+
+
+HOSTNAME_LOOKUP = {"data": None, "message": "hostname lookup 'nope' failed - failed to get address info for: nope: "
+                                            "Name or service not known\n"}
+
+
+def test_unknown_node_names_the_known_nodes(capsys, api):
+    api.get(BASE + "/nodes/nope/tasks", status=500, json=HOSTNAME_LOOKUP)
+    api.get(BASE + "/nodes", json=nodes_body(("pve2", "online"), ("pve1", "online"), ("pve3", "offline")))
+    result, code = run(capsys, {"node": "nope"})
+    assert code == 1
+    assert result["msg"] == "node: nope is not in this cluster; nodes: pve1, pve2, pve3"
+
+
+def test_offline_node_is_called_offline(capsys, api):
+    api.get(BASE + "/nodes/pve3/tasks", status=595)
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve3", "offline")))
+    result, code = run(capsys, {"node": "pve3"})
+    assert code == 1
+    assert result["msg"] == "node: pve3 is offline (as PVE reports in GET /nodes)"
+    assert result["status"] == 595
+
+
+def test_upid_of_an_unknown_node_names_the_known_nodes(capsys, api):
+    api.get(re.compile(re.escape(BASE + "/nodes/nope/tasks/") + ".*/status"), status=500, json=HOSTNAME_LOOKUP)
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online")))
+    result, code = run(capsys, {"upid": upid("nope", 7, 1735700000)})
+    assert code == 1
+    assert result["msg"] == "upid: nope is not in this cluster; nodes: pve1"
 
 
 # -- all nodes -----------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every module that takes a node says the same thing, against the simulator's demo cluster (pve1, pve2 online,
+pve3 offline): an unknown node is named with the cluster's nodes, an offline one is called offline.
+
+The simulator answers as pveproxy does: HTTP 500 "hostname lookup 'nope' failed" for a node it does not know,
+595 with an empty body for one it cannot reach (tests/pvesim/routes.py dispatch)."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins import modules as modules_package
+from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import profile_sim, run_against
+
+UNKNOWN = "nope is not in this cluster; nodes: pve1, pve2, pve3"
+OFFLINE = "pve3 is offline (as PVE reports in GET /nodes)"
+UPID_OF_NOPE = "UPID:nope:00000007:000003EF:6770A0E0:qmstart:100:root@pam:"
+
+# module, args naming the unknown node, the option the message names
+UNKNOWN_CASES = [
+    (pve_node_info, {"node": ["nope"]}, "node"),
+    (pve_tasks_info, {"node": "nope"}, "node"),
+    (pve_tasks_info, {"upid": UPID_OF_NOPE}, "upid"),
+    (pve_tasks_info, {"upid": UPID_OF_NOPE, "log": True}, "upid"),
+]
+
+
+@pytest.fixture(scope="module", name="sim")
+def fixture_sim():
+    with profile_sim("pve9") as sim:
+        yield sim
+
+
+def test_every_module_that_takes_a_node_is_covered():
+    """A new module with a node option must join the cases below."""
+    taking_a_node = set()
+    for info in pkgutil.iter_modules(modules_package.__path__):
+        module = __import__("%s.%s" % (modules_package.__name__, info.name), fromlist=["ARGUMENT_SPEC"])
+        if "node" in getattr(module, "ARGUMENT_SPEC", {}):
+            taking_a_node.add(module.__name__.rsplit(".", 1)[1])
+    covered = set(case[0].__name__.rsplit(".", 1)[1] for case in UNKNOWN_CASES)
+    assert taking_a_node == covered == {"pve_node_info", "pve_tasks_info"}
+
+
+@pytest.mark.parametrize("module, args, option", UNKNOWN_CASES,
+                         ids=["node_info", "tasks_info-node", "tasks_info-upid", "tasks_info-upid-log"])
+def test_unknown_node_names_the_clusters_nodes(capsys, sim, module, args, option):
+    result, code, _warnings = run_against(module, capsys, sim, **args)
+    assert code == 1
+    assert result["msg"] == "%s: %s" % (option, UNKNOWN)
+
+
+def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim):
+    sim.clear_requests()
+    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve3")
+    assert code == 1
+    assert result["msg"] == "node: " + OFFLINE
+    assert result["status"] == 595
+    # the tasks call, then one GET /nodes to say why
+    assert [r["path"] for r in sim.requests if r["path"].startswith("/nodes")] == ["/nodes/pve3/tasks", "/nodes"]
+
+
+def test_task_of_an_offline_node_fails_saying_offline(capsys, sim):
+    upid = UPID_OF_NOPE.replace(":nope:", ":pve3:")
+    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, upid=upid)
+    assert code == 1
+    assert result["msg"] == "upid: " + OFFLINE
+
+
+def test_node_info_lists_an_offline_node_saying_offline(capsys, sim):
+    """pve_node_info has GET /nodes' row for it: listed with online false and a warning, not a failure."""
+    result, code, warnings = run_against(pve_node_info, capsys, sim, node=["pve3"])
+    assert code == 0, result
+    assert [(n["node"], n["online"]) for n in result["nodes"]] == [("pve3", False)]
+    assert [w for w in warnings if "pve3" in w] == ["node %s: listed with online: false and no details" % OFFLINE]
+
+
+def test_an_online_node_that_fails_keeps_the_error(capsys, sim):
+    """A 500 for a node GET /nodes calls online is PVE's own error, passed on with its context."""
+    sim.add_fault(path=r"^/nodes/pve2/tasks", status=500, message="something broke", times=1)
+    try:
+        result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve2")
+    finally:
+        sim.clear_faults()
+    assert code == 1
+    assert result["msg"].startswith("Listing the tasks of node pve2: GET /nodes/pve2/tasks?"), result
+    assert result["msg"].endswith("failed: HTTP 500 something broke")
