@@ -232,10 +232,13 @@ samples-contract: venv
 	    ansible-test units --local --python $$pyver --color no $(UNITS_ARGS)
 
 # Plain pytest in the collection tree (what ansible-test units does, without its wrapper):
-# useful for -k / --pdb / -x.
+# useful for -k / --pdb / -x. ansible-test's own pytest plugin installs the collection loader
+# (a bare PYTHONPATH makes that loader refuse the top-level package `ansible_collections`).
+AT_PYTEST_PLUGINS = $(shell $(VENV)/bin/python -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_util/target/pytest/plugins"))' 2>/dev/null)
 units-pytest: venv collection-tree
-	@cd $(COLL_DIR) && PYTHONPATH="$(COLLECTIONS_ROOT)" $(ANSIBLE_ENV) \
-	    $(VENV_ABS)/bin/python -m pytest tests/unit -p no:cacheprovider $(PYTEST_ARGS)
+	@minpy=$$($(VENV)/bin/python -c 'from ansible_test._util.target.common.constants import CONTROLLER_PYTHON_VERSIONS as c; print(c[0])'); \
+	cd $(COLL_DIR) && PYTHONPATH="$(AT_PYTEST_PLUGINS)" ANSIBLE_CONTROLLER_MIN_PYTHON_VERSION=$$minpy $(ANSIBLE_ENV) \
+	    $(VENV_ABS)/bin/python -m pytest tests/unit -p ansible_pytest_collections -p no:cacheprovider $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # ansible-lint
@@ -285,9 +288,11 @@ compat: venv collection-tree
 # ---------------------------------------------------------------------------------------------
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
 
+# E2E_ARGS naming a test path (tests/..., *.py, file::test) runs only that; else the whole of tests/e2e.
+E2E_PATHS = $(if $(filter tests/% %.py %.py::%,$(E2E_ARGS)),,tests/e2e)
 e2e: venv collection-tree
 	@PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
-	    $(VENV_ABS)/bin/python -m pytest tests/e2e -p no:cacheprovider $(E2E_ARGS)
+	    $(VENV_ABS)/bin/python -m pytest $(E2E_PATHS) -p no:cacheprovider $(E2E_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks and demo
@@ -298,7 +303,7 @@ bench: venv collection-tree
 
 # --strict: a missed target fails the stage (smoke: scenario 1 only, the others are indicative at smoke sizes)
 bench-smoke:
-	@$(MAKE) bench BENCH_ARGS='--smoke --strict'
+	@$(MAKE) bench BENCH_ARGS='--smoke --strict --output $(COLLECTIONS_ROOT)/bench-smoke.md'
 
 demo: venv collection-tree
 	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
