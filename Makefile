@@ -59,9 +59,9 @@ TEST_HOME = $(COLLECTIONS_ROOT)/home/$@
 # Environment for anything that runs ansible: the collection resolves from build/
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
-# compat and sanity-cores (issue 11) are not stages yet: their first full run on all five cores and
-# their cost on a quiet machine are still to be measured.
-TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-$(CORE) sanity-$(CORE_NEWEST) \
+# sanity-cores runs on every ansible-core of tests/compat/cores.txt (two at a time);
+# sanity-$(CORE) / sanity-$(CORE_NEWEST) are the one-core shortcuts for developers.
+TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-cores \
 	sanity-pythons lint docs-check galaxy-importer integration e2e bench-smoke
 
 .PHONY: help test venv venv-newest venv-tools galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
@@ -75,8 +75,8 @@ help:
 	@echo "  venv             $(VENV): ansible-core $(CORE) + test tools ($(REQ)), Python from PYTHON=$(PYTHON)"
 	@echo "  venv-newest      $(VENV_NEWEST): ansible-core $(CORE_NEWEST) ($(REQ_NEWEST)), Python $(NEWEST_PYTHON_VERSION): $(or $(PYTHON_NEWEST),NOT FOUND)"
 	@echo "  collection-tree  copy the checkout to $(COLL_DIR) (fresh each time)"
-	@echo "  sanity           ansible-test sanity on every ansible-core of tests/compat/cores.txt (no ignore files allowed)"
-	@echo "  sanity-cores     ansible-test sanity on the other ansible-core releases of tests/compat/cores.txt"
+	@echo "  sanity           = sanity-cores: ansible-test sanity on every ansible-core of tests/compat/cores.txt (no ignore files)"
+	@echo "  sanity-$(CORE)      ansible-test sanity on ansible-core $(CORE) only ($(VENV)); sanity-$(CORE_NEWEST): $(CORE_NEWEST) only ($(VENV_NEWEST))"
 	@echo "  sanity-pythons   ansible-test compile + import tests on every Python 3.8+ found here"
 	@echo "  units            ansible-test units (tests/unit) without the sample-contract checks; units-pytest: plain pytest fallback"
 	@echo "  samples-contract the unit tests marked samples, fed by \$$SHARED/pve-api/samples (not run without them; REQUIRE_SAMPLES=1 fails then)"
@@ -142,7 +142,7 @@ collection-tree:
 # ---------------------------------------------------------------------------------------------
 # Sanity (ansible-test sanity --local; ansible-test's own test venvs live in $(TEST_HOME)/.ansible/test)
 
-sanity: sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores
+sanity: sanity-cores
 
 no-sanity-ignores:
 	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
@@ -177,11 +177,12 @@ else
 	$(call run_sanity,$(VENV_NEWEST_ABS))
 endif
 
-# The other ansible-core releases of tests/compat/cores.txt (sanity-$(CORE) and sanity-$(CORE_NEWEST)
-# cover those two), two at a time, each in its venv of `make compat` and its own tree and HOME.
+# Every ansible-core of tests/compat/cores.txt, SANITY_JOBS at a time, each in its venv of `make compat`
+# ($(VENV_COMPAT)/<line>, created here when missing) with its own tree and HOME (scripts/sanity-core.sh).
+SANITY_JOBS ?= 2
 sanity-cores: no-sanity-ignores venv
-	@$(VENV)/bin/python tests/compat/cores.py list | grep -v -e '^$(CORE)\.' -e '^$(CORE_NEWEST)\.' \
-	    | SANITY_ARGS="$(SANITY_ARGS)" xargs -P 2 -L 1 scripts/sanity-core.sh $(VENV_ABS)/bin/python \
+	@$(VENV)/bin/python tests/compat/cores.py list \
+	    | SANITY_ARGS="$(SANITY_ARGS)" xargs -P $(SANITY_JOBS) -L 1 scripts/sanity-core.sh $(VENV_ABS)/bin/python \
 	        $(COLLECTIONS_ROOT) $(VENV_COMPAT) $(SHARED) $(PIP_BOOTSTRAP)
 
 # ansible-test's compile and import tests (ansible-core $(CORE)) on every Python version the code
@@ -278,12 +279,13 @@ integration: venv collection-tree
 # tests/compat/cores.txt (one venv each in $(VENV_COMPAT)/<line>, reused while its stamp matches),
 # two cores at a time, against the bundled simulator (tests/compat/run.py says what runs).
 # make compat COMPAT_ARGS='--only 2.17,2.21'
+COMPAT_JOBS ?= 2
 
 compat: venv collection-tree
 	@rm -rf $(COLLECTIONS_ROOT)/compat/dist && mkdir -p $(COLLECTIONS_ROOT)/compat/dist
 	@cd $(COLL_DIR) && $(VENV_ABS)/bin/ansible-galaxy collection build --output-path $(COLLECTIONS_ROOT)/compat/dist >/dev/null
 	@$(VENV_ABS)/bin/python tests/compat/run.py --tarball $$(ls $(COLLECTIONS_ROOT)/compat/dist/pve-cluster-*.tar.gz) \
-	    --workdir $(COLLECTIONS_ROOT)/compat --venvs $(VENV_COMPAT) --tools $(VENV_COMPAT)/tools $(COMPAT_ARGS)
+	    --workdir $(COLLECTIONS_ROOT)/compat --venvs $(VENV_COMPAT) --tools $(VENV_COMPAT)/tools --jobs $(COMPAT_JOBS) $(COMPAT_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
