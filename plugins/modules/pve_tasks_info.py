@@ -236,12 +236,12 @@ tasks:
       type: str
       sample: OK
     starttime:
-      description: Start time, epoch seconds.
+      description: Start time, epoch seconds (V(null), with a warning, when PVE sent no Unix time in 0..4294967295).
       returned: always
       type: int
       sample: 1629092709
     endtime:
-      description: End time, epoch seconds.
+      description: End time, epoch seconds (V(null), with a warning, when PVE sent no Unix time in 0..4294967295).
       returned: when the task has finished (not with O(upid))
       type: int
       sample: 1629092710
@@ -313,6 +313,7 @@ ARGUMENT_SPEC = {
     "errors": {"type": "bool"},
 }
 MUTUALLY_EXCLUSIVE = [("upid", name) for name in LIST_FILTERS]
+TIME_MAX = 0xFFFFFFFF  # a UPID holds its start time as 8 hex digits
 TASK_KEYS = ("upid", "node", "type", "id", "user", "tokenid", "status", "starttime", "endtime", "pid", "pstart")
 
 
@@ -391,6 +392,29 @@ def shape(row):
     return task
 
 
+def drop_bad_times(tasks):
+    """starttime/endtime that are no Unix time PVE can write (an integer in 0..TIME_MAX) become None, and then so
+    does the duration; returns the UPIDs of the tasks that had one (for one warning)."""
+    bad = []
+    for task in tasks:
+        for key in ("starttime", "endtime"):
+            value = task.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= TIME_MAX):
+                task[key] = task["duration"] = None
+                if not bad or bad[-1] != task.get("upid"):
+                    bad.append(str(task.get("upid", "?")))
+    return bad
+
+
+def warn_bad_times(module, tasks):
+    bad = drop_bad_times(tasks)
+    if bad:
+        module.warn("%d task(s) had a starttime or endtime that is not a Unix time in 0..%d (PVE writes them as 8 hex "
+                    "digits); treated as missing: %s%s" % (len(bad), TIME_MAX, ", ".join(bad[:5]),
+                                                           ", ..." if len(bad) > 5 else ""))
+    return tasks
+
+
 def sort_key(task):
     start = task.get("starttime")
     return (start if isinstance(start, int) else 0, str(task.get("upid", "")))
@@ -417,7 +441,7 @@ def list_tasks(module, filters):
     if params["node"]:
         with module.node_errors(params["node"], "Listing the tasks of node %s" % params["node"]):
             rows, total = fetch_node(module.client, params["node"], filters, start, limit or None, params["max_rows"])
-        return [shape(row) for row in rows], total
+        return warn_bad_times(module, [shape(row) for row in rows]), total
     merged, total = [], 0
     wanted = (start + limit) if limit else None
     outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"]),
@@ -433,6 +457,7 @@ def list_tasks(module, filters):
         rows, node_total = fetched
         merged.extend(shape(row) for row in rows)
         total += node_total
+    warn_bad_times(module, merged)  # before sorting: a bogus far-future start would come first
     merged.sort(key=sort_key, reverse=True)
     return merged[start:start + limit] if limit else merged[start:], total
 
@@ -486,7 +511,8 @@ def main():
         elif params["log"]:
             raise PveOptionError("log", "requires upid (the log of one task)")
     if params["upid"] is not None:
-        module.exit_json(changed=False, tasks=[read_task(module, params["upid"], upid_node)], total=1)
+        module.exit_json(changed=False, tasks=warn_bad_times(module, [read_task(module, params["upid"], upid_node)]),
+                         total=1)
     tasks, total = list_tasks(module, filters)
     module.exit_json(changed=False, tasks=tasks, total=total)
 

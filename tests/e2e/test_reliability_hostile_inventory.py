@@ -191,3 +191,31 @@ def test_echoed_secret_in_the_cluster_report(hostile, rcase, tmp_path):
     markdown = texts[-1]
     assert "&lt;hidden&gt;" in markdown and "vm PVEAPIToken=root@pam!hostile=&lt;hidden&gt;" in markdown, markdown
     rcase.fig(files=2)
+
+
+def test_task_times_out_of_range_in_the_cluster_report(hostile, rcase, tmp_path):
+    """The cluster_report playbook against a server whose failed task carries a start time of 10**20 (past any
+    platform time_t) and a negative end time: pve_tasks_info treats them as missing with one warning, and both
+    report files are written (the start shown as '–'), instead of strftime failing the report (OverflowError)."""
+    rcase(case="task times out of range in the cluster report")
+    now = int(time.time())
+    hostile.route("/cluster/resources", envelope({"data": [NODE, guest(100, "vm1")]}))
+    hostile.route("/cluster/status", envelope({"data": [
+        {"type": "cluster", "name": "c1", "nodes": 1, "quorate": 1, "id": "cluster"},
+        {"type": "node", "name": "pve1", "ip": "127.0.0.1", "online": 1, "id": "node/pve1"}]}))
+    hostile.route("/nodes/pve1/tasks", envelope({"data": [
+        {"upid": "UPID:pve1:00001234:00005678:%08X:qmstart:100:root@pam:" % now, "node": "pve1", "type": "qmstart",
+         "id": "100", "user": "root@pam", "starttime": 10 ** 20, "endtime": -5, "status": "failed: far future"}]}))
+    outdir = tmp_path / "out"
+    command = [ansible_bin("ansible-playbook"), str(ROOT / "playbooks" / "cluster_report.yml"),
+               "-e", "cluster_report_dir=%s" % outdir]
+    proc = subprocess.run(command, env=hostile_env(hostile, tmp_path), capture_output=True, text=True, timeout=300,
+                          check=False, start_new_session=True)
+    _scan(rcase.nodeid, proc, rcase)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert "1 task(s) had a starttime or endtime that is not a Unix time" in proc.stdout + proc.stderr, proc.stderr
+    markdown = (outdir / "pve-cluster-report.md").read_text(encoding="utf-8")
+    html = (outdir / "pve-cluster-report.html").read_text(encoding="utf-8")
+    assert "| – | pve1 | qmstart 100 |" in markdown, markdown
+    assert "failed: far future" in markdown and "failed: far future" in html
+    rcase.fig(files=2, warnings=1)

@@ -430,3 +430,24 @@ def test_node_names_from_the_api_are_terminal_safe_in_warnings(capsys, api):
     assert code == 0, result
     shown = json.dumps(result["warnings"])  # plain strings, or ansible-core 2.19's warning summaries
     assert "Node evil\\\\x1b[2J is offline" in shown and "\\u001b" not in shown, shown
+
+
+def test_times_out_of_range_are_missing_with_one_warning(capsys, api):
+    """starttime/endtime that are no Unix time (far future, negative, text, a float) from a hostile or broken server:
+    null (and so is the duration) with one warning naming the tasks, instead of an int that breaks strftime later;
+    over all nodes they are cleared before the merge sorts, so a bogus far-future start does not come first."""
+    good = row("pve1", 1, 1000)
+    bogus = [dict(row("pve1", 2, 900), starttime=10 ** 15), dict(row("pve1", 3, 800), endtime=-5),
+             dict(row("pve1", 4, 700), starttime="soon"), dict(row("pve1", 5, 600), endtime=1e30)]
+    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online")))
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": bogus + [good], "total": 5})
+    result, code = run(capsys, {})
+    assert code == 0, result
+    tasks = {t["pid"]: t for t in result["tasks"]}
+    assert result["tasks"][0]["pid"] == 1  # the one real start time is the newest
+    assert tasks[1]["starttime"] == 1000 and tasks[1]["duration"] == 5
+    assert (tasks[2]["starttime"], tasks[3]["endtime"], tasks[4]["starttime"], tasks[5]["endtime"]) == (None,) * 4
+    assert [tasks[pid]["duration"] for pid in (2, 3, 4, 5)] == [None] * 4
+    shown = [w for w in warnings_of(result) if "not a Unix time" in w]
+    assert len(shown) == 1 and shown[0].startswith("4 task(s) had a starttime or endtime"), result
+    assert all(tasks[pid]["upid"] in shown[0] for pid in (2, 3, 4, 5))
