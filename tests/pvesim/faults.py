@@ -33,6 +33,9 @@ class Fault:
 
     def __init__(self, path=".*", kind=None, status=None, times=None, method=None, latency=None, query=None,
                  reason=None, message=None, body=None, chunk_delay=None):
+        # from a playbook on ansible-core < 2.19 (no native Jinja types) numbers arrive as strings
+        status, times = (None if v is None else int(v) for v in (status, times))
+        latency, chunk_delay = (None if v is None else float(v) for v in (latency, chunk_delay))
         if kind is None:
             kind = "status" if status is not None else "latency"
         if kind not in KINDS:
