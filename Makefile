@@ -267,9 +267,14 @@ changelog-lint: venv
 
 # ---------------------------------------------------------------------------------------------
 # Integration targets (tests/integration/targets; setup_pvesim starts the simulator)
-# make integration INTEGRATION_ARGS='pve_nextid -v'; PVE_TEST_ARTIFACTS=DIR keeps report/inventory outputs
+# make integration INTEGRATION_ARGS='pve_nextid -v'; PVE_TEST_ARTIFACTS=DIR keeps the inventory and
+# playbook outputs there (ansible-test passes no environment through: it goes in as the variable
+# pve_test_artifacts of tests/integration/integration_config.yml).
+PVE_TEST_ARTIFACTS ?=
 
 integration: venv collection-tree
+	@if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then mkdir -p "$(PVE_TEST_ARTIFACTS)"; \
+	    echo "pve_test_artifacts: \"$(abspath $(PVE_TEST_ARTIFACTS))\"" > $(COLL_DIR)/tests/integration/integration_config.yml; fi
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	mkdir -p $(TEST_HOME); cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
 	    ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)
@@ -291,10 +296,14 @@ compat: venv collection-tree
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
 
 # E2E_ARGS naming a test path (tests/..., *.py, file::test) runs only that; else the whole of tests/e2e.
+# E2E_WORKERS pytest-xdist processes (0 or 1: one process), one test file per worker at a time
+# (--dist loadfile: a file's module-scoped simulator and batch runs are made once).
 E2E_PATHS = $(if $(filter tests/% %.py %.py::%,$(E2E_ARGS)),,tests/e2e)
+E2E_WORKERS ?= 2
+E2E_XDIST = $(if $(filter-out 0 1,$(E2E_WORKERS)),-n $(E2E_WORKERS) --dist loadfile)
 e2e: venv collection-tree
 	@PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) \
-	    $(VENV_ABS)/bin/python -m pytest $(E2E_PATHS) -p no:cacheprovider $(E2E_ARGS)
+	    $(VENV_ABS)/bin/python -m pytest $(E2E_PATHS) -p no:cacheprovider $(E2E_XDIST) $(E2E_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks and demo

@@ -59,7 +59,8 @@ def rcase(request):
     title = request.node.originalname.replace("test_", "", 1).replace("_", " ")
     if callspec is not None:
         title = "%s [%s]" % (title, callspec.id)
-    case = Case(request.node.nodeid, theme, title, _doc(request.function))
+    position = request.session.items.index(request.node) if request.node in request.session.items else 0
+    case = Case(request.node.nodeid, theme, title, _doc(request.function), position)
     if request.node.nodeid not in _STATE["cases"]:
         _STATE["order"].append(request.node.nodeid)
     _STATE["cases"][request.node.nodeid] = case

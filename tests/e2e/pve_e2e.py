@@ -32,7 +32,10 @@ def collections_path():
     link = tree / "ansible_collections" / "pve" / "cluster"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.exists():
-        link.symlink_to(ROOT)
+        try:
+            link.symlink_to(ROOT)
+        except FileExistsError:  # another pytest-xdist worker made it
+            pass
     return str(tree)
 
 

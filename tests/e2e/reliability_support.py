@@ -18,6 +18,7 @@ Test modules import the fixtures they use:  from reliability_support import rcas
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import re
@@ -68,8 +69,9 @@ def secret_hits(text):
 class Case:
     """One row of docs/reliability.md."""
 
-    def __init__(self, nodeid, theme, title, expected):
+    def __init__(self, nodeid, theme, title, expected, position=0):
         self.nodeid = nodeid
+        self.position = position  # index in the collection: the report's order under xdist too
         self.theme = theme
         self.title = title
         self.expected = expected
@@ -95,7 +97,7 @@ class Case:
     def as_dict(self):
         return {"id": self.nodeid, "theme": self.theme, "case": self.title, "expected": self.expected,
                 "outcome": self.outcome, "message": self.message, "duration_s": self.duration,
-                "figures": self.figures}
+                "figures": self.figures, "position": self.position}
 
 
 def _doc(function):
@@ -131,23 +133,47 @@ def _first_error(text):
 
 
 def write_report_json():
-    cases = [_STATE["cases"][nodeid].as_dict() for nodeid in _STATE["order"]]
-    data = {
-        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "make e2e E2E_ARGS='-k reliability' && python3 scripts/reliability-report.py",
-        "python": sys.version.split()[0],
-        "ansible_core": _ansible_version(),
-        "cpus": os.cpu_count(),
-        "load_average": [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-        "wall_time_s": round(time.time() - _STATE["started"], 1) if _STATE["started"] else None,
-        "runs_scanned": _STATE["runs"],
-        "secret_hits": _STATE["hits"],
-        "cases": cases,
-    }
+    """Rewrite build/reliability.json. Under pytest-xdist every worker merges its cases into the file
+    the other workers of the same run (PYTEST_XDIST_TESTRUNUID) wrote, under a lock, in collection order."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     REPORT_JSON.parent.mkdir(parents=True, exist_ok=True)
-    tmp = REPORT_JSON.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    tmp.replace(REPORT_JSON)
+    with open(str(REPORT_JSON) + ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        previous = _same_run_report(run_id)
+        workers = previous.get("workers", {})
+        workers[worker] = {"started": _STATE["started"], "runs": _STATE["runs"], "hits": _STATE["hits"]}
+        cases = dict((case["id"], case) for case in previous.get("cases", []))
+        cases.update((nodeid, _STATE["cases"][nodeid].as_dict()) for nodeid in _STATE["order"])
+        started = [w["started"] for w in workers.values() if w["started"]]
+        data = {
+            "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": "make e2e E2E_ARGS='-k reliability' && python3 scripts/reliability-report.py",
+            "run": run_id,
+            "python": sys.version.split()[0],
+            "ansible_core": _ansible_version(),
+            "cpus": os.cpu_count(),
+            "load_average": [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+            "wall_time_s": round(time.time() - min(started), 1) if started else None,
+            "runs_scanned": sum(w["runs"] for w in workers.values()),
+            "secret_hits": [hit for w in workers.values() for hit in w["hits"]],
+            "workers": workers,
+            "cases": sorted(cases.values(), key=lambda case: case["position"]),
+        }
+        tmp = REPORT_JSON.with_name("%s.%s.tmp" % (REPORT_JSON.name, worker))
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        tmp.replace(REPORT_JSON)
+
+
+def _same_run_report(run_id):
+    """The report other workers of this xdist run wrote ({} outside xdist or for another run)."""
+    if not run_id or not REPORT_JSON.exists():
+        return {}
+    try:
+        data = json.loads(REPORT_JSON.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    return data if data.get("run") == run_id else {}
 
 
 def _ansible_version():

@@ -4,6 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """pve.cluster.pve end to end: ansible-inventory / ansible-playbook against the pvesim simulator.
 
+Groups, --graph, password auth, compose/groups/keyed_groups, filters, the cache and bad files are
+the integration target tests/integration/targets/inventory_pve; here: the exact output, fault and
+templating injection, duplicate names, failures.
+
 Golden output: tests/e2e/golden/inventory_demo.json (demo scenario, default options). After an
 intended change, regenerate it with PVE_UPDATE_GOLDEN=1 and review the diff.
 """
@@ -14,8 +18,6 @@ import json
 import os
 import pathlib
 import time
-
-import pytest
 
 from pve_e2e import plain, run_inventory, run_playbook, sim_env
 from pvesim import Simulator
@@ -67,27 +69,6 @@ def test_demo_list_matches_golden_with_two_requests(clean_sim, tmp_path):
     if os.environ.get("PVE_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     assert data == json.loads(GOLDEN.read_text())
-
-
-def test_password_auth_costs_three_requests(clean_sim, tmp_path):
-    data, _stderr = listing(inventory_file(tmp_path), sim_env(clean_sim, "password", tmp_path))
-    assert requests_made(clean_sim) == ["POST /access/ticket", "GET /cluster/resources", "GET /cluster/status"]
-    assert normalise(data) == json.loads(GOLDEN.read_text())
-
-
-def test_graph_and_offline_node(clean_sim, tmp_path):
-    env = sim_env(clean_sim, "token", tmp_path)
-    path = inventory_file(tmp_path)
-    graph = run_inventory(path, env, "--graph", "pve_node_pve3")
-    assert graph.returncode == 0, graph.stderr
-    assert sorted(line.strip(" |-") for line in graph.stdout.splitlines()[1:]) == [
-        "archive01", "db03", "dev-web02", "files01", "mail01", "test-vm02", "web04"]
-    data, _stderr = listing(path, env)
-    hostvars = data["_meta"]["hostvars"]
-    assert hostvars["pve3"]["pve_status"] == "offline"
-    assert hostvars["pve3"]["ansible_host"] == "192.168.1.13"
-    assert hostvars["web04"]["pve_status"] == "unknown" and hostvars["web04"]["pve_node"] == "pve3"
-    assert "web04" in data["pve_unknown"]["hosts"]
 
 
 def test_cache_second_run_makes_no_request(clean_sim, tmp_path):
@@ -220,23 +201,3 @@ def test_unresponsive_api_fails_within_the_timeout(clean_sim, tmp_path):
     assert time.monotonic() - began < 15
     assert result.returncode != 0
     assert "did not answer within api_timeout=2s" in " ".join(result.stderr.split())
-
-
-def test_wrong_file_name_is_explained(clean_sim, tmp_path):
-    env = failing_env(clean_sim, tmp_path)
-    result = run_inventory(inventory_file(tmp_path, name="proxmox.yml"), env, "--list")
-    assert result.returncode != 0
-    assert "must end with pve.yml or pve.yaml" in " ".join(result.stderr.split())
-    assert "coming from community.proxmox, see docs/migrating-from-community-proxmox.md" in " ".join(result.stderr.split())
-    assert clean_sim.requests == []
-
-
-@pytest.mark.parametrize("body, message", [
-    ("guest_types: [vm]\n", "guest_types"),
-    ("ansible_host_networks: [not-a-net]\n", "ansible_host_networks: 'not-a-net' is not a network"),
-])
-def test_bad_options_fail_before_any_request(clean_sim, tmp_path, body, message):
-    result = run_inventory(inventory_file(tmp_path, body), failing_env(clean_sim, tmp_path), "--list")
-    assert result.returncode != 0
-    assert message in " ".join(result.stderr.split())
-    assert clean_sim.requests == []

@@ -2,43 +2,20 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Roles cluster_facts / vmid_allocate and the playbooks, run by real ansible-playbook against pvesim."""
+"""cluster_report.yml in detail (every guest, the task window, escaping, a standalone node), run by real
+ansible-playbook against pvesim. The playbooks as users run them: tests/integration/targets/playbooks;
+the roles: tests/integration/targets/role_*."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 
 import pytest
 
-from pve_e2e import ROOT, ansible_bin, run_playbook, sim_env
+from pve_e2e import ROOT, run_playbook, sim_env
 from pvesim import Simulator
 
 PLAYBOOKS = ROOT / "playbooks"
-
-# A play that runs one role and writes a fact as JSON, so the test reads the real fact, not output text.
-ROLE_PLAY = """
-- name: Run a role and dump a fact
-  hosts: localhost
-  gather_facts: false
-  roles:
-    - role: pve.cluster.{role}
-  tasks:
-    - name: Dump the fact
-      ansible.builtin.copy:
-        content: "{{{{ {fact} | to_json }}}}"
-        dest: "{out}"
-        mode: "0600"
-"""
-
-
-def run_role(sim, tmp_path, role, fact, *args):
-    out = tmp_path / "fact.json"
-    play = ROLE_PLAY.format(role=role, fact=fact, out=out)
-    result = run_playbook(play, sim_env(sim, tmp_path=tmp_path), tmp_path, *args)
-    data = json.loads(out.read_text()) if out.exists() else None
-    return result, data
 
 
 def output(result):
@@ -56,192 +33,13 @@ def scenario(version="9.1.2", pveversion=None, online=(True, True, True), cluste
 
 
 @pytest.fixture(scope="module")
-def old_sim():
-    """PVE 7 style versions (7.2-3) on every node."""
-    with Simulator(scenario=scenario(version="7.2-3"), tls=True) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def no_quorum_sim():
-    """Three nodes, two of them offline: the cluster has lost quorum."""
-    with Simulator(scenario=scenario(online=(True, False, False)), tls=True) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def standalone_sim():
     with Simulator(scenario=scenario(online=(True,), cluster=None), tls=True) as server:
         yield server
 
 
-def free_ids(sim, count, lower=100):
-    used = {g.vmid for g in sim.scenario.guests}
-    found, vmid = [], lower
-    while len(found) < count:
-        if vmid not in used:
-            found.append(vmid)
-        vmid += 1
-    return found
-
-
 # ---------------------------------------------------------------------------------------------
-# cluster_facts
-
-
-def test_cluster_facts_sets_pve_cluster(clean_sim, tmp_path):
-    result, fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster")
-    assert result.returncode == 0, output(result)
-    scen = clean_sim.scenario
-    assert fact["version"]["version"] == scen.version["version"]
-    assert fact["cluster"]["name"] == scen.cluster
-    assert fact["cluster"]["quorate"] is True
-    assert [n["node"] for n in fact["nodes"]] == sorted(n.name for n in scen.nodes)
-    offline = sorted(n.name for n in scen.nodes if not n.online)
-    assert offline == ["pve3"]
-    assert fact["offline_nodes"] == offline
-    assert sorted(n["name"] for n in fact["cluster_nodes"]) == sorted(n.name for n in scen.nodes)
-    by_name = dict((n["node"], n) for n in fact["nodes"])
-    assert by_name["pve1"]["online"] is True and "node_status" in by_name["pve1"]
-    assert by_name["pve3"]["online"] is False and "node_status" not in by_name["pve3"]
-    # the role reads only what it documents: /version, /cluster/status, /nodes, /nodes/{node}/status
-    paths = set(e["path"] for e in clean_sim.requests)
-    assert not [p for p in paths if "/cluster/resources" in p or "/tasks" in p], paths
-
-
-def test_cluster_facts_assert_all_online_names_the_offline_node(clean_sim, tmp_path):
-    result, fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster",
-                            "-e", "cluster_facts_assert_all_online=true")
-    assert result.returncode != 0
-    assert fact is None
-    assert "PVE node offline: pve3 (2 of 3 nodes online)" in output(result)
-
-
-def test_cluster_facts_assertions_pass_on_healthy_answers(clean_sim, tmp_path):
-    result, fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster",
-                            "-e", "cluster_facts_assert_quorate=true", "-e", "cluster_facts_min_version=9.1")
-    assert result.returncode == 0, output(result)
-    assert "PVE cluster demo is quorate" in output(result)
-    assert "PVE 9.1.2 meets the minimum 9.1" in output(result)
-    assert fact["cluster"]["name"] == "demo"
-
-
-def test_cluster_facts_assert_quorate_fails_with_the_quorum_state(no_quorum_sim, tmp_path):
-    result, _fact = run_role(no_quorum_sim, tmp_path, "cluster_facts", "pve_cluster",
-                             "-e", "cluster_facts_assert_quorate=true")
-    assert result.returncode != 0
-    assert "PVE cluster 'lab' is not quorate: 1 of 3 nodes online, offline: node2, node3" in output(result)
-
-
-def test_cluster_facts_assert_quorate_passes_on_a_standalone_node(standalone_sim, tmp_path):
-    result, fact = run_role(standalone_sim, tmp_path, "cluster_facts", "pve_cluster",
-                            "-e", "cluster_facts_assert_quorate=true", "-e", "cluster_facts_assert_all_online=true")
-    assert result.returncode == 0, output(result)
-    assert fact["cluster"] is None
-    assert "Standalone node: no quorum to check" in output(result)
-
-
-def test_cluster_facts_min_version_names_the_versions(clean_sim, tmp_path):
-    result, _fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster",
-                             "-e", "cluster_facts_min_version=9.1.3")
-    assert result.returncode != 0
-    assert ("PVE version below the minimum 9.1.3 (cluster_facts_min_version): "
-            "API (GET /version) 9.1.2, node pve1 9.1.2, node pve2 9.1.2") in output(result)
-
-
-# One play runs the role once per minimum (block/rescue records each outcome): one ansible-playbook run.
-VERSION_CASE = """
-    - name: Minimum {minimum}
-      block:
-        - name: Run the role
-          ansible.builtin.include_role:
-            name: pve.cluster.cluster_facts
-          vars:
-            cluster_facts_min_version: "{minimum}"
-        - name: Record the success
-          ansible.builtin.set_fact:
-            outcomes: "{{{{ outcomes | combine({{'{minimum}': 'ok'}}) }}}}"
-      rescue:
-        - name: Record the failure
-          ansible.builtin.set_fact:
-            outcomes: "{{{{ outcomes | combine({{'{minimum}': ansible_failed_result.msg}}) }}}}"
-"""
-
-
-def test_cluster_facts_min_version_compares_pve7_style_versions(old_sim, tmp_path):
-    cases = {
-        "7.2-3": True, "7.2-2": True, "7.2": True, "7.1.9": True, "6.4-8": True, "7": True,
-        # numeric, not text, comparison: as strings "7.2-3" >= "7.2-10" and "7.2" >= "7.10"
-        "7.2-10": False, "7.10": False, "7.2-4": False, "7.2.4": False, "8.0": False, "10": False,
-    }
-    out = tmp_path / "outcomes.json"
-    play = ("- name: Compare versions\n  hosts: localhost\n  gather_facts: false\n  vars:\n    outcomes: {}\n"
-            "  tasks:\n" + "".join(VERSION_CASE.format(minimum=m) for m in cases)
-            + "    - name: Dump\n      ansible.builtin.copy:\n        content: \"{{ outcomes | to_json }}\"\n"
-            "        dest: %s\n        mode: '0600'\n" % out)
-    result = run_playbook(play, sim_env(old_sim, tmp_path=tmp_path), tmp_path)
-    assert result.returncode == 0, output(result)
-    outcomes = json.loads(out.read_text())
-    for minimum, passes in cases.items():
-        if passes:
-            assert outcomes[minimum] == "ok", (minimum, outcomes[minimum])
-        else:
-            assert outcomes[minimum] == (
-                "PVE version below the minimum %s (cluster_facts_min_version): API (GET /version) 7.2-3, "
-                "node node1 7.2-3, node node2 7.2-3, node node3 7.2-3" % minimum), minimum
-
-
-@pytest.mark.parametrize("args, message", [
-    (["-e", "cluster_facts_assert_quorate=maybe"],
-     "argument 'cluster_facts_assert_quorate' is of type str and we were unable to convert to bool"),
-    (["-e", "cluster_facts_assert_all_online=sometimes"],
-     "argument 'cluster_facts_assert_all_online' is of type str and we were unable to convert to bool"),
-    (["-e", "cluster_facts_min_version=latest"],
-     "cluster_facts_min_version must be a PVE version such as 8.2, 8.2.4 or 7.2-3, got 'latest'"),
-    (["-e", "cluster_facts_min_version=8..2"],
-     "cluster_facts_min_version must be a PVE version such as 8.2, 8.2.4 or 7.2-3, got '8..2'"),
-])
-def test_cluster_facts_refuses_bad_input_before_any_request(clean_sim, tmp_path, args, message):
-    result, _fact = run_role(clean_sim, tmp_path, "cluster_facts", "pve_cluster", *args)
-    assert result.returncode != 0
-    for part in (message,) if isinstance(message, str) else message:  # core 2.17/2.18: "of type <class 'str'>"
-        assert part in output(result)
-    assert clean_sim.requests == []
-
-
-# ---------------------------------------------------------------------------------------------
-# The playbooks, as shipped
-
-
-def test_gather_facts_playbook(clean_sim, tmp_path):
-    result = run_playbook(PLAYBOOKS / "gather_facts.yml", sim_env(clean_sim, tmp_path=tmp_path), tmp_path)
-    assert result.returncode == 0, output(result)
-    for line in ("Cluster demo, quorate", "PVE 9.1.2", "pve1: online", "pve2: online", "pve3: offline"):
-        assert '"%s"' % line in result.stdout
-
-
-def test_gather_facts_playbook_by_fqcn_with_password_auth(clean_sim, tmp_path):
-    """ansible-playbook pve.cluster.gather_facts: the collection's playbook, password (ticket) auth."""
-    env = sim_env(clean_sim, auth="password", tmp_path=tmp_path)
-    command = [ansible_bin("ansible-playbook"), "pve.cluster.gather_facts", "-e", "cluster_facts_assert_quorate=true"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, output(result)
-    assert "PVE cluster demo is quorate" in result.stdout
-    assert clean_sim.password not in output(result)
-
-
-def test_allocate_vmid_playbook(clean_sim, tmp_path):
-    env = sim_env(clean_sim, tmp_path=tmp_path)
-    result = run_playbook(PLAYBOOKS / "allocate_vmid.yml", env, tmp_path, "-e", "vmid_allocate_count=2")
-    assert result.returncode == 0, output(result)
-    assert '"Free VMIDs: %d, %d"' % tuple(free_ids(clean_sim, 2)) in result.stdout
-
-
-def test_allocate_vmid_playbook_requested_taken(clean_sim, tmp_path):
-    env = sim_env(clean_sim, tmp_path=tmp_path)
-    result = run_playbook(PLAYBOOKS / "allocate_vmid.yml", env, tmp_path, "-e", "vmid_allocate_requested=100")
-    assert result.returncode != 0
-    assert "VMID 100 (vmid_allocate_requested) is already in use by qemu 'web01' on node pve1" in output(result)
+# cluster_report.yml
 
 
 def rendered_report(sim, tmp_path):
@@ -291,20 +89,6 @@ def test_cluster_report_writes_html_and_markdown(clean_sim, tmp_path):
     assert "2 / 3 (offline: **pve3**)" in markdown
     for task in expected:
         assert str(task[7]) in markdown
-
-
-def test_cluster_report_dir_defaults_to_reports_in_the_working_directory(clean_sim, tmp_path):
-    env = sim_env(clean_sim, tmp_path=tmp_path)
-    workdir = tmp_path / "work"
-    workdir.mkdir()
-    env["PWD"] = str(workdir)
-    command = [ansible_bin("ansible-playbook"), str(PLAYBOOKS / "cluster_report.yml")]
-    result = subprocess.run(command, env=env, cwd=str(workdir), capture_output=True, text=True, timeout=300,
-                            check=False)
-    assert result.returncode == 0, output(result)
-    assert (workdir / "reports" / "pve-cluster-report.html").is_file()
-    assert (workdir / "reports" / "pve-cluster-report.md").is_file()
-    assert not (PLAYBOOKS / "reports").exists()
 
 
 HOSTILE = "<script>alert(1)</script>"
