@@ -48,7 +48,8 @@ options:
       - Only valid together with O(gather=network).
       - PVE 7.4 knows V(bridge), V(bond), V(eth), V(alias), V(vlan), the four OVS types and V(any_bridge);
         V(any_local_bridge) needs PVE 8.0, V(vnet) 8.3.2, V(fabric) and V(include_sdn) 9.0 (pve-manager
-        C(PVE/API2/Network.pm)). An older PVE refuses a newer value with HTTP 400.
+        C(PVE/API2/Network.pm)). An older PVE refuses a newer value with HTTP 400; the module then fails
+        with one message that names the PVE version the value needs and the nodes that refused it.
     type: str
     choices: [bridge, bond, eth, alias, vlan, fabric, OVSBridge, OVSBond, OVSPort, OVSIntPort, vnet,
               any_bridge, any_local_bridge, include_sdn]
@@ -558,7 +559,7 @@ nodes:
           sample: eth1
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import NODE_UNREACHABLE, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import NODE_UNREACHABLE, PveBadRequestError, PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
@@ -574,6 +575,9 @@ GATHER_CHOICES = ["status", "network"]
 # PVE's enum of the `type` parameter of GET /nodes/{node}/network (schema of PVE 9.1).
 NETWORK_TYPES = ["bridge", "bond", "eth", "alias", "vlan", "fabric", "OVSBridge", "OVSBond", "OVSPort",
                  "OVSIntPort", "vnet", "any_bridge", "any_local_bridge", "include_sdn"]
+# The PVE release that first accepts each newer type (pve-manager PVE/API2/Network.pm: any_local_bridge
+# d2894179, vnet 20fecb77, fabric and include_sdn 174e266e); PVE 7.4 knows the others.
+NETWORK_TYPE_SINCE = {"any_local_bridge": "8.0", "vnet": "8.3.2", "fabric": "9.0", "include_sdn": "9.0"}
 
 ARGUMENT_SPEC = {
     "node": {"type": "list", "elements": "str", "aliases": ["name"]},
@@ -613,6 +617,21 @@ def gather_details(client, nodes, gather, network_type):
         else:
             failures.setdefault(node, []).append(error)
     return details, unreachable, failures
+
+
+def network_type_refused(failures, network_type):
+    """PveOptionError if nodes refused a network_type newer than their PVE (HTTP 400 on `type`), else None."""
+    since = NETWORK_TYPE_SINCE.get(network_type)
+    refused = dict((name, err) for name, errors in failures.items() for err in errors
+                   if since and isinstance(err, PveBadRequestError) and "type" in err.errors)
+    if not refused:
+        return None
+    first = refused[sorted(refused)[0]]
+    many = len(refused) > 1
+    return PveOptionError("network_type", "%s needs PVE %s or later; node%s %s run%s an older PVE that refused it "
+                          "(HTTP 400, type: %s). Use a type it lists or leave network_type out"
+                          % (network_type, since, "s" if many else "", ", ".join(sorted(refused)), "" if many else "s",
+                             first.errors["type"]))
 
 
 def select_nodes(rows, requested):
@@ -656,6 +675,9 @@ def main():
                             % (row["node"], row.get("status") or "unknown", " and no details" if gather else ""))
 
     details, unreachable, failures = gather_details(module.client, online, gather, network_type)
+    too_new = network_type_refused(failures, network_type)
+    if too_new is not None:
+        module.fail_json(msg=str(too_new), failed_nodes=sorted(failures), status=400)
     if failures:
         errors = [(name, err) for name in sorted(failures) for err in failures[name]]
         module.fail_json(msg="; ".join("node %s: %s" % (name, err) for name, err in errors),

@@ -51,10 +51,12 @@ class SimHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address, sim):
         self.sim = sim
+        self.connections = 0  # TCP connections accepted (keep-alive and Connection: close tests)
         super().__init__(address, Handler)
 
     def get_request(self):
         sock, addr = self.socket.accept()
+        self.connections += 1
         if self.sim.ssl_context is not None:
             sock = self.sim.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, addr

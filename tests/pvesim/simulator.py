@@ -142,6 +142,11 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     def clear_requests(self):
         self.log.clear()
 
+    @property
+    def connections(self):
+        """TCP connections accepted so far (pveproxy closes one after every answer >= 400)."""
+        return self._server.connections if self._server is not None else 0
+
     def request_count(self, path_regex=None, method=None):
         regex = re.compile(path_regex) if path_regex else None
         return sum(1 for e in self.log.entries()

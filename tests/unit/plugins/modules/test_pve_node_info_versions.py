@@ -4,17 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """pve_node_info and pve_tasks_info against pvesim's PVE version profiles: a node the cluster still sees
 online but that never answers (pveproxy waits 30 s for it, pve-http-server AnyEvent.pm proxy_request), and
-a node that has been offline for 10 minutes."""
+a node that has been offline for 10 minutes; network types newer than the server."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+from pvesim.profiles import TYPE_SINCE
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
-    SMOKE_PROFILES, demo_scenario, profile_sim, run_against,
+    ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim, run_against,
 )
 
 # (pveproxy's wait for the silent node, api_timeout): the client gives up first / pveproxy answers 595 first
@@ -61,3 +62,23 @@ def test_tasks_info_skips_a_silent_node_with_one_warning(capsys, proxy_timeout, 
     assert asked == ["/nodes/pve2/tasks"]
     assert result["tasks"] and {t["node"] for t in result["tasks"]} == {"pve1"}
     assert len([w for w in warnings if "Node pve2 is unreachable" in w]) == 1, warnings
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+@pytest.mark.parametrize("network_type", sorted(TYPE_SINCE))
+def test_network_type_newer_than_the_server_names_the_pve_version(capsys, profile, network_type):
+    """pve-manager PVE/API2/Network.pm: an older release's enum refuses a newer type with HTTP 400."""
+    with profile_sim(profile) as sim:
+        result, code, _warnings = run_against(pve_node_info, capsys, sim, gather=["network"],
+                                              network_type=network_type)
+        asked = [r for r in sim.requests if r["path"].endswith("/network")]
+    assert len(asked) == 2 and all(r["query"] == {"type": network_type} for r in asked)  # pve1, pve2; not retried
+    if network_type in sim.profile["network_types"]:
+        assert code == 0, result
+        assert {n["node"] for n in result["nodes"] if "network" in n} == {"pve1", "pve2"}
+        return
+    assert code == 1 and result["status"] == 400 and result["failed_nodes"] == ["pve1", "pve2"]
+    assert result["msg"].startswith("network_type: %s needs PVE %s or later; nodes pve1, pve2 run an older PVE"
+                                    % (network_type, TYPE_SINCE[network_type])), result["msg"]
+    assert "does not have a value in the enumeration 'bridge, " in result["msg"]
+    assert result["msg"].count(network_type) == 2  # the option's value, and PVE's text once (not once per node)
