@@ -13,7 +13,7 @@ import re
 import pytest
 
 from pve_e2e import ROOT, run_playbook, sim_env
-from pvesim import Simulator
+from pvesim import Simulator, load_scenario
 
 PLAYBOOKS = ROOT / "playbooks"
 
@@ -142,3 +142,41 @@ def test_cluster_report_on_a_healthy_standalone_node(standalone_sim, tmp_path):
     assert '<tr class="offline">' not in html
     assert markdown.startswith("# Proxmox VE cluster report: standalone node node1")
     assert "| n/a (standalone) | 9.1.2 | 1 / 1 | 0 / 0 | 0 |" in markdown
+
+
+@pytest.fixture(scope="module", params=["pve7", "pve8", "pve9"])
+def down_sim(request):
+    """The demo cluster as PVE 7.4 / 8.4 / 9.1 answer it (pvesim profiles), pve3 down for 10 minutes: past
+    pmxcfs' 5-minute RRD window, so /cluster/resources has no name, template flag or figures for its guests."""
+    scen = load_scenario("demo")
+    for node in scen.nodes:
+        if not node.online:
+            node.down_for = 600
+    with Simulator(scenario=scen, profile=request.param, tls=True) as server:
+        yield server
+
+
+def test_playbooks_and_roles_on_each_pve_version_with_a_node_down(down_sim, tmp_path):
+    """gather_facts and cluster_report (role cluster_facts) on every profile; the report says "unknown" for what
+    PVE did not send instead of "- / 0 MiB"."""
+    version = down_sim.profile["version"]["version"]
+    env = sim_env(down_sim, tmp_path=tmp_path)
+    facts = run_playbook(PLAYBOOKS / "gather_facts.yml", env, tmp_path)
+    assert facts.returncode == 0, output(facts)
+    for line in ("Cluster demo, quorate", "PVE %s" % version, "pve1: online", "pve3: offline"):
+        assert '"%s"' % line in facts.stdout, output(facts)
+
+    html, markdown = rendered_report(down_sim, tmp_path)
+    assert version in html and "offline: pve3" in html
+    down = [g for g in down_sim.scenario.guests if g.node == "pve3"]
+    rows = dict((int(line.split("|")[1]), line) for line in markdown.splitlines() if re.match(r"\| \d+ \| ", line))
+    for guest in down:
+        assert rows[guest.vmid].startswith("| %d | (unknown) | %s | unknown | – | – / unknown |"
+                                           % (guest.vmid, guest.type)), rows[guest.vmid]
+        assert "MiB" not in rows[guest.vmid] and guest.name not in rows[guest.vmid]
+    up = [g for g in down_sim.scenario.guests if g.node == "pve1" and g.status == "running"][0]
+    assert re.search(r"\| %d \| %s \| .* \d+ (MiB|GiB) / \d+\.?\d* (MiB|GiB) \|" % (up.vmid, up.name), rows[up.vmid])
+    assert html.count('<span class="sub">(unknown)</span>') == len(down)
+    assert html.count("/ unknown</span>") == len(down)
+    for text in (html, markdown):
+        assert text.count("PVE no longer knows the name, template flag or figures") == 1
