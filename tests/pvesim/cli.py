@@ -28,9 +28,12 @@ def write_state(sim, state_dir):
     lines.append("# PVE_API_PASSWORD=%s" % shlex.quote(sim.password))
     _write(os.path.join(state_dir, "env"), "\n".join(lines) + "\n")
     # the same settings as data, for test harnesses (tests/integration/targets/setup_pvesim)
+    # profile and version (what GET /version answers) let a target assert the same on every profile
+    version = sim.router.cluster.version() if sim.scenario is not None else dict(sim.profile["version"])
     _write(os.path.join(state_dir, "settings.json"), json.dumps({
         "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
-        "token_id": sim.token_id, "token_secret": sim.token_secret}, indent=2, sort_keys=True) + "\n")
+        "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
+        "version": version}, indent=2, sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
 

@@ -63,6 +63,7 @@ def test_settings_json_and_idle_timeout(tmp_path):
             resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
                                 verify=settings["ca_path"], timeout=10)
             assert resp.status_code == 200
+            assert resp.json()["data"] == settings["version"] and settings["profile"] == "pve9"
             last = time.monotonic()
             time.sleep(1)
         assert proc.poll() is None
