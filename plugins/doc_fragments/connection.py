@@ -100,6 +100,11 @@ options:
 notes:
   - Authenticate with an API token (recommended) or a user and password.
     For these read-only modules a token with the C(PVEAuditor) role on C(/) is enough.
+  - Supported Proxmox VE versions are 7.4, 8.x and 9.x. Where an answer differs between them, the option or return
+    value says so; the collection's C(docs/INTERFACE.md) (section 1a) lists every difference in one table.
+  - Error messages carry PVE's text, from the answer's C(message) (pve-http-server 5.2.0 and later, PVE 8.4 and 9)
+    or else from the HTTP reason phrase (PVE 7.4 to 8.3). PVE answers a refused token or password after 3 seconds;
+    that answer is not retried.
 requirements:
   - requests
 """
