@@ -24,6 +24,9 @@ export PVE_SHARED_DIR ?= $(abspath $(SHARED))
 VENV ?= .venv
 VENV_NEWEST ?= .venv-2.21
 VENV_TOOLS ?= .venv-tools
+# make demo: ansible-core and requests only (requirements/demo.txt), so a first run is quick
+VENV_DEMO ?= .venv-demo
+REQ_DEMO := requirements/demo.txt
 REQ_TOOLS := requirements/tools.txt
 REQ := requirements/dev-2.19.txt
 REQ_NEWEST := requirements/dev-2.21.txt
@@ -51,6 +54,7 @@ PYTEST_ARGS ?=
 VENV_ABS := $(abspath $(VENV))
 VENV_NEWEST_ABS := $(abspath $(VENV_NEWEST))
 VENV_TOOLS_ABS := $(abspath $(VENV_TOOLS))
+VENV_DEMO_ABS := $(abspath $(VENV_DEMO))
 # pip's local mirror configuration prints one warning per missing directory: hide that noise only
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
 # Every ansible-test stage gets its own HOME ($(BUILD)/home/STAGE): ansible-test keeps its venvs and
@@ -64,7 +68,7 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-cores \
 	sanity-pythons lint docs-check galaxy-importer integration e2e bench-smoke
 
-.PHONY: help test venv venv-newest venv-tools galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
+.PHONY: help test venv venv-newest venv-tools venv-demo galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
 	compat e2e \
 	bench bench-smoke demo clean distclean
@@ -88,7 +92,7 @@ help:
 	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: --smoke --strict (a missed scenario-1 target fails; the others are indicative at smoke sizes)"
-	@echo "  demo             scripts/demo.sh"
+	@echo "  demo             scripts/demo.sh, in $(VENV_DEMO) (ansible-core and requests only: $(REQ_DEMO))"
 	@echo "  clean            remove build/ and caches; distclean: also the virtualenvs"
 
 # ---------------------------------------------------------------------------------------------
@@ -121,6 +125,16 @@ $(VENV_NEWEST)/.stamp-dev: $(REQ_NEWEST)
 	@echo "== installing $(REQ_NEWEST) into $(VENV_NEWEST) ($$($(VENV_NEWEST)/bin/python --version 2>&1))"
 	@$(VENV_NEWEST)/bin/python -m pip install -q -r $(REQ_NEWEST) 2>&1 | $(PIP_FILTER)
 	@$(VENV_NEWEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
+	@touch $@
+
+venv-demo: $(VENV_DEMO)/.stamp-demo
+
+# ansible-core brings what the simulator needs besides (PyYAML, cryptography); no test tools
+$(VENV_DEMO)/.stamp-demo: $(REQ_DEMO)
+	@$(VENV_DEMO)/bin/python -c '' 2>/dev/null || { echo "== creating $(VENV_DEMO) with $(PYTHON)"; \
+	    rm -rf $(VENV_DEMO); $(PYTHON) -m venv $(VENV_DEMO); }
+	@echo "== installing $(REQ_DEMO) into $(VENV_DEMO) (ansible-core and requests only)"
+	@$(VENV_DEMO)/bin/python -m pip install -q -r $(REQ_DEMO) 2>&1 | $(PIP_FILTER)
 	@touch $@
 
 venv-tools: $(VENV_TOOLS)/.stamp-tools
@@ -316,8 +330,8 @@ bench: venv collection-tree
 bench-smoke:
 	@$(MAKE) bench BENCH_ARGS='--smoke --strict --output $(COLLECTIONS_ROOT)/bench-smoke.md'
 
-demo: venv collection-tree
-	PATH="$(VENV_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
+demo: venv-demo collection-tree
+	PATH="$(VENV_DEMO_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
 
 # ---------------------------------------------------------------------------------------------
 # Everything
@@ -331,4 +345,4 @@ clean:
 	    | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_NEWEST) $(VENV_COMPAT) $(VENV_TOOLS)
+	rm -rf $(VENV) $(VENV_NEWEST) $(VENV_COMPAT) $(VENV_TOOLS) $(VENV_DEMO)

@@ -9,13 +9,15 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="$ROOT/build/demo"
+WORK="${DEMO_WORK:-$ROOT/build/demo}"  # DEMO_WORK: the tests write elsewhere
 SIM_DIR="$WORK/simulator"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 SIM_PID=""
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# bold headings on a terminal only: a log (make demo > demo.log, CI) gets no escape codes
+if [ -t 1 ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD="" PLAIN=""; fi
+say() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 
 stop_simulator() {
     if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then

@@ -431,7 +431,8 @@ def online_nodes(module):
         if row.get("status") == "online":
             names.append(name)
         else:
-            module.warn("Node %s is %s: its tasks are not included" % (name, row.get("status") or "not online"))
+            module.warn("node %s is %s (as PVE reports in GET /nodes): its tasks are not included"
+                        % (name, row.get("status") or "not online"))
     return sorted(names)
 
 
@@ -449,11 +450,10 @@ def list_tasks(module, filters):
     for node, fetched, error in outcomes:
         if isinstance(error, NODE_UNREACHABLE):
             why = "HTTP %s" % error.status if isinstance(error, PveNodeUnreachableError) else "no answer within api_timeout"
-            module.warn("Node %s is unreachable (%s): its tasks are not included" % (node, why))
+            module.warn("node %s is unreachable (%s): its tasks are not included" % (node, why))
             continue
         if error is not None:
-            module.fail_json(msg="Listing the tasks of node %s (GET /nodes/%s/tasks): %s" % (node, node, error),
-                             **error.to_result())
+            module.fail_json(msg="Listing the tasks of node %s: %s" % (node, error), **error.to_result())
         rows, node_total = fetched
         merged.extend(shape(row) for row in rows)
         total += node_total

@@ -52,16 +52,15 @@ INVENTORY = {
 # an agent address). Any other [WARNING] or [DEPRECATION WARNING] fails the stage.
 # ansible-core < 2.19 wraps a warning over several lines: each pattern matches the start of the first.
 EXPECTED_WARNINGS = (
-    r"^node pve3 is offline \(as PVE reports",
+    r"^node pve3 is offline \(as PVE reports",  # pve_node_info and pve_tasks_info
     r"^pve\.cluster\.pve: node pve3 \(\d+ guests\) is offline: PVE reports",
-    r"^Node pve3 is offline: its tasks are not included",
     r"^pve\.cluster\.pve: no address from the guest agent for \d+ running",
 )
 # The integration targets make nodes offline or unreachable on purpose: these warnings are what they test.
 INTEGRATION_WARNINGS = EXPECTED_WARNINGS + (
     r"^node \S+ is offline \(as PVE reports",
     r"^node \S+ did not answer \(GET ",
-    r"^Node \S+ is unreachable \(HTTP \d+\): its tasks are not included",
+    r"^node \S+ is unreachable \(HTTP \d+\): its tasks are not included",
 )
 WARNING = re.compile(r"^\[(DEPRECATION )?WARNING\]: (.*)$", re.M)
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?( ?UTC)?")

@@ -61,7 +61,7 @@ def test_tasks_info_skips_a_silent_node_with_one_warning(capsys, proxy_timeout, 
     assert elapsed < min(proxy_timeout, api_timeout) + 1.5, elapsed
     assert asked == ["/nodes/pve2/tasks"]
     assert result["tasks"] and {t["node"] for t in result["tasks"]} == {"pve1"}
-    assert len([w for w in warnings if "Node pve2 is unreachable" in w]) == 1, warnings
+    assert len([w for w in warnings if "node pve2 is unreachable" in w]) == 1, warnings
 
 
 @pytest.mark.parametrize("profile", ALL_PROFILES)

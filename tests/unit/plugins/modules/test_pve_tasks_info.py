@@ -429,7 +429,7 @@ def test_node_names_from_the_api_are_terminal_safe_in_warnings(capsys, api):
     result, code = run(capsys, {})
     assert code == 0, result
     shown = json.dumps(result["warnings"])  # plain strings, or ansible-core 2.19's warning summaries
-    assert "Node evil\\\\x1b[2J is offline" in shown and "\\u001b" not in shown, shown
+    assert "node evil\\\\x1b[2J is offline" in shown and "\\u001b" not in shown, shown
 
 
 def test_times_out_of_range_are_missing_with_one_warning(capsys, api):
