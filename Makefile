@@ -63,10 +63,10 @@ TEST_HOME = $(COLLECTIONS_ROOT)/home/$@
 # Environment for anything that runs ansible: the collection resolves from build/
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
-# sanity-cores runs on every ansible-core of tests/compat/cores.txt (two at a time);
+# sanity-cores and compat run on every ansible-core of tests/compat/cores.txt (two at a time each);
 # sanity-$(CORE) / sanity-$(CORE_NEWEST) are the one-core shortcuts for developers.
 TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-cores \
-	sanity-pythons lint docs-check galaxy-importer integration e2e bench-smoke
+	sanity-pythons lint docs-check galaxy-importer integration compat e2e bench-smoke
 
 .PHONY: help test venv venv-newest venv-tools venv-demo galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
