@@ -8,7 +8,8 @@
 set -euo pipefail
 dev_python=$1 build=$2 venvs=$3 shared=$4 bootstrap=$5 version=$6 pyver=$7
 line=${version%.*}
-venv=$(cd "$venvs" 2>/dev/null && pwd || echo "$venvs")/$line
+mkdir -p "$venvs"  # absolute below even on a fresh clone: the commands run from the collection tree
+venv=$(cd "$venvs" && pwd)/$line
 tree=$build/sanity-$line/ansible_collections/pve/cluster
 log=$build/sanity-$line.log
 mkdir -p "$build"

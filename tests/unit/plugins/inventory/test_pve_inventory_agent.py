@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import _thread
 import copy
+import threading
 import time
 
 import pytest
@@ -142,19 +143,26 @@ def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
     rows = [guest_row(300 + i, "g%d" % i) for i in range(200)]
     add_base(mock_api, rows, sample_data(STATUS))
     started = []
+    seen = threading.Event()
 
     def answer(request):
         started.append(request.path_url)
-        if len(started) == 3:
-            _thread.interrupt_main()  # what Ctrl-C does: KeyboardInterrupt in the main thread
+        # what Ctrl-C does: KeyboardInterrupt in the main thread. Pressed again until the main thread
+        # has seen it: Python drops one that arrives while the main thread runs a __del__ method.
+        if len(started) >= 3 and not seen.is_set():
+            _thread.interrupt_main()
         time.sleep(0.05)
         return 200, {}, '{"data": {"result": []}}'
 
     for i in range(200):
         mock_api.add_callback(responses.GET, agent_path(300 + i), callback=answer)
     began = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
+    try:
         parse_direct(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 2\n"))
+    except KeyboardInterrupt:
+        seen.set()
+    else:
+        pytest.fail("Ctrl-C did not stop the inventory (%d agent requests answered)" % len(started))
     assert time.monotonic() - began < 5
     time.sleep(1.0)  # without cancellation, the two workers would send ~20 more requests meanwhile
     assert len(started) <= 10  # the pending ones were cancelled, not sent
