@@ -9,8 +9,8 @@
   an answer that contains a secret.
 * `terminal_safe(text)`: control characters (C0, DEL, C1: ANSI escapes start with ESC) become
   visible escapes (`\\x1b`), so API text cannot move the cursor or recolour a terminal.
-* `fix_surrogates(data)`: lone UTF-16 surrogates (a JSON `\\ud800` escape) become U+FFFD; they
-  cannot be encoded as UTF-8 and would crash whatever prints them.
+* `Scrubber.data(value, raw_text)` also turns lone UTF-16 surrogates (a JSON `\\ud800` escape) into
+  U+FFFD; they cannot be encoded as UTF-8 and would crash whatever prints them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ HIDDEN = "<hidden>"
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+
+def _hide(text, secrets):
+    """`text` with every occurrence of each secret, in the order given (Scrubber.current: longest first), as HIDDEN."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, HIDDEN)
+    return text
 
 
 def _escape(match):
@@ -58,9 +66,7 @@ class Scrubber:
             return ""
         if not isinstance(text, str):
             text = str(text) if isinstance(text, (int, float, bool)) else "<%s>" % type(text).__name__
-        for secret in self.current() if secrets is None else secrets:
-            if secret in text:
-                text = text.replace(secret, HIDDEN)
+        text = _hide(text, self.current() if secrets is None else secrets)
         return terminal_safe(text.strip())  # PVE ends its messages with a newline
 
     def data(self, value, raw_text):
@@ -77,9 +83,7 @@ class Scrubber:
 
         def clean(item):
             if isinstance(item, str):
-                for secret in secrets:
-                    if secret in item:
-                        item = item.replace(secret, HIDDEN)
+                item = _hide(item, secrets)
                 if _SURROGATE_RE.search(item):
                     fixes[0] += 1
                     item = _SURROGATE_RE.sub("\ufffd", item)
