@@ -9,6 +9,8 @@ import threading
 import time
 import urllib.parse
 
+from .permissions import ALL_PRIVS, Acl
+
 TICKET_LIFETIME = 7200
 
 DEFAULT_USER = "root@pam"
@@ -20,10 +22,22 @@ AUDITOR_TOKEN_SECRET = "00000000-sim0-audit-000-000000000000"
 AUDITOR_USER = "auditor@pve"
 AUDITOR_PASSWORD = "audit-password"
 
-ALL_PRIVS = ("Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.Audit", "Pool.Allocate", "Pool.Audit",
-             "Sys.Audit", "Sys.Console", "Sys.Modify", "Sys.PowerMgmt", "VM.Allocate", "VM.Audit", "VM.Config.Options",
-             "VM.GuestAgent.Audit", "VM.Monitor", "VM.PowerMgmt")
 READONLY_PRIVS = ("VM.Audit", "Datastore.Audit", "Pool.Audit")
+
+# Privilege-separated tokens with PVEAuditor on one ACL path each, and one with no privilege at all.
+# Secrets: "00000000-sim0-<4 chars>-0000-000000000000".
+SCOPED_TOKENS = {
+    "root": ("auditor-root@pve!ro", [{"path": "/", "role": "PVEAuditor"}]),
+    "pool": ("tenant-a@pve!ro", [{"path": "/pool/dev", "role": "PVEAuditor"}]),
+    "vms": ("vm100@pve!ro", [{"path": "/vms/100", "role": "PVEAuditor"}]),
+    "none": ("nobody@pve!ro", []),
+    "realm": ("jane@corp.example@ad!ansible", [{"path": "/pool/dev", "role": "PVEAuditor"}]),
+}
+
+
+def scoped_secret(kind):
+    """The secret of SCOPED_TOKENS[kind]."""
+    return "00000000-sim0-%s-0000-000000000000" % kind[:4].ljust(4, "0")
 
 
 class AuthError(Exception):
@@ -38,15 +52,29 @@ class AuthError(Exception):
 class Identity:
     """Who made a request."""
 
-    def __init__(self, kind, user, tokenid=None, privs=ALL_PRIVS, csrf_ok=True):
+    def __init__(self, kind, user, tokenid=None, acl=None, csrf_ok=True):
         self.kind = kind            # token | ticket | none
         self.user = user
         self.tokenid = tokenid      # the token name (after '!') for token requests
-        self.privs = frozenset(privs)
+        self.acl = acl if acl is not None else Acl.everywhere(ALL_PRIVS)
         self.csrf_ok = csrf_ok
 
-    def has(self, priv):
-        return priv in self.privs
+    @property
+    def full_id(self):
+        return self.user + ("!" + self.tokenid if self.tokenid else "")
+
+    def privs(self, path, pool_of=None):
+        return self.acl.privs(path, pool_of)
+
+    def has(self, path, priv, pool_of=None):
+        return priv in self.acl.privs(path, pool_of)
+
+
+def _acl(entry):
+    """An entry's ACL: 'acl' (paths and roles) or 'privs' (the same everywhere)."""
+    if "acl" in entry:
+        return Acl.from_spec(entry["acl"])
+    return Acl.everywhere(entry.get("privs", ALL_PRIVS))
 
 
 class Auth:
@@ -54,14 +82,16 @@ class Auth:
 
     def __init__(self, user=DEFAULT_USER, password=DEFAULT_PASSWORD, token_id=DEFAULT_TOKEN_ID,
                  token_secret=DEFAULT_TOKEN_SECRET, extra=None):
-        self.users = {user: {"password": password, "privs": ALL_PRIVS},
-                      AUDITOR_USER: {"password": AUDITOR_PASSWORD, "privs": READONLY_PRIVS}}
-        self.tokens = {token_id: {"secret": token_secret, "privs": ALL_PRIVS},
-                       AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "privs": READONLY_PRIVS}}
+        self.users = {user: {"password": password, "acl": Acl.everywhere(ALL_PRIVS)},
+                      AUDITOR_USER: {"password": AUDITOR_PASSWORD, "acl": Acl.everywhere(READONLY_PRIVS)}}
+        self.tokens = {token_id: {"secret": token_secret, "acl": Acl.everywhere(ALL_PRIVS)},
+                       AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "acl": Acl.everywhere(READONLY_PRIVS)}}
+        for kind, (tokenid, spec) in SCOPED_TOKENS.items():
+            self.tokens[tokenid] = {"secret": scoped_secret(kind), "acl": Acl.from_spec(spec)}
         for entry in (extra or {}).get("users", []):
-            self.users[entry["userid"]] = {"password": entry["password"], "privs": tuple(entry.get("privs", ALL_PRIVS))}
+            self.users[entry["userid"]] = {"password": entry["password"], "acl": _acl(entry)}
         for entry in (extra or {}).get("tokens", []):
-            self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "privs": tuple(entry.get("privs", ALL_PRIVS)),
+            self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "acl": _acl(entry),
                                              "expire": entry.get("expire", 0)}
         self._key = os.urandom(32)
         self._lock = threading.Lock()
@@ -89,7 +119,7 @@ class Auth:
         plain = "PVE:%s:%s" % (username, stamp)
         ticket = "%s::%s" % (plain, self._sign(plain))
         csrf = "%s:%s" % (stamp, self._sign("%s:%s" % (stamp, username))[:43])
-        privs = entry["privs"]
+        privs = entry["acl"].privs("/")
         cap = {"vms": {p: 1 for p in privs if p.startswith("VM.")},
                "storage": {p: 1 for p in privs if p.startswith("Datastore.")},
                "access": {}, "nodes": {p: 1 for p in privs if p.startswith("Sys.")},
@@ -138,8 +168,8 @@ class Auth:
                 raise AuthError(401, "Authentication failed!")
             if entry.get("expire") and entry["expire"] < self.clock():
                 raise AuthError(401, "Authentication failed!")
-            user, _bang, name = tokenid.partition("!")
-            return Identity("token", user, name, entry["privs"])
+            user, _bang, name = tokenid.rpartition("!")
+            return Identity("token", user, name, entry["acl"])
         ticket = None
         cookies = headers.get("Cookie") or ""
         for part in cookies.split(";"):
@@ -154,4 +184,4 @@ class Auth:
         if user is None or user not in self.users:
             raise AuthError(401, "Authentication failed!")
         csrf = self._csrf_ok(headers.get("CSRFPreventionToken"), user)
-        return Identity("ticket", user, None, self.users[user]["privs"], csrf_ok=csrf)
+        return Identity("ticket", user, None, self.users[user]["acl"], csrf_ok=csrf)

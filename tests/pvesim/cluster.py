@@ -265,22 +265,29 @@ class Cluster:  # pylint: disable=too-many-public-methods
         return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
                  "status": "ok", "type": "sdn"} for n in self.nodes.values()]
 
+    def resources_rows(self, rtype=None):
+        """The /cluster/resources rows for a type filter, as root sees them."""
+        rows = []
+        if rtype in (None, "vm"):
+            rows += [self.guest_resource(g) for g in self.guests.values()]
+        if rtype in (None, "node"):
+            rows += [self.node_row(n, True) for n in self.nodes.values()]
+        if rtype in (None, "storage"):
+            rows += self.storage_rows()
+        if rtype is None:
+            rows += self.pool_rows()
+        if rtype in (None, "sdn"):
+            rows += self.sdn_rows(rtype)
+        return rows
+
     def resources_body(self, rtype=None):
         """Pre-serialised /cluster/resources envelope for a type filter."""
-        def build():
-            rows = []
-            if rtype in (None, "vm"):
-                rows += [self.guest_resource(g) for g in self.guests.values()]
-            if rtype in (None, "node"):
-                rows += [self.node_row(n, True) for n in self.nodes.values()]
-            if rtype in (None, "storage"):
-                rows += self.storage_rows()
-            if rtype is None:
-                rows += self.pool_rows()
-            if rtype in (None, "sdn"):
-                rows += self.sdn_rows(rtype)
-            return encode({"data": rows})
-        return self.cached(("resources", rtype), build)
+        return self.cached(("resources", rtype), lambda: encode({"data": self.resources_rows(rtype)}))
+
+    def pool_of(self, vmid):
+        """The pool a guest belongs to, or None."""
+        guest = self.guests.get(vmid)
+        return guest.pool if guest is not None else None
 
     def nextid(self, vmid=None):
         if vmid is not None:

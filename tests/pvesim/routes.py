@@ -6,7 +6,8 @@ import urllib.parse
 
 from . import schema_check
 from .cluster import NotFound, encode
-from .tasks import UPID_RE, row_dict, task_log
+from .permissions import PermissionDenied
+from .tasks import TOKEN, UPID_RE, USER, row_dict, task_log
 
 
 class ApiError(Exception):
@@ -44,16 +45,51 @@ def h_version(cl, _p, _i):
     return _envelope(cl.version())
 
 
-def h_nodes(cl, _p, _i):
-    return cl.cached(("nodes",), lambda: encode(_envelope(cl.nodes_list())))
+def _unrestricted(ident):
+    return ident.acl.unrestricted(AUDIT_PRIVS)
+
+
+def h_nodes(cl, _p, ident):
+    if _unrestricted(ident):
+        return cl.cached(("nodes",), lambda: encode(_envelope(cl.nodes_list())))
+    # pve-manager Nodes.pm index: usage figures only with Sys.Audit on /nodes/<node>
+    return _envelope([_node_row(cl.node_row(n, False), ident) for n in cl.nodes.values()])
+
+
+def _node_row(row, ident):
+    """API2Tools.pm extract_node_stats(exclude_stats): no usage figures without Sys.Audit on the node."""
+    if ident.has("/nodes/" + row["node"], "Sys.Audit"):
+        return row
+    return {k: v for k, v in row.items() if k not in NODE_STATS}
 
 
 def h_cluster_status(cl, _p, _i):
     return cl.cached(("cluster_status",), lambda: encode(_envelope(cl.cluster_status())))
 
 
-def h_resources(cl, p, _i):
-    return cl.resources_body(p.get("type"))
+def _visible_resource(cl, ident, row):
+    """pve-manager Cluster.pm resources: which rows a user or token sees (and without which fields)."""
+    rtype = row["type"]
+    if rtype in ("qemu", "lxc"):
+        if not ident.has("/vms/%d" % row["vmid"], "VM.Audit", cl.pool_of):
+            return None
+        if "pool" in row and not ident.has("/pool/" + row["pool"], "Pool.Audit"):
+            row = {k: v for k, v in row.items() if k != "pool"}
+        return row
+    if rtype == "pool":
+        return row if ident.has("/pool/" + row["pool"], "Pool.Audit") else None
+    if rtype == "node":
+        return _node_row(row, ident)
+    if rtype == "storage":
+        return row if ident.has("/storage/" + row["storage"], "Datastore.Audit") else None
+    return row if ident.has("/sdn/zones/localnetwork", "SDN.Audit") else None
+
+
+def h_resources(cl, p, ident):
+    if _unrestricted(ident):
+        return cl.resources_body(p.get("type"))
+    rows = (_visible_resource(cl, ident, row) for row in cl.resources_rows(p.get("type")))
+    return _envelope([row for row in rows if row is not None])
 
 
 def h_nextid(cl, p, _i):
@@ -69,23 +105,35 @@ def h_node_status(cl, p, _i):
     return _envelope(cl.node_status(p["node"]))
 
 
-def h_tasks(cl, p, _i):
-    rows, total = cl.task_stores[p["node"]].query(p)
+def _task_owner(ident):
+    """Tasks.pm check_task_user: a token sees its own tasks, a user its own and its tokens'."""
+    full = ident.full_id
+
+    def owns(user, token):
+        return full == user or (token is not None and full == "%s!%s" % (user, token))
+    return owns
+
+
+def h_tasks(cl, p, ident):
+    owner = None if ident.has("/nodes/" + p["node"], "Sys.Audit") else _task_owner(ident)
+    rows, total = cl.task_stores[p["node"]].query(p, owner)
     return _envelope(rows, total)
 
 
-def _task_row(cl, p):
+def _task_row(cl, p, ident):
     upid = p["upid"]
     if not UPID_RE.match(upid):
         raise ApiError(400, "Parameter verification failed.", {"upid": "unable to parse worker upid '%s'" % upid})
     row = cl.task_stores[p["node"]].find(upid)
     if row is None:
         raise ApiError(400, "Parameter verification failed.", {"upid": "no such task"})
+    if not _task_owner(ident)(row[USER], row[TOKEN]):
+        _require(ident, "/nodes/" + p["node"], ("Sys.Audit",))
     return row
 
 
-def h_task_status(cl, p, _i):
-    row = _task_row(cl, p)
+def h_task_status(cl, p, ident):
+    row = _task_row(cl, p, ident)
     out = row_dict(p["node"], row)
     out.pop("endtime", None)
     status = out.pop("status", None)
@@ -95,8 +143,8 @@ def h_task_status(cl, p, _i):
     return _envelope(out)
 
 
-def h_task_log(cl, p, _i):
-    lines = task_log(_task_row(cl, p)) or ["no content"]
+def h_task_log(cl, p, ident):
+    lines = task_log(_task_row(cl, p, ident)) or ["no content"]
     start = p.get("start", 0)
     limit = p.get("limit", 50)
     if limit == 0 and not cl.profile["log_limit0_whole"]:
@@ -105,22 +153,29 @@ def h_task_log(cl, p, _i):
     return _envelope([{"n": start + i + 1, "t": t} for i, t in enumerate(chosen)], len(lines))
 
 
-def h_network(cl, p, _i):
+def h_network(cl, p, ident):
     itype = p.get("type")
     allowed = cl.profile["network_types"]
     if itype is not None and itype not in allowed:
         # this release's enum (pve-manager PVE/API2/Network.pm), checked like JSONSchema.pm does
         raise ApiError(400, "Parameter verification failed.",
                        {"type": "value '%s' does not have a value in the enumeration '%s'" % (itype, ", ".join(allowed))})
-    return _envelope(cl.network(p["node"], itype))
+    rows = cl.network(p["node"], itype)
+    # Network.pm index: bridges only with SDN.Audit or SDN.Use on /sdn/zones/localnetwork/<bridge>
+    return _envelope([r for r in rows if r.get("type") not in ("bridge", "OVSBridge")
+                      or ident.privs("/sdn/zones/localnetwork/" + r["iface"]) & {"SDN.Audit", "SDN.Use"}])
 
 
-def h_qemu_list(cl, p, _i):
-    return _envelope(cl.guest_list(p["node"], "qemu"))
+def _own_guests(cl, rows, ident):
+    return [r for r in rows if ident.has("/vms/%s" % r["vmid"], "VM.Audit", cl.pool_of)]
 
 
-def h_lxc_list(cl, p, _i):
-    return _envelope(cl.guest_list(p["node"], "lxc"))
+def h_qemu_list(cl, p, ident):
+    return _envelope(_own_guests(cl, cl.guest_list(p["node"], "qemu"), ident))
+
+
+def h_lxc_list(cl, p, ident):
+    return _envelope(_own_guests(cl, cl.guest_list(p["node"], "lxc"), ident))
 
 
 def h_qemu_config(cl, p, _i):
@@ -141,39 +196,54 @@ def h_lxc_ifaces(cl, p, _i):
     return _envelope(cl.lxc_interfaces(cl.guest(p["node"], p["vmid"], "lxc")))
 
 
-def h_pools(cl, p, _i):
-    return _envelope(cl.pools_list(p.get("poolid"), p.get("type")))
+def h_pools(cl, p, ident):
+    if p.get("poolid"):
+        return _envelope(cl.pools_list(p.get("poolid"), p.get("type")))
+    return _envelope([row for row in cl.pools_list(None, p.get("type"))
+                      if ident.has("/pool/" + row["poolid"], "Pool.Audit")])
 
 
-def h_permissions(_cl, p, ident):
-    privs = {priv: 1 for priv in sorted(ident.privs)}
-    paths = ("/", "/access", "/nodes", "/pool", "/sdn", "/storage", "/vms")
-    if p.get("path"):
-        return _envelope({p["path"]: privs})
-    return _envelope({path: dict(privs) for path in paths})
+def h_permissions(cl, p, ident):
+    paths = (p["path"],) if p.get("path") else ("/", "/access", "/nodes", "/pool", "/sdn", "/storage", "/vms")
+    return _envelope({path: {priv: 1 for priv in sorted(ident.privs(path, cl.pool_of))} for path in paths})
 
 
-# (method, template, handler, required privilege path template or None)
+AUDIT_PRIVS = ("Datastore.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit")
+NODE_STATS = ("cpu", "disk", "maxcpu", "maxdisk", "maxmem", "mem", "uptime")
+# 'check' of each method in the API schema: (ACL path template, privileges, any of them)
+CLUSTER_STATUS = ("/", ("Sys.Audit",), False)
+NODE_AUDIT = ("/nodes/{node}", ("Sys.Audit",), False)
+VM_AUDIT = ("/vms/{vmid}", ("VM.Audit",), False)
+AGENT = ("/vms/{vmid}", ("VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"), True)
+
+# (method, template, handler, permission check or None)
 ROUTES = [
     ("GET", "/version", h_version, None),
     ("GET", "/nodes", h_nodes, None),
-    ("GET", "/cluster/status", h_cluster_status, "/"),
+    ("GET", "/cluster/status", h_cluster_status, CLUSTER_STATUS),
     ("GET", "/cluster/resources", h_resources, None),
     ("GET", "/cluster/nextid", h_nextid, None),
-    ("GET", "/nodes/{node}/status", h_node_status, "/nodes/{node}"),
+    ("GET", "/nodes/{node}/status", h_node_status, NODE_AUDIT),
     ("GET", "/nodes/{node}/tasks", h_tasks, None),
     ("GET", "/nodes/{node}/tasks/{upid}/status", h_task_status, None),
     ("GET", "/nodes/{node}/tasks/{upid}/log", h_task_log, None),
     ("GET", "/nodes/{node}/network", h_network, None),
     ("GET", "/nodes/{node}/qemu", h_qemu_list, None),
     ("GET", "/nodes/{node}/lxc", h_lxc_list, None),
-    ("GET", "/nodes/{node}/qemu/{vmid}/config", h_qemu_config, None),
-    ("GET", "/nodes/{node}/lxc/{vmid}/config", h_lxc_config, None),
-    ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", h_agent, None),
-    ("GET", "/nodes/{node}/lxc/{vmid}/interfaces", h_lxc_ifaces, None),
+    ("GET", "/nodes/{node}/qemu/{vmid}/config", h_qemu_config, VM_AUDIT),
+    ("GET", "/nodes/{node}/lxc/{vmid}/config", h_lxc_config, VM_AUDIT),
+    ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", h_agent, AGENT),
+    ("GET", "/nodes/{node}/lxc/{vmid}/interfaces", h_lxc_ifaces, VM_AUDIT),
     ("GET", "/pools", h_pools, None),
     ("GET", "/access/permissions", h_permissions, None),
 ]
+
+
+def _require(ident, path, privs, any_of=False, pool_of=None):
+    """RPCEnvironment check / check_any: 403 with PVE's text when the privilege is missing."""
+    granted = ident.privs(path, pool_of)
+    if (any_of and not granted & set(privs)) or (not any_of and not set(privs) <= granted):
+        raise PermissionDenied(path, privs if any_of else [p for p in privs if p not in granted][:1])
 
 
 def _compile(template):
@@ -221,10 +291,14 @@ class Router:
             typed = schema_check.verify(self.schema[template][method], params)
         except schema_check.ParamError as err:
             raise ApiError(400, "Parameter verification failed.", err.errors) from err
-        if perm is not None and not ident.has("Sys.Audit"):
-            raise ApiError(403, "Permission check failed (%s, Sys.Audit)" % perm.replace("{node}", node or ""))
         try:
+            if perm is not None:
+                path_t, privs, any_of = perm
+                _require(ident, path_t.format(**{k: typed.get(k, v) for k, v in path_params.items()}), privs, any_of,
+                         cl.pool_of)
             result = handler(cl, typed, ident)
+        except PermissionDenied as err:
+            raise ApiError(403, str(err)) from err
         except NotFound as err:
             raise ApiError(500, str(err)) from err
         return result if isinstance(result, bytes) else encode(result)

@@ -266,7 +266,7 @@ class Handler(BaseHTTPRequestHandler):
         if data is None:
             raise ApiError(401, "authentication failure")
         cluster = getattr(sim.router, "cluster", None)
-        if cluster is not None and cluster.name and "Sys.Audit" in sim.auth.users[data["username"]]["privs"]:
+        if cluster is not None and cluster.name and "Sys.Audit" in sim.auth.users[data["username"]]["acl"].privs("/"):
             data["clustername"] = cluster.name
         entry["user"] = data["username"]
         return encode({"data": data})

@@ -69,8 +69,9 @@ class TaskStore:
         self._by_key = None
         self.by_source = {"all": self.rows, "archive": archive, "active": active}
 
-    def query(self, params):
-        """Return (page rows as dicts, total) for the /nodes/{node}/tasks parameters."""
+    def query(self, params, owner=None):
+        """Return (page rows as dicts, total) for the /nodes/{node}/tasks parameters; owner(user, token):
+        only the tasks it owns (a caller without Sys.Audit on the node)."""
         start = params.get("start", 0)
         limit = params.get("limit", 50)
         source = params.get("source", "archive")
@@ -85,6 +86,8 @@ class TaskStore:
         if params.get("statusfilter"):
             statusfilter = {s for s in re.split(r"[,;\s]+", params["statusfilter"]) if s}
         rows = self.by_source[source]
+        if owner is not None:
+            rows = [r for r in rows if owner(r[USER], r[TOKEN])]
         if not (errors or since or until or typefilter or userfilter or vmid or statusfilter):
             return [row_dict(self.node, r, True) for r in rows[start:start + limit]], len(rows)
         page = []

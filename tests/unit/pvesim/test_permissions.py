@@ -1,0 +1,122 @@
+"""The simulator's permission model: ACL paths, roles, pool-inherited roles and PVE's 403 texts."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from pvesim.auth import SCOPED_TOKENS, scoped_secret
+from pvesim.permissions import ROLES, Acl
+
+
+def _get(sim, path, kind, params=None):
+    tokenid = SCOPED_TOKENS[kind][0]
+    headers = {"Authorization": "PVEAPIToken=%s=%s" % (tokenid, scoped_secret(kind))}
+    return requests.get(sim.url + "/api2/json" + path, headers=headers, params=params, verify=sim.ca_path, timeout=10)
+
+
+def _pool_vmids(sim, pool):
+    return sorted(g.vmid for g in sim.router.cluster.guests.values() if g.pool == pool)
+
+
+def test_acl_nearest_path_wins_and_propagation():
+    acl = Acl.from_spec([{"path": "/", "role": "PVEAuditor", "propagate": False},
+                         {"path": "/nodes", "role": "NoAccess"},
+                         {"path": "/vms/100", "privs": ["VM.Monitor"]}])
+    assert acl.privs("/") == frozenset(ROLES["PVEAuditor"])
+    assert acl.privs("/storage/local") == frozenset()      # '/' does not propagate
+    assert acl.privs("/nodes/pve1") == frozenset()         # NoAccess propagates
+    assert acl.privs("/vms/100") == frozenset({"VM.Monitor"})
+
+
+def test_acl_pool_roles_reach_members_only():
+    acl = Acl.from_spec([{"path": "/pool/prod", "role": "PVEAuditor"}])
+    pools = {100: "prod/web", 101: "prod", 102: "dev"}.get
+    assert "VM.Audit" in acl.privs("/vms/101", pools)
+    assert "VM.Audit" in acl.privs("/vms/100", pools)     # nested pool: /pool/prod propagates to /pool/prod/web
+    assert acl.privs("/vms/102", pools) == frozenset()
+    assert acl.privs("/vms/101") == frozenset()            # without pool membership nothing
+
+
+@pytest.mark.parametrize("kind", sorted(SCOPED_TOKENS))
+def test_scoped_tokens_authenticate(sim, kind):
+    assert _get(sim, "/version", kind).status_code == 200
+
+
+@pytest.mark.parametrize("kind,status", [("root", 200), ("pool", 403), ("vms", 403), ("none", 403), ("realm", 403)])
+def test_cluster_status_needs_sys_audit_on_root(sim, kind, status):
+    resp = _get(sim, "/cluster/status", kind)
+    assert resp.status_code == status
+    if status == 403:
+        assert resp.json()["message"] == "Permission check failed (/, Sys.Audit)\n"
+        assert resp.reason == "Permission check failed (/, Sys.Audit)"
+
+
+def test_node_status_403_names_the_node_path(sim):
+    resp = _get(sim, "/nodes/pve1/status", "pool")
+    assert (resp.status_code, resp.reason) == (403, "Permission check failed (/nodes/pve1, Sys.Audit)")
+    assert _get(sim, "/nodes/pve1/status", "root").status_code == 200
+
+
+def test_resources_pool_token_sees_the_pool_guests_and_bare_nodes(sim):
+    rows = _get(sim, "/cluster/resources", "pool").json()["data"]
+    guests = sorted(r["vmid"] for r in rows if r["type"] in ("qemu", "lxc"))
+    assert guests == _pool_vmids(sim, "dev") and guests
+    assert all(r["pool"] == "dev" for r in rows if r["type"] in ("qemu", "lxc"))
+    assert [r["pool"] for r in rows if r["type"] == "pool"] == ["dev"]
+    nodes = [r for r in rows if r["type"] == "node"]
+    assert sorted(n["node"] for n in nodes) == ["pve1", "pve2", "pve3"]
+    assert not any(k in n for n in nodes for k in ("cpu", "mem", "maxmem", "uptime"))   # extract_node_stats(exclude)
+    assert not [r for r in rows if r["type"] in ("storage", "sdn", "network")]
+
+
+def test_resources_vm_token_sees_one_guest_without_its_pool(sim):
+    rows = _get(sim, "/cluster/resources", "vms").json()["data"]
+    guests = [r for r in rows if r["type"] in ("qemu", "lxc")]
+    assert [g["vmid"] for g in guests] == [100]
+    assert "pool" not in guests[0]                         # no Pool.Audit on /pool/prod/web
+    assert not [r for r in rows if r["type"] == "pool"]
+
+
+def test_resources_root_auditor_sees_what_root_sees(sim):
+    mine = _get(sim, "/cluster/resources", "root").json()["data"]
+    admin = requests.get(sim.api_url + "/cluster/resources", verify=sim.ca_path, timeout=10,
+                         headers={"Authorization": "PVEAPIToken=%s=%s" % (sim.token_id, sim.token_secret)}).json()
+    assert mine == admin["data"]
+
+
+def test_no_privilege_token_sees_only_bare_nodes(sim):
+    rows = _get(sim, "/cluster/resources", "none").json()["data"]
+    assert {r["type"] for r in rows} == {"node"}
+    assert _get(sim, "/nodes/pve1/qemu", "none").json()["data"] == []
+    assert _get(sim, "/pools", "none").json()["data"] == []
+    resp = _get(sim, "/nodes/pve1/qemu/104/config", "none")
+    assert (resp.status_code, resp.reason) == (403, "Permission check failed (/vms/104, VM.Audit)")
+
+
+def test_guest_lists_config_and_agent_follow_vm_audit(sim):
+    listed = sorted(r["vmid"] for r in _get(sim, "/nodes/pve1/qemu", "pool").json()["data"])
+    assert listed == sorted(g.vmid for g in sim.router.cluster.guests.values()
+                            if g.pool == "dev" and g.node == "pve1" and g.type == "qemu")
+    assert _get(sim, "/nodes/pve1/qemu/104/config", "pool").status_code == 200
+    resp = _get(sim, "/nodes/pve1/qemu/100/agent/network-get-interfaces", "pool")
+    assert resp.reason == "Permission check failed (/vms/100, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted)"
+
+
+def test_tasks_without_sys_audit_only_own(sim):
+    assert _get(sim, "/nodes/pve1/tasks", "pool").json()["data"] == []
+    rows = _get(sim, "/nodes/pve1/tasks", "root").json()["data"]
+    assert rows
+    resp = _get(sim, "/nodes/pve1/tasks/%s/status" % rows[0]["upid"], "pool")
+    assert (resp.status_code, resp.reason) == (403, "Permission check failed (/nodes/pve1, Sys.Audit)")
+
+
+def test_network_bridges_need_sdn_audit(sim):
+    mine = _get(sim, "/nodes/pve1/network", "pool").json()["data"]
+    assert mine and not [i for i in mine if i["type"] == "bridge"]
+    assert [i for i in _get(sim, "/nodes/pve1/network", "root").json()["data"] if i["type"] == "bridge"]
+
+
+def test_permissions_endpoint_reports_the_acl(sim):
+    data = _get(sim, "/access/permissions", "pool", {"path": "/vms/104"}).json()["data"]
+    assert set(data["/vms/104"]) == set(ROLES["PVEAuditor"])
+    assert _get(sim, "/access/permissions", "pool", {"path": "/"}).json()["data"] == {"/": {}}
