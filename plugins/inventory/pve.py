@@ -15,6 +15,13 @@ description:
     C(POST /access/ticket) before them with a password), whatever the size of the cluster; nothing is asked per node or per
     guest unless O(ansible_host=guest_agent)."
   - The configuration file name must end with C(pve.yml) or C(pve.yaml).
+  - "Least privilege: C(/cluster/resources) lists only the rows the token or user may see (guests need C(VM.Audit) on
+    C(/vms/<vmid>), a pool's ACL counts for its members, so C(PVEAuditor) on C(/pool/<pool>) lists that pool's guests;
+    nodes are always listed, their figures only with C(Sys.Audit) on C(/nodes/<node>)). C(/cluster/status) needs
+    C(Sys.Audit) on C(/); a 403 there does not fail the run: the guests it may see are listed and one warning quotes
+    PVE's text and names what is missing (C(pve_cluster) left out, nodes without C(pve_ip), C(pve_nodeid),
+    C(ansible_host)). A token or user that sees nothing at all fails with one error naming the roles to grant.
+    O(ansible_host=guest_agent) needs C(VM.GuestAgent.Audit) (PVE 9) or C(VM.Monitor) (PVE 8) on each guest."
   - "Keys of the file that are no option get a warning each, with the nearest option (C(include_template): did you mean
     include_templates?) or, for community.proxmox's options, the equivalent here or the reason there is none;
     O(strict=true) makes them an error, before any request."
@@ -23,7 +30,7 @@ description:
     V(null) when PVE does not know: see the guests of offline nodes below),
     C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
     C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics),
-    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node); with
+    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node; left out when C(/cluster/status) was not read); with
     O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(ansible_host), and C(pve_agent_error) when the address
     lookup failed."
   - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),
@@ -73,6 +80,8 @@ options:
     description:
       - Add the PVE nodes as hosts, in group C(<group_prefix>nodes), with C(ansible_host) set to the node's IP address from
         C(/cluster/status). A node is named by its node name.
+      - V(false) does not ask C(GET /cluster/status) at all (one request instead of two); guests then have no
+        C(pve_cluster), and the offline nodes are those C(/cluster/resources) reports offline.
     type: bool
     default: true
   include_templates:
@@ -225,6 +234,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PvePermissionError
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_access as access
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
@@ -293,12 +304,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raw = self._cached(cache_key) if cache_on and cache else None
             records = self._from_cache(raw, settings) if raw is not None else None
             if records is None:
-                raw = self._data_only(self._fetch_base(), "the API")
+                raw = self._data_only(self._fetch_base(settings), "the API")
                 records = self._select(raw, settings)
                 if settings["agent"]:
                     raw["agent"] = self._data_only(self._fetch_agent(records, settings), "the guest agents")
                 if cache_on:
                     self._cache[cache_key] = raw
+            if raw.get("status_refused"):
+                self._warn(access.refused_warning(raw["status_refused"], settings["facts_prefix"]))
             down_warning = offline.warning(records, settings["facts_prefix"])
             if down_warning:
                 self._warn(down_warning)
@@ -363,20 +376,33 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                       pool_size=self.get_option("max_workers") or 8)
         return self._client
 
-    def _fetch_base(self):
+    def _fetch_base(self, settings):
+        """/cluster/resources, and /cluster/status for the nodes (without include_nodes it is not asked).
+
+        A 403 on /cluster/status (no Sys.Audit on /) leaves out what only it knows, with one warning.
+        """
+        paths = BASE_PATHS if settings["include_nodes"] else BASE_PATHS[:1]
+        refused = None
         with ansible_errors("%s inventory" % self.NAME):
             client = self._get_client()
-            if client.config.auth_kind == "ticket":
+            if client.config.auth_kind == "ticket" and len(paths) > 1:
                 client.login()  # once, before the two reads run side by side
-            answers = run_bounded(client.get, BASE_PATHS, max_workers=len(BASE_PATHS))
-            for _path, _data, error in answers:
-                if error is not None:
+            answers = run_bounded(client.get, paths, max_workers=len(paths))
+            for path, _data, error in answers:
+                if isinstance(error, PvePermissionError) and path == "/cluster/status":
+                    refused = error
+                elif error is not None:
                     raise error
-            resources, status = (data for _path, data, _error in answers)
-        if not isinstance(resources, list) or not isinstance(status, list):
+            resources, status = [data for _path, data, _error in answers] + [None] * (2 - len(answers))
+        if not isinstance(resources, list) or not (status is None or isinstance(status, list)):
             raise AnsibleError("%s inventory: PVE answered /cluster/resources or /cluster/status with something other "
                                "than a list" % self.NAME)
-        return {"format": CACHE_FORMAT, "resources": resources, "status": status}
+        if access.sees_nothing(resources) and (refused is not None or not settings["include_nodes"]):
+            raise AnsibleError(access.nothing_visible_message(self.NAME, refused))
+        raw = {"format": CACHE_FORMAT, "resources": resources, "status": status}
+        if refused is not None:
+            raw["status_refused"] = access.refusal(refused)
+        return raw
 
     # -- hosts -----------------------------------------------------------------------------------
     def _cached(self, cache_key):
@@ -389,6 +415,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Selected HostRecords from a cached answer, or None when it cannot serve these options."""
         if not isinstance(raw, dict) or raw.get("format") != CACHE_FORMAT:
             return None
+        if settings["include_nodes"] and raw.get("status") is None and not raw.get("status_refused"):
+            return None  # cached without include_nodes: /cluster/status was not asked
         records = self._select(raw, settings)
         if settings["agent"]:
             answers = raw.get("agent")

@@ -184,11 +184,17 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
     The whole cluster, whatever the options: hostnames are given over it before anything is left out
     (see selected()), so a guest keeps its name whatever include_nodes, guest_types or filters say.
     invalid: a list that gets a short description of each guest row left out (its vmid is no VMID).
+    status_rows None: /cluster/status was not read (not asked, or refused); then the cluster name is unknown
+    (`<prefix>cluster` left out) and the offline nodes are those /cluster/resources reports offline.
     """
     cluster, status_nodes = cluster_info(status_rows)
     resource_rows = resource_rows or []
     guests = []
-    down = offline.offline_nodes(status_nodes)
+    if status_rows is None:
+        down = frozenset(_text(r["node"]) for r in resource_rows if isinstance(r, dict) and r.get("type") == "node"
+                         and r.get("status") == "offline" and _text(r.get("node")))
+    else:
+        down = offline.offline_nodes(status_nodes)
     for row in resource_rows:
         if isinstance(row, dict) and row.get("type") in GUEST_TYPES:
             record = guest_record(row, cluster, prefix)
@@ -200,7 +206,11 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
                 offline.mark_offline(record, row, prefix)
             guests.append(record)
     guests.sort(key=lambda r: r.vmid)
-    return node_records(resource_rows, status_nodes, cluster, prefix) + guests
+    records = node_records(resource_rows, status_nodes, cluster, prefix) + guests
+    if status_rows is None:
+        for record in records:
+            del record.vars[prefix + "cluster"]
+    return records
 
 
 def _shown(*values):
