@@ -39,6 +39,8 @@ VENV_COMPAT ?= .venv-compat
 # make units BUILD=build-$$USER
 BUILD ?= build
 COLLECTIONS_ROOT := $(abspath $(BUILD))
+# for the e2e suites, benchmarks and demo: their files (reliability.json, bench cache, demo) go here too
+export PVE_CLUSTER_BUILD_DIR := $(COLLECTIONS_ROOT)
 COLL_DIR := $(COLLECTIONS_ROOT)/ansible_collections/pve/cluster
 DIST := $(COLLECTIONS_ROOT)/dist
 
@@ -98,17 +100,22 @@ help:
 # ---------------------------------------------------------------------------------------------
 # Virtualenvs
 
+# $(1): venv directory, $(2): requirements file, $(3): the Python that creates the venv when it is missing
+define dev_venv
+	@if ! $(1)/bin/python -c '' 2>/dev/null; then \
+	    echo "== creating $(1) with $(3) ($$($(3) --version 2>&1))"; \
+	    rm -rf $(1); $(3) -m venv $(1); \
+	fi
+	@echo "== installing $(2) into $(1) ($$($(1)/bin/python --version 2>&1))"
+	@$(1)/bin/python -m pip install -q -r $(2) 2>&1 | $(PIP_FILTER)
+	@$(1)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
+	@touch $@
+endef
+
 venv: $(VENV)/.stamp-dev
 
 $(VENV)/.stamp-dev: $(REQ)
-	@if ! $(VENV)/bin/python -c '' 2>/dev/null; then \
-	    echo "== creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; \
-	    rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
-	fi
-	@echo "== installing $(REQ) into $(VENV) ($$($(VENV)/bin/python --version 2>&1))"
-	@$(VENV)/bin/python -m pip install -q -r $(REQ) 2>&1 | $(PIP_FILTER)
-	@$(VENV)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
-	@touch $@
+	$(call dev_venv,$(VENV),$(REQ),$(PYTHON))
 
 venv-newest:
 ifeq ($(PYTHON_NEWEST),)
@@ -118,14 +125,7 @@ else
 endif
 
 $(VENV_NEWEST)/.stamp-dev: $(REQ_NEWEST)
-	@if ! $(VENV_NEWEST)/bin/python -c '' 2>/dev/null; then \
-	    echo "== creating $(VENV_NEWEST) with $(PYTHON_NEWEST) ($$($(PYTHON_NEWEST) --version 2>&1))"; \
-	    rm -rf $(VENV_NEWEST); $(PYTHON_NEWEST) -m venv $(VENV_NEWEST); \
-	fi
-	@echo "== installing $(REQ_NEWEST) into $(VENV_NEWEST) ($$($(VENV_NEWEST)/bin/python --version 2>&1))"
-	@$(VENV_NEWEST)/bin/python -m pip install -q -r $(REQ_NEWEST) 2>&1 | $(PIP_FILTER)
-	@$(VENV_NEWEST)/bin/python -c "import sys, ansible.release as r; print('ansible-core', r.__version__, 'on Python', sys.version.split()[0])"
-	@touch $@
+	$(call dev_venv,$(VENV_NEWEST),$(REQ_NEWEST),$(PYTHON_NEWEST))
 
 venv-demo: $(VENV_DEMO)/.stamp-demo
 

@@ -9,7 +9,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="${DEMO_WORK:-$ROOT/build/demo}"  # DEMO_WORK: the tests write elsewhere
+# DEMO_WORK: the tests write elsewhere; PVE_CLUSTER_BUILD_DIR: make demo BUILD=build-x
+WORK="${DEMO_WORK:-${PVE_CLUSTER_BUILD_DIR:-$ROOT/build}/demo}"
 SIM_DIR="$WORK/simulator"
 rm -rf "$WORK"
 mkdir -p "$WORK"

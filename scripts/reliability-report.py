@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import sys
 
@@ -126,7 +127,8 @@ def render(data):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", default=str(ROOT / "build" / "reliability.json"))
+    build = os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build"  # make e2e BUILD=build-x wrote it there
+    parser.add_argument("--input", default=str(pathlib.Path(build) / "reliability.json"))
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.md"))
     parser.add_argument("--check", action="store_true", help="only compare, exit 1 when the output differs")
     parser.add_argument("--partial", action="store_true", help="render even when some themes were not run")

@@ -28,7 +28,8 @@ COMMUNITY_PREFIX = "ansible_collections/community/proxmox/"
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks"
-BUILD = ROOT / "build"
+# the Makefile passes its BUILD directory (make bench BUILD=build-x); build/ when run without make
+BUILD = pathlib.Path(os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build")
 CACHE = BUILD / "bench-cache"
 COLLECTIONS = BUILD / "bench-collections"
 PYDEPS = CACHE / "pydeps"

@@ -21,6 +21,7 @@ import datetime
 import fcntl
 import json
 import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -38,7 +39,8 @@ from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
 TOKEN_SECRET = "c0ffee00-5ec7-4e1a-9b1d-reliabilitytok"
 PASSWORD = "Pw-reliability-S3cret!7f3a"
 TICKET_RE = re.compile(r"PVE:[^:\s]+@[^:\s]+:[0-9A-F]{8}::")
-REPORT_JSON = ROOT / "build" / "reliability.json"
+# the Makefile passes its BUILD directory (make e2e BUILD=build-x); build/ when run without make
+REPORT_JSON = pathlib.Path(os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build") / "reliability.json"
 DEFAULT_VERBOSITY = "-vvvv"
 TRACEBACK = "Traceback (most recent call last)"
 
