@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Documentation and packaging checks, run by `make docs-check`.
 #  1. ansible-doc renders every module, inventory plugin, filter plugin and role of the collection
+#     (an author without a GitHub handle, shown as '(!UNKNOWN)', fails)
 #  2. antsibull-docs lint-collection-docs --plugin-docs (docs markup, references, option names)
 #  3. ansible-galaxy collection build into DIST, check that no workshop file (Makefile, scripts,
-#     benchmarks, dev requirements, images) is in the tarball, then install the tarball into a
+#     benchmarks, dev requirements, e2e and compat harnesses, images) is in the tarball, then install the tarball into a
 #     temporary directory and render one module's docs from the installed copy.
 # Usage: docs-check.sh VENV COLLECTIONS_ROOT COLLECTION_DIR DIST   (absolute paths)
 set -euo pipefail
@@ -25,7 +26,7 @@ mkdir -p "$outdir"
 render() {  # type name
     local out="$outdir/$1-$2.txt"
     if ansible-doc -t "$1" "pve.cluster.$2" >"$out" 2>&1 && [ -s "$out" ] \
-        && ! grep -q -e '^\[WARNING\]: .*\(not found\|was not\)' -e 'ERROR' "$out"; then
+        && ! grep -q -e '^\[WARNING\]: .*\(not found\|was not\)' -e 'ERROR' -e '(!UNKNOWN)' "$out"; then
         echo "ok    ansible-doc -t $1 pve.cluster.$2"
         rendered=$((rendered + 1))
     else
@@ -71,9 +72,9 @@ if (cd "$coll_dir" && ansible-galaxy collection build --force --output-path "$di
     tarball=${tarballs[0]}
     echo "built $tarball ($(tar -tzf "$tarball" | wc -l) entries)"
     # The workshop stays out (galaxy.yml build_ignore): make/CI tooling, benchmarks, dev
-    # requirements, images, local state.
+    # requirements, the e2e and compat harnesses, images, local state.
     if tar -tzf "$tarball" | grep -E \
-        -e '^(Makefile|scripts/|benchmarks/|requirements/|\.ci/|\.ansible-lint|\.gitignore)' \
+        -e '^(Makefile|scripts/|benchmarks/|requirements/|tests/e2e/|tests/compat/|\.ci/|\.ansible-lint|\.gitignore)' \
         -e '(^|/)(\.venv[^/]*|build|\.git|__pycache__|\.pytest_cache|\.hypothesis|tests/output)/' \
         -e '\.(tar\.gz|png|jpe?g|gif)$'; then
         echo "FAIL: the tarball contains files that build_ignore should exclude (listed above)"

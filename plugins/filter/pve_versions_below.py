@@ -18,7 +18,7 @@ description:
     C(8.0~beta1) as C(8.0), so C(8.10) is above C(8.9) and C(7.2-3) below C(7.2-10).
   - A node's C(pveversion) such as C(pve-manager/8.2.4/faa83925c9641325) counts with its second part, C(8.2.4).
 author:
-  - pve.cluster contributors (!UNKNOWN)
+  - pve.cluster maintainers (@pve-cluster)
 positional: minimum
 options:
   _input:
