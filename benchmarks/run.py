@@ -22,6 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))   # pvesim
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))   # pve_e2e (the ansible-* environment)
 
 from benchlib import install, inventory_bench, module_bench, report  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib.context import Context  # noqa: E402  pylint: disable=wrong-import-position

@@ -14,6 +14,7 @@ import sys
 import tempfile
 
 from benchlib import install, measure
+from pve_e2e import quiet_env
 
 FLOOR_PLUGIN = "bench.floor.floor"
 
@@ -83,18 +84,8 @@ class Context:  # pylint: disable=too-many-instance-attributes
 
     # -- environments -----------------------------------------------------------------------------
     def base_env(self):
-        env = dict((k, v) for k, v in os.environ.items()
-                   if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")) and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+        env = quiet_env(str(install.COLLECTIONS), str(self.ansible_cfg), drop=("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
         env.update({
-            "ANSIBLE_COLLECTIONS_PATH": str(install.COLLECTIONS),
-            "ANSIBLE_CONFIG": str(self.ansible_cfg),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_HOST_KEY_CHECKING": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCALHOST_WARNING": "0",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_HOME": str(self.work / "ansible-home"),
             "ANSIBLE_LOCAL_TEMP": str(self.work / "ansible-tmp"),
         })

@@ -28,14 +28,22 @@ def sim():
         yield server
 
 
+def _clear(server):
+    server.clear_faults()
+    server.clear_requests()
+
+
+def _cleared(server):
+    """A fixture body: `server` with no faults and an empty request log before and after the test."""
+    _clear(server)
+    yield server
+    _clear(server)
+
+
 @pytest.fixture
 def clean_sim(sim):
     """The shared simulator with no faults and an empty request log before and after the test."""
-    sim.clear_faults()
-    sim.clear_requests()
-    yield sim
-    sim.clear_faults()
-    sim.clear_requests()
+    yield from _cleared(sim)
 
 
 # -- the reliability suite (tests/e2e/test_reliability_*.py; recorder and helpers in reliability_support) --
@@ -77,8 +85,4 @@ def rel_sim_server():
 @pytest.fixture
 def rel_sim(rel_sim_server):
     """The demo cluster with this suite's secrets; no faults and an empty request log per test."""
-    rel_sim_server.clear_faults()
-    rel_sim_server.clear_requests()
-    yield rel_sim_server
-    rel_sim_server.clear_faults()
-    rel_sim_server.clear_requests()
+    yield from _cleared(rel_sim_server)

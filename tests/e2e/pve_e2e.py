@@ -48,12 +48,14 @@ def empty_config():
     return str(path)
 
 
-def base_env(tmp_path=None):
-    """Environment for ansible-* commands: our collection, no user config, no PVE_* leaking in."""
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")))
+def quiet_env(collections, config, drop=()):
+    """os.environ without PVE_*, PROXMOX_*, ANSIBLE_* (and the names in `drop`), for ansible-* commands that
+    read the collections in `collections` and the ansible.cfg `config`: no colour, no prompts, no warnings
+    about localhost or unparsed inventories, this Python as the interpreter. Shared with benchmarks/."""
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")) and k not in drop)
     env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_CONFIG": empty_config(),
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_CONFIG": config,
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_HOST_KEY_CHECKING": "0",
@@ -61,8 +63,14 @@ def base_env(tmp_path=None):
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "PYTHONPATH": str(ROOT / "tests"),
     })
+    return env
+
+
+def base_env(tmp_path=None):
+    """Environment for ansible-* commands: our collection, no user config, no PVE_* leaking in."""
+    env = quiet_env(collections_path(), empty_config())
+    env["PYTHONPATH"] = str(ROOT / "tests")
     if tmp_path is not None:
         env["ANSIBLE_LOCAL_TEMP"] = str(tmp_path / "ansible-tmp")
         env["ANSIBLE_HOME"] = str(tmp_path / "ansible-home")

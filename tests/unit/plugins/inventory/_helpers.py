@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import pytest
 import responses
 
+from ansible.errors import AnsibleError
 from ansible.inventory.data import InventoryData
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
@@ -54,6 +56,15 @@ def parse_direct(path, cache=False):
     except AttributeError:
         pass
     return inventory
+
+
+def fails_before_any_request(path, message):
+    """parse_direct(path) raises an AnsibleError matching `message` without sending a request; that error."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(AnsibleError, match=message) as caught:
+            parse_direct(path)
+        assert len(mock.calls) == 0
+    return caught.value
 
 
 def host_vars(inventory, name):

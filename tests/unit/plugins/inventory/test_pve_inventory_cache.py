@@ -39,6 +39,15 @@ def snapshot(inventory):
                 for name in sorted(inventory.hosts))
 
 
+def filled_cache(tmp_path):
+    """A source with the jsonfile cache and a first run that filled it: (path, requests of that run)."""
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock)
+        load_inventory(path)
+        return path, len(mock.calls)
+
+
 def cache_files(tmp_path):
     return sorted((tmp_path / "cache").glob("pvetest*"))
 
@@ -70,11 +79,8 @@ def test_cached_run_makes_no_request(tmp_path):
 
 @pytest.mark.samples
 def test_cache_refresh_and_options_applied_after_cache(tmp_path):
-    path = write_source(tmp_path, cache_options(tmp_path))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock)
-        load_inventory(path)
-        assert len(mock.calls) == 2
+    path, requests = filled_cache(tmp_path)
+    assert requests == 2
 
     # different hosts/groups options on the same cached answers: no request, new result
     path.write_text(path.read_text() + "include_nodes: false\nhostname: '{{ pve_name }}.lab'\ngroup_prefix: x_\n")
@@ -100,10 +106,7 @@ def test_cache_refresh_and_options_applied_after_cache(tmp_path):
 
 @pytest.mark.samples
 def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(tmp_path):
-    path = write_source(tmp_path, cache_options(tmp_path))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock)
-        load_inventory(path)
+    path, _requests = filled_cache(tmp_path)
     path.write_text(path.read_text() + "ansible_host: guest_agent\n")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock_cluster(mock, agent=True)

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, SECRET, add_base, parse_direct, sample_data, write_source,
+    BASE, PASSWORD, SECRET, add_base, fails_before_any_request, parse_direct, sample_data, write_source,
 )
 
 RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
@@ -57,10 +57,7 @@ def test_wrong_plugin_name(tmp_path):
     ("hostname: '  '\n", r"hostname: must be a non-empty"),
 ])
 def test_bad_options_fail_before_any_request(tmp_path, body, message):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        with pytest.raises(AnsibleError, match=message):
-            parse_direct(write_source(tmp_path, body))
-        assert len(mock.calls) == 0
+    fails_before_any_request(write_source(tmp_path, body), message)
 
 
 @pytest.mark.parametrize("connection, message", [
@@ -70,11 +67,8 @@ def test_bad_options_fail_before_any_request(tmp_path, body, message):
     ("api_host: 'ftp://pve.example.com'\napi_token_id: root@pam!xy\napi_token_secret: %s\n" % SECRET, r"api_host: URL scheme"),
 ])
 def test_bad_connection_options(tmp_path, connection, message):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        with pytest.raises(AnsibleError, match=message) as caught:
-            parse_direct(write_source(tmp_path, "", connection=connection))
-        assert len(mock.calls) == 0
-    assert PASSWORD not in str(caught.value) and SECRET not in str(caught.value)
+    error = fails_before_any_request(write_source(tmp_path, "", connection=connection), message)
+    assert PASSWORD not in str(error) and SECRET not in str(error)
 
 
 def test_bad_token_is_a_clear_error_without_the_secret(tmp_path, mock_api):

@@ -13,7 +13,7 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_keys import COMMUNITY_PROXMOX
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    add_base, load_inventory, parse_direct, sample_data, write_source,
+    add_base, fails_before_any_request, load_inventory, parse_direct, sample_data, write_source,
 )
 
 RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
@@ -80,12 +80,9 @@ def test_community_names_that_are_aliases_here_are_accepted_quietly(tmp_path, mo
 
 
 def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        with pytest.raises(AnsibleError, match=r"unknown option 'include_template' is ignored; did you mean "
-                                               r"include_templates\?; option 'want_facts' is community\.proxmox's.*"
-                                               r"\(strict: true makes unknown options an error\)"):
-            parse_direct(write_source(tmp_path, "strict: true\ninclude_template: true\nwant_facts: true\n"))
-        assert len(mock.calls) == 0
+    fails_before_any_request(write_source(tmp_path, "strict: true\ninclude_template: true\nwant_facts: true\n"),
+                             r"unknown option 'include_template' is ignored; did you mean include_templates\?; "
+                             r"option 'want_facts' is community\.proxmox's.*\(strict: true makes unknown options an error\)")
 
 
 @pytest.mark.parametrize("condition, message", [
@@ -97,10 +94,7 @@ def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):
     ("ansible_host is defined", r"uses ansible_host, which is set only after filtering"),
 ])
 def test_a_filter_that_cannot_work_fails_when_the_file_is_read(tmp_path, condition, message):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        with pytest.raises(AnsibleError, match=message):
-            parse_direct(write_source(tmp_path, "filters: [%r]\n" % condition))
-        assert len(mock.calls) == 0
+    fails_before_any_request(write_source(tmp_path, "filters: [%r]\n" % condition), message)
 
 
 def test_filter_names_follow_facts_prefix(tmp_path):

@@ -80,3 +80,8 @@ def all_keys(value):
 def load_schema():
     """shared/pve-api/schema-subset.json (beside the samples): PVE's API schema for the paths used here."""
     return json.loads((find_samples_dir().parent / "schema-subset.json").read_text(encoding="utf-8"))
+
+
+def schema_choices(path, parameter):
+    """The values PVE's schema allows for the GET parameter `parameter` of `path` (its enum)."""
+    return load_schema()[path]["GET"]["parameters"]["properties"][parameter]["enum"]

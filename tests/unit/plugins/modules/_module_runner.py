@@ -82,6 +82,14 @@ def module_runner(module, connection=None):
     return run
 
 
+def refused(run, capsys, api, args):
+    """run(capsys, args) must fail before any request (bad input); the failure message."""
+    result, code = run(capsys, args)
+    assert code == 1 and result["failed"] is True, result
+    assert len(api.calls) == 0, [call.request.url for call in api.calls]
+    return result["msg"]
+
+
 def warnings_of(result):
     """Warning texts: plain strings before ansible-core 2.19, WarningSummary dicts since."""
     texts = []

@@ -14,9 +14,9 @@ import yaml
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, module_runner, sample,
+    BASE, CONNECTION, SECRET, body, check_against_docs, refused, return_docs, module_runner, sample,
 )
 
 STATUS_3NODE = "cluster-status/community-proxmox_3node-devcluster.json"
@@ -208,32 +208,25 @@ def test_resources_error_names_the_filter(api, capsys):
 
 
 def test_invalid_resource_type_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, dict(resource_type="qemu"))
-    assert code == 1
-    assert "resource_type" in result["msg"]
+    msg = refused(run, capsys, api, dict(resource_type="qemu"))
+    assert "resource_type" in msg
     for choice in ("vm", "storage", "node", "sdn"):
-        assert choice in result["msg"]
-    assert len(api.calls) == 0
+        assert choice in msg
 
 
 def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, dict(gather=["tasks"]))
-    assert code == 1
-    assert "gather" in result["msg"] and "resources" in result["msg"]
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(gather=["tasks"]))
+    assert "gather" in msg and "resources" in msg
 
 
 def test_resource_type_without_resources_gather_is_refused(api, capsys):
-    result, code = run(capsys, dict(gather=["status"], resource_type="vm"))
-    assert code == 1
-    assert result["msg"] == "resource_type: only applies when gather includes resources (gather: [status])"
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(gather=["status"], resource_type="vm"))
+    assert msg == "resource_type: only applies when gather includes resources (gather: [status])"
 
 
 @pytest.mark.samples
 def test_resource_type_choices_match_pve_schema():
-    schema = load_schema()
-    enum = schema["/cluster/resources"]["GET"]["parameters"]["properties"]["type"]["enum"]
+    enum = schema_choices("/cluster/resources", "type")
     assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum
     assert yaml.safe_load(pve_cluster_info.DOCUMENTATION)["options"]["resource_type"]["choices"] == enum
 

@@ -17,9 +17,9 @@ from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_schema
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, module_runner, sample, warnings_of,
+    BASE, CONNECTION, SECRET, body, check_against_docs, refused, return_docs, module_runner, sample, warnings_of,
 )
 
 STATUS_SAMPLES = {
@@ -335,57 +335,41 @@ def test_nodes_list_error_fails_with_context(api, capsys):
 
 # -- bad input: refused before any request ---------------------------------------------------------
 @pytest.mark.samples
-def test_unknown_node_fails_listing_existing_nodes(api, capsys):
+@pytest.mark.parametrize("nodes, unknown", [(["node2", "pve9"], "pve9 is"), (["pve9", "pve8"], "pve9, pve8 are")])
+def test_unknown_nodes_are_all_named_with_the_existing_ones(api, capsys, nodes, unknown):
     add_nodes(api)
-    result, code = run(capsys, dict(node=["node2", "pve9"]))
+    result, code = run(capsys, dict(node=nodes))
     assert code == 1
-    assert result["msg"] == "node: pve9 is not in this cluster; nodes: node1, node2, node3, node4"
+    assert result["msg"] == "node: %s not in this cluster; nodes: node1, node2, node3, node4" % unknown
     assert len(api.calls) == 1
-
-
-@pytest.mark.samples
-def test_several_unknown_nodes_are_all_named(api, capsys):
-    add_nodes(api)
-    result, code = run(capsys, dict(node=["pve9", "pve8"]))
-    assert code == 1
-    assert result["msg"] == "node: pve9, pve8 are not in this cluster; nodes: node1, node2, node3, node4"
 
 
 @pytest.mark.parametrize("bad", ["-pve1", "pve_1", "pve1.example.com", "../status", ""])
 def test_invalid_node_name_is_refused_before_any_request(api, capsys, bad):
-    result, code = run(capsys, dict(node=["pve1", bad]))
-    assert code == 1
-    assert result["msg"].startswith("node: ")
-    assert "not a valid PVE node name" in result["msg"]
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(node=["pve1", bad]))
+    assert msg.startswith("node: ")
+    assert "not a valid PVE node name" in msg
 
 
 def test_invalid_network_type_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, dict(gather=["network"], network_type="bridges"))
-    assert code == 1
-    assert "network_type" in result["msg"]
-    assert "any_bridge" in result["msg"] and "OVSBridge" in result["msg"]
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(gather=["network"], network_type="bridges"))
+    assert "network_type" in msg
+    assert "any_bridge" in msg and "OVSBridge" in msg
 
 
 def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    result, code = run(capsys, dict(gather=["status", "disks"]))
-    assert code == 1
-    assert "gather" in result["msg"] and "network" in result["msg"]
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(gather=["status", "disks"]))
+    assert "gather" in msg and "network" in msg
 
 
 def test_network_type_without_network_gather_is_refused(api, capsys):
-    result, code = run(capsys, dict(network_type="bridge"))
-    assert code == 1
-    assert result["msg"] == "network_type: only applies when gather includes network (gather: [status])"
-    assert len(api.calls) == 0
+    msg = refused(run, capsys, api, dict(network_type="bridge"))
+    assert msg == "network_type: only applies when gather includes network (gather: [status])"
 
 
 @pytest.mark.samples
 def test_network_type_choices_match_pve_schema():
-    schema = load_schema()
-    enum = schema["/nodes/{node}/network"]["GET"]["parameters"]["properties"]["type"]["enum"]
+    enum = schema_choices("/nodes/{node}/network", "type")
     documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]
     assert pve_node_info.ARGUMENT_SPEC["network_type"]["choices"] == enum
     assert documented == enum

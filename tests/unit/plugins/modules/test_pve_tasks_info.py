@@ -17,7 +17,7 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, return_docs, module_runner, sample, warnings_of,
+    STANDARD_KEYS, refused, return_docs, module_runner, sample, warnings_of,
 )
 
 BASE = "https://pve.test:8006/api2/json"
@@ -321,12 +321,9 @@ def test_upid_running_task_without_log(capsys, api):
     ({"source": "history"}, ["source", "archive, active, all"]),
 ])
 def test_bad_input_fails_before_any_request(capsys, api, args, words):
-    result, code = run(capsys, args)
-    assert code == 1
-    assert result["failed"] is True
+    msg = refused(run, capsys, api, args)
     for word in words:
-        assert word in result["msg"], result["msg"]
-    assert len(api.calls) == 0
+        assert word in msg, msg
 
 
 # -- check mode, docs --------------------------------------------------------------------------------
