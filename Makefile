@@ -17,7 +17,8 @@ ifeq ($(origin PYTHON_NEWEST),undefined)
 PYTHON_NEWEST := $(shell scripts/find-python.sh $(NEWEST_PYTHON_VERSION))
 endif
 SHARED ?= $(CURDIR)/../shared
-PIP_BOOTSTRAP ?= $(SHARED)/ci/ansible-test-pip-bootstrap.sh
+# ansible-test's pip bootstrap stand-in (in the repository: a plain clone needs nothing from ../shared for it)
+PIP_BOOTSTRAP ?= $(CURDIR)/scripts/ansible-test-pip-bootstrap.sh
 # shared/pve-api (real PVE samples) for the tests, simulator and benchmarks
 export PVE_SHARED_DIR ?= $(abspath $(SHARED))
 
@@ -164,13 +165,13 @@ no-sanity-ignores:
 	    exit 1; \
 	fi
 
-# $(1): venv directory. ansible-test downloads a pip bootstrap script from a host this network
-# cannot reach; the shared script puts a stand-in into ansible-test's cache ($(TEST_HOME)/.ansible/test/cache).
+# $(1): venv directory. ansible-test downloads a pip bootstrap script from a host some networks
+# cannot reach; scripts/ansible-test-pip-bootstrap.sh puts a stand-in into ansible-test's cache ($(TEST_HOME)/.ansible/test/cache).
 define bootstrap_pip
 	@mkdir -p $(TEST_HOME); if [ -f "$(PIP_BOOTSTRAP)" ]; then \
 	    HOME=$(TEST_HOME) sh "$(PIP_BOOTSTRAP)" $(1)/bin/python; \
 	else \
-	    echo "WARNING: $(PIP_BOOTSTRAP) not found (set SHARED=...): ansible-test will download its pip bootstrap itself"; \
+	    echo "WARNING: PIP_BOOTSTRAP=$(PIP_BOOTSTRAP) not found: ansible-test will download its pip bootstrap itself"; \
 	fi
 endef
 

@@ -19,7 +19,8 @@ start=$(date +%s)
     scripts/collection-tree.sh "$tree" "$shared" >/dev/null
     export HOME=$venv/home
     mkdir -p "$HOME"
-    if [ -f "$bootstrap" ]; then sh "$bootstrap" "$venv/bin/python"; fi
+    if [ -f "$bootstrap" ]; then sh "$bootstrap" "$venv/bin/python"
+    else echo "WARNING: $bootstrap not found: ansible-test will download its pip bootstrap itself"; fi
     cd "$tree"
     read -r -a extra <<<"${SANITY_ARGS:-}"
     PATH="$venv/bin:$PATH" ansible-test sanity --local --python "$pyver" --color no "${extra[@]}"
