@@ -19,15 +19,14 @@ import yaml
 from plugin_source import module_block
 from pve_e2e import ROOT, run_playbook, sim_env, without_connection
 
-MODULES = ("pve_version_info", "pve_node_info", "pve_cluster_info", "pve_tasks_info", "pve_nextid")
+# Every module of plugins/modules: a new module's EXAMPLES run here without being listed.
+MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("pve_*.py"))
 
-# What each module's examples must show, read from the demo scenario (besides succeeding).
+# What some modules' examples must show, read from the demo scenario (besides succeeding).
 EXPECTED_OUTPUT = {
     "pve_version_info": ['"msg": "PVE 9.1.2 (release 9.1)"'],
     "pve_node_info": ['"msg": "pve1: ', '"msg": [\n        "pve3"\n    ]'],
     "pve_cluster_info": ['"msg": "demo quorate: True"', '"web01",'],
-    "pve_tasks_info": [],
-    "pve_nextid": [],
 }
 
 
@@ -52,7 +51,7 @@ def test_module_examples_run_as_written(module, clean_sim, tmp_path):
     counts = recap(proc.stdout)
     assert counts["failed"] == 0 and counts["changed"] == 0 and counts["skipped"] == 0, proc.stdout[-4000:]
     assert clean_sim.request_count() > 0
-    for text in EXPECTED_OUTPUT[module]:
+    for text in EXPECTED_OUTPUT.get(module, []):
         assert text in proc.stdout, proc.stdout[-4000:]
 
 
