@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import threading
 import time
 import urllib.parse
@@ -33,6 +34,26 @@ SCOPED_TOKENS = {
     "none": ("nobody@pve!ro", []),
     "realm": ("jane@corp.example@ad!ansible", [{"path": "/pool/dev", "role": "PVEAuditor"}]),
 }
+
+
+# domains.cfg: realm -> type. An OpenID realm has no password login (pve-access-control
+# src/PVE/Auth/OpenId.pm authenticate_user: "OpenID realm does not allow password verification.").
+REALMS = {"pam": "pam", "pve": "pve", "ad": "ad", "ldap": "ldap", "azure": "openid"}
+# Directory and OpenID principals with '@' in the user part (Auth/Plugin.pm user_regex [^\s:/]+), PVEAuditor
+# on / for the user and its token (kind: (userid, password or None for OpenID, token name)); the "tfa" user
+# has a second factor configured: its password login answers NeedTFA and a half ticket only.
+REALM_USERS = {
+    "ad": ("jane@corp.example@ad", "jane-ad-password", "ci"),
+    "ldap": ("ops.bot@corp.example@ldap", "ops-ldap-password", "ci"),
+    "openid": ("svc.ansible@corp.example@azure", None, "ci"),
+    "tfa": ("tom@corp.example@ad", "tom-ad-password", None),
+}
+_USERID = re.compile(r"^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$")
+
+
+def realm_secret(kind):
+    """The secret of REALM_USERS[kind]'s token."""
+    return "00000000-sim0-r%s-0000-000000000000" % kind[:3].ljust(3, "0")
 
 
 def scoped_secret(kind):
@@ -88,6 +109,11 @@ class Auth:
                        AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "acl": Acl.everywhere(READONLY_PRIVS)}}
         for kind, (tokenid, spec) in SCOPED_TOKENS.items():
             self.tokens[tokenid] = {"secret": scoped_secret(kind), "acl": Acl.from_spec(spec)}
+        auditor = Acl.from_spec([{"path": "/", "role": "PVEAuditor"}])
+        for kind, (userid, password, token) in REALM_USERS.items():
+            self.users[userid] = {"password": password, "acl": auditor, "tfa": kind == "tfa"}
+            if token:
+                self.tokens["%s!%s" % (userid, token)] = {"secret": realm_secret(kind), "acl": auditor}
         for entry in (extra or {}).get("users", []):
             self.users[entry["userid"]] = {"password": entry["password"], "acl": _acl(entry)}
         for entry in (extra or {}).get("tokens", []):
@@ -106,19 +132,29 @@ class Auth:
         return base64.b64encode(hmac.new(self._key, text.encode(), hashlib.sha256).digest()).decode()
 
     def login(self, username, password, realm=None):
-        """POST /access/ticket: return data dict or None on failure."""
-        if realm and "@" not in username:
+        """POST /access/ticket: return data dict or None on failure.
+
+        API2/AccessControl.pm create_ticket: the realm is appended whenever given, then the user id must
+        match Auth/Plugin.pm verify_username (split at the last '@'), name an existing realm whose type
+        allows a password, and a user with a second factor gets NeedTFA and a ticket that opens nothing.
+        """
+        if realm:
             username = "%s@%s" % (username, realm)
         entry = self.users.get(username)
-        ok = entry is not None and hmac.compare_digest(str(entry["password"]), str(password))
+        if not _USERID.match(username) or REALMS.get(username.rpartition("@")[2], "openid") == "openid":
+            entry = None
+        ok = entry is not None and entry["password"] is not None and \
+            hmac.compare_digest(str(entry["password"]), str(password))
         if not ok and entry is not None and password.startswith("PVE:"):
             ok = self._ticket_user(password) == username
         if not ok:
             return None
         stamp = "%08X" % int(self.clock())
-        plain = "PVE:%s:%s" % (username, stamp)
+        plain = "PVE:%s:%s" % ("!tfa!" + self._sign(username)[:16] if entry.get("tfa") else username, stamp)
         ticket = "%s::%s" % (plain, self._sign(plain))
         csrf = "%s:%s" % (stamp, self._sign("%s:%s" % (stamp, username))[:43])
+        if entry.get("tfa"):
+            return {"ticket": ticket, "CSRFPreventionToken": csrf, "username": username, "NeedTFA": 1}
         privs = entry["acl"].privs("/")
         cap = {"vms": {p: 1 for p in privs if p.startswith("VM.")},
                "storage": {p: 1 for p in privs if p.startswith("Datastore.")},

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+from .auth import REALM_USERS, realm_secret
 from .profiles import PROFILES
 from .simulator import Simulator
 
@@ -33,9 +34,16 @@ def write_state(sim, state_dir):
     _write(os.path.join(state_dir, "settings.json"), json.dumps({
         "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
         "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
-        "version": version}, indent=2, sort_keys=True) + "\n")
+        "version": version, "realm_users": _realm_users()}, indent=2, sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
+
+
+def _realm_users():
+    """auth.REALM_USERS as settings: {kind: {user, password, token_id, token_secret}} (no token: None)."""
+    return {kind: {"user": user, "password": password, "token_id": "%s!%s" % (user, token) if token else None,
+                   "token_secret": realm_secret(kind) if token else None}
+            for kind, (user, password, token) in REALM_USERS.items()}
 
 
 def serve(args):

@@ -58,6 +58,12 @@ def test_settings_json_and_idle_timeout(tmp_path):
         settings = json.loads((state / "settings.json").read_text())
         assert settings["url"] == (state / "url").read_text().strip()
         assert settings["ca_path"] == str(state / "ca.pem") and settings["token_id"] == "root@pam!ansible"
+        ldap = settings["realm_users"]["ldap"]
+        assert ldap["user"] == "ops.bot@corp.example@ldap" and ldap["token_id"] == ldap["user"] + "!ci"
+        assert settings["realm_users"]["openid"]["password"] is None
+        resp = requests.get(settings["url"] + "/api2/json/version", verify=settings["ca_path"], timeout=10,
+                            headers={"Authorization": "PVEAPIToken=%s=%s" % (ldap["token_id"], ldap["token_secret"])})
+        assert resp.status_code == 200
         token = "PVEAPIToken=%s=%s" % (settings["token_id"], settings["token_secret"])
         for _round in range(3):  # requests keep it alive past the idle timeout
             resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
