@@ -14,7 +14,6 @@ one playbook with every module and both roles, the report playbook). Every file 
 from __future__ import annotations
 
 import json
-import pathlib
 
 import pytest
 
