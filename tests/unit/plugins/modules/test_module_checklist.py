@@ -45,9 +45,15 @@ def test_author_has_a_github_handle(name):
     assert authors and all(re.search(r"\(@[\w-]+\)$", author) for author in authors), authors
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_module_has_an_integration_target(name):
-    """tests/integration/targets/<module>/ runs the module against the simulator (setup_pvesim)."""
+# The integration target of each module (named like it), inventory plugin, role, and of the playbooks.
+TARGETS = (MODULES + ["inventory_" + path.stem for path in (ROOT / "plugins" / "inventory").glob("*.py")]
+           + ["role_" + path.name for path in (ROOT / "roles").iterdir() if path.is_dir()]
+           + (["playbooks"] if list((ROOT / "playbooks").glob("*.yml")) else []))
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_integration_target_runs_against_the_simulator(name):
+    """tests/integration/targets/<name>/ runs against the simulator (setup_pvesim) and is not switched off."""
     target = ROOT / "tests" / "integration" / "targets" / name
     assert (target / "tasks" / "main.yml").is_file(), "%s has no integration target" % name
     assert yaml.safe_load((target / "meta" / "main.yml").read_text(encoding="utf-8"))["dependencies"] == ["setup_pvesim"]
