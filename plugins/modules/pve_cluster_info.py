@@ -41,8 +41,16 @@ options:
     choices: [status, resources]
     default: [status, resources]
 notes:
-  - C(GET /cluster/status) needs C(Sys.Audit) on C(/) (role C(PVEAuditor)). C(GET /cluster/resources) lists only
-    what the user or token may see.
+  - "Privileges: V(status) (C(GET /cluster/status)) needs C(Sys.Audit) on C(/) (role C(PVEAuditor) on C(/);
+    pve-manager C(PVE/API2/Cluster.pm)). V(resources) (C(GET /cluster/resources)) is open to every user and token
+    but lists only what it may see: guests with C(VM.Audit) on C(/vms/<vmid>) (a pool's ACL counts for its
+    members), pools with C(Pool.Audit), storage with C(Datastore.Audit), SDN with C(SDN.Audit), and every node,
+    its figures only with C(Sys.Audit) on C(/nodes/<node>)."
+  - "A token or user without C(Sys.Audit) on C(/) (such as C(PVEAuditor) on a pool only): when V(resources) is
+    gathered too, the refused V(status) leaves RV(cluster) and RV(cluster_nodes) out, with one warning quoting
+    PVE's text and an entry in RV(unavailable); with O(gather=[status]) alone the module fails with PVE's text.
+    A token or user that may see nothing at all (no guest, pool or storage row and no node figures) fails with one
+    error naming the roles to grant."
 """
 
 EXAMPLES = r"""
@@ -99,11 +107,28 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unavailable:
+  description:
+    - The parts PVE refused for lack of a privilege (HTTP 403), left out of the result; empty when nothing was refused.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"part": "status", "path": "/cluster/status", "message": "Permission check failed (/, Sys.Audit)"}]
+  contains:
+    part:
+      description: The part of O(gather) that was refused.
+      type: str
+    path:
+      description: The API path PVE refused.
+      type: str
+    message:
+      description: PVE's text, which names the ACL path and the privilege it checked.
+      type: str
 cluster:
   description:
     - The cluster entry of C(GET /cluster/status).
     - V(null) on a standalone node (one that is not part of a cluster).
-  returned: when O(gather) includes V(status)
+  returned: when O(gather) includes V(status) and PVE did not refuse it (see RV(unavailable))
   type: dict
   contains:
     name:
@@ -129,7 +154,7 @@ cluster:
 cluster_nodes:
   description:
     - The node entries of C(GET /cluster/status), sorted by name. A standalone node lists itself, with C(nodeid) 0.
-  returned: when O(gather) includes V(status)
+  returned: when O(gather) includes V(status) and PVE did not refuse it (see RV(unavailable))
   type: list
   elements: dict
   contains:
@@ -349,7 +374,13 @@ resources:
       sample: simple
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._access import (
+    nothing_visible_message,
+    refusal,
+    sees_nothing,
+    unavailable_entry,
+)
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError, PvePermissionError
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
@@ -394,21 +425,37 @@ def main():
             raise PveOptionError("resource_type", "only applies when gather includes resources (gather: [%s])"
                                  % ", ".join(gather))
 
-    result = {"changed": False}
+    result = {"changed": False, "unavailable": []}
+    refused = None
     if "status" in gather:
         with module.errors("Reading the cluster status"):
-            rows = expect(module.client.get("/cluster/status"), list, "GET /cluster/status")
-        result["cluster"], result["cluster_nodes"] = split_status(rows)
+            try:
+                rows = expect(module.client.get("/cluster/status"), list, "GET /cluster/status")
+            except PvePermissionError as err:
+                if gather == ["status"]:
+                    raise  # the one thing asked for
+                refused = err
+        if refused is None:
+            result["cluster"], result["cluster_nodes"] = split_status(rows)
+        else:
+            result["unavailable"].append(unavailable_entry("status", refused))
     if "resources" in gather:
         # PVE's type filter has no "network" (the SDN rows of 9.1+): for sdn, ask for everything and keep both kinds
         query_type = resource_type if resource_type != "sdn" else None
         with module.errors("Listing the cluster resources"):
             rows = expect(module.client.get("/cluster/resources", params={"type": query_type} if query_type else None),
                           list, "GET /cluster/resources")
+        if query_type is None and sees_nothing(rows):
+            module.fail_json(msg=nothing_visible_message(refused=refused),
+                             **(refused.to_result() if refused else {}))
         rows = [row for row in rows if isinstance(row, dict)]
         if resource_type == "sdn":
             rows = [row for row in rows if row.get("type") in SDN_ROW_TYPES]
         result["resources"] = [normalize_resource(row) for row in rows]
+    if refused is not None:
+        module.warn("no cluster status: GET /cluster/status was refused (%s), so cluster and cluster_nodes are left "
+                    "out (listed in unavailable). Grant Sys.Audit on / (role PVEAuditor on /) for them, or gather only resources"
+                    % refusal(refused))
     module.exit_json(**result)
 
 

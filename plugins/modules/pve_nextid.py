@@ -50,6 +50,9 @@ options:
         free ids, the module fails, naming the range and how many were free.
     type: int
 notes:
+  - "Privileges: C(GET /cluster/nextid) is open to every user and token (pve-manager C(PVE/API2/Cluster.pm)), and PVE
+    checks the ids of every guest, seen or not. The guest list of a search (C(GET /cluster/resources)) holds only
+    the guests the caller may see (C(VM.Audit)); the ids it misses are found taken by PVE (see below)."
   - Each id returned by a O(count) or O(lower)/O(upper) search costs one C(GET /cluster/nextid?vmid=N) request.
   - "Bounded: a search confirms at most O(count) + 100 ids with PVE. Ids missing from the guest list that PVE reports as
     taken (guests this user cannot see) count against that; after 100 of them the module fails saying the range is

@@ -54,7 +54,14 @@ options:
     choices: [bridge, bond, eth, alias, vlan, fabric, OVSBridge, OVSBond, OVSPort, OVSIntPort, vnet,
               any_bridge, any_local_bridge, include_sdn]
 notes:
-  - Needs C(Sys.Audit) on C(/nodes/{node}) for the node status (role C(PVEAuditor) on C(/) covers it).
+  - "Privileges (pve-manager C(PVE/API2/Nodes.pm), C(PVE/API2/Network.pm)): the node list (C(GET /nodes)) is open to
+    every user and token, with a node's figures only for C(Sys.Audit) on C(/nodes/<node>). V(status) needs
+    C(Sys.Audit) on C(/nodes/<node>) (role C(PVEAuditor) on C(/) covers every node). V(network) is open to every
+    user, but PVE lists a bridge only with C(SDN.Audit) or C(SDN.Use) on C(/sdn/zones/localnetwork/<bridge>)."
+  - "A part PVE refuses for lack of a privilege (HTTP 403) is left out for that node, with one warning per part
+    quoting PVE's text and entries in RV(unavailable); the module fails instead when one node and one part were asked
+    for, and when nothing but refusals came back and the token or user may see nothing at all (then one extra
+    C(GET /cluster/resources) tells)."
 """
 
 EXAMPLES = r"""
@@ -96,6 +103,27 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unavailable:
+  description:
+    - The parts PVE refused for lack of a privilege (HTTP 403), left out of the result; empty when nothing was refused.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"part": "status", "node": "pve1", "path": "/nodes/pve1/status",
+            "message": "Permission check failed (/nodes/pve1, Sys.Audit)"}]
+  contains:
+    part:
+      description: The part of O(gather) that was refused.
+      type: str
+    node:
+      description: The node whose part was refused.
+      type: str
+    path:
+      description: The API path PVE refused.
+      type: str
+    message:
+      description: PVE's text, which names the ACL path and the privilege it checked.
+      type: str
 nodes:
   description:
     - One entry per selected node, sorted by node name.
@@ -559,7 +587,18 @@ nodes:
           sample: eth1
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import NODE_UNREACHABLE, PveBadRequestError, PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._access import (
+    nothing_visible_message,
+    refusal,
+    sees_nothing,
+    unavailable_entry,
+)
+from ansible_collections.pve.cluster.plugins.module_utils._errors import (
+    NODE_UNREACHABLE,
+    PveBadRequestError,
+    PveOptionError,
+    PvePermissionError,
+)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
 from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import (
@@ -586,6 +625,7 @@ ARGUMENT_SPEC = {
 }
 
 PART_PATHS = {"status": "/nodes/{node}/status", "network": "/nodes/{node}/network"}
+PART_KEYS = {"status": "node_status", "network": "network"}
 
 
 def fetch_part(client, node, part, network_type):
@@ -603,20 +643,50 @@ def fetch_part(client, node, part, network_type):
 def gather_details(client, nodes, gather, network_type):
     """Run every (node, part) call on a bounded pool.
 
-    Returns (details, unreachable, failures): details[(node, part)] = data; unreachable[node] = the
+    Returns (details, unreachable, refused, failures): details[(node, part)] = data; unreachable[node] = the
     first error that means the node cannot be reached (HTTP 595/596/..., or no answer within api_timeout,
-    which is not retried); failures[node] = [PveError, ...]. Nothing is swallowed.
+    which is not retried); refused[(node, part)] = the HTTP 403 (a missing privilege); failures[node] =
+    [PveError, ...]. Nothing is swallowed.
     """
-    details, unreachable, failures = {}, {}, {}
+    details, unreachable, refused, failures = {}, {}, {}, {}
     jobs = [(node, part) for node in nodes for part in gather]
     for (node, part), data, error in run_bounded(lambda job: fetch_part(client, job[0], job[1], network_type), jobs):
         if error is None:
             details[(node, part)] = data
         elif isinstance(error, NODE_UNREACHABLE):
             unreachable.setdefault(node, error)
+        elif isinstance(error, PvePermissionError):
+            refused[(node, part)] = error
         else:
             failures.setdefault(node, []).append(error)
-    return details, unreachable, failures
+    return details, unreachable, refused, failures
+
+
+def check_refused(module, refused, details, asked_one):
+    """Fail when PVE refused the one thing asked for (one node, one part), or when nothing but refusals and empty
+    lists came back and the token may see nothing at all (one GET /cluster/resources says); else (warnings,
+    `unavailable` entries)."""
+    if not refused:
+        return [], []
+    first = refused[sorted(refused)[0]]
+    if asked_one:
+        module.fail_json(msg="node %s: %s" % (sorted(refused)[0][0], first), **first.to_result())
+    if not any(details.values()):
+        with module.errors("Listing the cluster resources"):
+            resources = module.client.get("/cluster/resources")
+        if sees_nothing(resources):
+            module.fail_json(msg=nothing_visible_message(refused=first), **first.to_result())
+    warnings = []
+    for part in GATHER_CHOICES:
+        nodes = sorted(node for node, refused_part in refused if refused_part == part)
+        if nodes:
+            warnings.append("no %s for node%s %s: GET %s was refused (%s), so %s is left out for %s (listed in "
+                            "unavailable). Grant Sys.Audit on /nodes/<node> (role PVEAuditor on / or on the node) to "
+                            "have it" % (part, "s" if len(nodes) > 1 else "", ", ".join(nodes), PART_PATHS[part],
+                                         refusal(refused[(nodes[0], part)]), PART_KEYS[part],
+                                         "them" if len(nodes) > 1 else "it"))
+    entries = [unavailable_entry(part, refused[(node, part)], node) for node, part in sorted(refused)]
+    return warnings, entries
 
 
 def network_type_refused(failures, network_type):
@@ -674,7 +744,7 @@ def main():
             warnings.append("node %s is %s (as PVE reports in GET /nodes): listed with online: false%s"
                             % (row["node"], row.get("status") or "unknown", " and no details" if gather else ""))
 
-    details, unreachable, failures = gather_details(module.client, online, gather, network_type)
+    details, unreachable, refused, failures = gather_details(module.client, online, gather, network_type)
     too_new = network_type_refused(failures, network_type)
     if too_new is not None:
         module.fail_json(msg=str(too_new), failed_nodes=sorted(failures), status=400)
@@ -683,6 +753,9 @@ def main():
         module.fail_json(msg="; ".join("node %s: %s" % (name, err) for name, err in errors),
                          failed_nodes=sorted(failures), **errors[0][1].to_result())
 
+    refused_warnings, unavailable = check_refused(module, refused, details,
+                                                  len(requested) == 1 and len(gather) == 1)
+    warnings.extend(refused_warnings)
     for row in nodes:
         name = row["node"]
         if name in unreachable:
@@ -692,14 +765,13 @@ def main():
             continue
         if not row["online"]:
             continue
-        if "status" in gather:
-            row["node_status"] = details[(name, "status")]
-        if "network" in gather:
-            row["network"] = details[(name, "network")]
+        for part in gather:
+            if (name, part) in details:
+                row[PART_KEYS[part]] = details[(name, part)]
 
     for warning in warnings:
         module.warn(warning)
-    module.exit_json(changed=False, nodes=nodes)
+    module.exit_json(changed=False, nodes=nodes, unavailable=unavailable)
 
 
 if __name__ == "__main__":

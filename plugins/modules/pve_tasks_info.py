@@ -124,7 +124,12 @@ options:
         included with O(source=active) or V(all)). Sent to PVE as given when set.
     type: bool
 notes:
-  - PVE only lists the tasks the user may see; a token needs C(Sys.Audit) on C(/nodes/<node>) to see other users' tasks.
+  - "Privileges (pve-manager C(PVE/API2/Tasks.pm)): listing is open to every user and token, but without
+    C(Sys.Audit) on C(/nodes/<node>) PVE lists only the caller's own tasks there; the module then warns once, naming
+    those nodes (C(GET /nodes) shows no figures for them). When that is so on every node and nothing is listed, one
+    C(GET /cluster/resources) tells whether the token or user may see anything at all; if not, the module fails
+    naming the roles to grant. Reading one task (O(upid)) or its log needs C(Sys.Audit) on the node, or the task
+    must be the caller's own: PVE's 403 fails the module with its text."
   - PVE's task status endpoint reports no end time, so with O(upid) a finished task has no RV(tasks[].endtime)
     and its RV(tasks[].duration) is null.
 seealso:
@@ -283,6 +288,7 @@ total:
   sample: 3
 """
 
+from ansible_collections.pve.cluster.plugins.module_utils._access import node_audited, nothing_visible_message, sees_nothing
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     NODE_UNREACHABLE, PveLimitError, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
@@ -421,19 +427,27 @@ def sort_key(task):
 
 
 def online_nodes(module):
+    """The online nodes' names, and those of them this token or user has no Sys.Audit on (warned once)."""
     with module.errors("Listing the nodes"):
         data = expect(module.client.get("/nodes"), list, "GET /nodes")
-    names = []
+    names, unaudited = [], []
     for row in data:
         name = row.get("node") if isinstance(row, dict) else None
         if not isinstance(name, str):
             continue
         if row.get("status") == "online":
             names.append(name)
+            if not node_audited(row):
+                unaudited.append(name)
         else:
             module.warn("node %s is %s (as PVE reports in GET /nodes): its tasks are not included"
                         % (name, row.get("status") or "not online"))
-    return sorted(names)
+    if unaudited:
+        # pve-manager PVE/API2/Tasks.pm node_tasks: without Sys.Audit on /nodes/<node>, only the caller's own tasks
+        module.warn("no Sys.Audit on /nodes/%s (GET /nodes shows no figures for %s): PVE lists only this token's or "
+                    "user's own tasks there. Grant Sys.Audit on /nodes/<node> (role PVEAuditor on / or on the node) for all"
+                    % (", /nodes/".join(sorted(unaudited)), "them" if len(unaudited) > 1 else "it"))
+    return sorted(names), unaudited
 
 
 def list_tasks(module, filters):
@@ -445,8 +459,8 @@ def list_tasks(module, filters):
         return warn_bad_times(module, [shape(row) for row in rows]), total
     merged, total = [], 0
     wanted = (start + limit) if limit else None
-    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"]),
-                           online_nodes(module))
+    names, unaudited = online_nodes(module)
+    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"]), names)
     for node, fetched, error in outcomes:
         if isinstance(error, NODE_UNREACHABLE):
             why = "HTTP %s" % error.status if isinstance(error, PveNodeUnreachableError) else "no answer within api_timeout"
@@ -457,6 +471,10 @@ def list_tasks(module, filters):
         rows, node_total = fetched
         merged.extend(shape(row) for row in rows)
         total += node_total
+    if not merged and names and len(unaudited) == len(names):
+        with module.errors("Listing the cluster resources"):
+            if sees_nothing(module.client.get("/cluster/resources")):
+                module.fail_json(msg=nothing_visible_message())
     warn_bad_times(module, merged)  # before sorting: a bogus far-future start would come first
     merged.sort(key=sort_key, reverse=True)
     return merged[start:start + limit] if limit else merged[start:], total

@@ -19,6 +19,8 @@ extends_documentation_fragment:
   - pve.cluster.connection
   - pve.cluster.attributes
 options: {}
+notes:
+  - "Privileges: none. C(GET /version) is open to every user and token (pve-manager C(PVE/API2.pm))."
 """
 
 EXAMPLES = r"""

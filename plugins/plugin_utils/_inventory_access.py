@@ -12,12 +12,10 @@ storage with Datastore.Audit, and every node, its usage figures only with Sys.Au
 
 from __future__ import annotations
 
-NODE_FIGURES = ("maxcpu", "maxmem", "maxdisk", "cpu", "mem", "uptime")
+from ansible_collections.pve.cluster.plugins.module_utils import _access as access
 
-
-def refusal(error):
-    """PVE's text of a 403 (it names the path and the privilege)."""
-    return error.pve_message or "HTTP %s" % error.status
+refusal = access.refusal
+sees_nothing = access.sees_nothing
 
 
 def refused_warning(refusal_text, prefix):
@@ -29,22 +27,5 @@ def refused_warning(refusal_text, prefix):
             % (refusal_text, prefix, prefix, prefix))
 
 
-def sees_nothing(resources):
-    """True when /cluster/resources shows no guest, pool, storage or SDN row and no node figure: a token or
-    user without any privilege (an empty cluster still shows its nodes' figures to an auditor)."""
-    for row in resources:
-        if not isinstance(row, dict):
-            continue
-        if row.get("type") != "node" or any(key in row for key in NODE_FIGURES):
-            return False
-    return True
-
-
 def nothing_visible_message(name, refused):
-    text = ("%s inventory: this token or user may see nothing in the cluster: GET /cluster/resources lists no "
-            "guest, pool or storage and no node figures" % name)
-    if refused is not None:
-        text += ", and GET /cluster/status was refused (%s)" % refusal(refused)
-    return text + (". Give it a role such as PVEAuditor on /, on /pool/<pool> or on /vms/<vmid> (pveum acl modify "
-                   "<path> --roles PVEAuditor --tokens <user@realm!name>; a privilege-separated token needs its own "
-                   "ACL)")
+    return access.nothing_visible_message("%s inventory" % name, refused)

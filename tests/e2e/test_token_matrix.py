@@ -142,3 +142,33 @@ def test_inventory(run, matrix_sim):
     assert guests == expected[kind]
     assert asked == [("GET", "/cluster/resources", 200), ("GET", "/cluster/status", 403)]
     assert stderr.count(REFUSED_ROOT) == 1, stderr
+
+
+def test_modules_roles_and_report(run):
+    """Each identity gets what it may see: refused parts left out with warnings (and listed in `unavailable`, in
+    pve_cluster.unavailable and in the report), one clear error for the token without privilege."""
+    kind, results = run["kind"], run["results"]
+    assert results is not None, run["modules"].stdout[-3000:]
+    report_out = " ".join((run["report"].stdout + run["report"].stderr).split())
+    if kind == "none":
+        for name in ("pve_cluster_info", "pve_tasks_info"):
+            assert results[name]["failed"] and "may see nothing in the cluster" in results[name]["msg"], results[name]
+        for name in ("pve_version_info", "pve_nextid"):  # open to every user and token in PVE
+            assert not results[name].get("failed"), results[name]
+        # PVE lists every node and its non-bridge interfaces to anyone: that much is shown, the statuses are not
+        assert [u["path"] for u in results["pve_node_info"]["unavailable"]] == ["/nodes/pve1/status", "/nodes/pve2/status"]
+        assert results["cluster_facts"]["failed"] and "may see nothing" in results["cluster_facts"]["msg"]
+        assert run["report"].returncode != 0 and "may see nothing in the cluster" in report_out
+        return
+    failed = dict((name, result) for name, result in results.items() if result.get("failed"))
+    assert not failed, failed
+    assert run["report"].returncode == 0, report_out[-3000:]
+    report = [p for p in run["files"] if p.name == "pve-cluster-report.md"][0].read_text(encoding="utf-8")
+    if kind in ("root", "password"):
+        assert results["pve_cluster_info"]["unavailable"] == [] and results["pve_node_info"]["unavailable"] == []
+        assert "Not visible to this token" not in report
+        return
+    assert [u["path"] for u in results["pve_cluster_info"]["unavailable"]] == ["/cluster/status"]
+    assert [u["path"] for u in results["pve_node_info"]["unavailable"]] == ["/nodes/pve1/status", "/nodes/pve2/status"]
+    assert "## Not visible to this token" in report and REFUSED_ROOT in report
+    assert "| unknown (not visible to this token) |" in report

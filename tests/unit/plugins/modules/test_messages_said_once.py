@@ -61,7 +61,7 @@ CASES = {
     "401 token": (pve_version_info, {"api_token_secret": "11111111-2222-3333-4444-555555555555"}, None, "HTTP 401"),
     "401 password": (pve_version_info, PASSWORD, None, "HTTP 401"),
     "401 with PVE's message": (pve_version_info, {}, fault(r"^/version", 401, body=PVE_401), "HTTP 401"),
-    "403": (pve_cluster_info, AUDITOR, None, "HTTP 403"),
+    "403": (pve_cluster_info, dict(AUDITOR, gather=["status"]), None, "HTTP 403"),
     "400 with errors": (pve_tasks_info, {"node": "pve1"}, fault(r"^/nodes/pve1/tasks", 400, body=PVE_400),
                         "typefilter: value does not match"),
     "500 one node": (pve_tasks_info, {"node": "pve1"}, fault(r"^/nodes/pve1/tasks", 500), "HTTP 500"),

@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every module with the simulator's least-privilege tokens (tests/pvesim/auth.py SCOPED_TOKENS): PVEAuditor on /
+("root"), on /pool/dev ("pool"), on /vms/100 ("vms"), an AD realm token on /pool/dev ("realm"), no privilege ("none").
+A refused part is left out with a warning and an `unavailable` entry; the one thing asked for, refused, fails;
+a token that may see nothing gets one error."""
+
+from __future__ import annotations
+
+import pytest
+
+from pvesim import Simulator
+from pvesim.auth import SCOPED_TOKENS, scoped_secret
+
+from ansible_collections.pve.cluster.plugins.modules import (
+    pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info,
+)
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import run_against
+
+REFUSED_ROOT = "Permission check failed (/, Sys.Audit)"
+SCOPED = ("pool", "vms", "realm")
+
+
+@pytest.fixture(scope="module", name="sim")
+def fixture_sim():
+    with Simulator(scenario="demo", tls=False, auth_delay=0) as server:
+        yield server
+
+
+def run(module, capsys, sim, kind, **args):
+    sim.clear_requests()
+    result, code, warnings = run_against(module, capsys, sim, api_token_id=SCOPED_TOKENS[kind][0],
+                                         api_token_secret=scoped_secret(kind), **args)
+    assert scoped_secret(kind) not in str(result)
+    return result, code, [w for w in warnings if "clear text" not in w]  # api_allow_http's own warning
+
+
+def visible_guests(sim, kind):
+    guests = sim.router.cluster.guests.values()
+    if kind == "vms":
+        return [100]
+    return sorted(g.vmid for g in guests if g.pool == "dev")
+
+
+def nothing_visible(result, code):
+    return code == 1 and "may see nothing in the cluster" in result["msg"] and "PVEAuditor on /" in result["msg"]
+
+
+@pytest.mark.parametrize("kind", SCOPED)
+def test_cluster_info_leaves_the_refused_status_out(capsys, sim, kind):
+    result, code, warnings = run(pve_cluster_info, capsys, sim, kind)
+    assert code == 0, result
+    assert "cluster" not in result and "cluster_nodes" not in result
+    assert result["unavailable"] == [{"part": "status", "path": "/cluster/status", "message": REFUSED_ROOT}]
+    vmids = sorted(r["vmid"] for r in result["resources"] if r["type"] in ("qemu", "lxc") and not r.get("template"))
+    assert vmids == visible_guests(sim, kind)
+    ours = [w for w in warnings if REFUSED_ROOT in w]
+    assert len(ours) == 1 and "cluster and cluster_nodes are left out" in ours[0], warnings
+
+
+def test_cluster_info_status_alone_refused_fails_with_pve_text(capsys, sim):
+    result, code, _warnings = run(pve_cluster_info, capsys, sim, "pool", gather=["status"])
+    assert code == 1 and result["status"] == 403
+    assert REFUSED_ROOT in result["msg"] and "PVEAuditor on /" in result["msg"]
+
+
+def test_cluster_info_root_auditor_sees_everything(capsys, sim):
+    result, code, warnings = run(pve_cluster_info, capsys, sim, "root")
+    assert code == 0 and result["unavailable"] == [] and result["cluster"]["name"]
+    assert not [w for w in warnings if "refused" in w]
+
+
+@pytest.mark.parametrize("module, args", [(pve_cluster_info, {}), (pve_cluster_info, {"gather": ["resources"]}),
+                                          (pve_node_info, {}), (pve_tasks_info, {})])
+def test_no_privilege_is_one_clear_error(capsys, sim, module, args):
+    result, code, _warnings = run(module, capsys, sim, "none", **args)
+    assert nothing_visible(result, code), result
+    assert "Traceback" not in result["msg"]
+
+
+@pytest.mark.parametrize("module, key", [(pve_version_info, "version"), (pve_nextid, "vmid")])
+def test_what_pve_grants_everyone_works_without_privilege(capsys, sim, module, key):
+    """GET /version and /cluster/nextid are open to every user and token (pve-manager PVE/API2.pm, Cluster.pm)."""
+    result, code, _warnings = run(module, capsys, sim, "none")
+    assert code == 0 and result[key], result
+
+
+@pytest.mark.parametrize("kind", SCOPED)
+def test_node_info_leaves_refused_status_out_per_node(capsys, sim, kind):
+    result, code, warnings = run(pve_node_info, capsys, sim, kind, gather=["status", "network"])
+    assert code == 0, result
+    online = [n for n in result["nodes"] if n["online"]]
+    assert [n["node"] for n in online] == ["pve1", "pve2"]
+    assert all("node_status" not in n and isinstance(n["network"], list) for n in online)
+    assert result["unavailable"] == [
+        {"part": "status", "node": name, "path": "/nodes/%s/status" % name,
+         "message": "Permission check failed (/nodes/%s, Sys.Audit)" % name} for name in ("pve1", "pve2")]
+    ours = [w for w in warnings if "refused" in w]
+    assert len(ours) == 1 and "nodes pve1, pve2" in ours[0] and "node_status is left out" in ours[0], warnings
+
+
+def test_node_info_one_node_one_part_refused_fails(capsys, sim):
+    result, code, _warnings = run(pve_node_info, capsys, sim, "pool", node=["pve1"], gather=["status"])
+    assert code == 1 and result["status"] == 403
+    assert "node pve1" in result["msg"] and "Permission check failed (/nodes/pve1, Sys.Audit)" in result["msg"]
+
+
+def test_node_info_root_auditor_gets_status(capsys, sim):
+    result, code, _warnings = run(pve_node_info, capsys, sim, "root")
+    assert code == 0 and result["unavailable"] == []
+    assert all("node_status" in n for n in result["nodes"] if n["online"])
+
+
+@pytest.mark.parametrize("kind", SCOPED)
+def test_tasks_info_says_pve_lists_only_own_tasks(capsys, sim, kind):
+    result, code, warnings = run(pve_tasks_info, capsys, sim, kind)
+    assert code == 0, result
+    ours = [w for w in warnings if "no Sys.Audit" in w]
+    assert len(ours) == 1 and "/nodes/pve1, /nodes/pve2" in ours[0] and "own" in ours[0], warnings
+    assert ("GET", "/cluster/resources") in [(r["method"], r["path"]) for r in sim.requests] or result["tasks"]
+
+
+def test_tasks_info_root_auditor_lists_every_task_without_that_warning(capsys, sim):
+    result, code, warnings = run(pve_tasks_info, capsys, sim, "root")
+    assert code == 0 and result["tasks"]
+    assert not [w for w in warnings if "no Sys.Audit" in w]
+    assert "/cluster/resources" not in [r["path"] for r in sim.requests]
