@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-from .auth import REALM_USERS, realm_secret
+from .auth import REALM_USERS, SCOPED_TOKENS, realm_secret, scoped_secret
 from .profiles import PROFILES
 from .simulator import Simulator
 
@@ -34,7 +34,8 @@ def write_state(sim, state_dir):
     _write(os.path.join(state_dir, "settings.json"), json.dumps({
         "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
         "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
-        "version": version, "realm_users": _realm_users()}, indent=2, sort_keys=True) + "\n")
+        "version": version, "realm_users": _realm_users(), "scoped_tokens": _scoped_tokens()}, indent=2,
+        sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
 
@@ -44,6 +45,12 @@ def _realm_users():
     return {kind: {"user": user, "password": password, "token_id": "%s!%s" % (user, token) if token else None,
                    "token_secret": realm_secret(kind) if token else None}
             for kind, (user, password, token) in REALM_USERS.items()}
+
+
+def _scoped_tokens():
+    """auth.SCOPED_TOKENS as settings: {kind: {token_id, token_secret}} (least-privilege tokens)."""
+    return dict((kind, {"token_id": token_id, "token_secret": scoped_secret(kind)})
+                for kind, (token_id, _acl) in SCOPED_TOKENS.items())
 
 
 def serve(args):
