@@ -91,7 +91,7 @@ help:
 	@echo "  docs-check       ansible-doc renders every plugin/role, docs lint, galaxy build + install"
 	@echo "  changelog-lint   antsibull-changelog lint"
 	@echo "  galaxy-importer  build the tarball and run galaxy-importer on it (offline, .ci/galaxy-importer.cfg; tools in $(VENV_TOOLS))"
-	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim)"
+	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim), once per PVE_PROFILES ($(PVE_PROFILES))"
 	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: --smoke --strict (a missed scenario-1 target fails; the others are indicative at smoke sizes)"
@@ -285,14 +285,27 @@ changelog-lint: venv
 # make integration INTEGRATION_ARGS='pve_nextid -v'; PVE_TEST_ARTIFACTS=DIR keeps the inventory and
 # playbook outputs there (ansible-test passes no environment through: it goes in as the variable
 # pve_test_artifacts of tests/integration/integration_config.yml).
+# The targets run once per PVE version profile of PVE_PROFILES (tests/pvesim/README.md "Version profiles"),
+# each as pvesim_default_profile of integration_config.yml; make integration PVE_PROFILES=pve8 runs one.
 PVE_TEST_ARTIFACTS ?=
+PVE_PROFILES ?= pve9 pve8
 
 integration: venv collection-tree
-	@if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then mkdir -p "$(PVE_TEST_ARTIFACTS)"; \
-	    echo "pve_test_artifacts: \"$(abspath $(PVE_TEST_ARTIFACTS))\"" > $(COLL_DIR)/tests/integration/integration_config.yml; fi
+	@if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then mkdir -p "$(PVE_TEST_ARTIFACTS)"; fi
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	mkdir -p $(TEST_HOME); cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
-	    ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)
+	mkdir -p $(TEST_HOME); failed=""; \
+	for profile in $(PVE_PROFILES); do \
+	    echo "== integration targets on PVE profile $$profile"; \
+	    { echo "pvesim_default_profile: $$profile"; \
+	      if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then echo "pve_test_artifacts: \"$(abspath $(PVE_TEST_ARTIFACTS))/$$profile\""; fi; \
+	    } > $(COLL_DIR)/tests/integration/integration_config.yml; \
+	    start=$$(date +%s); \
+	    (cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
+	        ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)) || failed="$$failed $$profile"; \
+	    echo "== integration targets on PVE profile $$profile: $$(( $$(date +%s) - start )) s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED: integration targets on PVE profile(s):$$failed"; exit 1; fi; \
+	echo "== integration targets passed on PVE profiles: $(PVE_PROFILES)"
 
 # ---------------------------------------------------------------------------------------------
 # Compatibility: the built tarball, installed with ansible-galaxy, on every ansible-core declared in
