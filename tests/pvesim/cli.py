@@ -31,10 +31,12 @@ def write_state(sim, state_dir):
     # the same settings as data, for test harnesses (tests/integration/targets/setup_pvesim)
     # profile and version (what GET /version answers) let a target assert the same on every profile
     version = sim.router.cluster.version() if sim.scenario is not None else dict(sim.profile["version"])
+    # the type of the SDN rows of /cluster/resources (sdn, or network from PVE 9.1)
+    sdn_rows = sim.router.cluster.sdn_row_type() if sim.scenario is not None else sim.profile["sdn_rows"]
     _write(os.path.join(state_dir, "settings.json"), json.dumps({
         "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
         "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
-        "version": version, "realm_users": _realm_users(), "scoped_tokens": _scoped_tokens()}, indent=2,
+        "version": version, "sdn_rows": sdn_rows, "realm_users": _realm_users(), "scoped_tokens": _scoped_tokens()}, indent=2,
         sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")

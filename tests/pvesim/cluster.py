@@ -251,10 +251,14 @@ class Cluster:  # pylint: disable=too-many-public-methods
             rows.append(row)
         return rows
 
+    def sdn_row_type(self):
+        """The type of the SDN rows: the profile's, except `sdn` in the simplified (unnamed) simulator."""
+        return self.profile["sdn_rows"] if self.faithful else "sdn"
+
     def sdn_rows(self, rtype):
         """The default zone per node: `sdn` rows up to 9.0.11, `network` rows (listed without a type filter
         only) from pve-manager 9.0.12 (PVE/API2/Cluster.pm, the 'sdn' and 'network' blocks)."""
-        if self.profile["sdn_rows"] == "network" and self.faithful:
+        if self.sdn_row_type() == "network":
             if rtype is not None:
                 return []
             return [{"id": "network/%s/zone/localnetwork" % n.name, "network": "localnetwork", "network-type": "zone",

@@ -70,6 +70,7 @@ def test_settings_json_and_idle_timeout(tmp_path):
                                 verify=settings["ca_path"], timeout=10)
             assert resp.status_code == 200
             assert resp.json()["data"] == settings["version"] and settings["profile"] == "pve9"
+            assert settings["sdn_rows"] == "sdn"  # the simplified (unnamed) simulator: the PVE 8 form
             last = time.monotonic()
             time.sleep(1)
         assert proc.poll() is None

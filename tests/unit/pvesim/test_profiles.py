@@ -53,6 +53,9 @@ def test_sdn_rows_per_version(pclient):
     profile = pclient.sim.profile["name"]
     all_rows = _rows(pclient)
     sdn = pclient.data("/cluster/resources", params={"type": "sdn"})
+    # what settings.json gives the integration targets as sdn_rows
+    assert {r["type"] for r in all_rows.values() if r["type"] in ("sdn", "network")} == {
+        pclient.sim.router.cluster.sdn_row_type()}
     if profile == "pve9":
         # pve-manager >= 9.0.12: network rows, listed only without a type filter; type=sdn is empty
         assert sdn == []
