@@ -287,21 +287,26 @@ changelog-lint: venv
 # pve_test_artifacts of tests/integration/integration_config.yml).
 # The targets run once per PVE version profile of PVE_PROFILES (tests/pvesim/README.md "Version profiles"),
 # each as pvesim_default_profile of integration_config.yml; make integration PVE_PROFILES=pve8 runs one.
+# PROFILE:T1,T2 runs only those targets on it (pve7: the targets whose behaviour differs between versions);
+# INTEGRATION_ARGS, when set, replaces that list.
 PVE_TEST_ARTIFACTS ?=
-PVE_PROFILES ?= pve9 pve8
+PVE_PROFILES ?= pve9 pve8 pve7:pve_node_info,pve_cluster_info,inventory_pve
 
 integration: venv collection-tree
 	@if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then mkdir -p "$(PVE_TEST_ARTIFACTS)"; fi
 	@pyver=$$($(VENV)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	mkdir -p $(TEST_HOME); failed=""; \
-	for profile in $(PVE_PROFILES); do \
-	    echo "== integration targets on PVE profile $$profile"; \
+	for entry in $(PVE_PROFILES); do \
+	    profile=$${entry%%:*}; targets=""; \
+	    case "$$entry" in *:*) targets=$$(echo "$${entry#*:}" | tr , ' ');; esac; \
+	    args="$(INTEGRATION_ARGS)"; [ -n "$$args" ] || args="$$targets"; \
+	    echo "== integration targets on PVE profile $$profile: $${args:-all}"; \
 	    { echo "pvesim_default_profile: $$profile"; \
 	      if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then echo "pve_test_artifacts: \"$(abspath $(PVE_TEST_ARTIFACTS))/$$profile\""; fi; \
 	    } > $(COLL_DIR)/tests/integration/integration_config.yml; \
 	    start=$$(date +%s); \
 	    (cd $(COLL_DIR) && HOME=$(TEST_HOME) PATH="$(VENV_ABS)/bin:$$PATH" \
-	        ansible-test integration --local --python $$pyver --color no $(INTEGRATION_ARGS)) || failed="$$failed $$profile"; \
+	        ansible-test integration --local --python $$pyver --color no $$args) || failed="$$failed $$profile"; \
 	    echo "== integration targets on PVE profile $$profile: $$(( $$(date +%s) - start )) s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED: integration targets on PVE profile(s):$$failed"; exit 1; fi; \
