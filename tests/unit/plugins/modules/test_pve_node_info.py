@@ -318,11 +318,15 @@ def test_errors_on_several_nodes_are_all_reported(api, capsys):
         else:
             add_status(api, node)
     result, code = run(capsys)
-    assert code == 1
-    assert "node node1: GET /nodes/node1/status failed: HTTP 403" in result["msg"]
-    assert "node node3: GET /nodes/node3/status failed: HTTP 403" in result["msg"]
-    assert "PVEAuditor" in result["msg"]
-    assert result["failed_nodes"] == ["node1", "node3"]
+    assert code == 0, result  # a refused part is left out per node, with one warning (issue 14)
+    assert [(u["node"], u["message"]) for u in result["unavailable"]] == [
+        ("node1", "Permission check failed (/nodes/node1, Sys.Audit)"),
+        ("node3", "Permission check failed (/nodes/node3, Sys.Audit)")]
+    by_name = dict((n["node"], n) for n in result["nodes"])
+    assert "node_status" not in by_name["node1"] and "node_status" not in by_name["node3"]
+    assert all("node_status" in by_name[n] for n in NODE_NAMES if n not in ("node1", "node3") and by_name[n]["online"])
+    said = [w for w in warnings_of(result) if "refused" in w]
+    assert len(said) == 1 and "nodes node1, node3" in said[0] and "PVEAuditor" in said[0], said
 
 
 def test_nodes_list_error_fails_with_context(api, capsys):
