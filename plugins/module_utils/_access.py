@@ -14,9 +14,9 @@ Datastore.Audit and SDN.Audit on their paths. `GET /cluster/status` needs Sys.Au
 from __future__ import annotations
 
 NODE_FIGURES = ("maxcpu", "maxmem", "maxdisk", "cpu", "mem", "uptime")
-GRANT_HINT = ("give the token or user a role such as PVEAuditor on /, on /pool/<pool> or on /vms/<vmid> "
-              "(pveum acl modify <path> --roles PVEAuditor --tokens <user@realm!name>; a privilege-separated "
-              "token needs its own ACL)")
+# how to grant a role (the "nothing visible" error ends with it)
+GRANT_COMMAND = ("pveum acl modify <path> --roles PVEAuditor --tokens <user@realm!name>; a privilege-separated token "
+                 "needs its own ACL")
 
 
 def refusal(error):
@@ -47,8 +47,7 @@ def nothing_visible_message(who=None, refused=None):
             "figures" % ("%s: this token or user" % who if who else "This token or user"))
     if refused is not None:
         text += ", and %s %s was refused (%s)" % (refused.method, refused.path, refusal(refused))
-    return "%s. Give it a role such as PVEAuditor on /, on /pool/<pool> or on /vms/<vmid> (%s)" % (
-        text, GRANT_HINT.split(" (", 1)[1].rstrip(")"))
+    return "%s. Give it a role such as PVEAuditor on /, on /pool/<pool> or on /vms/<vmid> (%s)" % (text, GRANT_COMMAND)
 
 
 def unavailable_entry(part, error, node=None):
