@@ -68,8 +68,11 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 
 # sanity-cores and compat run on every ansible-core of tests/compat/cores.txt (two at a time each);
 # sanity-$(CORE) / sanity-$(CORE_NEWEST) are the one-core shortcuts for developers.
-TEST_STAGES := collection-tree changelog-lint units samples-contract sanity-cores \
-	sanity-pythons lint docs-check galaxy-importer integration compat e2e bench-smoke
+# `make test` runs TEST_JOBS stages at a time, in this order (the longest first; a stage starts when
+# one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh).
+TEST_STAGES := collection-tree compat integration sanity-pythons galaxy-importer docs-check lint changelog-lint \
+	sanity-cores units samples-contract e2e bench-smoke
+TEST_JOBS ?= 2
 
 .PHONY: help test venv venv-newest venv-tools venv-demo galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
@@ -323,7 +326,8 @@ compat: venv collection-tree
 	@rm -rf $(COLLECTIONS_ROOT)/compat/dist && mkdir -p $(COLLECTIONS_ROOT)/compat/dist
 	@cd $(COLL_DIR) && $(VENV_ABS)/bin/ansible-galaxy collection build --output-path $(COLLECTIONS_ROOT)/compat/dist >/dev/null
 	@$(VENV_ABS)/bin/python tests/compat/run.py --tarball $$(ls $(COLLECTIONS_ROOT)/compat/dist/pve-cluster-*.tar.gz) \
-	    --workdir $(COLLECTIONS_ROOT)/compat --venvs $(VENV_COMPAT) --tools $(VENV_COMPAT)/tools --jobs $(COMPAT_JOBS) $(COMPAT_ARGS)
+	    --workdir $(COLLECTIONS_ROOT)/compat --venvs $(VENV_COMPAT) --tools $(VENV_COMPAT)/tools --jobs $(COMPAT_JOBS) \
+	    $(if $(COMPAT_INTEGRATION_ELSEWHERE),--integration-elsewhere $(COMPAT_INTEGRATION_ELSEWHERE)) $(COMPAT_ARGS)
 
 # ---------------------------------------------------------------------------------------------
 # End-to-end tests (ansible-playbook / ansible-inventory against a pvesim server)
@@ -355,8 +359,11 @@ demo: venv-demo collection-tree
 # ---------------------------------------------------------------------------------------------
 # Everything
 
-test:
-	@MAKE="$(MAKE)" LOGDIR="$(COLLECTIONS_ROOT)/logs" scripts/run-stages.sh $(TEST_STAGES)
+# The virtualenvs first (stages running side by side must not create one venv twice). compat leaves
+# ansible-test integration on $(CORE) to the integration stage, which runs it in $(VENV) (that core).
+test: venv venv-newest venv-tools
+	@MAKE="$(MAKE)" LOGDIR="$(COLLECTIONS_ROOT)/logs" JOBS=$(TEST_JOBS) STAGE_BUILD="$(COLLECTIONS_ROOT)/stage" \
+	    COMPAT_INTEGRATION_ELSEWHERE=$(CORE) scripts/run-stages.sh $(TEST_STAGES)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis

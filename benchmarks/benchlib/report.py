@@ -76,7 +76,6 @@ def section_text(section):
 def document(ctx, elapsed, argv):
     mach = machine()
     vers = versions(ctx.setup)
-    summary = summary_counts(ctx)
     lines = ["# pve.cluster benchmark results%s" % (" (smoke run: reduced sizes, indicative only)" if ctx.smoke else ""),
              "",
              "Generated %s by `%s` in %.0fs; %d run(s) per contender, alternating, median (min-max)." % (
@@ -84,7 +83,7 @@ def document(ctx, elapsed, argv):
                  " ".join(["python"] + argv), elapsed, ctx.runs),
              "Simulator: tests/pvesim (TLS, token auth, injected per-request latency = RTT), in the harness process.",
              "",
-             "**Summary: %d PASS, %d FAIL, %d N/A.**" % summary,
+             "**Summary: %s.**" % summary_text(ctx),
              "",
              "## Machine", ""]
     lines += ["- %s: %s" % (key, value) for key, value in mach.items()]
@@ -104,5 +103,16 @@ def document(ctx, elapsed, argv):
 
 
 def summary_counts(ctx):
-    verdicts = [t.passed for s in ctx.sections for t in s.targets]
-    return (verdicts.count(True), verdicts.count(False), verdicts.count(None))
+    """(PASS, FAIL, N/A, indicative met, indicative missed) over every target."""
+    judged = [t.passed for s in ctx.sections if not s.indicative for t in s.targets]
+    indicative = [t.passed for s in ctx.sections if s.indicative for t in s.targets]
+    return (judged.count(True), judged.count(False), judged.count(None) + indicative.count(None),
+            indicative.count(True), indicative.count(False))
+
+
+def summary_text(ctx):
+    passed, failed, missing, met, missed = summary_counts(ctx)
+    text = "%d PASS, %d FAIL, %d N/A" % (passed, failed, missing)
+    if met or missed:
+        text += "; indicative only (smoke sizes, not judged): %d met, %d missed" % (met, missed)
+    return text

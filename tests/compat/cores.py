@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import pathlib
 import re
@@ -58,21 +59,25 @@ def venv(directory, python_version, pip_args):
     files = [pathlib.Path(pip_args[i + 1]) for i, arg in enumerate(pip_args) if arg == "-r"]
     stamp = "python=%s pip=%s files=%s\n" % (python_version, " ".join(pip_args), ",".join(
         hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in files))
-    stamp_file = directory / ".stamp-compat"
-    venv_python = directory / "bin" / "python"
-    if stamp_file.exists() and stamp_file.read_text() == stamp and venv_python.exists():
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    # one creator at a time: `make test` runs sanity-cores and compat side by side, on the same venvs
+    with open(directory.parent / (".lock-" + directory.name), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp_file = directory / ".stamp-compat"
+        venv_python = directory / "bin" / "python"
+        if stamp_file.exists() and stamp_file.read_text() == stamp and venv_python.exists():
+            return venv_python
+        print("== creating %s: %s on Python %s" % (directory, " ".join(pip_args), python_version), flush=True)
+        subprocess.run([python, "-m", "venv", "--clear", str(directory)], check=True)
+        pip = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", "--disable-pip-version-check"] + pip_args,
+                             capture_output=True, text=True, check=False)
+        # pip's local mirror configuration prints one warning per missing directory: hide that noise only
+        noise = "is ignored: it is neither a file nor a directory"
+        sys.stdout.write("".join(line for line in (pip.stdout + pip.stderr).splitlines(True) if noise not in line))
+        if pip.returncode:
+            raise RuntimeError("pip install into %s failed (exit %d)" % (directory, pip.returncode))
+        stamp_file.write_text(stamp)
         return venv_python
-    print("== creating %s: %s on Python %s" % (directory, " ".join(pip_args), python_version), flush=True)
-    subprocess.run([python, "-m", "venv", "--clear", str(directory)], check=True)
-    pip = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", "--disable-pip-version-check"] + pip_args,
-                         capture_output=True, text=True, check=False)
-    # pip's local mirror configuration prints one warning per missing directory: hide that noise only
-    noise = "is ignored: it is neither a file nor a directory"
-    sys.stdout.write("".join(line for line in (pip.stdout + pip.stderr).splitlines(True) if noise not in line))
-    if pip.returncode:
-        raise RuntimeError("pip install into %s failed (exit %d)" % (directory, pip.returncode))
-    stamp_file.write_text(stamp)
-    return venv_python
 
 
 def core_venv(directory, core, python_version):
