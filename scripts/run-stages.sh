@@ -12,13 +12,17 @@
 # a stage that passed but printed "SKIP: reason" lines (a part was skipped) is PASS with those reasons.
 # Exit status: 0 when no stage failed, 1 otherwise.
 #
-# Usage: [MAKE=make] [LOGDIR=build/logs] [JOBS=2] [STAGE_BUILD=build/stage] run-stages.sh STAGE...
+# A stage named in SOLO (e.g. bench-smoke, whose timings mean little beside another stage) waits
+# until the running stages have ended and runs alone.
+#
+# Usage: [MAKE=make] [LOGDIR=build/logs] [JOBS=2] [STAGE_BUILD=build/stage] [SOLO="S1 S2"] run-stages.sh STAGE...
 set -uo pipefail
 
 make_cmd=${MAKE:-make}
 logdir=${LOGDIR:-build/logs}
 jobs=${JOBS:-1}
 stage_build=${STAGE_BUILD:-}
+solo=" ${SOLO:-} "
 mkdir -p "$logdir"
 rm -f "$logdir"/*.log "$logdir"/*.result
 
@@ -54,7 +58,11 @@ run_stage() {
 overall_start=$(date +%s)
 running=0
 for stage in "$@"; do
-    if [ "$jobs" -gt 1 ]; then
+    if [ "$jobs" -gt 1 ] && [[ "$solo" == *" $stage "* ]]; then
+        wait; running=0
+        echo "== $stage: started alone (log: $logdir/$stage.log)"
+        run_stage "$stage"
+    elif [ "$jobs" -gt 1 ]; then
         while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); done
         echo "== $stage: started (log: $logdir/$stage.log)"
         run_stage "$stage" &

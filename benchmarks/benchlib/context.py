@@ -25,19 +25,25 @@ def ansible_bin(name):
 
 
 class Target:
-    """One verdict line: PASS/FAIL, or met/missed when its section is indicative (a smoke run's
-    scenarios 2-5, whose sizes shrink until start-up costs dominate: they neither pass nor fail)."""
+    """One verdict line: PASS/FAIL, or met/missed when it is indicative (a smoke run's scenarios 2-5,
+    whose sizes shrink until start-up costs dominate, and its wall ratio to the floor: neither passes
+    nor fails, `make bench` judges them)."""
 
-    def __init__(self, section, text, measured, passed, note=""):
+    def __init__(self, section, text, measured, passed, note="", indicative=False):  # pylint: disable=too-many-arguments
         self.section = section
         self.text = text
         self.measured = measured
         self.passed = passed          # True, False or None (not measured)
         self.note = note
+        self.own_indicative = indicative
+
+    @property
+    def indicative(self):
+        return self.own_indicative or self.section.indicative
 
     @property
     def verdict(self):
-        if self.section.indicative and self.passed is not None:
+        if self.indicative and self.passed is not None:
             return "indicative: %s" % ("met" if self.passed else "missed")
         return {True: "PASS", False: "FAIL", None: "N/A"}[self.passed]
 
@@ -57,8 +63,8 @@ class Section:
     def add_row(self, *cells):
         self.rows.append([str(c) for c in cells])
 
-    def target(self, text, measured, passed, note=""):
-        self.targets.append(Target(self, text, measured, passed, note))
+    def target(self, text, measured, passed, note="", indicative=False):  # pylint: disable=too-many-arguments
+        self.targets.append(Target(self, text, measured, passed, note, indicative))
 
 
 class Context:  # pylint: disable=too-many-instance-attributes

@@ -104,8 +104,8 @@ def document(ctx, elapsed, argv):
 
 def summary_counts(ctx):
     """(PASS, FAIL, N/A, indicative met, indicative missed) over every target."""
-    judged = [t.passed for s in ctx.sections if not s.indicative for t in s.targets]
-    indicative = [t.passed for s in ctx.sections if s.indicative for t in s.targets]
+    judged = [t.passed for s in ctx.sections for t in s.targets if not t.indicative]
+    indicative = [t.passed for s in ctx.sections for t in s.targets if t.indicative]
     return (judged.count(True), judged.count(False), judged.count(None) + indicative.count(None),
             indicative.count(True), indicative.count(False))
 
