@@ -50,6 +50,20 @@ def nothing_visible_message(who=None, refused=None):
     return "%s. Give it a role such as PVEAuditor on /, on /pool/<pool> or on /vms/<vmid> (%s)" % (text, GRANT_COMMAND)
 
 
+def fail_nothing_visible(module, refused=None):
+    """Fail the module with the one "may see nothing" error (with the fields of `refused`, a 403 met on the way)."""
+    module.fail_json(msg=nothing_visible_message(refused=refused), **(refused.to_result() if refused is not None else {}))
+
+
+def fail_if_nothing_visible(module, refused=None):
+    """One unfiltered GET /cluster/resources, for a module that got only refusals or empty lists: fail it with the
+    "may see nothing" error when the answer shows that this token or user may see nothing at all."""
+    with module.errors("Listing the cluster resources"):
+        resources = module.client.get("/cluster/resources")
+    if sees_nothing(resources):
+        fail_nothing_visible(module, refused)
+
+
 def unavailable_entry(part, error, node=None):
     """One element of the modules' `unavailable` return value: a part PVE refused (HTTP 403)."""
     entry = {"part": part, "path": error.path, "message": refusal(error)}

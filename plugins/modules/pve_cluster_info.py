@@ -375,7 +375,7 @@ resources:
 """
 
 from ansible_collections.pve.cluster.plugins.module_utils._access import (
-    nothing_visible_message,
+    fail_nothing_visible,
     refusal,
     sees_nothing,
     unavailable_entry,
@@ -448,8 +448,7 @@ def main():
         rows = [row for row in rows if isinstance(row, dict)]
         # a no-privilege token still sees every node's row (without figures); an answer without rows is no such sign
         if query_type is None and rows and sees_nothing(rows):
-            module.fail_json(msg=nothing_visible_message(refused=refused),
-                             **(refused.to_result() if refused else {}))
+            fail_nothing_visible(module, refused)
         if resource_type == "sdn":
             rows = [row for row in rows if row.get("type") in SDN_ROW_TYPES]
         result["resources"] = [normalize_resource(row) for row in rows]

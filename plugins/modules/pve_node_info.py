@@ -587,12 +587,7 @@ nodes:
           sample: eth1
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._access import (
-    nothing_visible_message,
-    refusal,
-    sees_nothing,
-    unavailable_entry,
-)
+from ansible_collections.pve.cluster.plugins.module_utils._access import fail_if_nothing_visible, refusal, unavailable_entry
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     NODE_UNREACHABLE,
     PveBadRequestError,
@@ -668,14 +663,12 @@ def check_refused(module, refused, details, asked_one):
     `unavailable` entries)."""
     if not refused:
         return [], []
-    first = refused[sorted(refused)[0]]
+    first_node, first_part = min(refused)
+    first = refused[(first_node, first_part)]
     if asked_one:
-        module.fail_json(msg="node %s: %s" % (sorted(refused)[0][0], first), **first.to_result())
+        module.fail_json(msg="node %s: %s" % (first_node, first), **first.to_result())
     if not any(details.values()):
-        with module.errors("Listing the cluster resources"):
-            resources = module.client.get("/cluster/resources")
-        if sees_nothing(resources):
-            module.fail_json(msg=nothing_visible_message(refused=first), **first.to_result())
+        fail_if_nothing_visible(module, first)
     warnings = []
     for part in GATHER_CHOICES:
         nodes = sorted(node for node, refused_part in refused if refused_part == part)

@@ -288,7 +288,7 @@ total:
   sample: 3
 """
 
-from ansible_collections.pve.cluster.plugins.module_utils._access import node_audited, nothing_visible_message, sees_nothing
+from ansible_collections.pve.cluster.plugins.module_utils._access import fail_if_nothing_visible, node_audited
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
     NODE_UNREACHABLE, PveLimitError, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
@@ -472,9 +472,7 @@ def list_tasks(module, filters):
         merged.extend(shape(row) for row in rows)
         total += node_total
     if not merged and names and len(unaudited) == len(names):
-        with module.errors("Listing the cluster resources"):
-            if sees_nothing(module.client.get("/cluster/resources")):
-                module.fail_json(msg=nothing_visible_message())
+        fail_if_nothing_visible(module)
     warn_bad_times(module, merged)  # before sorting: a bogus far-future start would come first
     merged.sort(key=sort_key, reverse=True)
     return merged[start:start + limit] if limit else merged[start:], total
