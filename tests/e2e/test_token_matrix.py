@@ -172,3 +172,7 @@ def test_modules_roles_and_report(run):
     assert [u["path"] for u in results["pve_node_info"]["unavailable"]] == ["/nodes/pve1/status", "/nodes/pve2/status"]
     assert "## Not visible to this token" in report and REFUSED_ROOT in report
     assert "| unknown (not visible to this token) |" in report
+    html = [p for p in run["files"] if p.name == "pve-cluster-report.html"][0].read_text(encoding="utf-8")
+    for node in ("pve1", "pve2"):  # online, and PVE sends their rows without figures (no Sys.Audit on them)
+        assert "| %s | online | not visible to this token | – | – | – |" % node in report
+        assert "No figures: not visible to this token (needs Sys.Audit on /nodes/%s)" % node in html
