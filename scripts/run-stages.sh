@@ -28,7 +28,7 @@ rm -f "$logdir"/*.log "$logdir"/*.result
 
 # run_stage STAGE: its output into LOGDIR/STAGE.log, "rc wall cpu" into LOGDIR/STAGE.result
 run_stage() {
-    local stage=$1 log="$logdir/$1.log" start rc
+    local stage=$1 log="$logdir/$1.log" start rc elapsed cpu
     local -a build=()
     if [ "$jobs" -gt 1 ] && [ -n "$stage_build" ]; then build=("BUILD=$stage_build/$stage"); fi
     start=$(date +%s)
@@ -41,11 +41,11 @@ run_stage() {
         (run) 2>&1 | tee "$log"
         rc=${PIPESTATUS[0]}
     fi
-    echo "$rc $(( $(date +%s) - start )) $(sed -n 2p "$logdir/$stage.cpu" | tr 'ms' '  ' \
-        | awk '{ printf "%d", $1 * 60 + $2 + $3 * 60 + $4 }')" >"$logdir/$stage.result"
+    elapsed=$(( $(date +%s) - start ))
+    cpu=$(sed -n 2p "$logdir/$stage.cpu" | tr 'ms' '  ' | awk '{ printf "%d", $1 * 60 + $2 + $3 * 60 + $4 }')
+    echo "$rc $elapsed $cpu" >"$logdir/$stage.result"
     rm -f "$logdir/$stage.cpu"
     if [ "$jobs" -gt 1 ]; then
-        read -r rc elapsed cpu <"$logdir/$stage.result"
         if [ "$rc" -ne 0 ]; then
             echo "== $stage: FAILED (exit $rc) after ${elapsed}s; last lines of $log:"
             tail -n 30 "$log" | sed 's/^/   | /'
