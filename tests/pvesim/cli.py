@@ -1,12 +1,15 @@
-"""Command line: python -m pvesim serve|stop."""
+"""Command line: python -m pvesim serve|start|stop."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import shlex
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -114,8 +117,47 @@ def _gone(pid):
         return False
 
 
+def start(args):
+    """`serve` in the background, in a new state directory (DIR/log holds its output); once it is ready,
+    print its settings.json plus state_dir as one JSON line. One process for a harness instead of
+    create-a-directory, start, wait (tests/integration/targets/setup_pvesim)."""
+    state_dir = tempfile.mkdtemp(prefix="pvesim-")
+    argv = [sys.executable, "-m", "pvesim", "serve", "--scenario", args.scenario, "--state-dir", state_dir,
+            "--idle-timeout", str(args.idle_timeout)]
+    if args.profile:
+        argv += ["--profile", args.profile]
+    log_path = os.path.join(state_dir, "log")
+    with open(log_path, "wb") as log, open(os.devnull, "rb") as devnull:
+        # its own session, its output in the log: the caller's pipes close when this command exits
+        server = subprocess.Popen(argv, stdin=devnull, stdout=log, stderr=subprocess.STDOUT,  # pylint: disable=consider-using-with
+                                  start_new_session=True)
+    deadline = time.monotonic() + args.wait
+    while not os.path.exists(os.path.join(state_dir, "url")):
+        if server.poll() is not None or time.monotonic() > deadline:
+            if server.poll() is None:
+                server.kill()
+            with open(log_path, encoding="utf-8", errors="replace") as log:
+                print("pvesim did not start within %ss: %s" % (args.wait, log.read()), file=sys.stderr)
+            shutil.rmtree(state_dir, ignore_errors=True)
+            return 1
+        time.sleep(0.05)
+    with open(os.path.join(state_dir, "settings.json"), encoding="utf-8") as handle:
+        settings = json.load(handle)
+    print(json.dumps(dict(settings, state_dir=state_dir), sort_keys=True))
+    return 0
+
+
 def stop_server(args):
-    state_dir = os.path.abspath(args.state_dir or ".pvesim")
+    """Stop the simulator of each --state-dir (default .pvesim); with --remove, delete the directories too."""
+    failed = 0
+    for state_dir in args.state_dir or [".pvesim"]:
+        failed |= _stop_one(os.path.abspath(state_dir), args.timeout)
+        if args.remove:
+            shutil.rmtree(state_dir, ignore_errors=True)
+    return failed
+
+
+def _stop_one(state_dir, timeout):
     pid_file = os.path.join(state_dir, "pid")
     try:
         with open(pid_file, encoding="utf-8") as handle:
@@ -127,13 +169,13 @@ def stop_server(args):
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return 0
-    deadline = time.time() + args.timeout
+    deadline = time.time() + timeout
     while time.time() < deadline:
         if _gone(pid) or not os.path.exists(pid_file):
             # the pid file goes last, after the server has closed its socket
             return 0
         time.sleep(0.1)
-    print("pvesim (pid %d) did not stop within %ss" % (pid, args.timeout), file=sys.stderr)
+    print("pvesim (pid %d) did not stop within %ss" % (pid, timeout), file=sys.stderr)
     return 1
 
 
@@ -152,10 +194,15 @@ def main(argv=None):
     p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
     p_serve.add_argument("--idle-timeout", type=float, default=0,
                          help="stop after this many seconds without an API request (0: never; a safety net for tests)")
-    p_stop = sub.add_parser("stop", help="stop a simulator started with serve")
-    p_stop.add_argument("--state-dir", default=None)
+    p_start = sub.add_parser("start", help="serve in the background in a new state directory; print its settings"
+                                           " and state_dir as JSON once it is ready")
+    p_start.add_argument("--scenario", default="demo")
+    p_start.add_argument("--profile", default=None, choices=sorted(PROFILES))
+    p_start.add_argument("--idle-timeout", type=float, default=900)
+    p_start.add_argument("--wait", type=float, default=60, help="seconds to wait for it to be ready")
+    p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")
+    p_stop.add_argument("--state-dir", action="append", help="repeatable (default .pvesim)")
+    p_stop.add_argument("--remove", action="store_true", help="delete the state directories too")
     p_stop.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    return stop_server(args)
+    return {"serve": serve, "start": start, "stop": stop_server}[args.command](args)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -81,3 +82,45 @@ def test_settings_json_and_idle_timeout(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_start_prints_settings_and_stop_removes_every_state_dir():
+    """`start` returns once the server answers, with its settings and state_dir; `stop --remove` ends
+    several at once and deletes their directories (tests/integration/targets/setup_pvesim uses both)."""
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    started = []
+    try:
+        for profile in ("pve8", "pve7"):
+            result = subprocess.run([sys.executable, "-m", "pvesim", "start", "--scenario", "standalone", "--profile",
+                                     profile, "--idle-timeout", "60"], env=env, capture_output=True, text=True,
+                                    check=False, timeout=60)
+            assert result.returncode == 0, result.stderr
+            settings = json.loads(result.stdout)
+            started.append(settings)
+            assert settings["profile"] == profile and os.path.isdir(settings["state_dir"])
+            token = "PVEAPIToken=%s=%s" % (settings["token_id"], settings["token_secret"])
+            resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
+                                verify=settings["ca_path"], timeout=10)
+            assert resp.json()["data"] == settings["version"]
+        argv = [sys.executable, "-m", "pvesim", "stop", "--remove"]
+        for settings in started:
+            argv += ["--state-dir", settings["state_dir"]]
+        assert subprocess.run(argv, env=env, check=False, timeout=60).returncode == 0
+        for settings in started:
+            assert not os.path.exists(settings["state_dir"])
+            with pytest.raises(requests.exceptions.ConnectionError):
+                requests.get(settings["url"] + "/api2/json/version", timeout=5, verify=False)
+    finally:
+        for settings in started:
+            if os.path.exists(os.path.join(settings["state_dir"], "pid")):
+                subprocess.run([sys.executable, "-m", "pvesim", "stop", "--remove", "--state-dir", settings["state_dir"]],
+                               env=env, check=False, timeout=60)
+
+
+def test_start_fails_with_the_server_log():
+    """A server that cannot start: `start` exits 1 with its log and leaves no directory behind."""
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    result = subprocess.run([sys.executable, "-m", "pvesim", "start", "--scenario", "/nonexistent/scenario.yml"],
+                            env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "pvesim did not start" in result.stderr and "scenario.yml" in result.stderr
