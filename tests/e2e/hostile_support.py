@@ -66,12 +66,13 @@ def capped_module(case, module, args, env, tmp_path, verbosity=DEFAULT_VERBOSITY
 def capped_tasks(case, tasks, env, tmp_path, verbosity=DEFAULT_VERBOSITY, extra_output=()):
     """Module tasks [(module, args), ...] in one ansible-playbook run (failures ignored) under AS_CAP and
     CAPPED_TIMEOUT; returns (run, [result, ...], peak_rss_mib of the run's largest process)."""
-    play = []
-    for index, (module, args) in enumerate(tasks):
-        play.append({"name": "case %d" % index, "pve.cluster." + module: args or {}, "register": "result%d" % index,
-                     "ignore_errors": True})
-        play.append({"name": "dump %d" % index, "ansible.builtin.copy": {
-            "content": "{{ result%d | to_json }}" % index, "dest": str(tmp_path / ("result%d.json" % index))}})
+    play = [{"name": "case %d" % index, "pve.cluster." + module: args or {}, "register": "result%d" % index,
+             "ignore_errors": True} for index, (module, args) in enumerate(tasks)]
+    # one copy task (two module runs) for all the results
+    dumped = tmp_path / "results.json"
+    play.append({"name": "dump the results", "ansible.builtin.copy": {
+        "content": "{{ [%s] | to_json }}" % ", ".join("result%d" % index for index in range(len(tasks))),
+        "dest": str(dumped)}})
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(play_yaml(play))
     usage = tmp_path / "usage.json"
@@ -91,10 +92,8 @@ def capped_tasks(case, tasks, env, tmp_path, verbosity=DEFAULT_VERBOSITY, extra_
     _scan(case.nodeid if case else "hostile", completed, case)
     for marker in tuple(extra_output) + tuple(v for k, v in env.items() if k in SECRET_VARS):
         assert marker not in stdout + stderr, "%r in the output" % marker
-    results = []
-    for index in range(len(tasks)):
-        path = tmp_path / ("result%d.json" % index)
-        assert path.exists(), (stdout + stderr)[-4000:]
-        results.append(json.loads(path.read_text()))
+    assert dumped.exists(), (stdout + stderr)[-4000:]
+    results = json.loads(dumped.read_text())
+    assert len(results) == len(tasks), results
     peak = json.loads(usage.read_text())["maxrss_kib"] / 1024.0 if usage.exists() else None
     return Run(completed, seconds, {"results": results}), results, peak
