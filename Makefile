@@ -71,8 +71,8 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 # `make test` runs TEST_JOBS stages at a time, in this order (the long ones first, the short ones last to fill
 # the gaps; a stage starts when one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh); the
 # stages of TEST_SOLO run alone at their turn (bench-smoke: its timings mean little beside another stage).
-TEST_STAGES := collection-tree compat integration e2e sanity-cores units samples-contract \
-	sanity-pythons galaxy-importer docs-check lint changelog-lint bench-smoke
+TEST_STAGES := collection-tree compat integration sanity-pythons galaxy-importer docs-check lint changelog-lint \
+	sanity-cores units samples-contract e2e bench-smoke
 TEST_JOBS ?= 2
 TEST_SOLO := bench-smoke
 
