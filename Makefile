@@ -68,8 +68,8 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 
 # sanity-cores and compat run on every ansible-core of tests/compat/cores.txt (two at a time each);
 # sanity-$(CORE) / sanity-$(CORE_NEWEST) are the one-core shortcuts for developers.
-# `make test` runs TEST_JOBS stages at a time, in this order (the long ones first, the short ones last to fill
-# the gaps; a stage starts when one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh); the
+# `make test` runs TEST_JOBS stages at a time, in this order (the longest first; a stage starts when
+# one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh); the
 # stages of TEST_SOLO run alone at their turn (bench-smoke: its timings mean little beside another stage).
 TEST_STAGES := collection-tree compat integration sanity-pythons galaxy-importer docs-check lint changelog-lint \
 	sanity-cores units samples-contract e2e bench-smoke
