@@ -77,14 +77,17 @@ def test_ticket_and_csrf_echoed(hostile, rcase, tmp_path):
 
 
 def test_short_password_echoed(hostile, rcase, tmp_path):
-    """A 2-character password echoed by the login's 401 message: hidden (secrets of any length are scrubbed)."""
-    hostile.route("/access/ticket", envelope({"data": None, "message": "authentication failure for password q9"},
-                                             status=401))
+    """A 2-character password echoed by the login's 401 message: hidden (secrets of any length are scrubbed).
+    The password has an upper-case letter and a '~': the whole -vvvv output is scanned for it, and the
+    random names of Ansible's temporary files (mkdtemp: a-z, 0-9 and '_') once held 'q9'."""
+    password = "Q~"
+    echo = {"data": None, "message": "authentication failure for password " + password}
+    hostile.route("/access/ticket", envelope(echo, status=401))
     env = hostile_env(hostile, tmp_path, PVE_API_TOKEN_ID=None, PVE_API_TOKEN_SECRET=None, PVE_API_USER="root@pam",
-                      PVE_API_PASSWORD="q9")
+                      PVE_API_PASSWORD=password)
     run, result, _peak = capped_module(rcase, "pve_version_info", {"api_retries": 0}, env, tmp_path)
     msg = failed_msg(result)
-    assert "q9" not in msg and "password <hidden>" in msg, msg
+    assert password not in msg and "password <hidden>" in msg, msg
     rcase.fig(message=msg[:160])
 
 
