@@ -69,12 +69,14 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 # sanity-cores and compat run on every ansible-core of tests/compat/cores.txt (two at a time each);
 # sanity-$(CORE) / sanity-$(CORE_NEWEST) are the one-core shortcuts for developers.
 # `make test` runs TEST_JOBS stages at a time, in this order (the longest first; a stage starts when
-# one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh); the
-# stages of TEST_SOLO run alone at their turn (bench-smoke: its timings mean little beside another stage).
-TEST_STAGES := collection-tree compat integration sanity-pythons galaxy-importer docs-check lint changelog-lint \
-	sanity-cores units samples-contract e2e bench-smoke
+# one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh). A stage of
+# TEST_SOLO waits for the running stages to end and runs beside the stages of TEST_LIGHT only (one
+# process each): bench-smoke keeps a core to itself while the short checks use the other.
+TEST_STAGES := collection-tree compat integration sanity-cores units samples-contract e2e \
+	bench-smoke sanity-pythons galaxy-importer docs-check lint changelog-lint
 TEST_JOBS ?= 2
 TEST_SOLO := bench-smoke
+TEST_LIGHT := sanity-pythons galaxy-importer docs-check lint changelog-lint
 
 .PHONY: help test venv venv-newest venv-tools venv-demo galaxy-importer collection-tree sanity sanity-$(CORE) sanity-$(CORE_NEWEST) sanity-cores \
 	sanity-pythons no-sanity-ignores units units-pytest samples-contract lint docs-check changelog-lint integration \
@@ -199,10 +201,13 @@ endif
 
 # Every ansible-core of tests/compat/cores.txt, SANITY_JOBS at a time, each in its venv of `make compat`
 # ($(VENV_COMPAT)/<line>, created here when missing) with its own tree and HOME (scripts/sanity-core.sh).
+# The development harness (SANITY_HARNESS: not in the tarball, run only in $(VENV)) is checked on
+# $(CORE) only; the other cores check what the tarball ships (tests/unit, tests/pvesim, the targets).
 SANITY_JOBS ?= 2
+SANITY_HARNESS := benchmarks/ scripts/ tests/compat/ tests/e2e/
 sanity-cores: no-sanity-ignores venv
 	@$(VENV)/bin/python tests/compat/cores.py list \
-	    | SANITY_ARGS="$(SANITY_ARGS)" xargs -P $(SANITY_JOBS) -L 1 scripts/sanity-core.sh $(VENV_ABS)/bin/python \
+	    | SANITY_ARGS="$(SANITY_ARGS)" SANITY_FULL_LINE=$(CORE) SANITY_HARNESS="$(SANITY_HARNESS)" xargs -P $(SANITY_JOBS) -L 1 scripts/sanity-core.sh $(VENV_ABS)/bin/python \
 	        $(COLLECTIONS_ROOT) $(VENV_COMPAT) $(SHARED) $(PIP_BOOTSTRAP)
 
 # ansible-test's compile and import tests (ansible-core $(CORE)) on every Python version the code
@@ -369,7 +374,7 @@ demo: venv-demo collection-tree
 # ansible-test integration on $(CORE) to the integration stage, which runs it in $(VENV) (that core).
 test: venv venv-newest venv-tools
 	@MAKE="$(MAKE)" LOGDIR="$(COLLECTIONS_ROOT)/logs" JOBS=$(TEST_JOBS) STAGE_BUILD="$(COLLECTIONS_ROOT)/stage" SOLO="$(TEST_SOLO)" \
-	    COMPAT_INTEGRATION_ELSEWHERE=$(CORE) scripts/run-stages.sh $(TEST_STAGES)
+	    LIGHT="$(TEST_LIGHT)" COMPAT_INTEGRATION_ELSEWHERE=$(CORE) scripts/run-stages.sh $(TEST_STAGES)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis

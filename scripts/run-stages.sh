@@ -12,10 +12,12 @@
 # a stage that passed but printed "SKIP: reason" lines (a part was skipped) is PASS with those reasons.
 # Exit status: 0 when no stage failed, 1 otherwise.
 #
-# A stage named in SOLO (e.g. bench-smoke, whose timings mean little beside another stage) waits
-# until the running stages have ended and runs alone.
+# A stage named in SOLO (e.g. bench-smoke, whose timings mean little beside a busy stage) waits until
+# the running stages have ended; beside it run only the stages named in LIGHT (one process at a time
+# each, e.g. lint), so it keeps a core to itself. A stage named in neither waits for it to end.
 #
-# Usage: [MAKE=make] [LOGDIR=build/logs] [JOBS=2] [STAGE_BUILD=build/stage] [SOLO="S1 S2"] run-stages.sh STAGE...
+# Usage: [MAKE=make] [LOGDIR=build/logs] [JOBS=2] [STAGE_BUILD=build/stage] [SOLO="S1 S2"] [LIGHT="S3 S4"]
+#        run-stages.sh STAGE...
 set -uo pipefail
 
 make_cmd=${MAKE:-make}
@@ -23,6 +25,7 @@ logdir=${LOGDIR:-build/logs}
 jobs=${JOBS:-1}
 stage_build=${STAGE_BUILD:-}
 solo=" ${SOLO:-} "
+light=" ${LIGHT:-} "
 mkdir -p "$logdir"
 rm -f "$logdir"/*.log "$logdir"/*.result
 
@@ -57,11 +60,16 @@ run_stage() {
 
 overall_start=$(date +%s)
 running=0
+solo_pid=
 for stage in "$@"; do
+    if [ "$jobs" -gt 1 ] && [ -n "$solo_pid" ] && [[ "$light" != *" $stage "* ]]; then
+        wait; running=0; solo_pid=  # a SOLO stage runs beside LIGHT stages only
+    fi
     if [ "$jobs" -gt 1 ] && [[ "$solo" == *" $stage "* ]]; then
         wait; running=0
-        echo "== $stage: started alone (log: $logdir/$stage.log)"
-        run_stage "$stage"
+        echo "== $stage: started, beside light stages only (log: $logdir/$stage.log)"
+        run_stage "$stage" &
+        solo_pid=$!; running=1
     elif [ "$jobs" -gt 1 ]; then
         while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); done
         echo "== $stage: started (log: $logdir/$stage.log)"
