@@ -59,22 +59,23 @@ run_stage() {
 }
 
 overall_start=$(date +%s)
-running=0
-solo_pid=
+# the stages running now: counted from the shell's job table (a `wait -n` may also report a job that
+# ended before, so counting its returns can let a third stage start)
+running() { jobs -rp | wc -l; }
+solo_started=
 for stage in "$@"; do
-    if [ "$jobs" -gt 1 ] && [ -n "$solo_pid" ] && [[ "$light" != *" $stage "* ]]; then
-        wait; running=0; solo_pid=  # a SOLO stage runs beside LIGHT stages only
+    if [ "$jobs" -gt 1 ] && [ -n "$solo_started" ] && [[ "$light" != *" $stage "* ]]; then
+        wait; solo_started=  # a SOLO stage runs beside LIGHT stages only
     fi
     if [ "$jobs" -gt 1 ] && [[ "$solo" == *" $stage "* ]]; then
-        wait; running=0
+        wait
         echo "== $stage: started, beside light stages only (log: $logdir/$stage.log)"
         run_stage "$stage" &
-        solo_pid=$!; running=1
+        solo_started=1
     elif [ "$jobs" -gt 1 ]; then
-        while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); done
+        while [ "$(running)" -ge "$jobs" ]; do wait -n; done
         echo "== $stage: started (log: $logdir/$stage.log)"
         run_stage "$stage" &
-        running=$((running + 1))
     else
         echo
         echo "================================================================ $stage"

@@ -5,9 +5,10 @@
 """Reliability: Jinja in API data (guest names, tags, pools, locks, the cluster name) is never rendered.
 
 Each payload, if it were templated, would leave a trace the test can see: a canary environment
-variable's value in the output, a marker file created by lookup('pipe', 'touch ...'), 1337 from
-{{ 7*191 }}, or uid= from `id`. The literal payloads must arrive unchanged in hostvars and in module
-results, and a debug task must print them with their braces.
+variable's value in the output, a marker file created by lookup('pipe', 'touch ...'), inj1337 from
+{{'inj'~7*191}} (not a bare number: the -vvvv output holds random temp-file numbers), or uid= from
+`id`. The literal payloads must arrive unchanged in hostvars and in module results, and a debug task
+must print them with their braces.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("reliability_session")
 
 
 CANARY = "canary-rendered-5e1f"
+# what a rendered SUM payload prints; a bare 1337 once turned up inside a random ansible-tmp number
+SUM, SUM_RENDERED = "{{'inj'~7*191}}", "inj1337"
 
 
 def payloads(marker):
@@ -30,10 +33,10 @@ def payloads(marker):
         "cluster": "c{{ lookup('env', 'REL_CANARY') }}",
         "name": "web{{ lookup('pipe', 'id') }}",
         "name2": "{% for x in [1] %}" + touch + "{% endfor %}",
-        "tag": "{%if(1)%}{{7*191}}{%endif%}",  # PVE tags hold no ',', ';' or space
-        "tag2": "{{7*191}}",
+        "tag": "{%if(1)%}" + SUM + "{%endif%}",  # PVE tags hold no ',', ';' or space
+        "tag2": SUM,
         "pool": touch,
-        "lock": "{{ 7*191 }}{{ lookup('env', 'REL_CANARY') }}",
+        "lock": SUM + "{{ lookup('env', 'REL_CANARY') }}",
     }
 
 
@@ -61,7 +64,7 @@ def assert_not_rendered(run, marker):
     assert not marker.exists(), "a payload was rendered: %s exists" % marker
     assert CANARY not in run.output
     assert "uid=" not in run.output
-    assert "1337" not in run.output
+    assert SUM_RENDERED not in run.output
 
 
 def test_inventory_hostvars_unrendered(injected, rcase, tmp_path):
@@ -109,7 +112,7 @@ def test_playbook_debug_prints_literals(injected, rcase, tmp_path):
     assert saved == {"name": values["name"], "tags": [values["tag"], values["tag2"]], "lock": values["lock"],
                      "cluster": values["cluster"]}
     assert json.loads((tmp_path / "101.json").read_text())["name"] == values["name2"]
-    assert "lookup('pipe', 'id')" in run.output and "{{7*191}}" in run.output
+    assert "lookup('pipe', 'id')" in run.output and SUM in run.output
     assert_not_rendered(run, marker)
     rcase.fig(hosts=2)
 
