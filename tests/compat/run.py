@@ -6,9 +6,10 @@
 
 For each core, two at a time: a virtualenv (reused while its stamp matches), `ansible-galaxy
 collection install` of the tarball as a user would, then against one bundled simulator (demo
-scenario): the inventory (--list --export, --graph, cache on/off, guest_agent, keyed_groups/compose),
-every module's EXAMPLES, the three playbooks (the report included), a playbook and the inventory
-with exactly the environment of docs/awx.md's credential type, and `ansible-test integration`
+scenario): the inventory (--list --export, --graph, cache on/off, guest_agent, keyed_groups/compose,
+hostname/filters/groups, a file the core's config manager refuses), every module's EXAMPLES, the three
+playbooks (the report included), playbooks and the inventory with exactly the environment of
+docs/awx.md's credential type (token and password), and `ansible-test integration`
 (with --integration-elsewhere LINE: not on LINE, whose integration stage in `make test` runs every
 target on every PVE profile, and only the targets of CORE_TARGETS on the other cores).
 Fails on a failed step, on a warning or deprecation caused by the collection, and when the
@@ -36,14 +37,15 @@ import jinja2.sandbox
 import yaml
 
 # The integration targets whose results depend on the ansible-core: what runs on the controller, where
-# the cores differ most (templating without native Jinja before 2.19, data tagging from 2.19): the
-# inventory plugin with compose/keyed_groups/filters and both roles with their assertions and edge cases.
-# With --integration-elsewhere, the other cores run only these; the module targets, realms,
-# least_privilege and playbooks run on that core in the integration stage (every PVE profile). A
-# module's code runs in the module process, where a core adds AnsibleModule and its argument checks:
-# the examples step runs every module on every core, and sanity-cores' validate-modules and import
-# check each module on every core (about 75 CPU seconds per core saved).
-CORE_TARGETS = ("inventory_pve", "role_cluster_facts", "role_vmid_allocate")
+# the cores differ most (templating without native Jinja before 2.19, data tagging from 2.19): both
+# roles with their assertions and edge cases. With --integration-elsewhere, the other cores run only
+# these; every target runs on that core in the integration stage (every PVE profile). The inventory's
+# templating (hostname, compose, groups, keyed_groups, filters), its cache and its option checks run
+# on every core in the inventory step below, its listings compared across cores. A module's code runs
+# in the module process, where a core adds AnsibleModule and its argument checks: the examples step
+# runs every module on every core, and sanity-cores' validate-modules and import check each module on
+# every core.
+CORE_TARGETS = ("role_cluster_facts", "role_vmid_allocate")
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -60,6 +62,13 @@ INVENTORY = {
     "agent": "plugin: pve.cluster.pve\nansible_host: guest_agent\nmax_workers: 4\n"
              "keyed_groups:\n  - key: pve_tags\n    prefix: tag\ncompose:\n  pve_label: pve_name ~ '@' ~ pve_node\n",
     "cache": "plugin: pve.cluster.pve\ncache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: {cache}\n",
+    # only the running guests, named by a template, in conditional and keyed groups (no compose of numbers:
+    # without native Jinja, 2.17 and 2.18 make them strings, and the listings are compared across cores)
+    "constructed": "plugin: pve.cluster.pve\ninclude_nodes: false\nhostname: '{{{{ pve_name }}}}.lab.example.com'\n"
+                   "filters:\n  - pve_status == 'running'\ngroups:\n  big: pve_maxmem is defined and pve_maxmem > 8 * 1024 ** 3\n"
+                   "keyed_groups:\n  - key: pve_type\n    prefix: by_type\n    parent_group: types\n",
+    # a value outside the option's choices: the core's config manager refuses the file
+    "refused": "plugin: pve.cluster.pve\nguest_types: [vm]\n",
 }
 # Warnings the collection prints on purpose about the demo cluster (an offline node, guests without
 # an agent address). Any other [WARNING] or [DEPRECATION WARNING] fails the stage.
@@ -160,13 +169,14 @@ class Core:
         return env
 
     def run(self, name, argv, env=None, cwd=None, expect_rc=0, timeout=600, allowed=EXPECTED_WARNINGS):
+        """Run argv, log it to logs/NAME.log; StepFailed unless it exits expect_rc (None: any exit status)."""
         started = time.monotonic()
         proc = subprocess.run(argv, env=env or self.env(), cwd=str(cwd or self.dir), capture_output=True, text=True,
                               timeout=timeout, check=False)
         self.times[name] = time.monotonic() - started
         (self.dir / "logs" / (name + ".log")).write_text(
             "$ %s\nrc=%d\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(argv), proc.returncode, proc.stdout, proc.stderr))
-        if proc.returncode != expect_rc:
+        if expect_rc is not None and proc.returncode != expect_rc:
             raise StepFailed("%s: exit %d, see %s\n%s" % (name, proc.returncode, self.dir / "logs" / (name + ".log"),
                                                           (proc.stdout + proc.stderr)[-2500:]))
         for match in WARNING.finditer(proc.stdout + "\n" + proc.stderr):
@@ -196,12 +206,28 @@ class Core:
     def inventory(self):
         for kind, body in INVENTORY.items():
             (self.dir / ("%s.pve.yml" % kind)).write_text(body.format(cache=self.dir / "cache"))
-        export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export", name="inventory-export")
+        # as AWX runs it: only the environment of docs/awx.md's credential (token); awx() checks the password
+        export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export", name="inventory-export",
+                              env=self.env(awx_environment(self.sim, self.dir, "token")))
         self.keep("inventory-export.json", listing(export.stdout))
         graph = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--graph", name="inventory-graph")
         self.keep("inventory-graph.txt", graph.stdout)
         agent = self.ansible("ansible-inventory", "-i", "agent.pve.yml", "--list", name="inventory-agent")
         self.keep("inventory-agent.json", listing(agent.stdout))
+        constructed = listing(self.ansible("ansible-inventory", "-i", "constructed.pve.yml", "--list",
+                                           name="inventory-constructed").stdout)
+        names = sorted(constructed["_meta"]["hostvars"])
+        if not names or not all(name.endswith(".lab.example.com") for name in names) or \
+                set(constructed["types"]["children"]) != {"by_type_qemu", "by_type_lxc"}:
+            raise StepFailed("inventory-constructed: expected running guests named *.lab.example.com in by_type_qemu"
+                             " and by_type_lxc under types, got %s" % json.dumps(constructed)[:1500])
+        self.keep("inventory-constructed.json", constructed)
+        refused = self.ansible("ansible-inventory", "-i", "refused.pve.yml", "--list", name="inventory-refused",
+                               expect_rc=None, env=self.env(dict(self.sim.env(), ANSIBLE_INVENTORY_UNPARSED_FAILED="1")),
+                               allowed=(r"^(\* )?Failed to parse ", r"^Unable to parse "))  # the core's report of the refusal
+        if refused.returncode == 0 or "guest_types" not in refused.stderr or "Traceback" in refused.stderr:
+            raise StepFailed("inventory-refused: guest_types [vm] must fail naming the option, got rc %d: %s"
+                             % (refused.returncode, refused.stderr[-1500:]))
         first = self.ansible("ansible-inventory", "-i", "cache.pve.yml", "--list", name="inventory-cache-fill")
         if not list((self.dir / "cache").glob("*")):
             raise StepFailed("inventory-cache-fill: cache: true wrote nothing to %s" % (self.dir / "cache"))
@@ -223,8 +249,9 @@ class Core:
         self.ansible("ansible-playbook", "-i", "localhost,", "-c", "local", "examples.yml", name="examples")
 
     def playbooks(self):
+        # as AWX runs it (docs/awx.md's credential, token); awx() runs it with the password
         facts = self.ansible("ansible-playbook", "pve.cluster.gather_facts", "-e", "cluster_facts_assert_quorate=true",
-                             name="playbook-gather_facts")
+                             name="playbook-gather_facts", env=self.env(awx_environment(self.sim, self.dir, "token")))
         self.keep("gather_facts.txt", "\n".join(re.findall(r'^\s+"(?:Cluster|PVE|pve\d).*$', facts.stdout, re.M)))
         vmids = self.ansible("ansible-playbook", "pve.cluster.allocate_vmid", "-e", "vmid_allocate_count=2",
                              "-e", "vmid_allocate_lower=5000", name="playbook-allocate_vmid")
@@ -237,14 +264,14 @@ class Core:
             self.keep(name, TIMESTAMP.sub("<timestamp>", (self.dir / "out" / name).read_text(encoding="utf-8")))
 
     def awx(self):
-        """What AWX does with docs/awx.md: only the injected env, inventory --list --export, a playbook."""
-        for login in ("token", "password"):
-            env = self.env(awx_environment(self.sim, self.dir, login))
-            export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export",
-                                  name="awx-inventory-" + login, env=env)
-            if listing(export.stdout) != self.outputs["inventory-export.json"]:
-                raise StepFailed("awx-inventory-%s: differs from the inventory of the PVE_* environment" % login)
-            self.ansible("ansible-playbook", "pve.cluster.gather_facts", name="awx-playbook-" + login, env=env)
+        """What AWX does with docs/awx.md: only the injected env, inventory --list --export, a playbook. With the
+        token, inventory-export and playbook-gather_facts ran so; here the password login."""
+        env = self.env(awx_environment(self.sim, self.dir, "password"))
+        export = self.ansible("ansible-inventory", "-i", "plain.pve.yml", "--list", "--export",
+                              name="awx-inventory-password", env=env)
+        if listing(export.stdout) != self.outputs["inventory-export.json"]:
+            raise StepFailed("awx-inventory-password: differs from the inventory of the token login")
+        self.ansible("ansible-playbook", "pve.cluster.gather_facts", name="awx-playbook-password", env=env)
 
     def integration(self):
         if self.integration_elsewhere:
