@@ -224,7 +224,7 @@ class Core:
         self.keep("inventory-constructed.json", constructed)
         refused = self.ansible("ansible-inventory", "-i", "refused.pve.yml", "--list", name="inventory-refused",
                                expect_rc=None, env=self.env(dict(self.sim.env(), ANSIBLE_INVENTORY_UNPARSED_FAILED="1")),
-                               allowed=(r"^(\* )?Failed to parse ", r"^Unable to parse "))  # the core's report of the refusal
+                               allowed=(r"^(\* )?Failed to parse\b", r"^Unable to parse\b"))  # the core's report of the refusal
         if refused.returncode == 0 or "guest_types" not in refused.stderr or "Traceback" in refused.stderr:
             raise StepFailed("inventory-refused: guest_types [vm] must fail naming the option, got rc %d: %s"
                              % (refused.returncode, refused.stderr[-1500:]))
