@@ -71,8 +71,8 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 # one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh). A stage of
 # TEST_SOLO waits for the running stages to end and runs beside the stages of TEST_LIGHT only (one
 # process each): bench-smoke keeps a core to itself while the short checks use the other.
-TEST_STAGES := collection-tree compat integration e2e sanity-cores units samples-contract \
-	bench-smoke sanity-pythons galaxy-importer docs-check lint changelog-lint
+TEST_STAGES := collection-tree compat integration-pve9 integration-pve8 integration-pve7 e2e sanity-cores units \
+	samples-contract bench-smoke sanity-pythons galaxy-importer docs-check lint changelog-lint
 TEST_JOBS ?= 2
 TEST_SOLO := bench-smoke
 TEST_LIGHT := sanity-pythons galaxy-importer docs-check lint changelog-lint
@@ -98,6 +98,7 @@ help:
 	@echo "  changelog-lint   antsibull-changelog lint"
 	@echo "  galaxy-importer  build the tarball and run galaxy-importer on it (offline, .ci/galaxy-importer.cfg; tools in $(VENV_TOOLS))"
 	@echo "  integration      ansible-test integration --local (tests/integration/targets, against pvesim), once per PVE_PROFILES ($(PVE_PROFILES))"
+	@echo "  integration-P    the same for the PVE_PROFILES entry of profile P only (make test runs one stage per profile)"
 	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: --smoke --strict (scenario 1 requests, RSS and the community.proxmox comparison are judged; the rest is indicative at smoke sizes)"
@@ -323,6 +324,13 @@ integration: venv collection-tree
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED: integration targets on PVE profile(s):$$failed"; exit 1; fi; \
 	echo "== integration targets passed on PVE profiles: $(PVE_PROFILES)"
+
+# One profile's entry of PVE_PROFILES (make integration-pve8): `make test` runs each profile as a stage of
+# its own, side by side with the others (ansible-test waits on timeouts and slow answers in between).
+integration-%:
+	@entry="$(filter $* $*:%,$(PVE_PROFILES))"; \
+	if [ -z "$$entry" ]; then echo "FAIL: no profile $* in PVE_PROFILES ($(PVE_PROFILES))"; exit 1; fi; \
+	$(MAKE) --no-print-directory integration PVE_PROFILES="$$entry"
 
 # ---------------------------------------------------------------------------------------------
 # Compatibility: the built tarball, installed with ansible-galaxy, on every ansible-core declared in
