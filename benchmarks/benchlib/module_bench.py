@@ -180,7 +180,7 @@ def _importtime_top(ctx, module, count=6):
 def scenario5(ctx):
     sec = ctx.section(5, "Per-call overhead: pve_version_info (GET /version) through ansible-playbook, RTT 0",
                       ["what", "wall: median (min-max)", "requests"])
-    runs = max(3, ctx.runs)
+    runs = ctx.runs if ctx.smoke else max(3, ctx.runs)  # a smoke run measures once: indicative only
     with ctx.simulator(_generate(nodes=3, guests=10, tasks=0, seed=5)) as sim:
         env = ctx.sim_env(sim)
         plan = []
