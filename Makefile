@@ -71,7 +71,7 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 AN
 # one ends), each in its own build directory $(BUILD)/stage/STAGE (scripts/run-stages.sh). A stage of
 # TEST_SOLO waits for the running stages to end and runs beside the stages of TEST_LIGHT only (one
 # process each): bench-smoke keeps a core to itself while the short checks use the other.
-TEST_STAGES := collection-tree compat integration-pve9 e2e integration-pve8 integration-pve7 sanity-cores units \
+TEST_STAGES := collection-tree compat integration-pve9 integration-pve8 integration-pve7 e2e sanity-cores units \
 	samples-contract bench-smoke sanity-pythons galaxy-importer docs-check lint changelog-lint
 TEST_JOBS ?= 2
 TEST_SOLO := bench-smoke
