@@ -132,8 +132,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.wfile.write(body)
 
-    def _hang(self):
-        """Accept and never answer, until the client gives up or the server stops."""
+    def _hang(self, entry):
+        """Accept and never answer, until the client gives up (its time goes in the log entry as
+        ``hung_up``) or the server stops."""
         self.close_connection = True
         conn = self.connection
         stop = self.server.sim.stop_event
@@ -141,6 +142,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 readable, _w, _x = select.select([conn], [], [], 0.2)
                 if readable and not conn.recv(4096):
+                    entry["hung_up"] = time.time()
                     return
             except (OSError, ValueError):
                 return
@@ -229,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if kind == "hang":
             entry["status"] = 0
-            self._hang()
+            self._hang(entry)
             return True
         return False
 
