@@ -8,6 +8,8 @@
     python tests/compat/cores.py venv DIR 2.17.14 3.11 # create/refresh DIR (reused while its stamp matches)
     python tests/compat/cores.py readme               # write the README's "Tested with" row
     python tests/compat/cores.py check                # README, meta/runtime.yml, ee/ agree with cores.txt
+    python tests/compat/cores.py pylint-covered DIR 2.17 2.19  # the venvs under DIR: every core's pylint
+                                                      # line is pinned by one of the cores named
 """
 
 from __future__ import annotations
@@ -141,6 +143,32 @@ def write_readme():
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def pylint_line(venvs, line):
+    """The pylint line (3.3) that ansible-test pins for the sanity test of the core in venvs/<line>."""
+    found = sorted(pathlib.Path(venvs, line).glob(
+        "lib/python*/site-packages/ansible_test/_data/requirements/sanity.pylint.txt"))
+    if not found:
+        return None
+    pins = re.findall(r"^pylint==(\d+\.\d+)\.", found[0].read_text(encoding="utf-8"), re.MULTILINE)
+    return pins[0] if pins else None
+
+
+def pylint_uncovered(venvs, checked_lines):
+    """Problems: a declared core whose pylint line none of checked_lines (the cores that run pylint) has."""
+    lines = [line_of(core) for core, _python in cores()]
+    pins = dict((line, pylint_line(venvs, line)) for line in lines)
+    problems = ["ansible-core %s: no pylint pin found in %s" % (line, pathlib.Path(venvs, line))
+                for line, pin in pins.items() if pin is None]
+    covered = set(pins[line] for line in checked_lines if pins.get(line))
+    problems += ["ansible-core %s pins pylint %s, which none of the cores that run pylint (%s) checks:"
+                 " add %s to SANITY_PYLINT_LINES" % (line, pins[line], " ".join(checked_lines), line)
+                 for line in lines if pins[line] and line not in checked_lines and pins[line] not in covered]
+    print("pylint lines: %s" % ", ".join(
+        "%s %s%s" % (line, pins[line], "" if line in checked_lines else " (not run there)")
+        for line in lines))
+    return problems
+
+
 def main(argv):
     if argv[:1] == ["list"]:
         for core, python in cores():
@@ -149,6 +177,11 @@ def main(argv):
         write_readme()
     elif argv[:1] == ["check"]:
         problems = disagreements()
+        for problem in problems:
+            print("FAIL:", problem)
+        sys.exit(1 if problems else 0)
+    elif argv[:1] == ["pylint-covered"] and len(argv) >= 3:
+        problems = pylint_uncovered(argv[1], argv[2:])
         for problem in problems:
             print("FAIL:", problem)
         sys.exit(1 if problems else 0)
