@@ -169,6 +169,13 @@ def pylint_uncovered(venvs, checked_lines):
     return problems
 
 
+def exit_with(problems):
+    """Print each problem as a FAIL line; exit 1 if there is any, else 0."""
+    for problem in problems:
+        print("FAIL:", problem)
+    sys.exit(1 if problems else 0)
+
+
 def main(argv):
     if argv[:1] == ["list"]:
         for core, python in cores():
@@ -176,15 +183,9 @@ def main(argv):
     elif argv[:1] == ["readme"]:
         write_readme()
     elif argv[:1] == ["check"]:
-        problems = disagreements()
-        for problem in problems:
-            print("FAIL:", problem)
-        sys.exit(1 if problems else 0)
+        exit_with(disagreements())
     elif argv[:1] == ["pylint-covered"] and len(argv) >= 3:
-        problems = pylint_uncovered(argv[1], argv[2:])
-        for problem in problems:
-            print("FAIL:", problem)
-        sys.exit(1 if problems else 0)
+        exit_with(pylint_uncovered(argv[1], argv[2:]))
     elif argv[:1] == ["venv"] and len(argv) == 4:
         print(core_venv(argv[1], argv[2], argv[3]))
     else:

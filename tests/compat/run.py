@@ -138,10 +138,9 @@ def awx_environment(sim, directory, login):
 
 
 def boundary_lines():
-    """The oldest and the newest declared ansible-core line."""
-    lines = sorted((declared.line_of(version) for version, _python in declared.cores()),
-                   key=lambda line: tuple(int(part) for part in line.split(".")))
-    return (lines[0], lines[-1])
+    """The oldest and the newest declared ansible-core line (cores.txt lists them oldest first)."""
+    rows = declared.cores()
+    return (declared.line_of(rows[0][0]), declared.line_of(rows[-1][0]))
 
 
 class Core:
@@ -156,7 +155,7 @@ class Core:
         self.report_time = args.report_time
         self.integration_elsewhere = self.line == args.integration_elsewhere
         self.integration_targets = CORE_TARGETS if args.integration_elsewhere else ()
-        self.integration_skipped = bool(args.integration_elsewhere) and self.line not in boundary_lines()
+        self.integration_skipped = bool(args.integration_elsewhere) and self.line not in args.boundary_lines
         self.outputs = {}
         self.problems = []
         self.times = {}
@@ -384,6 +383,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.tarball = str(pathlib.Path(args.tarball).resolve())
     args.report_time = int(time.time())
+    args.boundary_lines = boundary_lines()
     rows = declared.cores()
     if args.only:
         rows = [row for row in rows if declared.line_of(row[0]) in args.only.split(",")]
@@ -408,7 +408,7 @@ def main(argv=None):
     if any(core.integration_elsewhere for core in checked):
         print("SKIP: ansible-test integration on ansible-core %s here (the integration stage runs it); %s run"
               " only the targets %s, the cores between them none (their playbooks step runs both roles)"
-              % (args.integration_elsewhere, " and ".join(boundary_lines()), ", ".join(CORE_TARGETS)))
+              % (args.integration_elsewhere, " and ".join(args.boundary_lines), ", ".join(CORE_TARGETS)))
     for problem in problems:
         print("FAIL:", problem)
     return 1 if problems else 0
