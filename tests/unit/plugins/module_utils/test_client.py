@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 import warnings
 from urllib.parse import parse_qs
 
@@ -402,16 +401,15 @@ def test_keep_alive_one_connection_for_many_requests(record):
 def test_timeout_when_the_server_never_answers(record):
     with LocalServer(lambda request: HANG) as server:
         client = make_client(record, **_local_params(server, scheme="http", api_timeout=1, api_retries=1))
-        started = time.monotonic()
         with pytest.raises(_errors.PveTimeoutError) as excinfo:
             client.get("/version")
-        elapsed = time.monotonic() - started
     text = record.error(excinfo)
-    assert 1.9 <= elapsed < 1 * (1 + 1) + 1.5
-    assert "127.0.0.1:%d" % server.port in text and "api_timeout=1" in text
+    # what the client decided (the deadline it used, the attempts, the backoff), not how long it took
+    assert "127.0.0.1:%d" % server.port in text and "api_timeout=1s" in text and "after 2 attempts" in text, text
     assert len(server.requests) == 2
     http_warning, *retries = record.warnings    # the first: plain HTTP (api_allow_http) warns on every client
-    assert "clear text" in http_warning and len(retries) == 1 and "timeout" in retries[0]
+    assert "clear text" in http_warning and len(retries) == 1, record.warnings
+    assert "GET /version: timeout, retry 1 of 1 in " in retries[0], retries  # the backoff is patched to 0 here
 
 
 def test_connection_refused_names_host_port_and_timeout(record):

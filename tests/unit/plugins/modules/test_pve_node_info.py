@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 import responses
@@ -233,14 +232,10 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
                     wait_for=expected_peak)
 
     api.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/nodes/n\d+/status$"), callback=slow)
-    started = time.monotonic()
     result, code = run(capsys)
-    elapsed = time.monotonic() - started
     assert code == 0, result
     assert len(result["nodes"]) == count
-    assert slow.peak == expected_peak
-    # sequential would take count * 0.3s
-    assert elapsed < count * 0.3 * 0.75
+    assert slow.peak == expected_peak  # that many requests in flight at once: concurrent, and bounded
 
 
 # -- offline and unreachable nodes -----------------------------------------------------------------
