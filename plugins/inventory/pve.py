@@ -57,7 +57,8 @@ description:
   - "Rows PVE should never send are left out with a warning naming them: a guest whose vmid is not an integer in
     100..999999999. A value of the wrong type (an object where text is expected) is treated as missing."
   - "Trust boundary: guest-agent addresses (O(ansible_host=guest_agent)) come from inside the guest, so its tenant can claim
-    any address; use O(ansible_host_networks) to accept only your networks."
+    any address; O(ansible_host_networks) accepts only your networks (an address outside every listed network is never
+    used, whatever the guest reports)."
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
   - "The cache entry is keyed on the inventory file and the connection (O(api_host), O(api_port), O(api_user),
@@ -151,8 +152,11 @@ options:
     description:
       - With O(ansible_host=guest_agent), networks in CIDR notation, in order of preference; C(ansible_host) becomes the
         first address found inside the first network that has one.
-      - When no address is inside these networks (or none are given), the first IPv4 address that is not loopback,
-        link-local, multicast or unspecified is used.
+      - "These networks restrict: an address outside every listed network is never used. A guest that reports none
+        inside them gets no C(ansible_host) (its addresses stay in C(pve_ip_addresses))."
+      - When none are given, the first IPv4 address is used; IPv6 addresses only when a listed network allows them
+        (V(::/0) for any, so an IPv6-only guest gets its address; list V(0.0.0.0/0) first to keep preferring IPv4).
+      - Loopback, link-local, unspecified and multicast addresses are never used, also inside V(0.0.0.0/0) or V(::/0).
     type: list
     elements: str
     default: []

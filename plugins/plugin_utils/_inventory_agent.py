@@ -120,21 +120,39 @@ def addresses(data):
     return found
 
 
-def _usable(address):
+def usable(address):
+    """Whether an address (ipaddress object) may ever be ansible_host: not loopback, link-local,
+    unspecified or multicast (private ranges and IPv6 unique-local addresses are fine). An
+    IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it carries."""
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
     return not (address.is_loopback or address.is_link_local or address.is_unspecified or address.is_multicast)
 
 
 def pick_address(found, networks):
-    """First address inside networks[0], else inside networks[1], ...; else the first usable IPv4.
+    """The address to use as ansible_host, or None.
 
-    Usable: not loopback, link-local, unspecified or multicast (private ranges are fine).
+    With networks: the first usable address inside networks[0], else inside networks[1], ...; an
+    address outside every listed network is never used (a tenant cannot steer ansible_host outside
+    them). Without networks: the first usable IPv4 address (IPv6 only when a network allows it).
+    Usable: see usable(); never loopback, link-local, unspecified or multicast, also inside 0.0.0.0/0 or ::/0.
     """
-    parsed = [ipaddress.ip_address(text) for text in found]
-    for network in networks:
-        for address in parsed:
-            if address.version == network.version and address in network:
-                return str(address)
+    parsed = []
+    for text in found:
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            continue
+        if usable(address):
+            parsed.append(address)
+    if networks:
+        for network in networks:
+            for address in parsed:
+                if address.version == network.version and address in network:
+                    return str(address)
+        return None
     for address in parsed:
-        if address.version == 4 and _usable(address):
+        if address.version == 4:
             return str(address)
     return None

@@ -102,7 +102,7 @@ def test_guest_agent_with_networks(clean_sim, tmp_path):
     assert hostvars["monitor01"]["ansible_host"] == "192.168.10.20"   # inside the preferred network
     assert hostvars["monitor01"]["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.5.20", "192.168.10.20"]
     assert hostvars["dns01"]["ansible_host"] == "192.168.10.2"        # lxc interfaces
-    assert hostvars["web01"]["ansible_host"] == "10.0.1.10"           # no preferred address: first usable IPv4
+    assert "ansible_host" not in hostvars["web01"]                    # nothing inside the networks: no address
     assert "HTTP 595" in hostvars["web02"]["pve_agent_error"] and "ansible_host" not in hostvars["web02"]
     assert "QEMU guest agent is not running" in hostvars["win-ad01"]["pve_agent_error"]
     assert "Unsupported" in hostvars["unsupported-agent"]["pve_agent_error"]

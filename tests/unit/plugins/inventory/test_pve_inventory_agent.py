@@ -110,7 +110,8 @@ def test_ansible_host_networks_preference(tmp_path, agent_cluster):
     assert host_vars(inventory, "vm103")["ansible_host"] == "10.42.0.1"   # first network wins over NIC order
     assert host_vars(inventory, "vm101")["ansible_host"] == "10.1.2.3"    # second network
     assert host_vars(inventory, "vm108")["ansible_host"] == "10.2.16.69"  # 10.0.0.0/8 before the IPv6 network
-    assert host_vars(inventory, "ct104")["ansible_host"] == "192.168.10.7"  # no match: first usable IPv4
+    assert "ansible_host" not in host_vars(inventory, "ct104")  # none inside: no fallback to any IPv4
+    assert host_vars(inventory, "ct104")["pve_ip_addresses"]
 
 
 @pytest.mark.samples

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Which address becomes ansible_host, against the simulator (issue 24; issue 29 point 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import SMOKE_PROFILES, profile_sim
+
+
+def agent_inventory(tmp_path, profile, body):
+    with profile_sim(profile) as sim:
+        return parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_nodes: false\n" + body))
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_any_network_never_gives_loopback(tmp_path, profile):
+    """The agent lists lo (127.0.0.1, ::1) first: 0.0.0.0/0 and ::/0 still pick eth0's address."""
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: ['0.0.0.0/0']\n")
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
+    assert host_vars(inventory, "dns01")["ansible_host"] == "192.168.10.2"
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: ['::/0']\n")
+    assert host_vars(inventory, "web01")["ansible_host"] == "fd00:1::10"
+    assert host_vars(inventory, "dns01")["ansible_host"] == "fd00:10::2"
+    assert "ansible_host" not in host_vars(inventory, "web02")  # IPv4 only (and ::1): nothing inside ::/0
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_networks_restrict(tmp_path, profile):
+    """A guest whose addresses are all outside the listed networks gets no ansible_host (no IPv4 fallback)."""
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: [10.0.1.0/24]\n")
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
+    db01 = host_vars(inventory, "db01")
+    assert "ansible_host" not in db01 and db01["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.2.10"]
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_ipv4_is_preferred_by_default(tmp_path, profile):
+    inventory = agent_inventory(tmp_path, profile, "")
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: ['0.0.0.0/0', '::/0']\n")
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
