@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Markdown report under a GFM renderer (markdown-it-py, CommonMark with GFM tables, as GitHub
+renders tables): every pipe table of the file is a table, with all its rows and cells, and none of it
+is swallowed by a blockquote or a paragraph (a table right after `> Node offline: ...` is, without a
+blank line between them)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is not installed (requirements/dev-*.txt)")
+
+DELIMITER_ROW = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
+
+
+def gfm():
+    return markdown_it.MarkdownIt("commonmark").enable("table")
+
+
+def source_tables(text):
+    """[(columns, body rows)] of each pipe table written in the file: a header line, a delimiter row
+    under it, and the `|` lines that follow."""
+    lines = text.splitlines()
+    tables = []
+    for index, line in enumerate(lines):
+        if index and DELIMITER_ROW.match(line) and lines[index - 1].startswith("|"):
+            body = 0
+            for row in lines[index + 1:]:
+                if not row.startswith("|"):
+                    break
+                body += 1
+            tables.append((line.count("|") - 1, body))
+    return tables
+
+
+def rendered_tables(tokens):
+    """[(columns, body rows, inside a blockquote)] of each table the renderer made."""
+    tables = []
+    quote_depth = 0
+    current = None
+    for token in tokens:
+        if token.type == "blockquote_open":
+            quote_depth += 1
+        elif token.type == "blockquote_close":
+            quote_depth -= 1
+        elif token.type == "table_open":
+            current = {"columns": 0, "rows": 0, "quoted": quote_depth > 0, "section": None}
+        elif token.type in ("thead_open", "tbody_open"):
+            current["section"] = token.type
+        elif token.type == "tr_open" and current["section"] == "tbody_open":
+            current["rows"] += 1
+        elif token.type == "th_open":
+            current["columns"] += 1
+        elif token.type == "table_close":
+            tables.append((current["columns"], current["rows"], current["quoted"]))
+    return tables
+
+
+def check_tables(text):
+    """The list of problems of `text` under GFM: [] when every table renders as the table written."""
+    tokens = gfm().parse(text)
+    written = source_tables(text)
+    rendered = rendered_tables(tokens)
+    problems = []
+    shapes = [(columns, rows) for columns, rows, _quoted in rendered]
+    if shapes != written:
+        problems.append("tables written (columns, rows): %s; rendered: %s" % (written, shapes))
+    problems.extend("a table renders inside a blockquote" for _c, _r, quoted in rendered if quoted)
+    for token in tokens:
+        if token.type == "inline" and re.search(r"\|\s*-{3,}\s*\|", token.content):
+            problems.append("a delimiter row renders as text: %r" % token.content[:200])
+    return problems
+
+
+def test_the_check_can_fail():
+    """A table right under a blockquote line (no blank line) is folded into the quote: the check says so."""
+    folded = "> Node offline: last known state.\n| ID | Name |\n|---|---|\n| 1 | a |\n"
+    assert check_tables(folded)
+    assert check_tables(folded.replace("state.\n", "state.\n\n")) == []
+
+
+def test_every_table_of_the_report_is_a_table(demo_report):
+    _html, markdown = demo_report
+    text = markdown.read_text(encoding="utf-8")
+    assert "> Node offline" in text            # the demo cluster has an offline node with guests
+    assert len(source_tables(text)) >= 5       # summary, nodes, a guest table per node, failed tasks
+    assert check_tables(text) == []
