@@ -30,7 +30,10 @@ description:
     V(null) when PVE does not know: see the guests of offline nodes below),
     C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
     C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics),
-    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node; left out when C(/cluster/status) was not read); with
+    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node; left out when C(/cluster/status) was not read),
+    C(pve_node_ip) (the IP address of the guest's node from C(/cluster/status), no extra request; set only when it is an
+    IP address, left out when C(/cluster/status) was not read; e.g. for
+    C(ansible_ssh_common_args: -o ProxyJump=root@{{ pve_node_ip }})); with
     O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(ansible_host), and C(pve_agent_error) when the address
     lookup failed."
   - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),

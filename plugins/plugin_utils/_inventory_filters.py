@@ -20,7 +20,7 @@ from jinja2 import meta
 
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 
-GUEST_VARS = ("vmid", "name", "node", "type", "status", "template", "tags", "id", "cluster") \
+GUEST_VARS = ("vmid", "name", "node", "type", "status", "template", "tags", "id", "cluster", "node_ip") \
     + hosts.GUEST_OPTIONAL + hosts.GUEST_STATS
 NODE_VARS = ("node", "type", "status", "cluster", "ip", "nodeid") + hosts.NODE_STATS
 AGENT_VARS = ("ip_addresses", "agent_error")

@@ -87,6 +87,16 @@ def cluster_info(status_rows):
     return name, nodes
 
 
+def node_addresses(status_nodes):
+    """{node name: its cluster IP address from /cluster/status} (unsafe text; only values that are an IP address)."""
+    found = {}
+    for name, row in status_nodes.items():
+        ip = _text(row.get("ip"))
+        if ip and _is_address(ip):
+            found[name] = ip
+    return found
+
+
 def guest_record(row, cluster, prefix):
     """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable."""
     kind = row.get("type")
@@ -188,6 +198,7 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
     (`<prefix>cluster` left out) and the offline nodes are those /cluster/resources reports offline.
     """
     cluster, status_nodes = cluster_info(status_rows)
+    node_ips = node_addresses(status_nodes)
     resource_rows = resource_rows or []
     guests = []
     if status_rows is None:
@@ -204,6 +215,9 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
                 continue
             if record.vars[prefix + "node"] in down:
                 offline.mark_offline(record, row, prefix)
+            node_ip = node_ips.get(record.vars[prefix + "node"])
+            if node_ip is not None:
+                record.vars[prefix + "node_ip"] = node_ip
             guests.append(record)
     guests.sort(key=lambda r: r.vmid)
     records = node_records(resource_rows, status_nodes, cluster, prefix) + guests

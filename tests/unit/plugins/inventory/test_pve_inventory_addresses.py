@@ -45,3 +45,27 @@ def test_ipv4_is_preferred_by_default(tmp_path, profile):
     assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
     inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: ['0.0.0.0/0', '::/0']\n")
     assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
+
+
+@pytest.mark.parametrize("profile", SMOKE_PROFILES)
+def test_node_ip_on_every_guest_without_a_request(tmp_path, profile):
+    with profile_sim(profile) as sim:
+        inventory = parse_direct(source(tmp_path, sim, "filters: [\"pve_node_ip == '192.168.1.12'\"]\n"))
+        asked = sorted(r["path"] for r in sim.requests)
+    assert asked == ["/cluster/resources", "/cluster/status"]
+    guests = [h for h in inventory.hosts.values() if h.vars.get("pve_type") != "node"]
+    assert guests and {h.vars["pve_node"] for h in guests} == {"pve2"}
+    assert {h.vars["pve_node_ip"] for h in guests} == {"192.168.1.12"}
+
+
+def test_node_ip_only_an_address(tmp_path):
+    """A node whose /cluster/status ip is a name (never resolved) or missing gives its guests no pve_node_ip."""
+    scenario = {"cluster": "c", "nodes": [{"name": "pve1", "ip": "pve1.example.com"}, {"name": "pve2", "ip": "10.9.0.2"}],
+                "guests": [{"vmid": 100, "name": "a", "node": "pve1", "type": "qemu", "status": "running"},
+                           {"vmid": 101, "name": "b", "node": "pve2", "type": "lxc", "status": "stopped"}]}
+    with profile_sim("pve9", scenario) as sim:
+        inventory = parse_direct(source(tmp_path, sim, ""))
+        no_status = parse_direct(source(tmp_path, sim, "include_nodes: false\n"))
+    assert "pve_node_ip" not in host_vars(inventory, "a")
+    assert host_vars(inventory, "b")["pve_node_ip"] == "10.9.0.2"
+    assert "pve_node_ip" not in host_vars(no_status, "b")
