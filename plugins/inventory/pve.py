@@ -34,8 +34,8 @@ description:
     C(pve_node_ip) (the IP address of the guest's node from C(/cluster/status), no extra request; set only when it is an
     IP address, left out when C(/cluster/status) was not read; e.g. for
     C(ansible_ssh_common_args: -o ProxyJump=root@{{ pve_node_ip }})); with
-    O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(ansible_host), and C(pve_agent_error) when the address
-    lookup failed."
+    O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(pve_interfaces) (list of C({name, mac, ipv4, ipv6})),
+    C(ansible_host), and C(pve_agent_error) when the address lookup failed."
   - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),
     C(pve_nodeid), C(pve_cpu), C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_uptime) (when PVE reports them),
     C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status), set only when it is an IP
@@ -145,7 +145,11 @@ options:
         and its PVE 8.4+ form with C(ip-addresses) are read). This costs one request per running guest.
         PVE 7 has no container endpoint (HTTP 501): one container is asked, the others are not, and one warning
         says so; containers then get no C(ansible_host).
-        It sets C(pve_ip_addresses) (every address found) and C(ansible_host) (see O(ansible_host_networks)).
+        It sets C(pve_ip_addresses) (every address found, in the guest's interface order), C(pve_interfaces) (a list
+        of C({name, mac, ipv4, ipv6}) per interface, the addresses with their prefix length, e.g. V(10.0.0.5/24), so
+        O(compose) can select an interface by name or MAC:
+        V((pve_interfaces | selectattr('name', 'equalto', 'eth0') | first).ipv4 | first | split('/') | first))
+        and C(ansible_host) (see O(ansible_host_networks)).
         A guest whose lookup fails (no agent, agent not running, command unsupported, node unreachable, bad answer)
         stays in the inventory without C(ansible_host), gets C(pve_agent_error), and a warning names it; the run goes on."
     type: str
@@ -160,6 +164,8 @@ options:
       - When none are given, the first IPv4 address is used; IPv6 addresses only when a listed network allows them
         (V(::/0) for any, so an IPv6-only guest gets its address; list V(0.0.0.0/0) first to keep preferring IPv4).
       - Loopback, link-local, unspecified and multicast addresses are never used, also inside V(0.0.0.0/0) or V(::/0).
+      - "Pick order: the networks in the order listed; inside one network, the addresses in the order the guest reports
+        its interfaces (C(pve_ip_addresses)). Without networks: the first IPv4 address in that order."
     type: list
     elements: str
     default: []
@@ -494,6 +500,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 failures.append("%s (%s): %s" % (record.name or record.key, record.key, error))
                 continue
             record.vars[prefix + "ip_addresses"] = [unsafe_text(a) for a in found]
+            record.vars[prefix + "interfaces"] = [_unsafe_interface(i) for i in agent.interfaces(answer.get("data"))]
             address = agent.pick_address(found, settings["networks"])
             if address:
                 record.vars["ansible_host"] = unsafe_text(address)
@@ -610,6 +617,16 @@ def _agent_wanted(records, settings):
     """The records whose address the guest agent is asked for: running guests of nodes that are not offline."""
     status = settings["facts_prefix"] + "status"
     return [r for r in records if r.kind == "guest" and r.vars[status] == "running" and not r.node_offline]
+
+
+def _unsafe_interface(interface):
+    """One pve_interfaces entry with every string from the guest marked unsafe."""
+    return {
+        "name": unsafe_text(interface["name"]) if interface["name"] is not None else None,
+        "mac": unsafe_text(interface["mac"]) if interface["mac"] is not None else None,
+        "ipv4": [unsafe_text(a) for a in interface["ipv4"]],
+        "ipv6": [unsafe_text(a) for a in interface["ipv6"]],
+    }
 
 
 def _declares_this_plugin(path):

@@ -156,3 +156,59 @@ def pick_address(found, networks):
         if address.version == 4:
             return str(address)
     return None
+
+
+def interfaces(data):
+    """pve_interfaces: a raw answer -> [{name, mac, ipv4: ["10.0.0.5/24", ...], ipv6: [...]}], in the guest's order.
+
+    qemu agent rows: name, hardware-address, ip-addresses [{ip-address, prefix}]; container rows: name, hwaddr
+    (hardware-address from PVE 8.4), ip-addresses, or only inet/inet6 ("10.0.0.5/24") on PVE 8.1-8.3. The
+    family comes from the address itself, not from ip-address-type; an address without a valid prefix is
+    given without one; anything that is no address is left out. Raises ValueError as addresses() does.
+    """
+    found = []
+    for interface in _interfaces(data):
+        name = interface.get("name")
+        mac = interface.get("hardware-address") or interface.get("hwaddr")
+        entry = {"name": name if isinstance(name, str) else None, "mac": mac if isinstance(mac, str) else None,
+                 "ipv4": [], "ipv6": []}
+        for text in _interface_cidrs(interface):
+            if text not in entry["ipv%d" % _version(text)]:
+                entry["ipv%d" % _version(text)].append(text)
+        found.append(entry)
+    return found
+
+
+def _version(text):
+    return ipaddress.ip_interface(text).version
+
+
+def _interface_cidrs(interface):
+    """An interface's addresses as "address/prefix" (or "address" when the prefix is missing or invalid)."""
+    texts = []
+    for entry in interface.get("ip-addresses") or []:
+        if isinstance(entry, dict):
+            texts.append(_cidr(entry.get("ip-address"), entry.get("prefix")))
+    if not any(texts):
+        for key in ("inet", "inet6"):
+            value = interface.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    address, _slash, prefix = item.partition("/")
+                    texts.append(_cidr(address, prefix or None))
+    return [text for text in texts if text]
+
+
+def _cidr(address, prefix):
+    if not isinstance(address, str):
+        return None
+    address = address.split("%", 1)[0].strip()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(prefix, str) and prefix.strip().isdigit():
+        prefix = int(prefix.strip())
+    if isinstance(prefix, int) and not isinstance(prefix, bool) and 0 <= prefix <= parsed.max_prefixlen:
+        return "%s/%d" % (parsed, prefix)
+    return str(parsed)

@@ -69,3 +69,42 @@ def test_node_ip_only_an_address(tmp_path):
     assert "pve_node_ip" not in host_vars(inventory, "a")
     assert host_vars(inventory, "b")["pve_node_ip"] == "10.9.0.2"
     assert "pve_node_ip" not in host_vars(no_status, "b")
+
+
+# the example of the ansible_host option's documentation, as printed there
+SELECT_ETH0 = "(pve_interfaces | selectattr('name', 'equalto', 'eth0') | first).ipv4 | first | split('/') | first"
+
+
+@pytest.mark.parametrize("profile", ("pve8.1", "pve9"))
+def test_interfaces_as_data(tmp_path, profile):
+    """qemu agent answers and container answers (PVE 8.1-8.3: inet/inet6 only) give the same shape."""
+    inventory = agent_inventory(tmp_path, profile, "compose:\n  eth0_ip: \"%s\"\n" % SELECT_ETH0)
+    web01 = host_vars(inventory, "web01")
+    assert web01["pve_interfaces"] == [
+        {"name": "lo", "mac": "00:00:00:00:00:00", "ipv4": ["127.0.0.1/8"], "ipv6": ["::1/128"]},
+        {"name": "eth0", "mac": web01["pve_interfaces"][1]["mac"], "ipv4": ["10.0.1.10/24"], "ipv6": ["fd00:1::10/64"]}]
+    assert web01["pve_interfaces"][1]["mac"].startswith("bc:24:11:")
+    dns01 = host_vars(inventory, "dns01")
+    assert dns01["pve_interfaces"][1]["ipv4"] == ["192.168.10.2/24"]
+    assert dns01["pve_interfaces"][1]["ipv6"] == ["fd00:10::2/64"]
+    assert inventory.get_host("web01").vars["eth0_ip"] == "10.0.1.10"
+    assert inventory.get_host("dns01").vars["eth0_ip"] == "192.168.10.2"
+    assert "pve_interfaces" not in host_vars(inventory, "win-ad01")  # the lookup failed: no data
+
+
+def test_interfaces_shapes():
+    from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
+    answer = {"result": [
+        {"name": "ens18", "hardware-address": "bc:24:11:aa:bb:cc", "ip-addresses": [
+            {"ip-address": "10.0.0.5", "ip-address-type": "ipv6", "prefix": 24},      # type claimed wrong: family wins
+            {"ip-address": "fe80::1%ens18", "ip-address-type": "ipv6", "prefix": "64"},
+            {"ip-address": "2001:db8::5", "prefix": 999},                             # bad prefix: address only
+            {"ip-address": "not-an-address", "prefix": 8}, "junk", {"prefix": 8}]},
+        {"hardware-address": 5}]}
+    assert agent.interfaces(answer) == [
+        {"name": "ens18", "mac": "bc:24:11:aa:bb:cc", "ipv4": ["10.0.0.5/24"], "ipv6": ["fe80::1/64", "2001:db8::5"]},
+        {"name": None, "mac": None, "ipv4": [], "ipv6": []}]
+    lxc_81 = [{"name": "eth0", "hwaddr": "bc:24:11:00:00:01", "inet": "10.0.3.10/24", "inet6": "fd00::3/64"}]
+    assert agent.interfaces(lxc_81) == [
+        {"name": "eth0", "mac": "bc:24:11:00:00:01", "ipv4": ["10.0.3.10/24"], "ipv6": ["fd00::3/64"]}]
+    assert agent.interfaces(None) == []

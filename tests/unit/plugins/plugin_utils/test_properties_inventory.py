@@ -97,6 +97,10 @@ def test_agent_answers_give_addresses_or_value_error(data):
         ipaddress.ip_address(text)
     picked = agent.pick_address(found, [ipaddress.ip_network("10.0.0.0/8")])
     assert picked is None or picked in found
+    for interface in agent.interfaces(data):  # the same answer never fails pve_interfaces
+        assert sorted(interface) == ["ipv4", "ipv6", "mac", "name"]
+        for text in interface["ipv4"] + interface["ipv6"]:
+            ipaddress.ip_interface(text)
 
 
 @SETTINGS
