@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install Debian's headless-capable Chromium for the report browser test
-# (tests/e2e/test_report_browser.py). Does nothing when /usr/bin/chromium already exists.
+# (tests/unit/playbooks/test_report_browser.py, which skips without it and never installs it itself).
+# Run it by hand. Does nothing when /usr/bin/chromium already exists.
 # Needs root (or sudo) and a reachable Debian package mirror; exits non-zero when it cannot
 # install, and the browser test then skips with the reason.
 set -euo pipefail

@@ -10,6 +10,7 @@ import os
 import pathlib
 import subprocess
 import sys
+from collections import namedtuple
 
 from pvesim import Simulator
 
@@ -30,14 +31,21 @@ def user_env(tmp_path, sim=None):
     env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_HOME=str(tmp_path / "ansible-home"))
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    config = tmp_path / "empty-ansible.cfg"     # no ansible.cfg of this machine's applies
+    config.write_text("")
+    env["ANSIBLE_CONFIG"] = str(config)
     if sim is not None:
         env.update(PVE_API_HOST=sim.url, PVE_CA_PATH=sim.ca_path, PVE_API_TOKEN_ID=sim.token_id,
                    PVE_API_TOKEN_SECRET=sim.token_secret)
     return env
 
 
+Report = namedtuple("Report", "html markdown scenario")
+
+
 def write_report(tmp_path, scenario="demo"):
-    """Write the HTML and Markdown reports of `scenario` into tmp_path/reports; return their paths."""
+    """Write the HTML and Markdown reports of `scenario` into tmp_path/reports: a Report of their paths
+    and the simulator's scenario."""
     outdir = tmp_path / "reports"
     with Simulator(scenario=scenario) as sim:
         command = [ansible_bin("ansible-playbook"), "-i", "localhost,", "-c", "local",
@@ -45,4 +53,4 @@ def write_report(tmp_path, scenario="demo"):
         result = subprocess.run(command, env=user_env(tmp_path, sim), cwd=str(tmp_path), capture_output=True,
                                 text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return outdir / "pve-cluster-report.html", outdir / "pve-cluster-report.md"
+    return Report(outdir / "pve-cluster-report.html", outdir / "pve-cluster-report.md", sim.scenario)

@@ -13,5 +13,5 @@ from ansible_collections.pve.cluster.tests.unit.playbooks._report import write_r
 
 @pytest.fixture(scope="session")
 def demo_report(tmp_path_factory):
-    """(html path, markdown path) of the demo cluster's report (one node offline, failed tasks)."""
+    """_report.Report (html, markdown, scenario) of the demo cluster (one node offline, failed tasks)."""
     return write_report(tmp_path_factory.mktemp("demo-report"))
