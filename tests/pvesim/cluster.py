@@ -7,6 +7,7 @@ import json
 import threading
 import time
 
+from . import guest_config
 from .profiles import RRD_WINDOW, get_profile
 from .tasks import TaskStore
 
@@ -381,39 +382,9 @@ class Cluster:  # pylint: disable=too-many-public-methods
             rows.append(row)
         return rows
 
-    def config(self, guest):
-        size_gib = max(1, guest.maxdisk // GIB) if guest.maxdisk else 32
-        ipv4 = next((a for a in guest.ips if ":" not in a), None)
-        if guest.type == "qemu":
-            conf = {"boot": "order=scsi0;net0", "cores": guest.maxcpu, "cpu": "x86-64-v2-AES",
-                    "memory": str(guest.maxmem // MIB), "meta": "creation-qemu=9.2.0,ctime=1735689600",
-                    "name": guest.name, "net0": "virtio=%s,bridge=vmbr0,firewall=1" % mac_for(guest.vmid).upper(),
-                    "numa": 0, "ostype": "l26", "scsi0": "local-lvm:vm-%d-disk-0,iothread=1,size=%dG" % (guest.vmid, size_gib),
-                    "scsihw": "virtio-scsi-single", "smbios1": "uuid=%s" % self._uuid(guest.vmid), "sockets": 1,
-                    "vmgenid": self._uuid(guest.vmid + 1)}
-            if guest.agent:
-                conf["agent"] = "1"
-            if ipv4:
-                conf["ipconfig0"] = "ip=%s" % ipv4
-        else:
-            conf = {"arch": "amd64", "cores": guest.maxcpu, "hostname": guest.name, "memory": guest.maxmem // MIB,
-                    "net0": "name=eth0,bridge=vmbr0,firewall=1,hwaddr=%s,ip=%s,type=veth" % (
-                        mac_for(guest.vmid).upper(), ipv4 or "dhcp"),
-                    "ostype": "debian", "rootfs": "local-lvm:subvol-%d-disk-0,size=%dG" % (guest.vmid, size_gib),
-                    "swap": 512, "unprivileged": 1}
-        if guest.tags:
-            conf["tags"] = ";".join(guest.tags)
-        if guest.template:
-            conf["template"] = 1
-        if guest.lock:
-            conf["lock"] = guest.lock
-        conf["digest"] = hashlib.sha1(encode(conf)).hexdigest()
-        return conf
-
-    @staticmethod
-    def _uuid(seed):
-        digest = hashlib.md5(str(seed).encode()).hexdigest()  # nosec - not security relevant
-        return "%s-%s-%s-%s-%s" % (digest[:8], digest[8:12], digest[12:16], digest[16:20], digest[20:32])
+    def config(self, guest, current=0, snapshot=None):
+        """GET /nodes/{node}/<type>/{vmid}/config (guest_config.py: read from qemu-server and pve-container)."""
+        return guest_config.answer(guest, self.profile, mac_for(guest.vmid), current=current, snapshot=snapshot)
 
     def agent_interfaces(self, guest):
         if not guest.agent:

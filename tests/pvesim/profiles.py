@@ -32,6 +32,11 @@ _BASE = {
     "error_message": True,
     # task log limit=0: the whole log from pve-common 7.3-1 (f0c1b0c); before it an empty list
     "log_limit0_whole": True,
+    # guest config (qemu-server): memory a property string (JSON string) from 8.0.8 (7f8c8087), an integer before;
+    # the QEMU version in meta: creation-qemu=; the GUI's default CPU type, written to the config (none on PVE 7)
+    "qemu_memory_string": True,
+    "qemu_version": "10.1.2",
+    "qemu_default_cpu": "x86-64-v2-AES",
     # pveproxy waits this long for a node it cannot reach before it answers 595 (AnyEvent.pm proxy_request)
     "proxy_timeout": 30,
 }
@@ -42,20 +47,21 @@ PROFILES = {
                  pveversion="pve-manager/8.4.14/b502d23c55afcba1", kernel="6.8.12-15-pve",
                  kernel_build="#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-15 (2025-09-12T11:02Z)",
                  node_status_absent=("memory.available",), memhost=False, sdn_rows="sdn",
-                 network_types=_TYPES_8),
+                 network_types=_TYPES_8, qemu_version="9.2.0"),
     # PVE 8.1-8.3: the first form of the container interfaces endpoint, no vnet type before 8.3.2,
     # error text only in the reason phrase (pve-http-server 5.1.x)
     "pve8.1": dict(_BASE, version={"release": "8.1", "version": "8.1.4", "repoid": "ec5affc9e41f1d79"},
                    pveversion="pve-manager/8.1.4/ec5affc9e41f1d79", kernel="6.5.11-8-pve",
                    kernel_build="#1 SMP PREEMPT_DYNAMIC PMX 6.5.11-8 (2024-01-30T12:27Z)",
                    node_status_absent=("memory.available",), memhost=False, sdn_rows="sdn", lxc_interfaces="inet",
-                   lxc_list_vmid_str=True, network_types=_TYPES_7 + ("any_local_bridge",), error_message=False),
+                   lxc_list_vmid_str=True, network_types=_TYPES_7 + ("any_local_bridge",), error_message=False,
+                   qemu_version="8.1.5"),
     "pve7": dict(_BASE, version={"release": "7.4", "version": "7.4-16", "repoid": "0f39f621"},
                  pveversion="pve-manager/7.4-16/0f39f621", kernel="5.15.108-1-pve",
                  kernel_build="#1 SMP PVE 5.15.108-1 (2023-06-17T09:41Z)",
                  node_status_absent=("memory.available", "current-kernel", "boot-info"), memhost=False,
                  sdn_rows="sdn", lxc_interfaces=None, lxc_list_vmid_str=True, network_types=_TYPES_7,
-                 error_message=False),
+                 error_message=False, qemu_memory_string=False, qemu_version="7.2.0", qemu_default_cpu=None),
 }
 DEFAULT = "pve9"
 # The PVE release each network type needs (for docs and the collection's error message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from . import schema_check
+from . import guest_config, schema_check
 from .cluster import NotFound, encode
 from .permissions import PermissionDenied
 from .tasks import TOKEN, UPID_RE, USER, row_dict, task_log
@@ -178,12 +178,22 @@ def h_lxc_list(cl, p, ident):
     return _envelope(_own_guests(cl, cl.guest_list(p["node"], "lxc"), ident))
 
 
+def _config(cl, p, gtype):
+    guest = cl.guest(p["node"], p["vmid"], gtype)
+    try:
+        return _envelope(cl.config(guest, current=p.get("current", 0), snapshot=p.get("snapshot")))
+    except guest_config.ConfigParamError as err:
+        raise ApiError(400, "Parameter verification failed.", err.errors) from err
+    except LookupError as err:
+        raise NotFound(str(err)) from err
+
+
 def h_qemu_config(cl, p, _i):
-    return _envelope(cl.config(cl.guest(p["node"], p["vmid"], "qemu")))
+    return _config(cl, p, "qemu")
 
 
 def h_lxc_config(cl, p, _i):
-    return _envelope(cl.config(cl.guest(p["node"], p["vmid"], "lxc")))
+    return _config(cl, p, "lxc")
 
 
 def h_agent(cl, p, _i):

@@ -59,6 +59,8 @@ class Guest:
     agent: bool = False
     agent_state: str = "ok"          # ok | not-running | unsupported
     ips: list = dataclasses.field(default_factory=list)   # "10.0.0.5/24", "fd00::5/64"
+    config: dict | None = None       # raw config keys added to / replacing the generated ones (null removes)
+    pending: dict | None = None      # raw pending changes, "delete": "key1,key2" (guest_config.py)
     cpu: float | None = None
     mem: int | None = None
     maxcpu: int | None = None

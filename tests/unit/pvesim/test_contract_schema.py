@@ -29,7 +29,11 @@ CALLS = [
     ("/nodes/{node}/lxc", "/nodes/pve1/lxc"),
     ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/100/config"),
     ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/9000/config"),
+    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/111/config"),
+    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve2/qemu/119/config"),
+    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve2/qemu/119/config?current=1"),
     ("/nodes/{node}/lxc/{vmid}/config", "/nodes/pve1/lxc/103/config"),
+    ("/nodes/{node}/lxc/{vmid}/config", "/nodes/pve1/lxc/112/config"),
     ("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", "/nodes/pve1/qemu/100/agent/network-get-interfaces"),
     ("/nodes/{node}/lxc/{vmid}/interfaces", "/nodes/pve1/lxc/103/interfaces"),
     ("/pools", "/pools"),
@@ -43,7 +47,19 @@ _NO_AVAILABLE = ("PVE 9.0 added memory.available", {"data.memory: missing availa
 _OLD_LXC_VMID = ("vmid is a string before pve-container 81aa4bd (PVE 8.2)", None)
 _INET_ONLY = ("pve-container 5.0.6-5.2.5: rows are {name, hwaddr, inet, inet6}",
               {"data[%d]: missing %s" % (i, k) for i in (0, 1) for k in ("hardware-address", "ip-addresses")})
+
+
+def _memory_int(mib):
+    return ("memory is an integer before qemu-server 8.0.8 (7f8c8087, the memory property string)",
+            {"data.memory: expected string, got %d" % mib})
+
+
 DIFFERENCES = {
+    ("pve7", "/nodes/pve1/qemu/100/config"): _memory_int(512),
+    ("pve7", "/nodes/pve1/qemu/111/config"): _memory_int(4096),
+    ("pve7", "/nodes/pve2/qemu/119/config"): _memory_int(4096),
+    ("pve7", "/nodes/pve2/qemu/119/config?current=1"): _memory_int(4096),
+    ("pve7", "/nodes/pve1/qemu/9000/config"): _memory_int(2048),
     ("pve7", "/nodes/pve1/lxc/103/interfaces"): ("501: no such endpoint before pve-container 5.0.6 (PVE 8.1)", None),
     ("pve7", "/nodes/pve1/lxc"): _OLD_LXC_VMID,
     ("pve8.1", "/nodes/pve1/lxc"): _OLD_LXC_VMID,
