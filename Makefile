@@ -102,7 +102,7 @@ help:
 	@echo "  compat           the built tarball on every ansible-core of tests/compat/cores.txt; ansible-builder create"
 	@echo "  e2e              pytest tests/e2e against the collection in build/"
 	@echo "  bench            benchmarks/run.py \$$BENCH_ARGS; bench-smoke: --smoke --strict (scenario 1 requests, RSS and the community.proxmox comparison are judged; the rest is indicative at smoke sizes)"
-	@echo "  demo             scripts/demo.sh, in $(VENV_DEMO) (ansible-core and requests only: $(REQ_DEMO))"
+	@echo "  demo             scripts/demo.sh, in $(VENV_DEMO) (ansible-core, cryptography and requests only: $(REQ_DEMO))"
 	@echo "  clean            remove build/ and caches; distclean: also the virtualenvs"
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ venv-demo: $(VENV_DEMO)/.stamp-demo
 $(VENV_DEMO)/.stamp-demo: $(REQ_DEMO)
 	@$(VENV_DEMO)/bin/python -c '' 2>/dev/null || { echo "== creating $(VENV_DEMO) with $(PYTHON)"; \
 	    rm -rf $(VENV_DEMO); $(PYTHON) -m venv $(VENV_DEMO); }
-	@echo "== installing $(REQ_DEMO) into $(VENV_DEMO) (ansible-core and requests only)"
+	@echo "== installing $(REQ_DEMO) into $(VENV_DEMO) (ansible-core, cryptography and requests only)"
 	@$(VENV_DEMO)/bin/python -m pip install -q -r $(REQ_DEMO) 2>&1 | $(PIP_FILTER)
 	@touch $@
 
@@ -378,7 +378,7 @@ bench-smoke:
 	@$(MAKE) bench BENCH_ARGS='--smoke --strict --output $(COLLECTIONS_ROOT)/bench-smoke.md'
 
 demo: venv-demo collection-tree
-	PATH="$(VENV_DEMO_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
+	@PATH="$(VENV_DEMO_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" $(ANSIBLE_ENV) bash scripts/demo.sh
 
 # ---------------------------------------------------------------------------------------------
 # Everything

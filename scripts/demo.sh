@@ -63,10 +63,8 @@ ansible localhost -i localhost, -c local -m pve.cluster.pve_version_info
 say "Dynamic inventory: ansible-inventory --graph (one GET /cluster/resources + one GET /cluster/status)"
 cat >"$WORK/demo.pve.yml" <<'EOF'
 plugin: pve.cluster.pve
-# connection from the PVE_* environment variables
-keyed_groups:
-  - key: pve_tags
-    prefix: tag
+# The connection comes from the PVE_* environment variables. The groups are built in: pve_nodes,
+# pve_qemu, pve_lxc, pve_<status>, pve_node_<node>, pve_pool_<pool>, pve_tag_<tag>, pve_templates.
 EOF
 ansible-inventory -i "$WORK/demo.pve.yml" --graph
 
@@ -79,7 +77,8 @@ done
 say "Done. What to look at:"
 echo "  - the cluster report:   $WORK/reports/pve-cluster-report.html  (open it in a browser)"
 echo "                          $WORK/reports/pve-cluster-report.md"
-echo "  - the inventory file:   $WORK/demo.pve.yml  (try: ansible-inventory -i $WORK/demo.pve.yml --list)"
+echo "  - the inventory file:   $WORK/demo.pve.yml"
+echo "                          (try: ansible-inventory -i $WORK/demo.pve.yml --list)"
 echo "  - the playbooks:        $ROOT/playbooks/"
 if [ -n "$SIM_PID" ]; then
     echo "  - the simulator's log:  $WORK/simulator.log"

@@ -28,7 +28,8 @@ def mark_offline(record, row, prefix):
 
 
 def warning(records, prefix):
-    """One text for every offline node that has guests in the result (None when there is none)."""
+    """One short text for every offline node that has guests in the result (None when there is none); the
+    plugin's documentation says what that means for their names, pve_template and addresses."""
     counts = {}
     nameless = {}
     for record in records:
@@ -45,7 +46,7 @@ def warning(records, prefix):
         if nameless.get(node):
             text += ", %d without name or template flag" % nameless[node]
         parts.append(text + ")")
-    return ("node%s %s %s offline: PVE reports its guests' last known state for 5 minutes, then no name and no "
-            "template flag; such guests are named <type>-<vmid> (e.g. qemu-100), %stemplate is null and they are "
-            "kept whatever include_templates says; no address is looked up for them"
-            % ("s" if len(parts) > 1 else "", ", ".join(parts), "are" if len(parts) > 1 else "is", prefix))
+    # at most two lines of a 100-column terminal: the node, what PVE reports, where the details are
+    return ("node%s %s %s offline: PVE reports its guests as last seen "
+            "(details: ansible-doc -t inventory pve.cluster.pve)"
+            % ("s" if len(parts) > 1 else "", ", ".join(parts), "are" if len(parts) > 1 else "is"))

@@ -45,6 +45,10 @@ def test_guests_of_a_node_down_for_10_minutes(tmp_path, warnings, profile):
     assert "qemu-128" in group_hosts(inventory, "pve_unknown")
     assert "tpl-debian12" not in inventory.hosts  # a template of an online node stays out
     assert "pve3 (7 guests, 7 without name or template flag)" in warning
+    # two lines of a 100-column terminal at most, as ansible-core prints it; the details are in ansible-doc
+    shown = "[WARNING]: " + (warning if warning.startswith("pve.cluster.pve: ") else "pve.cluster.pve: " + warning)
+    assert len(shown) <= 200 and "\n" not in shown, shown
+    assert shown.endswith("(details: ansible-doc -t inventory pve.cluster.pve)"), shown
     assert not [w for w in warnings if "no address from the guest agent" in w and "pve3" in w]
 
 
