@@ -137,8 +137,19 @@ options:
     type: str
   ansible_host:
     description:
-      - How to set C(ansible_host) for guests.
+      - How to set C(ansible_host) for guests. V(none), or one source or a list of sources tried in the order given,
+        for example V([guest_agent, config]) (the agent's live address when the guest reports one, else the configured
+        one). A single source may be written without the list (V(ansible_host=guest_agent)).
       - V(none) leaves it unset (Ansible connects to the inventory hostname).
+      - "Only the selected guests (after O(guest_types), O(include_templates) and O(filters)) of nodes that are not
+        offline are asked, O(max_workers) requests at a time, within O(api_total_timeout). Each source is asked only
+        for the guests that the sources before it gave no address (O(ansible_host_networks) applies to every source)."
+      - "V(config) reads each guest's configuration (C(GET /nodes/{node}/qemu/{vmid}/config): cloud-init C(ipconfigN)
+        C(ip=)/C(ip6=); C(GET /nodes/{node}/lxc/{vmid}/config): C(netN) C(ip=)/C(ip6=); V(dhcp), V(auto) and
+        V(manual) are no address), whatever the guest's status, so a stopped or agent-less guest gets the address
+        configured in PVE (pending changes included, as PVE answers without C(current)). One request per guest. A guest
+        PVE refuses (HTTP 403) or that vanished meanwhile (HTTP 500 C(does not exist)) stays, without an address,
+        and one warning per kind names them."
       - "V(guest_agent) asks each selected running guest for its addresses, in parallel (O(max_workers)):
         qemu VMs through the QEMU guest agent (C(GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces)),
         containers through C(GET /nodes/{node}/lxc/{vmid}/interfaces) (both its PVE 8.1-8.3 form with C(inet)/C(inet6)
@@ -152,25 +163,38 @@ options:
         and C(ansible_host) (see O(ansible_host_networks)).
         A guest whose lookup fails (no agent, agent not running, command unsupported, node unreachable, bad answer)
         stays in the inventory without C(ansible_host), gets C(pve_agent_error), and a warning names it; the run goes on."
-    type: str
-    choices: [none, guest_agent]
-    default: none
+    type: list
+    elements: str
+    choices: [none, guest_agent, config]
+    default: [none]
+  guest_config:
+    description:
+      - "Set C(pve_config) on each selected guest (of a node that is not offline): its PVE configuration, keys with
+        V(_) where PVE writes V(-), PVE's 0/1 flags as booleans, numbers as numbers, and C(net*) and C(ipconfig*)
+        parsed into dicts (C(pve_config.ipconfig0.ip), C(pve_config.net0.bridge)); C(digest), C(description) and
+        C(cipassword) are left out. Also C(pve_ostype) and C(pve_description) (the notes, at most 2048 characters)."
+      - One request per guest (the same one as O(ansible_host=config), made once when both are set), O(max_workers) at
+        a time. Without it nothing is asked and these variables are not set. Every string is marked unsafe.
+      - They are set after O(filters) run, so filters cannot use them (use O(groups) or O(keyed_groups)).
+    type: bool
+    default: false
   ansible_host_networks:
     description:
-      - With O(ansible_host=guest_agent), networks in CIDR notation, in order of preference; C(ansible_host) becomes the
-        first address found inside the first network that has one.
+      - With O(ansible_host) sources, networks in CIDR notation, in order of preference; C(ansible_host) becomes the
+        first address found inside the first network that has one (for the guest agent's and the configured addresses).
       - "These networks restrict: an address outside every listed network is never used. A guest that reports none
         inside them gets no C(ansible_host) (its addresses stay in C(pve_ip_addresses))."
       - When none are given, the first IPv4 address is used; IPv6 addresses only when a listed network allows them
         (V(::/0) for any, so an IPv6-only guest gets its address; list V(0.0.0.0/0) first to keep preferring IPv4).
       - Loopback, link-local, unspecified and multicast addresses are never used, also inside V(0.0.0.0/0) or V(::/0).
       - "Pick order: the networks in the order listed; inside one network, the addresses in the order the guest reports
-        its interfaces (C(pve_ip_addresses)). Without networks: the first IPv4 address in that order."
+        its interfaces (C(pve_ip_addresses)), or the configured interfaces by index (C(ipconfig0) before C(ipconfig1),
+        C(ip=) before C(ip6=)). Without networks: the first IPv4 address in that order."
     type: list
     elements: str
     default: []
   max_workers:
-    description: How many per-guest requests run at the same time with O(ansible_host=guest_agent).
+    description: How many per-guest requests (O(ansible_host) sources, O(guest_config)) run at the same time.
     type: int
     default: 8
   group_prefix:
@@ -243,6 +267,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
@@ -253,7 +278,9 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agen
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_config as guest_config
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys as keys
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_lookups as lookups
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_names as names
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
@@ -275,6 +302,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super().__init__()
         self._client = None
         self._cache_key = None
+        self._lookups = None  # (chosen, asked) of lookups.plan() for this run
 
     # -- source file -----------------------------------------------------------------------------
     def verify_file(self, path):
@@ -319,8 +347,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if records is None:
                 raw = self._data_only(self._fetch_base(settings), "the API")
                 records = self._select(raw, settings)
-                if settings["agent"]:
-                    raw["agent"] = self._data_only(self._fetch_agent(records, settings), "the guest agents")
+                self._lookups = self._plan(records, settings, raw, fetch=True)
                 if cache_on:
                     self._cache[cache_key] = raw
             if raw.get("status_refused"):
@@ -328,8 +355,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             down_warning = offline.warning(records, settings["facts_prefix"])
             if down_warning:
                 self._warn(down_warning)
-            if settings["agent"]:
-                self._apply_agent(_agent_wanted(records, settings), raw["agent"], settings)
+            if self._lookups is not None:
+                chosen, asked = self._lookups
+                self._apply_agent(asked["guest_agent"], raw.get("agent") or {}, settings, chosen)
+                self._apply_config(asked["config"], raw.get("config") or {}, settings)
+                for record in records:
+                    if record.key in chosen:
+                        record.vars["ansible_host"] = unsafe_text(chosen[record.key][1])
             self._populate(records, settings)
         finally:
             if self._client is not None:
@@ -352,6 +384,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         get = self.get_option  # choices and types are enforced by ansible-core's config manager
         with ansible_errors():
             networks = agent.parse_networks(get("ansible_host_networks"))
+            sources = lookups.parse_sources(get("ansible_host"))
         workers = get("max_workers")
         if workers < 1:
             raise AnsibleError("max_workers: must be an integer >= 1, got %r" % (workers,))
@@ -367,13 +400,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not str(hostname).strip():
             raise AnsibleError("hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_name }}'")
         return {
-            "late_hostname": get("ansible_host") == "guest_agent" and filters.uses_agent_variables(hostname, facts_prefix),
+            "late_hostname": bool(sources or get("guest_config")) and filters.uses_agent_variables(hostname, facts_prefix),
             "guest_types": frozenset(get("guest_types")),
             "include_nodes": bool(get("include_nodes")),
             "include_templates": bool(get("include_templates")),
             "filters": conditions,
             "hostname": hostname,
-            "agent": get("ansible_host") == "guest_agent",
+            "sources": sources,
+            "guest_config": bool(get("guest_config")),
             "networks": networks,
             "max_workers": workers,
             "facts_prefix": facts_prefix,
@@ -431,11 +465,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if settings["include_nodes"] and raw.get("status") is None and not raw.get("status_refused"):
             return None  # cached without include_nodes: /cluster/status was not asked
         records = self._select(raw, settings)
-        if settings["agent"]:
-            answers = raw.get("agent")
-            if not isinstance(answers, dict) or any(r.key not in answers for r in _agent_wanted(records, settings)):
-                self.display.vvv("%s: the cache lacks answers these options need; refreshing it" % self.NAME)
-                return None
+        self._lookups = self._plan(records, settings, raw, fetch=False)
+        if self._lookups is False:
+            self.display.vvv("%s: the cache lacks answers these options need; refreshing it" % self.NAME)
+            self._lookups = None
+            return None
         return records
 
     def _select(self, raw, settings):
@@ -456,12 +490,30 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._hostnames(everyone, settings, records)
         return records
 
-    def _fetch_agent(self, records, settings):
+    def _plan(self, records, settings, raw, fetch):
+        """lookups.plan() over these records: (chosen, asked), None when nothing is looked up, False when `fetch`
+        is off (a cached run) and the cache lacks an answer. Fetched answers go into raw["agent"] / raw["config"]."""
+        if not settings["sources"] and not settings["guest_config"]:
+            return None
+        if any(not isinstance(raw.get(key, {}), dict) for key in lookups.RAW_KEYS.values()):
+            return False
+        answers = dict((source, raw.setdefault(key, {})) for source, key in lookups.RAW_KEYS.items())
         prefix = settings["facts_prefix"]
-        wanted = _agent_wanted(records, settings)
-        return agent.fetch_answers(
-            self._get_client, ((r.key, r.key.split("/", 1)[0], r.vars[prefix + "node"], r.vmid) for r in wanted),
-            settings["max_workers"])
+        eligible = [r for r in records if r.kind == "guest" and not r.node_offline]
+        result = lookups.plan(eligible, settings["sources"], settings["guest_config"],
+                              lambda r: r.vars[prefix + "status"] == "running", answers,
+                              (lambda source, wanted: self._fetch(source, wanted, settings)) if fetch else None,
+                              lambda source, record, answer: _pick(source, record, answer, settings["networks"]))
+        return False if result is None else result
+
+    def _fetch(self, source, records, settings):
+        prefix = settings["facts_prefix"]
+        guests = [(r.key, r.key.split("/", 1)[0], r.vars[prefix + "node"], r.vmid) for r in records]
+        if source == "guest_agent":
+            answers = agent.fetch_answers(self._get_client, guests, settings["max_workers"])
+        else:
+            answers = lookups.fetch_configs(self._get_client(), guests, settings["max_workers"])
+        return self._data_only(answers, "the guest agents" if source == "guest_agent" else "the guest configs")
 
     def _apply_filters(self, records, settings):
         try:
@@ -478,7 +530,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return bool(self.templar.evaluate_conditional(condition))
         return boolean(self.templar.template("{%% if %s %%}True{%% else %%}False{%% endif %%}" % condition))
 
-    def _apply_agent(self, wanted, answers, settings):
+    def _apply_agent(self, wanted, answers, settings, chosen):
+        """pve_ip_addresses, pve_interfaces, pve_agent_error; the warning names the guests left without an address."""
         prefix = settings["facts_prefix"]
         failures = []
         no_endpoint = 0
@@ -497,19 +550,48 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     error = str(err)
             if error is not None:
                 record.vars[prefix + "agent_error"] = unsafe_text(str(error))
-                failures.append("%s (%s): %s" % (record.name or record.key, record.key, error))
+                if record.key not in chosen:  # another source gave it an address: nothing to warn about
+                    failures.append("%s (%s): %s" % (record.name or record.key, record.key, error))
                 continue
             record.vars[prefix + "ip_addresses"] = [unsafe_text(a) for a in found]
             record.vars[prefix + "interfaces"] = [_unsafe_interface(i) for i in agent.interfaces(answer.get("data"))]
-            address = agent.pick_address(found, settings["networks"])
-            if address:
-                record.vars["ansible_host"] = unsafe_text(address)
         if no_endpoint:
             self._warn("this PVE has no GET /nodes/{node}/lxc/{vmid}/interfaces (HTTP 501; it exists from "
                        "PVE 8.1), so %d running container(s) got no address" % no_endpoint)
         if failures:
             self._warn("no address from the guest agent for %d running guest(s) (their hostvar %sagent_error "
                        "says why): %s" % (len(failures), prefix, _listing(failures)))
+
+    def _apply_config(self, asked, answers, settings):
+        """guest_config variables, and one warning per kind of failure (refused, vanished, other)."""
+        prefix = settings["facts_prefix"]
+        failures = {"refused": [], "vanished": [], "failed": []}
+        for record in asked:
+            answer = answers.get(record.key)
+            answer = answer if isinstance(answer, dict) else {"error": "no answer"}
+            data = answer.get("data")
+            if answer.get("error") is None and not isinstance(data, dict):
+                answer = {"error": "the configuration is no object: %.80r" % (data,)}
+            if answer.get("error") is not None:
+                failures[lookups.failure_kind(answer)].append("%s (%s): %s" % (record.name or record.key, record.key,
+                                                                                answer["error"]))
+                continue
+            if settings["guest_config"]:
+                kind = record.key.split("/", 1)[0]
+                record.vars[prefix + "config"] = wrap_var(guest_config.normalise(data, kind))
+                for name, value in (("ostype", guest_config.ostype(data)), ("description", guest_config.description(data))):
+                    if value is not None:
+                        record.vars[prefix + name] = unsafe_text(value)
+        texts = {
+            "refused": "PVE refused the configuration of %d guest(s) (HTTP 403: the token or user lacks VM.Audit on "
+                       "them); they stay, without what it would give (address, %sconfig): %s",
+            "vanished": "%d guest(s) vanished between GET /cluster/resources and the read of their configuration "
+                        "(deleted or moved meanwhile); they stay, without what it would give (address, %sconfig): %s",
+            "failed": "no configuration for %d guest(s); they stay, without what it would give (address, %sconfig): %s",
+        }
+        for kind in ("refused", "vanished", "failed"):
+            if failures[kind]:
+                self._warn(texts[kind] % (len(failures[kind]), prefix, _listing(failures[kind])))
 
     def _hostnames(self, records, settings, shown):
         """Give each record a unique hostname, in order (nodes first, then guests by vmid).
@@ -613,10 +695,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.warning(terminal_safe("%s: %s" % (self.NAME, message)))
 
 
-def _agent_wanted(records, settings):
-    """The records whose address the guest agent is asked for: running guests of nodes that are not offline."""
-    status = settings["facts_prefix"] + "status"
-    return [r for r in records if r.kind == "guest" and r.vars[status] == "running" and not r.node_offline]
+def _pick(source, record, answer, networks):
+    """The address a source's raw answer gives a guest (ansible_host_networks applied), or None."""
+    if not isinstance(answer, dict) or answer.get("error") is not None:
+        return None
+    try:
+        if source == "guest_agent":
+            found = agent.addresses(answer.get("data"))
+        else:
+            found = guest_config.addresses(answer.get("data"), record.key.split("/", 1)[0])
+    except ValueError:
+        return None
+    return agent.pick_address(found, networks)
 
 
 def _unsafe_interface(interface):

@@ -23,7 +23,7 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_host
 GUEST_VARS = ("vmid", "name", "node", "type", "status", "template", "tags", "id", "cluster", "node_ip") \
     + hosts.GUEST_OPTIONAL + hosts.GUEST_STATS
 NODE_VARS = ("node", "type", "status", "cluster", "ip", "nodeid") + hosts.NODE_STATS
-AGENT_VARS = ("ip_addresses", "interfaces", "agent_error")
+AGENT_VARS = ("ip_addresses", "interfaces", "agent_error", "config", "ostype", "description")
 # Jinja2's and Ansible's global functions, usable in a condition without being host variables.
 GLOBALS = frozenset(("range", "dict", "lipsum", "cycler", "joiner", "namespace", "lookup", "query", "q", "now",
                      "undef", "omit"))

@@ -22,10 +22,10 @@ COMMUNITY_PROXMOX = {
     "exclude_nodes": "use include_nodes: false (the opposite sense)",
     "want_proxmox_nodes_ansible_host": "not needed: nodes always get ansible_host, their cluster address from "
                                        "/cluster/status (the hostvar pve_ip)",
-    "want_facts": "no equivalent: the guest config is not read (3 requests per guest); the pve_* variables come from "
-                  "/cluster/resources, and ansible_host: guest_agent gives addresses",
-    "want_post_filter_facts": "no equivalent (see want_facts); filters always run before the per-guest address "
-                              "lookups of ansible_host: guest_agent",
+    "want_facts": "use guest_config: true (pve_config, pve_ostype, pve_description: one request per guest instead of "
+                  "three) and ansible_host: [guest_agent, config] for the address",
+    "want_post_filter_facts": "not needed: guest_config and the ansible_host sources always run after filters, for the "
+                              "hosts that pass",
     "qemu_extended_statuses": "no equivalent: pve_status is the status /cluster/resources reports; the paused/prelaunch "
                               "detail would cost a request per VM",
 }
