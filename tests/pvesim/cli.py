@@ -45,6 +45,28 @@ def write_state(sim, state_dir):
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
 
 
+def how_to_use(settings, state_dir, command):
+    """What a person needs to use a running simulator: where it is, its credentials and CA (the fixed test
+    ones of auth.py, not secrets), the env file to source and how to stop it. `command`: how to run pvesim."""
+    env_file = os.path.join(state_dir, "env")
+    ca_line = ("  CA:        %s   (PVE_CA_PATH)" % settings["ca_path"] if settings.get("ca_path")
+               else "  no TLS:    set PVE_API_ALLOW_HTTP=true (and PVE_VALIDATE_CERTS=false)")
+    return "\n".join([
+        "pvesim: PVE API simulator at %s" % settings["url"],
+        "  token:     %s = %s   (PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET)"
+        % (settings["token_id"], settings["token_secret"]),
+        "  password:  %s / %s   (PVE_API_USER, PVE_API_PASSWORD)" % (settings["user"], settings["password"]),
+        ca_line,
+        "  to use it: . %s   (sets those PVE_* variables in your shell)" % shlex.quote(env_file),
+        "  to stop:   %s stop --state-dir %s" % (command, shlex.quote(state_dir)),
+    ])
+
+
+def _command():
+    """How this pvesim was run, for the hints it prints (`python3 -m pvesim` from a venv's python3)."""
+    return "%s -m pvesim" % os.path.basename(sys.executable or "python3")
+
+
 def _realm_users():
     """auth.REALM_USERS as settings: {kind: {user, password, token_id, token_secret}} (no token: None)."""
     return {kind: {"user": user, "password": password, "token_id": "%s!%s" % (user, token) if token else None,
@@ -77,7 +99,11 @@ def serve(args):
     signal.signal(signal.SIGINT, _on_signal)
     sim.start()
     write_state(sim, state_dir)
+    # the URL alone on the first line (scripts read it), then how to use it
+    settings = {"url": sim.url, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
+                "token_id": sim.token_id, "token_secret": sim.token_secret}
     print(sim.url, flush=True)
+    print(how_to_use(settings, state_dir, _command()).split("\n", 1)[1], flush=True)
     try:
         _wait(sim, stop, args.idle_timeout)
     finally:
@@ -118,10 +144,22 @@ def _gone(pid):
 
 
 def start(args):
-    """`serve` in the background, in a new state directory (DIR/log holds its output); once it is ready,
-    print its settings.json plus state_dir as one JSON line. One process for a harness instead of
-    create-a-directory, start, wait (tests/integration/targets/setup_pvesim)."""
-    state_dir = tempfile.mkdtemp(prefix="pvesim-")
+    """`serve` in the background, in --state-dir or a new temporary directory (DIR/log holds its output); once
+    it is ready, print what a person needs (credentials, CA, the env file to source, how to stop it) and, when
+    stdout is not a terminal, before that on stdout its settings.json plus state_dir and env_file as one JSON
+    line (for a harness: tests/integration/targets/setup_pvesim; the text then goes to stderr)."""
+    own_dir = not args.state_dir
+    if own_dir:
+        state_dir = tempfile.mkdtemp(prefix="pvesim-")
+    else:
+        state_dir = os.path.abspath(args.state_dir)
+        running = _running_pid(state_dir)
+        if running:
+            print("pvesim already runs in %s (pid %s): use it (. %s) or stop it (%s stop --state-dir %s)"
+                  % (state_dir, running, shlex.quote(os.path.join(state_dir, "env")), _command(),
+                     shlex.quote(state_dir)), file=sys.stderr)
+            return 1
+        os.makedirs(state_dir, exist_ok=True)
     argv = [sys.executable, "-m", "pvesim", "serve", "--scenario", args.scenario, "--state-dir", state_dir,
             "--idle-timeout", str(args.idle_timeout)]
     if args.profile:
@@ -138,13 +176,31 @@ def start(args):
                 server.kill()
             with open(log_path, encoding="utf-8", errors="replace") as log:
                 print("pvesim did not start within %ss: %s" % (args.wait, log.read()), file=sys.stderr)
-            shutil.rmtree(state_dir, ignore_errors=True)
+            if own_dir:
+                shutil.rmtree(state_dir, ignore_errors=True)
             return 1
         time.sleep(0.05)
     with open(os.path.join(state_dir, "settings.json"), encoding="utf-8") as handle:
         settings = json.load(handle)
-    print(json.dumps(dict(settings, state_dir=state_dir), sort_keys=True))
+    text = how_to_use(settings, state_dir, _command())
+    if args.idle_timeout:
+        text += "\n  it stops by itself after %g s without a request (--idle-timeout)" % args.idle_timeout
+    if sys.stdout.isatty():     # a person: the text only
+        print(text)
+    else:                       # a harness reads the JSON line; the text goes to the terminal, if any
+        print(json.dumps(dict(settings, state_dir=state_dir, env_file=os.path.join(state_dir, "env")), sort_keys=True))
+        print(text, file=sys.stderr)
     return 0
+
+
+def _running_pid(state_dir):
+    """The pid of a simulator still running in state_dir, else None."""
+    try:
+        with open(os.path.join(state_dir, "pid"), encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+    except (OSError, ValueError):
+        return None
+    return None if _gone(pid) else pid
 
 
 def stop_server(args):
@@ -198,6 +254,7 @@ def main(argv=None):
                                            " and state_dir as JSON once it is ready")
     p_start.add_argument("--scenario", default="demo")
     p_start.add_argument("--profile", default=None, choices=sorted(PROFILES))
+    p_start.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env, log go (default: a new temporary directory)")
     p_start.add_argument("--idle-timeout", type=float, default=900)
     p_start.add_argument("--wait", type=float, default=60, help="seconds to wait for it to be ready")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")

@@ -37,7 +37,13 @@ def test_serve_and_stop(tmp_path):
                                 check=False, timeout=30)
         assert result.returncode == 0
         assert proc.wait(timeout=10) == 0
-        assert proc.stdout.read().decode().strip() == url
+        # the URL alone on the first line, then the credentials, the CA, the env file and how to stop it
+        first, rest = proc.stdout.read().decode().split("\n", 1)
+        assert first == url
+        for text in ("root@pam!ansible = 00000000-sim0-token-0000-000000000000", "root@pam / sim-password",
+                     "CA:        %s" % (state / "ca.pem"), "to use it: . %s" % (state / "env"),
+                     "to stop:   %s -m pvesim stop --state-dir %s" % (os.path.basename(sys.executable), state)):
+            assert text in rest, rest
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -98,6 +104,10 @@ def test_start_prints_settings_and_stop_removes_every_state_dir():
             settings = json.loads(result.stdout)
             started.append(settings)
             assert settings["profile"] == profile and os.path.isdir(settings["state_dir"])
+            # a person reads on stderr what to source and how to stop it
+            assert settings["env_file"] == os.path.join(settings["state_dir"], "env")
+            assert "to use it: . %s" % settings["env_file"] in result.stderr, result.stderr
+            assert "stop --state-dir %s" % settings["state_dir"] in result.stderr, result.stderr
             token = "PVEAPIToken=%s=%s" % (settings["token_id"], settings["token_secret"])
             resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
                                 verify=settings["ca_path"], timeout=10)
@@ -124,3 +134,28 @@ def test_start_fails_with_the_server_log():
                             env=env, capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 1 and result.stdout == ""
     assert "pvesim did not start" in result.stderr and "scenario.yml" in result.stderr
+
+
+def test_start_in_a_given_state_dir_once(tmp_path):
+    """`start --state-dir DIR` (the README's simulator block): DIR/env sets the PVE_* variables; a second
+    start there is refused, saying how to use or stop the running one; a failed start leaves DIR alone."""
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    state = tmp_path / "sim"
+    argv = [sys.executable, "-m", "pvesim", "start", "--state-dir", str(state), "--idle-timeout", "60"]
+    try:
+        first = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, timeout=60)
+        assert first.returncode == 0, first.stderr
+        settings = json.loads(first.stdout)
+        assert settings["state_dir"] == str(state) and (state / "env").is_file()
+        assert "export PVE_API_HOST=%s" % settings["url"] in (state / "env").read_text()
+        again = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, timeout=60)
+        assert again.returncode == 1 and again.stdout == ""
+        assert "pvesim already runs in %s" % state in again.stderr and ". %s/env" % state in again.stderr
+    finally:
+        subprocess.run([sys.executable, "-m", "pvesim", "stop", "--state-dir", str(state)], env=env, check=False,
+                       timeout=60)
+    broken = subprocess.run([sys.executable, "-m", "pvesim", "start", "--state-dir", str(state), "--scenario",
+                             "/nonexistent/scenario.yml"], env=env, capture_output=True, text=True, check=False,
+                            timeout=60)
+    assert broken.returncode == 1 and "pvesim did not start" in broken.stderr
+    assert (state / "ca.pem").exists()      # the user's directory is not removed
