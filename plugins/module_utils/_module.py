@@ -7,14 +7,28 @@
 from __future__ import annotations
 
 import contextlib
+import platform
+import sys
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.pve.cluster.plugins.module_utils import _client, _nodes
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
     CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets)
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
+
+
+# The line a play needs so that its modules run with the Python that runs ansible-playbook (README, ansible-doc)
+INTERPRETER_LINE = 'ansible_python_interpreter: "{{ ansible_playbook_python }}"'
+
+
+def requests_missing():
+    """The error of a module whose Python lacks requests: where, and the two ways out (the exact lines)."""
+    python = sys.executable or "python3"
+    return ("Failed to import the required Python library (requests) on %s's Python %s. Install it there "
+            "(%s -m pip install requests), or run the module with the Python that runs ansible-playbook: give the "
+            "play or task the variable  %s" % (platform.node(), python, python, INTERPRETER_LINE))
 
 
 class PveModule(AnsibleModule):
@@ -28,7 +42,7 @@ class PveModule(AnsibleModule):
         # a password written into api_host (user:password@host) is refused below; hide it in the echo too
         self.no_log_values.update(api_host_secrets(self.params.get("api_host")))
         if not _client.HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
+            self.fail_json(msg=requests_missing(), exception=_client.REQUESTS_IMPORT_ERROR)
         self._client = None
         with self.errors():
             self.connection = ConnectionConfig.from_params(self.params)
