@@ -15,6 +15,11 @@ description:
     C(POST /access/ticket) before them with a password), whatever the size of the cluster; nothing is asked per node or per
     guest unless O(ansible_host=guest_agent)."
   - The configuration file name must end with C(pve.yml) or C(pve.yaml).
+  - "Connection options (O(api_host), O(api_token_secret), ... and their community.proxmox aliases) may be Jinja2
+    templates with lookups or extra vars, or C(!vault) strings: each is rendered once per build, before its type is
+    checked and before validation. A template that fails names the option and the template error. A rendered secret
+    is hidden like a literal one. Of an option's environment variables the first one set wins (C(PVE_*) before
+    C(PROXMOX_*)); a value in the file wins over them, and their values are never templated."
   - "Least privilege: C(/cluster/resources) lists only the rows the token or user may see (guests need C(VM.Audit) on
     C(/vms/<vmid>), a pool's ACL counts for its members, so C(PVEAuditor) on C(/pool/<pool>) lists that pool's guests;
     nodes are always listed, their figures only with C(Sys.Audit) on C(/nodes/<node>)). C(/cluster/status) needs
@@ -193,6 +198,23 @@ options:
     type: list
     elements: str
     default: []
+  join_existing_hosts:
+    description:
+      - "V(false) (the default): a guest or node whose hostname is a host that another inventory source defined before
+        this one (a static file, another plugin) is named V(<type>-<vmid>) (V(qemu-105); a node V(node-<name>)) instead,
+        with a warning, so a tenant who names a VM V(bastion) never gets the static C(bastion)'s variables
+        (C(ansible_user), C(ansible_password), ...)."
+      - "V(true): such a guest or node joins that host, as Ansible merges hosts of several sources, for a static entry
+        paired with a guest on purpose. Even then the C(ansible_host) the other source set is kept: neither the
+        guest agent's nor a node's address nor O(compose) replaces it."
+      - "Hosts of another C(pve.cluster.pve) source are never joined across clusters: the same guest or node of the
+        same connection (O(api_host) and port) read by two files is one host; a host of that name from another
+        connection makes this source's host V(<name>-<cluster>) (V(web-lab2); the API host and port for a standalone
+        node: V(pve-192-0-2-10)) after the first label, with a warning."
+      - "Sources are read in the order Ansible reads them (an inventory directory: by file name); a source read after
+        this one adds to a host of the same name as Ansible does, so name static files to sort before C(*.pve.yml)."
+    type: bool
+    default: false
   max_workers:
     description: How many per-guest requests (O(ansible_host) sources, O(guest_config)) run at the same time.
     type: int
@@ -215,15 +237,15 @@ requirements:
 """
 
 EXAMPLES = r"""
-# pve.yml -- connection from the environment (PVE_API_HOST, PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET)
+# pve.yml -- connection from the environment (PVE_API_HOST, PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET, PVE_CA_PATH)
 plugin: pve.cluster.pve
 
-# cluster.pve.yml -- everything in the file, running qemu VMs only, addresses from the guest agent
+# cluster.pve.yml -- connection in the file, the secret from a lookup; running qemu VMs only,
+# addresses from the guest agent (a CA file: ca_path: /etc/ssl/pve-root-ca.pem)
 plugin: pve.cluster.pve
-api_host: https://pve1.example.com:8006
-api_token_id: ansible@pve!inventory
-api_token_secret: "{{ lookup('ansible.builtin.env', 'PVE_TOKEN_SECRET') }}"
-ca_path: /etc/ssl/pve-root-ca.pem
+api_host: "{{ lookup('ansible.builtin.env', 'PVE_API_HOST') }}"
+api_token_id: "{{ lookup('ansible.builtin.env', 'PVE_API_TOKEN_ID') }}"
+api_token_secret: "{{ lookup('ansible.builtin.env', 'PVE_API_TOKEN_SECRET') }}"
 include_nodes: false
 guest_types: [qemu]
 filters:
@@ -234,11 +256,11 @@ ansible_host_networks:
   - 192.168.1.0/24
 max_workers: 16
 
-# community.pve.yml -- option names as in community.proxmox, cached for an hour
+# community.pve.yml -- option names and variables as in community.proxmox, cached for an hour
 plugin: pve.cluster.pve
-url: https://pve1.example.com:8006
-user: ansible@pve
-password: "{{ lookup('ansible.builtin.env', 'PVE_PASSWORD') }}"
+url: "{{ lookup('ansible.builtin.env', 'PROXMOX_URL') }}"
+user: "{{ lookup('ansible.builtin.env', 'PROXMOX_USER') }}"
+password: "{{ lookup('ansible.builtin.env', 'PROXMOX_PASSWORD') }}"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-pve
@@ -269,10 +291,10 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.pve.cluster.plugins.module_utils._options import VMID_MAX, VMID_MIN
+from ansible_collections.pve.cluster.plugins.module_utils._options import DEFAULT_PORT, VMID_MAX, VMID_MIN, parse_api_host
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PvePermissionError
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError, PvePermissionError
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_access as access
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
@@ -283,6 +305,7 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_lookups as lookups
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_names as names
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_templates as templates
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
@@ -318,6 +341,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      "(for example cluster.pve.yml)%s" % (path, self.NAME, hint))
         self.display.vvv("%s: skipping %s, its name does not end with pve.yml or pve.yaml" % (self.NAME, path))
         return False
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        """The file's connection options rendered (templates, !vault) and the first environment variable
+        of each unset one, before ansible-core checks their types."""
+        if direct:
+            names = templates.connection_names(C.config.get_configuration_definitions("inventory", self._load_name))
+            variables = var_options if var_options is not None else getattr(self, "_vars", None)
+            direct = templates.render(direct, names, self.templar, variables)
+            direct.update(templates.first_env_wins(direct, names))
+        super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
 
     def _read_config(self, path):
         try:
@@ -660,9 +693,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if renamed:
             self._warn("%d host(s) renamed because their name is a group name (a host never becomes a group): %s"
                        % (len(renamed), _listing(renamed)))
+        joined = self._rename_across_sources(records, settings)
+        known = names.owners(inventory)
+        identity = self._identity()
         existing = set()
         for record in records:
             host = record.hostname
+            kept_address = None
+            if host in joined:  # opted in: another source's host, whose ansible_host is never replaced
+                kept_address = inventory.get_host(host).vars.get("ansible_host")
+            else:
+                known.setdefault(host, (identity, record.key))
             host_groups = [group_name(suffix) for suffix in record.groups]
             for group in host_groups:
                 if group not in existing:
@@ -686,6 +727,41 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                         self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
                 finally:
                     self.inventory = inventory
+            if kept_address is not None:
+                inventory.set_variable(host, "ansible_host", kept_address)
+
+    def _identity(self):
+        """The connection this source reads (scheme, host, port), as rendered; the raw text if it does not parse."""
+        api_host, api_port = self.get_option("api_host"), self.get_option("api_port")
+        try:
+            return parse_api_host(api_host, api_port)
+        except PveOptionError:
+            return (str(api_host), str(api_port))
+
+    def _rename_across_sources(self, records, settings):
+        """Hosts another source defined: another cluster's are never merged, other sources' are joined only with
+        join_existing_hosts. Returns the hostnames that join another source's host."""
+        inventory = self.inventory
+        cluster = next((r.vars.get(settings["facts_prefix"] + "cluster") for r in records
+                        if r.vars.get(settings["facts_prefix"] + "cluster")), None)
+        identity = self._identity()
+        suffix = names.source_suffix(cluster, identity[-2], identity[-1], DEFAULT_PORT)
+        clusters, others, joined = names.rename_across_sources(
+            records, set(inventory.hosts), names.owners(inventory), identity, suffix,
+            bool(self.get_option("join_existing_hosts")))
+        if clusters:
+            self._warn("%d host(s) renamed because another %s source added a host of that name for another "
+                       "cluster or guest (two machines never merge into one host): %s"
+                       % (len(clusters), self.NAME, _listing(clusters)))
+        if others:
+            self._warn("%d host(s) renamed because another inventory source defined a host of that name (a guest "
+                       "never joins a host it does not own; join_existing_hosts: true to pair them on purpose): %s"
+                       % (len(others), _listing(others)))
+        if joined:
+            self.display.vvv("%s: %d host(s) join the host of that name of another inventory source "
+                             "(join_existing_hosts), keeping its ansible_host: %s"
+                             % (self.NAME, len(joined), _listing(sorted(joined))))
+        return set(joined)
 
     def _warn_client(self, message):
         self.display.warning(terminal_safe(message))

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Host names across inventory sources: a guest never borrows a static host, two clusters never merge."""
+
+from __future__ import annotations
+
+import pytest
+import responses
+
+from ansible.inventory.manager import InventoryManager
+from ansible.parsing.dataloader import DataLoader
+
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import BASE, SECRET, host_vars
+
+BASE2 = "https://pve2.example.com:8006/api2/json"
+STATIC = "bastion ansible_host=192.0.2.10 ansible_user=admin ansible_password=static-admin-pw\n"
+
+
+def _standalone(guest_name, ips=None):
+    resources = [
+        {"id": "node/pve", "type": "node", "node": "pve", "status": "online"},
+        {"id": "qemu/100", "type": "qemu", "vmid": 100, "name": guest_name, "node": "pve", "status": "running",
+         "template": 0},
+        {"id": "qemu/101", "type": "qemu", "vmid": 101, "name": "web", "node": "pve", "status": "running", "template": 0},
+    ]
+    status = [{"id": "node/pve", "type": "node", "name": "pve", "ip": "198.51.100.2", "online": 1, "nodeid": 0}]
+    return resources, status
+
+
+def _serve(mock, base, guest_name="bastion", agent_ip=None, cluster=None):
+    resources, status = _standalone(guest_name)
+    if cluster:
+        status.insert(0, {"id": "cluster", "type": "cluster", "name": cluster, "nodes": 1, "quorate": 1})
+    mock.add(responses.GET, base + "/cluster/resources", json={"data": resources})
+    mock.add(responses.GET, base + "/cluster/status", json={"data": status})
+    if agent_ip:
+        answer = {"result": [{"name": "eth0", "ip-addresses": [{"ip-address-type": "ipv4", "ip-address": agent_ip,
+                                                               "prefix": 24}]}]}
+        for vmid in (100, 101):
+            mock.add(responses.GET, base + "/nodes/pve/qemu/%d/agent/network-get-interfaces" % vmid,
+                     json={"data": answer})
+
+
+def _source(tmp_path, name, host="pve.example.com", body=""):
+    path = tmp_path / name
+    path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: root@pam!ansible\napi_token_secret: %s\n"
+                    "api_retries: 0\n%s" % (host, SECRET, body))
+    return path
+
+
+def _inventory(tmp_path, *sources):
+    paths = [str(tmp_path / s) for s in sources]
+    manager = InventoryManager(loader=DataLoader(), sources=paths)
+    parsed = [str(s) for s in manager._inventory.processed_sources]
+    assert paths == [p for p in paths if p in parsed], "a source failed to parse: %s" % parsed
+    return manager
+
+
+def test_a_guest_never_borrows_a_static_host(tmp_path, mock_api, warnings):
+    (tmp_path / "01-static.ini").write_text(STATIC)
+    _source(tmp_path, "02-cluster.pve.yml", body="ansible_host: guest_agent\n")
+    _serve(mock_api, BASE, agent_ip="203.0.113.66")
+    inventory = _inventory(tmp_path, "01-static.ini", "02-cluster.pve.yml")
+    bastion = host_vars(inventory, "bastion")
+    assert bastion["ansible_host"] == "192.0.2.10" and "pve_vmid" not in bastion
+    assert [g.name for g in inventory.get_host("bastion").get_groups()] == ["all", "ungrouped"]
+    tenant = host_vars(inventory, "qemu-100")
+    assert tenant["ansible_host"] == "203.0.113.66" and "ansible_password" not in tenant
+    assert any("bastion -> qemu-100 (qemu/100)" in w and "join_existing_hosts" in w for w in warnings)
+
+
+def test_join_existing_hosts_keeps_the_other_sources_address(tmp_path, mock_api, warnings):
+    (tmp_path / "01-static.ini").write_text(STATIC)
+    _source(tmp_path, "02-cluster.pve.yml", body=(
+        "ansible_host: guest_agent\njoin_existing_hosts: true\ncompose:\n  ansible_host: pve_ip_addresses[0]\n"))
+    _serve(mock_api, BASE, agent_ip="203.0.113.66")
+    inventory = _inventory(tmp_path, "01-static.ini", "02-cluster.pve.yml")
+    bastion = host_vars(inventory, "bastion")
+    assert bastion["pve_vmid"] == 100 and bastion["ansible_password"] == "static-admin-pw"
+    assert bastion["ansible_host"] == "192.0.2.10"  # neither the agent's address nor compose replaced it
+    assert "pve_qemu" in [g.name for g in inventory.get_host("bastion").get_groups()]
+    assert host_vars(inventory, "web")["ansible_host"] == "203.0.113.66"  # no other source: as usual
+    assert not any("renamed" in w for w in warnings)
+
+
+@pytest.mark.parametrize("cluster, suffix", [(None, "pve2-example-com"), ("lab2", "lab2")])
+def test_two_clusters_never_merge(tmp_path, mock_api, warnings, cluster, suffix):
+    _source(tmp_path, "a.pve.yml")
+    _source(tmp_path, "b.pve.yml", host="pve2.example.com")
+    _serve(mock_api, BASE, guest_name="db")
+    _serve(mock_api, BASE2, guest_name="db", cluster=cluster)
+    inventory = _inventory(tmp_path, "a.pve.yml", "b.pve.yml")
+    assert sorted(inventory.hosts) == sorted(["pve", "db", "web"] + ["pve-" + suffix, "db-" + suffix, "web-" + suffix])
+    assert host_vars(inventory, "pve")["ansible_host"] == "198.51.100.2"
+    assert [w for w in warnings if "another pve.cluster.pve source" in w and "web -> web-%s (qemu/101)" % suffix in w]
+
+
+def test_the_same_cluster_in_two_files_is_one_host(tmp_path, mock_api, warnings):
+    """Two files that split one cluster (qemu here, nodes there) add the same machines: no rename."""
+    _source(tmp_path, "a.pve.yml", body="guest_types: [qemu]\n")
+    _source(tmp_path, "b.pve.yml", body="filters: [\"pve_type == 'node' or pve_vmid == 101\"]\n")
+    _serve(mock_api, BASE)
+    _serve(mock_api, BASE)
+    inventory = _inventory(tmp_path, "a.pve.yml", "b.pve.yml")
+    assert sorted(inventory.hosts) == ["bastion", "pve", "web"]
+    assert not any("renamed" in w for w in warnings)
+
+
+def test_a_static_file_read_later_is_ansibles_merge(tmp_path, mock_api):
+    """Documented limit: a source read after this one adds to the host as Ansible does."""
+    _source(tmp_path, "01-cluster.pve.yml")
+    (tmp_path / "02-static.ini").write_text("web owner=team-web\n")
+    _serve(mock_api, BASE)
+    inventory = _inventory(tmp_path, "01-cluster.pve.yml", "02-static.ini")
+    assert host_vars(inventory, "web")["owner"] == "team-web" and host_vars(inventory, "web")["pve_vmid"] == 101
