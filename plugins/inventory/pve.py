@@ -638,6 +638,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         taken = set()
         renamed = []
         failures = []
+        paths = []
         for record in records:
             if record.kind == "node" or default:
                 name = record.name
@@ -650,6 +651,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     if record.key in shown:
                         failures.append("%s (%s)" % (record.key, to_native(err)))
                     name = ""
+            if name and names.is_path(name):  # host_vars/<name> must stay inside the inventory
+                if record.key in shown:
+                    paths.append("%s (%s)" % (name, record.key))
+                name = names.path_safe_name(record, name)
             if not name:
                 name = record.fallback_name()
             name = terminal_safe(name)  # Ansible prints host names on every task line: no raw escapes
@@ -664,6 +669,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if failures:
             self._warn("hostname could not be rendered for %d guest(s), used <type>-<vmid> instead: %s"
                        % (len(failures), _listing(failures)))
+        if paths:
+            self._warn("%d host(s) renamed because their name is no valid PVE guest or node name and could name a "
+                       "file outside the inventory (host_vars/<name>): %s" % (len(paths), _listing(paths)))
         if renamed:
             self._warn("%d guest(s) share a hostname with a guest of lower vmid or a node and were renamed: %s"
                        % (len(renamed), _listing(renamed)))

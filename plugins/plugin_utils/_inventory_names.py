@@ -39,6 +39,20 @@ def safe_name(record, wanted, taken):
     return name
 
 
+def is_path(name):
+    """True for a name that host_group_vars would turn into a path elsewhere (host_vars/../../x, host_vars/..):
+    a '/' or '\\' in it, or '.' or '..' alone. PVE never sends such a guest or node name."""
+    return "/" in name or "\\" in name or "\0" in name or name.strip() in (".", "..")
+
+
+def path_safe_name(record, name):
+    """The name of a host whose name is a path: <type>-<vmid> for a guest, node-<name> (only letters, digits,
+    '-', '_' and '.' kept) for a node."""
+    if record.vmid is not None:
+        return record.fallback_name()
+    return "node-%s" % _PATH_UNSAFE.sub("_", name).strip(".")
+
+
 def rename_group_clashes(records, group_names):
     """Rename every record whose hostname is in `group_names` (or all/ungrouped); returns 'old -> new (key)' texts."""
     reserved = RESERVED | frozenset(group_names)
@@ -55,6 +69,7 @@ def rename_group_clashes(records, group_names):
 
 _OWNERS = weakref.WeakKeyDictionary()  # InventoryData -> {hostname: (connection identity, record key)}
 _SUFFIX_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+_PATH_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def owners(inventory):

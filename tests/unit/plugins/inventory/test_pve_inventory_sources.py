@@ -115,3 +115,24 @@ def test_a_static_file_read_later_is_ansibles_merge(tmp_path, mock_api):
     _serve(mock_api, BASE)
     inventory = _inventory(tmp_path, "01-cluster.pve.yml", "02-static.ini")
     assert host_vars(inventory, "web")["owner"] == "team-web" and host_vars(inventory, "web")["pve_vmid"] == 101
+
+
+@pytest.mark.parametrize("name", ["../../../outside/loot", "..", "a\\..\\b"])
+def test_a_guest_name_never_names_a_file_outside_the_inventory(tmp_path, mock_api, warnings, name):
+    """host_group_vars loads host_vars/<hostname>: a guest named ../../../outside/loot would load a file
+    outside the inventory. PVE never sends such a name: the guest is named <type>-<vmid>, with a warning."""
+    inventory_dir = tmp_path / "a" / "b" / "inv"
+    (inventory_dir / "host_vars").mkdir(parents=True)
+    (tmp_path / "a" / "outside").mkdir()
+    (tmp_path / "a" / "outside" / "loot.yml").write_text("stolen: true\n")
+    (inventory_dir / "host_vars" / "web.yml").write_text("mine: true\n")
+    _source(inventory_dir, "cluster.pve.yml")
+    _serve(mock_api, BASE, guest_name=name)
+    manager = InventoryManager(loader=DataLoader(), sources=[str(inventory_dir)])
+    from ansible.vars.manager import VariableManager
+    variables = VariableManager(loader=DataLoader(), inventory=manager)
+    assert sorted(manager.hosts) == ["pve", "qemu-100", "web"]
+    assert variables.get_vars(host=manager.get_host("qemu-100"))["pve_name"] == name
+    assert "stolen" not in variables.get_vars(host=manager.get_host("qemu-100"))
+    assert variables.get_vars(host=manager.get_host("web"))["mine"] is True  # host_vars still work
+    assert any("no valid PVE guest or node name" in w and "(qemu/100)" in w for w in warnings)
