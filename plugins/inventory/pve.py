@@ -252,8 +252,8 @@ filters:
   - pve_status == 'running'
 ansible_host: guest_agent
 ansible_host_networks:
-  - 10.20.0.0/16
-  - 192.168.1.0/24
+  - 10.0.0.0/16
+  - 192.168.10.0/24
 max_workers: 16
 
 # community.pve.yml -- option names and variables as in community.proxmox, cached for an hour
