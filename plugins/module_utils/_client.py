@@ -8,7 +8,8 @@ One keep-alive requests.Session per client; `verify` passed on every request (so
 environment's REQUESTS_CA_BUNDLE cannot undo validate_certs=false); api_timeout on every
 request; GET retried on connection errors, timeouts and 502/503/504 with exponential backoff
 (failures sorted by exception type in _failures.py);
-API token header or one ticket login (re-login once when PVE refuses the ticket).
+API token header or one ticket login (one re-login per client when PVE refuses the ticket: a server that
+refuses every call costs two logins, not one per call).
 The session may be shared by worker threads (GET only); login is serialised by a lock.
 """
 
@@ -38,12 +39,16 @@ except ImportError:
 
 from ansible_collections.pve.cluster.plugins.module_utils import _errors, _failures, _limits
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import Scrubber, looks_like_token_secret
+from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
 from ansible_collections.pve.cluster.plugins.module_utils._options import printable_ascii, validate_node, validate_vmid
 
 USER_AGENT = "pve.cluster/0.1 (Ansible)"
 RETRY_STATUSES = frozenset((502, 503, 504))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
+MAX_DEPTH = 32  # PVE's answers nest a few levels (a guest agent's interfaces: 5); deeper is refused
+NUMBER_LIMIT = 2 ** 64  # PVE's numbers are 64-bit counters at most; beyond +-2**64 a number is treated as missing
+MAX_RELOGINS = 1  # logins after the first one, per client (one run)
 
 _PATH_VALIDATORS = {"node": validate_node, "vmid": validate_vmid}
 
@@ -126,10 +131,16 @@ class PveClient:
         self._auth = _PveAuth()
         self._login_lock = threading.Lock()
         self._ticket_version = 0
+        self._relogins = 0
         self.request_count = 0
         session = requests.Session()
         session.auth = self._auth  # also keeps requests from consulting ~/.netrc
-        session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        # never a redirect target: requests would read a redirect's whole body (decoded, past the answer cap)
+        # before handing it over, even with allow_redirects=False; _redirect_error reads Location itself
+        session.get_redirect_target = _no_redirect_target
+        # only what _limits.read_body decodes itself, under the answer cap (never br or zstd)
+        session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT,
+                                "Accept-Encoding": _limits.ACCEPT_ENCODING})
         # urllib3 itself never retries (its default): _send's loop does, by the type of the failure
         adapter = _limits.BoundedAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
         session.mount("https://", adapter)
@@ -184,22 +195,30 @@ class PveClient:
         version = self._ticket_version
         response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
         if response.status_code == 401 and self.config.auth_kind == "ticket":
-            self._log("%s %s: ticket refused, logging in again" % (method, full_path))
-            self.login(stale_version=version)
-            response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
+            if self.login(stale_version=version):
+                response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
+            else:
+                self._log("%s %s: ticket refused again; not logging in again (one re-login per run)" % (method, full_path))
         return self._decode(method, shown_path(full_path, params), response)
 
     def login(self, stale_version=None):
-        """POST /access/ticket once; with stale_version, only if nobody renewed it meanwhile."""
+        """POST /access/ticket once. With stale_version (the ticket PVE refused): True when another thread renewed
+        it meanwhile or this call did, False when the one re-login of this client is spent (no request then)."""
         with self._login_lock:
-            if self._auth.ticket is not None and stale_version is not None and stale_version != self._ticket_version:
-                return
-            if self._auth.ticket is not None and stale_version is None:
-                return
+            if stale_version is not None and self._auth.ticket is not None:
+                if stale_version != self._ticket_version:
+                    return True
+                if self._relogins >= MAX_RELOGINS:
+                    return False
+                self._relogins += 1
+                self._log("ticket refused, logging in again")
+            elif self._auth.ticket is not None:
+                return True
             self._auth.ticket = None
             response = self._send("POST", "/access/ticket", None,
                                   {"username": self.config.user, "password": self.config.password}, retry=False)
-            data = self._decode("POST", "/access/ticket", response).data or {}
+            data = self._decode("POST", "/access/ticket", response).data
+            data = expect(data, dict, "POST /access/ticket")
             if data.get("NeedTFA"):
                 raise _errors.PveAuthError(401, "POST", "/access/ticket", "api_user %s has two-factor authentication "
                                            "enabled; use an API token instead" % self.config.user)
@@ -209,6 +228,7 @@ class PveClient:
             self._auth.ticket = data["ticket"]
             self._auth.csrf = data.get("CSRFPreventionToken")
             self._ticket_version += 1
+            return True
 
     # -- transport ------------------------------------------------------------------------------
     def _send(self, method, path, params, data, retry=True, retry_timeouts=True):
@@ -253,7 +273,7 @@ class PveClient:
         try:
             # pylint: disable-next=protected-access
             response._content = _limits.read_body(response, config.max_answer_mb * _limits.MIB, method, shown,
-                                                  config.endpoint)
+                                                  config.endpoint, watch)
         finally:
             response.close()  # the body was read whole: the connection goes back to the pool
         return response
@@ -265,9 +285,16 @@ class PveClient:
         odd_numbers = []
         if text:
             try:
-                body = json.loads(text, parse_constant=odd_numbers.append, parse_float=_finite_float(odd_numbers))
+                body = json.loads(text, parse_constant=odd_numbers.append, parse_float=_finite_float(odd_numbers),
+                                  parse_int=_bounded_int(odd_numbers))
             except (ValueError, RecursionError):
                 body = None
+        if nested_deeper(body, MAX_DEPTH):
+            if 200 <= status < 300:
+                raise _errors.PveInvalidResponseError(
+                    "%s %s: the answer from %s is nested deeper than %d levels (PVE's answers nest a few); not read"
+                    % (method, path, self.config.endpoint, MAX_DEPTH), status=status, method=method, path=path)
+            body = None  # an error's message and errors map are read from the top level only
         if 300 <= status < 400:
             raise self._redirect_error(method, path, response)
         if status >= 400 or status < 200:
@@ -282,7 +309,7 @@ class PveClient:
             raise _errors.PveInvalidResponseError(
                 "%s %s: %s answered HTTP %s with %s instead of PVE's JSON (content-type %s): %r"
                 % (method, path, self.config.endpoint, status, "invalid JSON" if body is None else "JSON without 'data'",
-                   content_type, self._scrub(text)[:120]), status=status, method=method, path=path)
+                   content_type, self._scrubber.excerpt(text, 120)), status=status, method=method, path=path)
         total = body.get("total")
         if total is not None:
             try:
@@ -290,8 +317,8 @@ class PveClient:
             except (TypeError, ValueError):
                 total = None
         if odd_numbers:
-            self._warn("%s %s: %d number(s) in the answer were not finite (NaN or Infinity); treated as missing"
-                       % (method, path, len(odd_numbers)))
+            self._warn("%s %s: %d number(s) in the answer were not finite or out of range (NaN, Infinity, beyond "
+                       "+-2**64); treated as missing" % (method, path, len(odd_numbers)))
         data, fixed = self._scrubber.data(body["data"], text)
         if fixed:
             self._warn("%s %s: %d string(s) in the answer held invalid Unicode (lone surrogates), replaced by U+FFFD"
@@ -312,15 +339,48 @@ class PveClient:
                " to %r" % location[:120] if location else ""), status=response.status_code, method=method, path=path)
 
 
+def _no_redirect_target(_response):
+    return None
+
+
 def _finite_float(odd):
-    """json parse_float: a number too large for a float (1e999 -> inf) is noted in `odd` and becomes None."""
+    """json parse_float: a number too large for a float (1e999 -> inf) or beyond +-NUMBER_LIMIT is noted in `odd`
+    and becomes None."""
     def parse(text):
         value = float(text)
-        if math.isfinite(value):
+        if math.isfinite(value) and -NUMBER_LIMIT < value < NUMBER_LIMIT:
             return value
         odd.append(text)
         return None
     return parse
+
+
+def _bounded_int(odd):
+    """json parse_int: an integer beyond +-NUMBER_LIMIT (a 400- or 5,000-digit number: Python refuses more than
+    4,300 digits) is noted in `odd` and becomes None, without converting a long text."""
+    def parse(text):
+        if len(text) <= 20:
+            value = int(text)
+            if -NUMBER_LIMIT < value < NUMBER_LIMIT:
+                return value
+        odd.append(text[:24])
+        return None
+    return parse
+
+
+def nested_deeper(value, limit):
+    """True if `value` (decoded JSON) nests lists/objects deeper than `limit` levels; no recursion."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in (item.values() if isinstance(item, dict) else item):
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
 
 
 def _header_safe(value):

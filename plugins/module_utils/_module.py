@@ -15,7 +15,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pve.cluster.plugins.module_utils import _client, _nodes
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
-    CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets)
+    CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets, token_id_secrets)
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
 
 
@@ -41,6 +41,8 @@ class PveModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         # a password written into api_host (user:password@host) is refused below; hide it in the echo too
         self.no_log_values.update(api_host_secrets(self.params.get("api_host")))
+        # so is a token secret pasted into api_token_id (user@realm!name=SECRET)
+        self.no_log_values.update(token_id_secrets(self.params.get("api_token_id")))
         if not _client.HAS_REQUESTS:
             self.fail_json(msg=requests_missing(), exception=_client.REQUESTS_IMPORT_ERROR)
         self._client = None

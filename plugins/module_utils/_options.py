@@ -18,6 +18,7 @@ import re
 from ansible.module_utils.common.parameters import env_fallback
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
+from ansible_collections.pve.cluster.plugins.module_utils._scrub import HIDDEN, secret_pattern
 
 DEFAULT_PORT = 8006
 DEFAULT_TIMEOUT = 30  # pveproxy's own timeout for another node (pve-http-server AnyEvent.pm proxy_request)
@@ -73,6 +74,8 @@ _HOST_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?\Z")
 _USER_RE = re.compile(r"^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+\Z")
 _TOKEN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_]+\Z")
 USER_EXAMPLES = "user@realm, e.g. root@pam or jane@corp.example@ad"
+USERINFO_REFUSED = ("must not contain user information (user:password@); set api_user/api_password or an API token "
+                    "instead")
 
 
 def unique(items):
@@ -145,6 +148,10 @@ def parse_api_host(api_host, api_port=DEFAULT_PORT):
     text = (api_host or "").strip() if isinstance(api_host, str) or api_host is None else str(api_host).strip()
     if not text:
         raise PveOptionError("api_host", "must be set (or PVE_API_HOST in the environment): host, host:port or https://host:port")
+    if "@" in text:
+        # user:password@host: checked before anything that echoes api_host (a password may hold '/', ':' or '@');
+        # no host, port or PVE path holds an '@'
+        raise PveOptionError("api_host", USERINFO_REFUSED)
     scheme = "https"
     match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", text, re.DOTALL)
     if match:
@@ -157,10 +164,6 @@ def parse_api_host(api_host, api_port=DEFAULT_PORT):
             raise PveOptionError("api_host", "must be a host or a base URL without a path other than /api2/json, got %r" % (api_host,))
     elif "/" in text:
         raise PveOptionError("api_host", "%r is not a host, host:port or URL" % (api_host,))
-    if "@" in text:
-        # user:password@host: never echo it, it may hold a password
-        raise PveOptionError("api_host", "must not contain user information (user:password@); set api_user/api_password "
-                                         "or an API token instead")
     port = _port(api_port, "api_port") if api_port is not None else DEFAULT_PORT
     if text.startswith("["):
         host, sep, rest = text[1:].partition("]")
@@ -187,12 +190,23 @@ def api_host_secrets(api_host):
     """The secret parts of a `user:password@` inside api_host (refused by parse_api_host, but the
     raw value must still be hidden wherever Ansible echoes module arguments): [] when there is none."""
     text = api_host.strip() if isinstance(api_host, str) else ""
-    authority = re.sub(r"^[A-Za-z][A-Za-z0-9+.\-]*://", "", text).split("/", 1)[0]
-    userinfo, sep, _host = authority.rpartition("@")   # a realm user holds '@' itself: the host follows the last
+    rest = re.sub(r"^[A-Za-z][A-Za-z0-9+.\-]*://", "", text)
+    # up to the last '@' of the whole value, not of its first '/'-separated part: a password may hold '/'
+    # (a realm user holds '@' itself; the host follows the last one)
+    userinfo, sep, _host = rest.rpartition("@")
     if not sep:
         return []
     _user, sep, password = userinfo.partition(":")
     return [userinfo, password] if sep and password else []
+
+
+def token_id_secrets(token_id):
+    """What follows the first '=' of api_token_id (refused by ConnectionConfig: a pasted PVEAPIToken value), to
+    be hidden wherever Ansible echoes module arguments: [] when there is none."""
+    if not isinstance(token_id, str) or "=" not in token_id:
+        return []
+    secret = token_id.split("=", 1)[1].strip()
+    return [secret] if secret else []
 
 
 def _ipv6(text, api_host):
@@ -266,7 +280,23 @@ class ConnectionConfig:
 
     @classmethod
     def from_params(cls, params):
-        """Validate a dict holding the connection option names (None for unset)."""
+        """Validate a dict holding the connection option names (None for unset).
+
+        An option error never holds the password or token secret, whatever option it names."""
+        try:
+            return cls._from_params(params)
+        except PveOptionError as err:
+            secrets = [_text_or_none(params.get(name)) for name in ("api_password", "api_token_secret")]
+            secrets += api_host_secrets(params.get("api_host")) + token_id_secrets(params.get("api_token_id"))
+            pattern = secret_pattern(sorted((s for s in secrets if s), key=len, reverse=True))
+            if pattern is not None and pattern.search(str(err)):
+                hidden = PveOptionError(None, pattern.sub(HIDDEN, str(err)))
+                hidden.option = err.option
+                raise hidden from None
+            raise
+
+    @classmethod
+    def _from_params(cls, params):
         get = params.get
         scheme, host, port = parse_api_host(get("api_host"), get("api_port") or DEFAULT_PORT)
         if scheme == "http" and not _boolean(get("api_allow_http"), "api_allow_http", False):
@@ -277,6 +307,11 @@ class ConnectionConfig:
             raise PveOptionError("api_password", "api_password and api_token_id/api_token_secret are mutually exclusive: "
                                                  "use either a password (ticket) or an API token; %s"
                                  % _origins(params, ("api_password", "api_token_id", "api_token_secret")))
+        if token_id and "=" in token_id:
+            # PVEAPIToken=user@realm!name=SECRET pasted whole: never echo what follows '='
+            raise PveOptionError("api_token_id", "must be user@realm!name without '=': the part after '=' looks like "
+                                                 "the token secret (the PVEAPIToken=user@realm!name=SECRET form); put it "
+                                                 "in api_token_secret")
         if token_id or token_secret:
             if not token_secret:
                 raise PveOptionError("api_token_secret", "is required with api_token_id")

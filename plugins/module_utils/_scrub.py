@@ -6,7 +6,9 @@
 
 * `Scrubber(secrets)`: every occurrence of a secret (token secret, password, ticket, CSRF token),
   whatever its length, becomes `<hidden>`; applied to error texts and to every string (keys too) of
-  an answer that contains a secret.
+  an answer that contains a secret. A secret is found however a server wrote it: as it is, with any
+  of its characters as a JSON escape (`\\/`, `\\"`, `\\u002f`) or percent-encoded (`%2F`, `+` for a
+  space: an echoed form-encoded login body), in any mixture.
 * `terminal_safe(text)`: control characters (C0, DEL, C1: ANSI escapes start with ESC) become
   visible escapes (`\\x1b`), so API text cannot move the cursor or recolour a terminal.
 * `Scrubber.data(value, raw_text)` also turns lone UTF-16 surrogates (a JSON `\\ud800` escape) into
@@ -23,12 +25,43 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
 
-def _hide(text, secrets):
-    """`text` with every occurrence of each secret, in the order given (Scrubber.current: longest first), as HIDDEN."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, HIDDEN)
-    return text
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+                  "\t": "\\t"}
+
+
+def _hex(number, digits):
+    """A regex for `number` in hex with `digits` digits, either case."""
+    return "".join("[%s%s]" % (d, d.upper()) if d.isalpha() else d for d in "%0*x" % (digits, number))
+
+
+def _char_forms(char):
+    """A regex for one character of a secret: itself, a JSON escape of it, or its UTF-8 bytes percent-encoded."""
+    code = ord(char)
+    forms = [re.escape(char)]
+    if code < 0x10000:
+        forms.append(r"\\u" + _hex(code, 4))
+    else:  # JSON writes it as a surrogate pair
+        code -= 0x10000
+        forms.append(r"\\u%s\\u%s" % (_hex(0xD800 + (code >> 10), 4), _hex(0xDC00 + (code & 0x3FF), 4)))
+    if char in _SHORT_ESCAPES:
+        forms.append(re.escape(_SHORT_ESCAPES[char]))
+    forms.append("".join("%" + _hex(byte, 2) for byte in char.encode("utf-8", "surrogatepass")))
+    if char == " ":
+        forms.append(r"\+")
+    return "(?:%s)" % "|".join(forms)
+
+
+def secret_pattern(secrets):
+    """One regex matching any of `secrets` (longest first) written plainly, JSON-escaped or percent-encoded."""
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        return None
+    return re.compile("|".join("".join(_char_forms(char) for char in secret) for secret in secrets))
+
+
+def _hide(text, pattern):
+    """`text` with every occurrence of a secret of `pattern` (secret_pattern) as HIDDEN."""
+    return text if pattern is None else pattern.sub(HIDDEN, text)
 
 
 def _escape(match):
@@ -55,35 +88,53 @@ class Scrubber:
 
     def __init__(self, secrets):
         self._secrets = secrets
+        self._compiled = ((), None)
 
     def current(self):
         # longest first, so a secret that contains another one is hidden whole
         return sorted((s for s in self._secrets() if s), key=len, reverse=True)
 
-    def text(self, text, secrets=None):
+    def pattern(self):
+        """The secret_pattern of the current secrets (compiled again only when they change: after a login)."""
+        secrets = tuple(self.current())
+        known, pattern = self._compiled
+        if secrets != known:
+            pattern = secret_pattern(secrets)
+            self._compiled = (secrets, pattern)
+        return pattern
+
+    def text(self, text):
         """`text` (any value: non-strings are described, not str()-ed blindly) without secrets, trimmed, terminal-safe."""
         if text is None:
             return ""
         if not isinstance(text, str):
             text = str(text) if isinstance(text, (int, float, bool)) else "<%s>" % type(text).__name__
-        text = _hide(text, self.current() if secrets is None else secrets)
+        text = _hide(text, self.pattern())
         return terminal_safe(text.strip())  # PVE ends its messages with a newline
+
+    def excerpt(self, text, limit):
+        """The first `limit` characters of text(`text`): only the start is scrubbed, enough of it that a secret
+        beginning inside the excerpt is hidden whole (an escaped character takes at most 12 characters)."""
+        longest = max([len(secret) for secret in self.current()] or [0])
+        return self.text(text[:limit + 12 * longest + 1])[:limit]
 
     def data(self, value, raw_text):
         """A decoded 200 answer with every secret hidden (in keys and values) and lone surrogates replaced.
 
         `raw_text` is the JSON text the answer was decoded from: the walk runs only when it contains a
-        secret or a \\u escape (a secret can be written as escapes), so a normal answer costs one scan.
+        secret or any escape (a backslash: a secret can be written with escapes, `\\/` in a base64 ticket;
+        without one every decoded string is a piece of the text), so a normal answer costs two scans.
+        The answer's depth is bounded before (the client refuses answers nested deeper than MAX_DEPTH).
         Returns (value, fixes): fixes counts the strings that had lone surrogates.
         """
-        secrets = self.current()
-        if "\\u" not in raw_text and not any(secret in raw_text for secret in secrets):
+        pattern = self.pattern()
+        if "\\" not in raw_text and (pattern is None or pattern.search(raw_text) is None):
             return value, 0
         fixes = [0]
 
         def clean(item):
             if isinstance(item, str):
-                item = _hide(item, secrets)
+                item = _hide(item, pattern)
                 if _SURROGATE_RE.search(item):
                     fixes[0] += 1
                     item = _SURROGATE_RE.sub("\ufffd", item)

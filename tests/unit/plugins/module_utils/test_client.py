@@ -629,7 +629,8 @@ def test_non_finite_numbers_are_missing_with_one_warning(mocked, record):
     assert client.get("/cluster/resources") == [
         {"vmid": 100, "maxmem": None, "mem": None, "cpu": None, "disk": None, "maxdisk": 2.5}]
     assert [w for w in record.warnings if "not finite" in w] == [
-        "GET /cluster/resources: 4 number(s) in the answer were not finite (NaN or Infinity); treated as missing"]
+        "GET /cluster/resources: 4 number(s) in the answer were not finite or out of range (NaN, Infinity, beyond "
+        "+-2**64); treated as missing"]
 
 
 def test_400_with_errors_and_message(mocked, record):
