@@ -46,7 +46,7 @@ USER_AGENT = "pve.cluster/0.1 (Ansible)"
 RETRY_STATUSES = frozenset((502, 503, 504))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
-MAX_DEPTH = 32  # PVE's answers nest a few levels (a guest agent's interfaces: 5); deeper is refused
+MAX_DEPTH = 32  # levels of lists/objects in an answer's data: PVE's nest a few (a guest agent's interfaces: 5)
 NUMBER_LIMIT = 2 ** 64  # PVE's numbers are 64-bit counters at most; beyond +-2**64 a number is treated as missing
 MAX_RELOGINS = 1  # logins after the first one, per client (one run)
 
@@ -283,13 +283,16 @@ class PveClient:
         body = None
         text = response.text if response.content else ""
         odd_numbers = []
+        too_deep = False
         if text:
             try:
                 body = json.loads(text, parse_constant=odd_numbers.append, parse_float=_finite_float(odd_numbers),
                                   parse_int=_bounded_int(odd_numbers))
-            except (ValueError, RecursionError):
+            except ValueError:
                 body = None
-        if nested_deeper(body, MAX_DEPTH):
+            except RecursionError:  # deeper than Python's own recursion limit
+                body, too_deep = None, True
+        if too_deep or nested_deeper(body, MAX_DEPTH + 1):  # + 1: PVE's {"data": ...} envelope
             if 200 <= status < 300:
                 raise _errors.PveInvalidResponseError(
                     "%s %s: the answer from %s is nested deeper than %d levels (PVE's answers nest a few); not read"

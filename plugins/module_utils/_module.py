@@ -12,7 +12,7 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.pve.cluster.plugins.module_utils import _client, _nodes
+from ansible_collections.pve.cluster.plugins.module_utils import _client, _nodes, _normalize
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
     CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets, token_id_secrets)
@@ -66,6 +66,13 @@ class PveModule(AnsibleModule):
         except PveError as err:
             message = str(err) if not context else "%s: %s" % (context, err)
             self.fail_json(msg=message, **err.to_result())
+
+    def exit_json(self, **kwargs):
+        """Numbers PVE sent as out-of-range text (normalised to None) are said once, in one warning."""
+        warning = _normalize.out_of_range_warning(_normalize.take_out_of_range())
+        if warning:
+            self.warn(warning)
+        super().exit_json(**kwargs)
 
     def warn(self, warning):
         """Warnings often name what the API sent (node names, task ids): control characters escaped."""

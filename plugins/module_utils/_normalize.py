@@ -7,15 +7,24 @@
 Keys use `_` where PVE uses `-`; PVE's 0/1 flags become booleans; numbers PVE sends as strings
 become numbers (only for keys known to be numeric, so a version such as "9.1" stays a string);
 `tags` becomes a list. Every function accepts arbitrary JSON and never raises on odd input.
+A numeric string out of range (not finite as `1e999`, or beyond +-2**64 as a 400- or 5,000-digit
+number: Python refuses to convert more than 4,300 digits) becomes None and is noted; the module or
+inventory warns once with take_out_of_range().
 """
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 
 _INT_RE = re.compile(r"^-?\d+$")
 _FLOAT_RE = re.compile(r"^-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
 _TAG_SPLIT_RE = re.compile(r"[;,\s]+")
+NUMBER_LIMIT = 2 ** 64  # as the client's JSON reader: PVE's numbers are 64-bit counters at most
+_INT_DIGITS = 20  # len(str(2 ** 64))
+_OUT_OF_RANGE = []  # excerpts of the numeric strings treated as missing, until take_out_of_range()
+_OUT_OF_RANGE_LOCK = threading.Lock()
 
 RESOURCE_BOOLS = ("template", "shared")
 CLUSTER_STATUS_BOOLS = ("quorate", "online", "local")
@@ -38,14 +47,44 @@ def to_bool(value):
 
 
 def to_number(value):
-    """A numeric string -> int or float; anything else unchanged."""
+    """A numeric string -> int or float; anything else unchanged. Out of range (not finite, beyond +-2**64): None,
+    noted for take_out_of_range()."""
     if isinstance(value, str):
         text = value.strip()
         if _INT_RE.match(text):
-            return int(text)
+            if len(text.lstrip("-")) <= _INT_DIGITS:
+                number = int(text)
+                if -NUMBER_LIMIT < number < NUMBER_LIMIT:
+                    return number
+            return _out_of_range(text)
         if _FLOAT_RE.match(text):
-            return float(text)
+            number = float(text)
+            if math.isfinite(number) and -NUMBER_LIMIT < number < NUMBER_LIMIT:
+                return number
+            return _out_of_range(text)
     return value
+
+
+def _out_of_range(text):
+    with _OUT_OF_RANGE_LOCK:
+        _OUT_OF_RANGE.append(text if len(text) <= 24 else "%s... (%d characters)" % (text[:12], len(text)))
+    return None
+
+
+def take_out_of_range():
+    """The numeric strings to_number() treated as missing since the last call (excerpts), and forget them."""
+    with _OUT_OF_RANGE_LOCK:
+        taken = list(_OUT_OF_RANGE)
+        del _OUT_OF_RANGE[:]
+    return taken
+
+
+def out_of_range_warning(taken):
+    """One warning text for take_out_of_range()'s list, or None."""
+    if not taken:
+        return None
+    return ("%d number(s) sent as text were out of range (not finite, or beyond +-2**64); treated as missing: %s%s"
+            % (len(taken), ", ".join(repr(text) for text in taken[:5]), ", ..." if len(taken) > 5 else ""))
 
 
 def split_tags(value):

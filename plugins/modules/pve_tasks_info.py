@@ -289,10 +289,12 @@ total:
 """
 
 from ansible_collections.pve.cluster.plugins.module_utils._access import fail_if_nothing_visible, node_audited
+import threading
+
 from ansible_collections.pve.cluster.plugins.module_utils._errors import (
-    NODE_UNREACHABLE, PveLimitError, PveNodeUnreachableError, PveOptionError)
+    NODE_UNREACHABLE, PveInvalidResponseError, PveLimitError, PveNodeUnreachableError, PveOptionError)
 from ansible_collections.pve.cluster.plugins.module_utils._module import PveModule
-from ansible_collections.pve.cluster.plugins.module_utils._shape import expect
+from ansible_collections.pve.cluster.plugins.module_utils._shape import describe, expect
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import normalize_task
 from ansible_collections.pve.cluster.plugins.module_utils._options import parse_time, validate_node, validate_vmid
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
@@ -348,16 +350,51 @@ def build_filters(params):
     return dict((k, v) for k, v in query.items() if v is not None)
 
 
-def fetch_node(client, node, filters, offset, wanted, max_rows):
+class KeptBytes:
+    """The text the rows kept across pages and nodes hold, bounded by api_max_answer_mb like one answer."""
+
+    def __init__(self, max_answer_mb):
+        self.max_answer_mb = max_answer_mb
+        self.left = max_answer_mb * 1024 * 1024
+        self._lock = threading.Lock()
+
+    def take(self, row, node):
+        size = sum(len(value) if isinstance(value, str) else 8 for value in row.values()) + 8 * len(row)
+        with self._lock:
+            self.left -= size
+            if self.left >= 0:
+                return
+        raise PveLimitError("GET /nodes/%s/tasks: the tasks read across pages hold more than api_max_answer_mb=%d MiB; "
+                            "narrow the list with limit, since/until or typefilter, or raise api_max_answer_mb"
+                            % (node, self.max_answer_mb))
+
+
+def slim(row, node):
+    """A row as kept across pages: TASK_KEYS only, a value that is no text, number or boolean as missing.
+    None for a row without upid; a upid that is no text is a PveInvalidResponseError."""
+    upid = row.get("upid") if isinstance(row, dict) else None
+    if upid is None:
+        return None
+    if not isinstance(upid, str):
+        raise PveInvalidResponseError("GET /nodes/%s/tasks: PVE answered a task whose upid is %s where a string was "
+                                      "expected (a broken proxy or not a PVE API?)" % (node, describe(upid)), status=200)
+    return dict((key, row[key] if isinstance(row[key], (str, int, float, bool)) else None)
+                for key in TASK_KEYS if key in row)
+
+
+def fetch_node(client, node, filters, offset, wanted, max_rows, kept=None):
     """Rows of one node from `offset`: `wanted` of them (None = all), paged, deduplicated by UPID.
 
-    Bounded: more than `max_rows` rows, or more pages than they fill twice over, is a PveLimitError.
+    Bounded: more than `max_rows` rows, or more pages than they fill twice over, is a PveLimitError; so is more text
+    in the kept rows than `kept` (KeptBytes) allows. Each page is cut to TASK_KEYS as it arrives (slim), so what a
+    page holds besides them is freed with the page.
 
     New tasks are inserted at the head of PVE's list, which shifts later pages down: rows seen again
     are dropped and paging continues from the next offset until PVE's total or a short page is reached.
     Returns (rows, total): total is PVE's count in the first answer (PVE leaves it out when 0).
     """
     rows, seen, first_offset, answers = [], set(), offset, []
+    kept = kept if kept is not None else KeptBytes(client.config.max_answer_mb)
     max_pages = 2 * (max_rows // PAGE_SIZE + 1) + 1
     while wanted is None or len(rows) < wanted:
         if len(rows) > max_rows or len(answers) >= max_pages:
@@ -371,14 +408,17 @@ def fetch_node(client, node, filters, offset, wanted, max_rows):
         answers.append(total)
         new = 0
         for row in page:
-            upid = row.get("upid") if isinstance(row, dict) else None
-            if upid is None or upid in seen:
+            task = slim(row, node)
+            if task is None or task["upid"] in seen:
                 continue
-            seen.add(upid)
-            rows.append(row)
+            kept.take(task, node)
+            seen.add(task["upid"])
+            rows.append(task)
             new += 1
-        offset += len(page)
-        if len(page) < size or new == 0 or (total is not None and offset >= total):
+        page_length = len(page)
+        offset += page_length
+        page = None  # freed before the next page is read
+        if page_length < size or new == 0 or (total is not None and offset >= total):
             break
     if wanted is not None:
         rows = rows[:wanted]
@@ -460,7 +500,9 @@ def list_tasks(module, filters):
     merged, total = [], 0
     wanted = (start + limit) if limit else None
     names, unaudited = online_nodes(module)
-    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"]), names)
+    kept = KeptBytes(module.client.config.max_answer_mb)  # one budget for all nodes
+    outcomes = run_bounded(lambda node: fetch_node(module.client, node, filters, 0, wanted, params["max_rows"], kept),
+                           names)
     for node, fetched, error in outcomes:
         if isinstance(error, NODE_UNREACHABLE):
             why = "HTTP %s" % error.status if isinstance(error, PveNodeUnreachableError) else "no answer within api_timeout"

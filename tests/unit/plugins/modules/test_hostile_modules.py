@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Hostile round two (issue 29 points 8, 9 and 14) against the modules: pve_tasks_info `limit: 0` over pages of fat
+rows in bounded memory (a child process under an address-space cap), numbers sent as out-of-range text treated as
+missing with a warning (and the cluster report's macros render them), one login per run however many calls PVE
+refuses, clear errors for a login answer that is a list and a task upid that is a list."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pathlib
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import jinja2
+import pytest
+import responses
+from ansible.plugins.filter.core import FilterModule as CoreFilters
+
+from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info, pve_tasks_info, pve_version_info
+from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    BASE, CONNECTION, module_runner, warnings_of)
+
+JSON = {"Content-Type": "application/json;charset=UTF-8"}
+PAGE = 5000  # pve_tasks_info's page size
+FAT = 12000  # characters of padding per row: a page is about 60 MB of JSON (under the 64 MiB answer cap)
+ROWS = 10 * PAGE
+REPORT_COMMON = pathlib.Path(__file__).resolve().parents[4] / "playbooks" / "templates" / "pve-cluster-report-common.j2"
+
+
+class FatTasks:
+    """GET /nodes/pve1/tasks: ROWS tasks in pages of 5,000, each row padded with FAT characters (in an extra key, or
+    in its status), gzip-compressed on the wire so the test moves little."""
+
+    def __init__(self, where):
+        self.where = where
+        self.pages = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request):
+        if request["path"].endswith("/nodes"):
+            return 200, "OK", JSON, json.dumps({"data": [{"node": "pve1", "status": "online", "maxcpu": 4}]}).encode()
+        query = parse_qs(urlsplit(request["path"]).query)
+        start, limit = int(query["start"][0]), int(query["limit"][0])
+        with self._lock:
+            self.pages += 1
+        pad = "x" * FAT
+        rows = []
+        for index in range(start, min(start + limit, ROWS)):
+            row = {"upid": "UPID:pve1:%08X:00000001:%08X:qmstart:100:root@pam:" % (index, 1700000000 + index),
+                   "node": "pve1", "pid": index, "starttime": 1700000000 + index, "type": "qmstart", "user": "root@pam",
+                   "status": "OK", "endtime": 1700000001 + index}
+            if self.where == "status":
+                row["status"] = pad
+            else:
+                row["padding"] = pad
+            rows.append(row)
+        payload = gzip.compress(json.dumps({"data": rows, "total": ROWS}).encode(), 1)
+        return 200, "OK", dict(JSON, **{"Content-Encoding": "gzip"}), payload
+
+
+CHILD_MODULE = """
+import io, json, sys
+from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import patch_module_args
+captured, real = io.StringIO(), sys.stdout
+sys.stdout = captured
+try:
+    with patch_module_args(%r):
+        pve_tasks_info.main()
+except SystemExit:
+    pass
+except MemoryError:
+    sys.stdout = real
+    RESULT({"memory_error": True})
+    raise SystemExit(3)
+sys.stdout = real
+result = json.loads(captured.getvalue())
+import resource
+RESULT({"failed": result.get("failed", False), "msg": result.get("msg"), "tasks": len(result.get("tasks") or []),
+        "keys": sorted(set(k for t in result.get("tasks") or [] for k in t)),
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024})
+"""
+
+
+@pytest.mark.parametrize("where", ["extra key", "status"])
+def test_tasks_limit_0_over_fat_pages_stays_bounded(where):
+    fat = FatTasks(where)
+    with LocalServer(fat) as server:
+        args = {"api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
+                "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab",
+                "node": "pve1", "limit": 0, "max_rows": ROWS}
+        outcome = run_capped(CHILD_MODULE % (args,), as_mib=640, timeout=240)
+    assert not outcome["killed"] and outcome["rc"] == 0, outcome
+    result = outcome["result"]
+    if where == "extra key":  # what pve_tasks_info does not return is dropped with its page
+        assert not result["failed"], result
+        assert result["tasks"] == ROWS and "padding" not in result["keys"]
+        assert fat.pages == ROWS // PAGE
+    else:  # text it keeps is counted across pages like one answer
+        assert result["failed"] and "api_max_answer_mb=64 MiB" in result["msg"], result
+        assert fat.pages < ROWS // PAGE
+
+
+run_tasks = module_runner(pve_tasks_info, CONNECTION)
+
+
+def test_a_task_upid_that_is_a_list_is_a_clear_error(capsys, api):
+    api.get(BASE + "/nodes/pve1/tasks", json={"data": [{"upid": ["UPID:pve1:x"], "node": "pve1"}], "total": 1})
+    result, code = run_tasks(capsys, {"node": "pve1"})
+    assert code == 1, result
+    assert "upid is a list where a string was expected" in result["msg"], result
+    assert "unhashable" not in result["msg"]
+
+
+run_cluster = module_runner(pve_cluster_info, CONNECTION)
+HOSTILE_NUMBERS = {"uptime": "1e999", "maxmem": "9" * 400, "mem": "7" * 5000, "maxdisk": "-1e999", "cpu": "0.25"}
+
+
+def test_numbers_sent_as_text_out_of_range_are_missing_with_one_warning(capsys, api):
+    row = dict({"id": "qemu/100", "type": "qemu", "vmid": 100, "node": "pve1", "name": "web", "status": "running"},
+               **HOSTILE_NUMBERS)
+    api.get(BASE + "/cluster/resources", json={"data": [row]})
+    result, code = run_cluster(capsys, {"gather": ["resources"]})
+    assert code == 0, result
+    guest = result["resources"][0]
+    assert [guest[key] for key in ("uptime", "maxmem", "mem", "maxdisk", "cpu")] == [None, None, None, None, 0.25]
+    shown = [w for w in warnings_of(result) if "out of range" in w]
+    assert len(shown) == 1 and shown[0].startswith("4 number(s) sent as text were out of range"), shown
+    assert all(len(w) < 600 for w in warnings_of(result))
+    # the cluster report's number macros (playbooks/templates) render what the module returned, instead of failing
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPORT_COMMON.parent)))
+    environment.filters.update(CoreFilters().filters())
+    macros = environment.from_string(
+        "{% from 'pve-cluster-report-common.j2' import size, known_size, uptime, percent with context %}"
+        "{{ uptime(g.uptime) }}|{{ known_size(g.maxmem) }}|{{ size(g.mem) }}|{{ percent(g.mem, g.maxmem) }}")
+    context = {"pve_cluster": {"nodes": [], "cluster": None, "offline_nodes": [], "unavailable": []},
+               "cluster_report_guests": {"resources": []}, "cluster_report_tasks": {"tasks": [], "total": 0}}
+    assert macros.render(g=guest, **context) == "–|unknown|0 MiB|0"
+
+
+run_version = module_runner(pve_version_info, dict(CONNECTION, api_token_id=None, api_token_secret=None,
+                                                   api_user="root@pam", api_password="hunter2"))
+
+
+def test_a_login_answer_that_is_a_list_is_a_clear_error(capsys, api):
+    api.post(BASE + "/access/ticket", json={"data": [{"ticket": "PVE:root@pam:1::x"}]})
+    result, code = run_version(capsys)
+    assert code == 1, result
+    assert "POST /access/ticket: PVE answered with a list where an object was expected" in result["msg"], result
+
+
+def test_one_relogin_per_run_when_every_call_is_refused(capsys, api):
+    """Every GET answers 401 although the login works: one login and one re-login, then the 401 is the error
+    (not a login per refused call: 81 logins for 400 guests before)."""
+    api.post(BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::sig", "CSRFPreventionToken": "c:1"}})
+    for path in ("/cluster/status", "/cluster/resources"):
+        api.get(BASE + path, status=401, json={"data": None})
+    run_relogin = module_runner(pve_cluster_info, dict(CONNECTION, api_token_id=None, api_token_secret=None,
+                                                       api_user="root@pam", api_password="hunter2"))
+    result, code = run_relogin(capsys, {"gather": ["status", "resources"]})
+    logins = [call for call in api.calls if call.request.method == "POST"]
+    assert code == 1 and "HTTP 401" in result["msg"], result
+    assert len(logins) == 2, [call.request.url for call in api.calls]
+
+
+def test_one_relogin_per_client_across_many_refused_calls():
+    from ansible_collections.pve.cluster.plugins.module_utils import _errors
+    from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient
+    from ansible_collections.pve.cluster.plugins.module_utils._options import ConnectionConfig
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        mocked.post(BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::sig"}})
+        mocked.get(BASE + "/nodes/pve1/qemu/100/agent/network-get-interfaces", status=401, json={"data": None})
+        client = PveClient(ConnectionConfig.from_params({"api_host": "pve.example.com", "api_user": "root@pam",
+                                                         "api_password": "hunter2", "api_retries": 0}))
+        for _attempt in range(40):
+            with pytest.raises(_errors.PveAuthError):
+                client.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node="pve1", vmid=100)
+        logins = [call for call in mocked.calls if call.request.method == "POST"]
+    assert len(logins) == 2
