@@ -70,9 +70,11 @@ description:
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
   - "The cache entry is keyed on the inventory file and the connection (O(api_host), O(api_port), O(api_user),
-    O(api_token_id)): the same file pointed at another cluster never serves this one's hosts. A cache file is made
-    readable by its owner only (0600); it holds the answers with secrets hidden. Values that Ansible would revive as
-    objects (such as C({\"__ansible_vault\": ...})) are treated as missing, with a warning, before they are used or cached."
+    O(api_token_id)): the same file pointed at another cluster never serves this one's hosts. A file-based cache plugin's
+    file is created readable by its owner only (0600, never chmod-ed, no symbolic link followed); it holds the answers
+    with secrets hidden. Objects with a key starting with C(__ansible_) (such as C({\"__ansible_vault\": ...}) or
+    C({\"__ansible_type\": ...})), which Ansible would revive, are treated as missing, with a warning, before they are
+    used or cached."
 author:
   - pve.cluster maintainers (@pve-cluster)
 extends_documentation_fragment:
@@ -293,6 +295,7 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.pve.cluster.plugins.module_utils._options import DEFAULT_PORT, VMID_MAX, VMID_MIN, parse_api_host
 from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
+from ansible_collections.pve.cluster.plugins.module_utils._normalize import out_of_range_warning, take_out_of_range
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError, PvePermissionError
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_access as access
@@ -374,6 +377,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         cache_on = bool(self.get_option("cache"))
         # keyed on the connection too: the same source pointed at another cluster never gets this one's hosts
         cache_key = self._cache_key = stored.connection_key(self.get_cache_key(path), self.get_option)
+        take_out_of_range()  # what an earlier source left: warned about there
         try:
             raw = self._cached(cache_key) if cache_on and cache else None
             records = self._from_cache(raw, settings) if raw is not None else None
@@ -396,6 +400,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     if record.key in chosen:
                         record.vars["ansible_host"] = unsafe_text(chosen[record.key][1])
             self._populate(records, settings)
+            odd_numbers = out_of_range_warning(take_out_of_range())
+            if odd_numbers:
+                self._warn(odd_numbers)
         finally:
             if self._client is not None:
                 self._client.close()
@@ -408,8 +415,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _data_only(self, raw, source):
         raw, replaced = stored.data_only(raw)
         if replaced:
-            self._warn("%d value(s) from %s were not plain data (an object such as {\"__ansible_vault\": ...} that "
-                       "Ansible would revive); treated as missing" % (replaced, source))
+            self._warn("%d value(s) from %s were not plain data (an object with a key such as \"__ansible_vault\" or "
+                       "\"__ansible_type\" that Ansible would revive); treated as missing" % (replaced, source))
         return raw
 
     def _settings(self):
@@ -487,9 +494,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- hosts -----------------------------------------------------------------------------------
     def _cached(self, cache_key):
         try:
-            return self._data_only(self._cache[cache_key], "the cache")
+            entry = self._cache[cache_key]
         except KeyError:
             return None
+        except Exception as err:  # pylint: disable=broad-except
+            # a cache file Ansible's decoder cannot read (e.g. written before __ansible_* keys were refused): refreshed
+            self._warn("the inventory cache could not be read (%s); refreshing it" % type(err).__name__)
+            return None
+        return self._data_only(entry, "the cache")
 
     def _from_cache(self, raw, settings):
         """Selected HostRecords from a cached answer, or None when it cannot serve these options."""

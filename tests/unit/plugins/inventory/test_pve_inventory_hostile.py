@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Hostile round two (issue 29 points 5, 6, 10 and 11) against the inventory: a tenant's agent answer that would
+poison the cache (`__ansible_type`) or nest 500 deep, 100,000 addresses in one answer, and a shared cache
+directory where another user plants links and reads files."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+import responses
+
+from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, add_base, host_vars, load_inventory, write_source)
+
+NODE = {"id": "node/pve", "type": "node", "node": "pve", "status": "online", "maxcpu": 4}
+STATUS = [{"type": "node", "id": "node/pve", "name": "pve", "nodeid": 1, "online": 1, "local": 1, "ip": "10.0.0.1"}]
+
+
+def guest(vmid, name):
+    return {"id": "qemu/%d" % vmid, "type": "qemu", "vmid": vmid, "name": name, "node": "pve", "status": "running",
+            "template": 0, "maxmem": 1024}
+
+
+def agent_path(vmid):
+    return "%s/nodes/pve/qemu/%d/agent/network-get-interfaces" % (BASE, vmid)
+
+
+def interfaces(*addresses, **extra):
+    entry = dict({"name": "eth0", "hardware-address": "bc:24:11:00:00:01",
+                  "ip-addresses": [{"ip-address": a, "ip-address-type": "inet", "prefix": 24} for a in addresses]},
+                 **extra)
+    return {"result": [entry]}
+
+
+def cache_options(tmp_path):
+    return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
+            % (tmp_path / "cache"))
+
+
+def cache_files(tmp_path):
+    return sorted(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("pvetest") and not p.is_symlink())
+
+
+def mock_cluster(mock, answers):
+    add_base(mock, [NODE] + [guest(vmid, "vm%d" % vmid) for vmid in sorted(answers)], STATUS)
+    for vmid, data in answers.items():
+        mock.add(responses.GET, agent_path(vmid), json={"data": data})
+
+
+def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
+    """{"__ansible_type": "Bogus"} inside an interface: the first run treats it as missing (a warning), so the cached
+    runs after it read plain data instead of failing "Object of type 'Bogus' is not JSON deserializable"."""
+    path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n")
+    poisoned = interfaces("192.0.2.10")
+    poisoned["result"].append({"name": "eth1", "statistics": {"__ansible_type": "Bogus", "value": 1}})
+    poisoned["result"].append({"__ansible_tagged_value": "x", "__ansible_tags": ["Bogus"]})
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {100: poisoned})
+        first = host_vars(load_inventory(path), "vm100")
+    assert first["ansible_host"] == "192.0.2.10"
+    assert any("__ansible_type" in w and "treated as missing" in w for w in warnings), warnings
+    assert "__ansible_" not in cache_files(tmp_path)[0].read_text().replace('"__payload__"', "")
+    for _run in range(2):
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:  # nothing registered: no request
+            again = host_vars(load_inventory(path), "vm100")
+            assert len(mock.calls) == 0
+        assert again["ansible_host"] == "192.0.2.10"
+
+
+def test_an_agent_answer_nested_500_deep_fails_that_guest_only(tmp_path, warnings):
+    deep = "x"
+    for level in range(500):
+        deep = {"a": deep} if level % 2 else [deep]
+    path = write_source(tmp_path, "ansible_host: guest_agent\n")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {100: interfaces("192.0.2.10", statistics=deep), 101: interfaces("192.0.2.11")})
+        inventory = load_inventory(path)
+    assert "nested deeper than 32 levels" in host_vars(inventory, "vm100")["pve_agent_error"]
+    assert "ansible_host" not in host_vars(inventory, "vm100")
+    assert host_vars(inventory, "vm101")["ansible_host"] == "192.0.2.11"
+
+
+CHILD_ADDRESSES = """
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
+count = %d
+data = {"result": [{"name": "eth0", "ip-addresses": [
+    {"ip-address": "10.%%d.%%d.%%d" %% (i >> 16, (i >> 8) & 255, i & 255), "ip-address-type": "inet", "prefix": 8}
+    for i in range(count)] + [{"ip-address": "10.0.0.0", "ip-address-type": "inet", "prefix": 8}]}]}
+found = agent.addresses(data)
+RESULT({"found": len(found), "first": found[0], "picked": agent.pick_address(found, [])})
+"""
+
+
+def test_100000_addresses_in_one_answer_are_read_in_linear_time():
+    """3 MB of addresses from one tenant: the duplicate check was quadratic (2 min 19 s for the build); bounded by a
+    child process killed after 60 s, far above what a linear check takes (about a second)."""
+    outcome = run_capped(CHILD_ADDRESSES % 100000, as_mib=1024, timeout=60)
+    assert not outcome["killed"], "addresses() ran for more than 60 s on 100,000 addresses"
+    assert outcome["rc"] == 0, outcome
+    assert outcome["result"] == {"found": 100000, "first": "10.0.0.0", "picked": "10.0.0.0"}
+
+
+def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
+    """Another user's symbolic link named like the cache file (its name ends with the cache key): the refresh
+    replaces nothing through it and changes no mode of its target."""
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {})
+        load_inventory(path)
+    cache_file = cache_files(tmp_path)[0]
+    victim = tmp_path / "victim.conf"
+    victim.write_text("root's file\n")
+    victim.chmod(0o644)
+    planted = [cache_file.parent / ("evil" + cache_file.name), cache_file.parent / (cache_file.name + ".x")]
+    for link in planted:
+        link.symlink_to(victim)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {})
+        load_inventory(path, cache=False)  # a refresh: the cache is written again
+        assert len(mock.calls) == 2
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert victim.read_text() == "root's file\n"
+    assert all(link.is_symlink() for link in planted)
+    assert stat.S_IMODE(cache_file.lstat().st_mode) == 0o600 and not cache_file.is_symlink()
+
+
+def test_a_link_with_the_cache_file_name_is_replaced_not_followed(tmp_path):
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {})
+        load_inventory(path)
+    cache_file = cache_files(tmp_path)[0]
+    victim = tmp_path / "victim.conf"
+    victim.write_text("root's file\n")
+    victim.chmod(0o644)
+    cache_file.unlink()
+    cache_file.symlink_to(victim)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {})
+        load_inventory(path, cache=False)
+    assert victim.read_text() == "root's file\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert not cache_file.is_symlink() and stat.S_IMODE(cache_file.lstat().st_mode) == 0o600
+
+
+def test_the_cache_file_is_never_readable_by_others(tmp_path, monkeypatch):
+    """Every rename and chmod while the cache is written is watched: after each, no file of the cache directory may be
+    readable or writable by group or others (Ansible's own set() makes it 0644 before a later chmod 0600)."""
+    path = write_source(tmp_path, cache_options(tmp_path))
+    exposed = []
+
+    def watch(name, real):
+        def call(*args, **kwargs):
+            result = real(*args, **kwargs)
+            directory = tmp_path / "cache"
+            for entry in directory.rglob("*") if directory.exists() else ():
+                mode = stat.S_IMODE(entry.lstat().st_mode)
+                if entry.is_file() and not entry.is_symlink() and mode & 0o077:
+                    exposed.append((name, entry.name, oct(mode)))
+            return result
+        return call
+
+    for name in ("rename", "replace", "chmod"):
+        monkeypatch.setattr(os, name, watch(name, getattr(os, name)))
+    for cache in (True, False):  # the first write, then a refresh over an existing file
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            mock_cluster(mock, {})
+            load_inventory(path, cache=cache)
+    monkeypatch.undo()
+    assert exposed == []
+    files = cache_files(tmp_path)
+    assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".pve-cluster-")] == []
