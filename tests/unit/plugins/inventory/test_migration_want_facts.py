@@ -23,7 +23,6 @@ import sys
 import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import ALL_PROFILES, profile_sim
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
