@@ -90,7 +90,7 @@ options:
   include_nodes:
     description:
       - Add the PVE nodes as hosts, in group C(<group_prefix>nodes), with C(ansible_host) set to the node's IP address from
-        C(/cluster/status). A node is named by its node name.
+        C(/cluster/status). A node is named by O(node_hostname), by default its node name.
       - V(false) does not ask C(GET /cluster/status) at all (one request instead of two); guests then have no
         C(pve_cluster), and the offline nodes are those C(/cluster/resources) reports offline.
     type: bool
@@ -140,7 +140,17 @@ options:
         O(guest_types), O(include_templates) and O(filters) leave hosts out, so a guest keeps its name whatever they say.
         A template that uses C(ansible_host) or C(pve_ip_addresses) can only be rendered after the address lookup, for
         the selected guests, so its duplicates are resolved among those.
-      - Nodes are always named by their node name.
+      - Nodes are named by O(node_hostname).
+    type: str
+  node_hostname:
+    description:
+      - Jinja2 template of a node's inventory hostname, over its host variables (C(pve_node), C(pve_ip),
+        C(pve_cluster), ...), for example V({{ pve_node }}.example.com) for nodes addressed by FQDN.
+      - "When not set: V({{ pve_node }}), the node name, taken directly without templating (as O(hostname))."
+      - The rules of O(hostname) apply. A node whose template renders empty or fails keeps its node name (with
+        O(strict=true) a failure is an error naming the node); two nodes never merge (the second gets C(-<node name>)
+        after the first label); a name that is a group name is renamed V(node-<name>); control characters are
+        escaped.
     type: str
   ansible_host:
     description:
@@ -230,6 +240,14 @@ options:
     type: str
     default: pve_
 notes:
+  - "O(compose), O(groups) and O(keyed_groups) apply to guests and nodes alike. With O(strict=true), an entry that fails
+    for a host because it uses a documented variable this kind of host does not carry (C(pve_tags), C(pve_vmid) or
+    C(pve_ip_addresses) on a node; C(pve_pool) on a guest outside any pool) skips that host quietly, as O(filters) do,
+    so C(keyed_groups: [{key: pve_tags}]) or C(compose: {ansible_host: pve_ip_addresses[0]}) need no guard; any other
+    failure is an error."
+  - "A host name that could name a file outside the inventory for C(host_vars) (a C(/) or C(\\) in it, or V(.) or
+    V(..) alone; PVE never sends such a guest or node name) is replaced by V(<type>-<vmid>) (V(node-<name>) for a
+    node, with such characters replaced by V(_)), with a warning."
   - An API token (or user) with the C(PVEAuditor) role on C(/) sees every guest; with fewer privileges PVE lists only the
     guests (C(VM.Audit)) and pools (C(Pool.Audit)) the token may see.
   - O(filters) and templated O(hostname), O(compose), O(groups) and O(keyed_groups) cost one Jinja2 evaluation per host
@@ -302,6 +320,8 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_acce
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_filters as filters
+from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_constructed import entries as constructed_entries
+from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_constructed import skips as constructed_skips
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_config as guest_config
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys as keys
@@ -439,6 +459,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             hostname = DEFAULT_HOSTNAME
         if not str(hostname).strip():
             raise AnsibleError("hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_name }}'")
+        node_hostname = get("node_hostname")
+        if node_hostname is not None and not str(node_hostname).strip():
+            raise AnsibleError("node_hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_node }}.example.com'")
         return {
             "late_hostname": bool(sources or get("guest_config")) and filters.uses_agent_variables(hostname, facts_prefix),
             "guest_types": frozenset(get("guest_types")),
@@ -446,6 +469,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "include_templates": bool(get("include_templates")),
             "filters": conditions,
             "hostname": hostname,
+            "node_hostname": node_hostname,
             "sources": sources,
             "guest_config": bool(get("guest_config")),
             "networks": networks,
@@ -646,23 +670,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         template = settings["hostname"]
         bare = _BARE_VARIABLE.match(template)
         default = template == DEFAULT_HOSTNAME or (bare is not None and bare.group(1) == settings["facts_prefix"] + "name")
+        node_template = settings["node_hostname"]
+        node_bare = _BARE_VARIABLE.match(node_template) if node_template else None
+        node_default = node_template is None or (node_bare is not None
+                                                 and node_bare.group(1) == settings["facts_prefix"] + "node")
         shown = {r.key for r in shown}
         taken = set()
         renamed = []
         failures = []
         paths = []
         for record in records:
-            if record.kind == "node" or default:
+            node = record.kind == "node"
+            if (node and node_default) or (not node and default):
                 name = record.name
             else:
+                option, text, simple = ("node_hostname", node_template, node_bare) if node else ("hostname", template, bare)
                 try:
-                    name = self._render_hostname(template, bare, record.vars)
+                    name = self._render_hostname(text, simple, record.vars)
                 except Exception as err:  # pylint: disable=broad-except
                     if record.key in shown and settings["strict"]:
-                        raise AnsibleError("hostname: %r failed for %s: %s" % (template, record.key, to_native(err)))
+                        raise AnsibleError("%s: %r failed for %s: %s" % (option, text, record.key, to_native(err)))
                     if record.key in shown:
                         failures.append("%s (%s)" % (record.key, to_native(err)))
                     name = ""
+            if node and not name:
+                name = record.name  # a node whose node_hostname renders empty keeps its node name
             if name and names.is_path(name):  # host_vars/<name> must stay inside the inventory
                 if record.key in shown:
                     paths.append("%s (%s)" % (name, record.key))
@@ -673,13 +705,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if name in taken:
                 wanted = name
                 while name in taken:
-                    name = hosts.with_vmid(name, record.vmid)
+                    name = hosts.with_vmid(name, record.vmid) if not node else names.with_suffix(name, record.name)
                 if record.key in shown:
                     renamed.append("%s -> %s (%s)" % (wanted, name, record.key))
             taken.add(name)
             record.hostname = unsafe_text(name)
         if failures:
-            self._warn("hostname could not be rendered for %d guest(s), used <type>-<vmid> instead: %s"
+            self._warn("hostname could not be rendered for %d host(s), used <type>-<vmid> (a node: its node name) "
+                       "instead: %s"
                        % (len(failures), _listing(failures)))
         if paths:
             self._warn("%d host(s) renamed because their name is no valid PVE guest or node name and could name a "
@@ -714,6 +747,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._warn("%d host(s) renamed because their name is a group name (a host never becomes a group): %s"
                        % (len(renamed), _listing(renamed)))
         joined = self._rename_across_sources(records, settings)
+        constructed = constructed_entries(compose, groups, keyed_groups) if strict else []
+        documented = filters.host_variables(prefix) | filters.agent_variables(prefix)
         known = names.owners(inventory)
         identity = self._identity()
         existing = set()
@@ -736,19 +771,42 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 host_vars["ansible_host"] = host_vars[prefix + "ip"]  # an IP address only, never a name to resolve
             for key, value in host_vars.items():
                 inventory.set_variable(host, key, value)
-            if compose:
-                self._set_composite_vars(compose, host_vars, host, strict=strict)
-            if groups or keyed_groups:
-                self.inventory = names.HostsOnly(inventory, host)
-                try:
-                    if groups:
-                        self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
-                    if keyed_groups:
-                        self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
-                finally:
-                    self.inventory = inventory
+            if strict and constructed:
+                self._construct_strictly(constructed, documented, host_vars, host)
+            else:
+                if compose:
+                    self._set_composite_vars(compose, host_vars, host, strict=strict)
+                if groups or keyed_groups:
+                    self.inventory = names.HostsOnly(inventory, host)
+                    try:
+                        if groups:
+                            self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
+                        if keyed_groups:
+                            self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+                    finally:
+                        self.inventory = inventory
             if kept_address is not None:
                 inventory.set_variable(host, "ansible_host", kept_address)
+
+    def _construct_strictly(self, constructed, documented, host_vars, host):
+        """compose, groups, keyed_groups one entry at a time: an entry that fails because it uses a documented
+        variable this host does not carry (pve_tags on a node) skips the host quietly; other failures raise."""
+        inventory = self.inventory
+        for kind, entry, used in constructed:
+            try:
+                if kind == "compose":
+                    self._set_composite_vars(entry, host_vars, host, strict=True)
+                    continue
+                self.inventory = names.HostsOnly(inventory, host)
+                if kind == "groups":
+                    self._add_host_to_composed_groups(entry, host_vars, host, strict=True)
+                else:
+                    self._add_host_to_keyed_groups(entry, host_vars, host, strict=True)
+            except Exception:  # pylint: disable=broad-except
+                if not constructed_skips(used, host_vars, documented):
+                    raise
+            finally:
+                self.inventory = inventory
 
     def _identity(self):
         """The connection this source reads (scheme, host, port), as rendered; the raw text if it does not parse."""

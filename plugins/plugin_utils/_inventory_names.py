@@ -88,7 +88,7 @@ def source_suffix(cluster, host, port, default_port):
     return _SUFFIX_UNSAFE.sub("-", str(text)).strip("-") or "pve"
 
 
-def _with_suffix(name, suffix):
+def with_suffix(name, suffix):
     head, dot, tail = name.partition(".")
     if not dot or not head or head.isdigit():  # no domain, or an IP address: at the end
         return "%s-%s" % (name, suffix)
@@ -111,11 +111,11 @@ def rename_across_sources(records, existing, known, identity, suffix, join_other
             joined.append(name)
             continue
         if owner is not None:
-            new = _with_suffix(name, suffix)
+            new = with_suffix(name, suffix)
             number = 1
             while new in taken:
                 number += 1
-                new = _with_suffix(name, "%s-%d" % (suffix, number))
+                new = with_suffix(name, "%s-%d" % (suffix, number))
             clusters.append("%s -> %s (%s)" % (name, new, record.key))
         else:
             new = safe_name(record, name, taken)
