@@ -7,6 +7,11 @@
     make e2e E2E_ARGS='-k reliability'        # runs the suite, writes build/reliability.json
     python3 scripts/reliability-report.py     # writes docs/reliability.md
     python3 scripts/reliability-report.py --check   # exit 1 if docs/reliability.md is not what the JSON renders
+    make units UNITS_ARGS='-m reliability'     # the unit-test cases: writes build/reliability-units.json
+    python3 scripts/reliability-report.py --units   # renders their section only (between the UNITS markers)
+
+The unit-test section (tests marked @pytest.mark.reliability in tests/unit) lives between UNITS_BEGIN and
+UNITS_END; a full render keeps it as it is in docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ THEME_TITLES = {
     "load": "Load",
 }
 RESULT = {"passed": "pass", "failed": "**FAIL**", "skipped": "skipped", "not run": "not run"}
+UNITS_BEGIN = "<!-- unit-test cases: rendered by scripts/reliability-report.py --units from build/reliability-units.json -->"
+UNITS_END = "<!-- end of unit-test cases -->"
 HIDDEN_FIGURES = ("msg", "warning")
 
 
@@ -125,6 +132,68 @@ def render(data):
     return "\n".join(lines)
 
 
+def render_units(data, generated):
+    """The unit-test section: one table per theme, each case with its outcome (from reliability-units.json)."""
+    cases = data.get("cases", [])
+    counts = {}
+    for case in cases:
+        counts[case["outcome"]] = counts.get(case["outcome"], 0) + 1
+    lines = [UNITS_BEGIN, "", "## Unit-test cases (hostile servers on 127.0.0.1, in `make units`)", "",
+             "Each case is a test in tests/unit (the test id names it), run with `make units UNITS_ARGS='-m reliability'`",
+             "(%s; %d cases: %s). Work that could allocate without bound runs in a child process under an" % (
+                 generated, len(cases), ", ".join("%d %s" % (n, k) for k, n in sorted(counts.items()))),
+             "address-space cap (RLIMIT_AS) and a timeout that kills its process group (tests/unit/plugins/_capped.py).",
+             "The number that starts a case is the point of issue 29 it covers. Every point has cases that failed on the",
+             "code before its fix (run against it once); the others guard the edges (an answer exactly as deep as the limit).",
+             ""]
+    for theme in sorted(set(case["theme"] for case in cases)):
+        lines += ["### %s" % theme.capitalize(), "", "| # | Case | Expected | Result | Test |", "|---|---|---|---|---|"]
+        rows = sorted((c for c in cases if c["theme"] == theme), key=lambda c: (int(c["case"].split()[0])
+                                                                                 if c["case"].split()[0].isdigit() else 99,
+                                                                                 c["id"]))
+        for index, case in enumerate(rows, 1):
+            param = case["id"].split("[", 1)[1].rstrip("]") if "[" in case["id"] else ""
+            name = case["case"] + (" [%s]" % param if param else "")
+            lines.append("| %d | %s | %s | %s | %s |" % (
+                index, cell(name), cell(case["expected"], 400), RESULT.get(case["outcome"], case["outcome"]),
+                code(case["id"].split("::", 1)[0].rsplit("/", 1)[-1] + "::" + case["id"].split("::", 1)[1].split("[")[0],
+                     200)))
+        lines.append("")
+    lines.append(UNITS_END)
+    return "\n".join(lines)
+
+
+def _units_section(text):
+    """The unit-test section of a rendered page (markers included), or ''."""
+    if UNITS_BEGIN not in text or UNITS_END not in text:
+        return ""
+    return text[text.index(UNITS_BEGIN):text.index(UNITS_END) + len(UNITS_END)]
+
+
+def _with_units(text, section):
+    """`text` with its unit-test section replaced by `section` (appended when it has none)."""
+    old = _units_section(text)
+    if old:
+        return text.replace(old, section)
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
+def main_units(args):
+    build = os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build"
+    source = pathlib.Path(args.units_input or pathlib.Path(build) / "reliability-units.json")
+    if not source.exists():
+        sys.stderr.write("%s does not exist: run make units UNITS_ARGS='-m reliability' first\n" % source)
+        return 2
+    import datetime  # pylint: disable=import-outside-toplevel
+    stamp = datetime.datetime.fromtimestamp(source.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    section = render_units(json.loads(source.read_text(encoding="utf-8")), stamp)
+    target = pathlib.Path(args.output)
+    text = _with_units(target.read_text(encoding="utf-8"), section)
+    target.write_text(text, encoding="utf-8")
+    print("wrote the unit-test section of %s" % target)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     build = os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build"  # make e2e BUILD=build-x wrote it there
@@ -132,7 +201,11 @@ def main(argv=None):
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.md"))
     parser.add_argument("--check", action="store_true", help="only compare, exit 1 when the output differs")
     parser.add_argument("--partial", action="store_true", help="render even when some themes were not run")
+    parser.add_argument("--units", action="store_true", help="render only the unit-test section, from --units-input")
+    parser.add_argument("--units-input", default=None, help="default: build/reliability-units.json")
     args = parser.parse_args(argv)
+    if args.units:
+        return main_units(args)
     source = pathlib.Path(args.input)
     if not source.exists():
         sys.stderr.write("%s does not exist: run make e2e E2E_ARGS='-k reliability' first\n" % source)
@@ -145,6 +218,9 @@ def main(argv=None):
         return 2
     text = render(data)
     target = pathlib.Path(args.output)
+    kept = _units_section(target.read_text(encoding="utf-8")) if target.exists() else ""
+    if kept:  # the unit-test section comes from another run: kept as it is
+        text = _with_units(text, kept)
     if args.check:
         same = target.exists() and target.read_text(encoding="utf-8") == text
         print("%s is %s" % (target, "up to date" if same else "out of date"))

@@ -21,6 +21,8 @@ SAMPLES_STAGE_FLAG = os.path.join(_TESTS_DIR, "unit", ".samples-contract-stage")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "samples: a sample-contract check (reads shared/pve-api; make samples-contract)")
+    config.addinivalue_line("markers", "reliability(theme, case, expected): a case docs/reliability.md lists with its "
+                                       "outcome (written to $PVE_CLUSTER_BUILD_DIR/reliability-units.json)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,3 +31,33 @@ def pytest_collection_modifyitems(config, items):
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+
+
+# Reliability cases (docs/reliability.md, section "unit tests"): each test marked
+# @pytest.mark.reliability(theme, case, expected) is recorded with its outcome; the controller (also under
+# pytest-xdist) writes them to $PVE_CLUSTER_BUILD_DIR/reliability-units.json (make exports it), which
+# `python3 scripts/reliability-report.py --units` renders.
+_RELIABILITY = []
+
+
+def pytest_runtest_makereport(item, call):  # pylint: disable=unused-argument
+    marker = item.get_closest_marker("reliability")
+    if marker is not None and not any(name == "reliability" for name, _value in item.user_properties):
+        item.user_properties.append(("reliability", dict(marker.kwargs)))
+
+
+def pytest_runtest_logreport(report):
+    case = dict(report.user_properties).get("reliability")
+    if case is None or not (report.when == "call" or report.outcome != "passed"):
+        return
+    _RELIABILITY.append(dict(case, id=report.nodeid, outcome=report.outcome,
+                             duration_s=round(report.duration, 2) if report.when == "call" else 0.0))
+
+
+def pytest_sessionfinish(session):
+    build = os.environ.get("PVE_CLUSTER_BUILD_DIR")
+    if not _RELIABILITY or not build or hasattr(session.config, "workerinput"):
+        return
+    import json  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(build, "reliability-units.json"), "w") as handle:
+        json.dump({"cases": sorted(_RELIABILITY, key=lambda case: case["id"])}, handle, indent=1)

@@ -53,6 +53,10 @@ def mock_cluster(mock, answers):
         mock.add(responses.GET, agent_path(vmid), json={"data": data})
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='5 __ansible_type in an agent answer',
+    expected='Treated as missing with a warning on the first run; two cached runs after it read plain data '
+             'with no request.')
 def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
     """{"__ansible_type": "Bogus"} inside an interface: the first run treats it as missing (a warning), so the cached
     runs after it read plain data instead of failing "Object of type 'Bogus' is not JSON deserializable"."""
@@ -73,6 +77,9 @@ def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
         assert again["ansible_host"] == "192.0.2.10"
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='6 agent answer nested 500 deep',
+    expected='That guest gets pve_agent_error (nested deeper than 32 levels), the other guest its address.')
 def test_an_agent_answer_nested_500_deep_fails_that_guest_only(tmp_path, warnings):
     deep = "x"
     for level in range(500):
@@ -97,6 +104,9 @@ RESULT({"found": len(found), "first": found[0], "picked": agent.pick_address(fou
 """
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='6 100,000 addresses in one agent answer',
+    expected='Read and picked in a child killed after 60 s (linear: about a second; was quadratic, minutes).')
 def test_100000_addresses_in_one_answer_are_read_in_linear_time():
     """3 MB of addresses from one tenant: the duplicate check was quadratic (2 min 19 s for the build); bounded by a
     child process killed after 60 s, far above what a linear check takes (about a second)."""
@@ -106,6 +116,10 @@ def test_100000_addresses_in_one_answer_are_read_in_linear_time():
     assert outcome["result"] == {"found": 100000, "first": "10.0.0.0", "picked": "10.0.0.0"}
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='10 link planted in a shared cache directory',
+    expected='Links named like the cache file: their target keeps mode 0644 and its content; the cache file is'
+             ' 0600.')
 def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
     """Another user's symbolic link named like the cache file (its name ends with the cache key): the refresh
     replaces nothing through it and changes no mode of its target."""
@@ -130,6 +144,9 @@ def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
     assert stat.S_IMODE(cache_file.lstat().st_mode) == 0o600 and not cache_file.is_symlink()
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case="10 link with the cache file's own name",
+    expected='Replaced by the cache file (0600), its target untouched.')
 def test_a_link_with_the_cache_file_name_is_replaced_not_followed(tmp_path):
     path = write_source(tmp_path, cache_options(tmp_path))
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -148,6 +165,10 @@ def test_a_link_with_the_cache_file_name_is_replaced_not_followed(tmp_path):
     assert not cache_file.is_symlink() and stat.S_IMODE(cache_file.lstat().st_mode) == 0o600
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='11 cache file never readable by others',
+    expected='After every rename and chmod while the cache is written (first write and refresh), no file in '
+             'the cache directory has group or other bits; no chmod at all.')
 def test_the_cache_file_is_never_readable_by_others(tmp_path, monkeypatch):
     """Every rename and chmod while the cache is written is watched: after each, no file of the cache directory may be
     readable or writable by group or others (Ansible's own set() makes it 0644 before a later chmod 0600)."""

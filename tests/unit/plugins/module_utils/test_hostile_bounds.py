@@ -59,6 +59,11 @@ except Exception as err:
 """
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='7 decompression bomb',
+    expected='1 GiB after decompression (Content-Encoding gzip, gzip; 1,024 gzip members; gzip, deflate; a '
+             "301's body): fails naming api_max_answer_mb, in a child under a 900 MiB address-space cap, on "
+             'urllib3 2.x and 1.26.18.')
 @pytest.mark.parametrize("status, encodings", [
     (200, "gzip, gzip"),      # urllib3 1.26: 2 GiB RSS; 2.5: 500 s (issue 29 point 7)
     (200, "gzip"),            # 1,024 members in one layer: urllib3 1.26 expands every member of a read at once
@@ -81,6 +86,9 @@ def test_decompression_bomb_is_refused_under_the_cap(status, encodings):
     assert "larger than api_max_answer_mb=8 MiB (after decompression)" in outcome["result"]["message"]
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='7 stacked encodings within the cap',
+    expected='deflate, gzip around a real answer: decoded and read.')
 def test_a_stacked_gzip_answer_within_the_cap_is_read():
     data = {"data": {"version": "9.1", "release": "9.1", "repoid": "x" * 300000}}
     payload = gzip.compress(zlib.compress(json.dumps(data).encode()))
@@ -93,6 +101,10 @@ def test_a_stacked_gzip_answer_within_the_cap_is_read():
         assert client.get("/version") == data["data"]
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='7 unknown or too many encodings',
+    expected='br, or six stacked gzip layers: a clear error naming Content-Encoding and what the client asks '
+             'for (gzip, deflate).')
 @pytest.mark.parametrize("encodings", ["br", "gzip, gzip, gzip, gzip, gzip, gzip"])
 def test_an_encoding_the_client_does_not_decode_is_refused(encodings):
     def handler(_request):
@@ -121,6 +133,10 @@ def nested_text(depth):
     return opening + '"a\\/b"' + closing  # an escape: the scrubber would walk the answer
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='6 answer nested too deep',
+    expected='Data nested 33, 500 or 5,000 levels: a clear error (nested deeper than 32 levels), no '
+             'RecursionError.')
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 500, 5000])
 def test_an_answer_nested_too_deep_is_refused(depth):
     text = '{"data": %s}' % nested_text(depth)
@@ -135,6 +151,9 @@ def test_an_answer_nested_too_deep_is_refused(depth):
     assert "nested deeper than %d levels" % MAX_DEPTH in str(excinfo.value)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='6 answer as deep as the limit',
+    expected='Data nested 32 levels: read.')
 def test_an_answer_as_deep_as_the_limit_is_read():
     def handler(_request):
         return 200, "OK", JSON, json.dumps({"data": nested(MAX_DEPTH)}).encode()
@@ -144,6 +163,10 @@ def test_an_answer_as_deep_as_the_limit_is_read():
         assert client.get("/version") == nested(MAX_DEPTH)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='9 JSON numbers out of range',
+    expected='400- and 5,000-digit JSON numbers: None with one warning (not an invalid-JSON failure); 2**64-1 '
+             'kept.')
 def test_json_numbers_out_of_range_are_missing_with_a_warning():
     text = ('{"data": [{"vmid": 100, "maxmem": %s, "mem": %s, "disk": -%s, "cpu": 0.5, "netin": 18446744073709551615}]}'
             % ("9" * 400, "7" * 5000, "1" * 21))
@@ -161,6 +184,9 @@ def test_json_numbers_out_of_range_are_missing_with_a_warning():
         "+-2**64); treated as missing"]
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='9 numeric text out of range',
+    expected='1e999, 400, 5,000 and 4,000-digit numbers as text: None, noted once (a short excerpt).')
 @pytest.mark.parametrize("text", ["1e999", "-1e999", "9" * 400, "7" * 5000, "1" * 4000 + ".5", "18446744073709551616"])
 def test_numeric_strings_out_of_range_are_missing_and_noted(text):
     take_out_of_range()

@@ -44,6 +44,11 @@ def option_error(**params):
     return excinfo.value
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='3 credentials in api_host',
+    expected="user:password@ in api_host (a password with '/', a path, no scheme, an IPv6 zone, a bad port): "
+             'refused naming api_host before anything echoes it; the password is in no message, and a module '
+             'hides it in its invocation.')
 @pytest.mark.parametrize("api_host", [
     "https://root:%s@pve1:8006/api2/json/nodes" % PASSWORD,      # a path that is not /api2/json, checked first before
     "https://root:Zq8/hunter2@pve1.example.com:8006",            # '/' in the password: split at the first '/'
@@ -59,6 +64,10 @@ def test_userinfo_in_api_host_is_refused_without_echo(api_host):
     assert secret in api_host_secrets(api_host)  # a module adds it to no_log_values: hidden in the invocation too
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='3 secret pasted into api_token_id',
+    expected='api_token_id root@pam!ansible=<secret>: refused naming api_token_id, the secret in no message '
+             '(plain, JSON- or percent-encoded).')
 def test_token_secret_pasted_into_the_token_id_is_never_echoed():
     token_id = "root@pam!ansible=%s" % TOKEN_SECRET
     for params in ({"api_token_id": token_id, "api_token_secret": TOKEN_SECRET}, {"api_token_id": token_id},
@@ -69,6 +78,9 @@ def test_token_secret_pasted_into_the_token_id_is_never_echoed():
     assert token_id_secrets(token_id) == [TOKEN_SECRET]
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case="3 password in another option's error",
+    expected='An api_user that holds the password: the api_user error shows <hidden>.')
 def test_an_option_error_never_holds_the_password_even_when_it_names_another_option():
     err = option_error(api_host="pve1", api_user="root %s" % PASSWORD, api_password=PASSWORD)
     assert err.option == "api_user" and "<hidden>" in str(err)
@@ -115,6 +127,11 @@ def echo_client(server, password=PASSWORD):
     return PveClient(config)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='4 ticket echoed JSON-style (\\/)',
+    expected="A server echoes the Cookie header JSON-style into /version's release, a lock, a key, an answer "
+             'without \'data\' and an error: every form of the ticket and of a password with \'/\', \'"\' and \'\\\' is'
+             ' <hidden>.')
 def test_a_ticket_echoed_json_style_is_hidden_in_answers_and_errors():
     echo = EchoServer()
     with LocalServer(echo) as server:
@@ -135,6 +152,10 @@ def test_a_ticket_echoed_json_style_is_hidden_in_answers_and_errors():
         assert_hidden(text, TICKET, PASSWORD)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='14 echoed form-encoded login body',
+    expected='A 401 whose message echoes username=...&password=... form-encoded: the encoded password is '
+             '<hidden>.')
 def test_an_echoed_form_encoded_login_body_is_hidden():
     wrong = "Wr0ng/pass word+%&="
     echo = EchoServer()

@@ -88,6 +88,11 @@ RESULT({"failed": result.get("failed", False), "msg": result.get("msg"), "tasks"
 """
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='8 pve_tasks_info limit 0 over fat pages',
+    expected='10 pages of 5,000 rows with 12,000 characters each (in an extra key, or in the status): the '
+             'extra keys freed with each page (50,000 tasks returned), kept text bounded by api_max_answer_mb '
+             '(fails naming it); a child under a 640 MiB address-space cap.')
 @pytest.mark.parametrize("where", ["extra key", "status"])
 def test_tasks_limit_0_over_fat_pages_stays_bounded(where):
     fat = FatTasks(where)
@@ -110,6 +115,9 @@ def test_tasks_limit_0_over_fat_pages_stays_bounded(where):
 run_tasks = module_runner(pve_tasks_info, CONNECTION)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='14 task upid is a list',
+    expected="pve_tasks_info fails: 'upid is a list where a string was expected' (not 'unhashable type').")
 def test_a_task_upid_that_is_a_list_is_a_clear_error(capsys, api):
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [{"upid": ["UPID:pve1:x"], "node": "pve1"}], "total": 1})
     result, code = run_tasks(capsys, {"node": "pve1"})
@@ -122,6 +130,10 @@ run_cluster = module_runner(pve_cluster_info, CONNECTION)
 HOSTILE_NUMBERS = {"uptime": "1e999", "maxmem": "9" * 400, "mem": "7" * 5000, "maxdisk": "-1e999", "cpu": "0.25"}
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='9 numbers as text in pve_cluster_info',
+    expected="uptime 1e999, maxmem 400 digits, mem 5,000 digits: None with one warning; the cluster report's "
+             'size/uptime/percent macros render them.')
 def test_numbers_sent_as_text_out_of_range_are_missing_with_one_warning(capsys, api):
     row = dict({"id": "qemu/100", "type": "qemu", "vmid": 100, "node": "pve1", "name": "web", "status": "running"},
                **HOSTILE_NUMBERS)
@@ -148,6 +160,10 @@ run_version = module_runner(pve_version_info, dict(CONNECTION, api_token_id=None
                                                    api_user="root@pam", api_password="hunter2"))
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='14 login answer is a list',
+    expected="POST /access/ticket answers a list: 'PVE answered with a list where an object was expected' (not"
+             ' an AttributeError).')
 def test_a_login_answer_that_is_a_list_is_a_clear_error(capsys, api):
     api.post(BASE + "/access/ticket", json={"data": [{"ticket": "PVE:root@pam:1::x"}]})
     result, code = run_version(capsys)
@@ -155,6 +171,9 @@ def test_a_login_answer_that_is_a_list_is_a_clear_error(capsys, api):
     assert "POST /access/ticket: PVE answered with a list where an object was expected" in result["msg"], result
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='14 every call refused with 401 (module)',
+    expected='One login and one re-login, then the 401 is the error.')
 def test_one_relogin_per_run_when_every_call_is_refused(capsys, api):
     """Every GET answers 401 although the login works: one login and one re-login, then the 401 is the error
     (not a login per refused call: 81 logins for 400 guests before)."""
@@ -169,6 +188,9 @@ def test_one_relogin_per_run_when_every_call_is_refused(capsys, api):
     assert len(logins) == 2, [call.request.url for call in api.calls]
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='14 every agent call refused with 401',
+    expected='40 refused calls on one client: 2 POST /access/ticket (was one per refusal).')
 def test_one_relogin_per_client_across_many_refused_calls():
     from ansible_collections.pve.cluster.plugins.module_utils import _errors
     from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient

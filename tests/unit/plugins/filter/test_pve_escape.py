@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve.cluster.pve_escape, and the role failure messages that use it (issue 29 point 12): names from a hostile server
+(guest, node and cluster names, versions with ANSI escapes) reach the vmid_allocate and cluster_facts failure
+messages with their control characters written as \\xNN. The roles run in ansible-playbook against a server on
+127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from ansible_collections.pve.cluster.plugins.filter.pve_escape import DOCUMENTATION, EXAMPLES, FilterModule, pve_escape
+from ansible_collections.pve.cluster.tests.unit.plugins._capped import COLLECTIONS_ROOT
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
+
+ESC = "\x1b"
+EVIL_GUEST = "web" + ESC + "[2J" + ESC + "]0;pwned\x07"
+EVIL_CLUSTER = "lab" + ESC + "[31m"
+EVIL_NODE = "pve2" + ESC + "[1A"
+EVIL_VERSION = "7.0" + ESC + "[8m"
+JSON = {"Content-Type": "application/json;charset=UTF-8"}
+
+
+def test_control_characters_become_visible_escapes():
+    assert pve_escape(EVIL_GUEST) == "web\\x1b[2J\\x1b]0;pwned\\x07"
+    assert pve_escape(["a\nb", "c\x9bd"]) == "a\\x0ab, c\\x9bd"
+    assert pve_escape(None) == "" and pve_escape(42) == "42"
+    assert FilterModule().filters() == {"pve_escape": pve_escape}
+    assert yaml.safe_load(DOCUMENTATION)["name"] == "pve_escape"
+
+
+def hostile_pve(request):
+    """Just enough PVE for the two roles, with escapes in every name a failure message shows."""
+    path = urlsplit(request["path"]).path.replace("/api2/json", "", 1)
+    if path == "/cluster/nextid":
+        return 400, "Parameter verification failed.", JSON, json.dumps(
+            {"data": None, "errors": {"vmid": "VM 100 already exists"}}).encode()
+    answers = {
+        "/version": {"version": EVIL_VERSION, "release": "7.0", "repoid": "abc"},
+        "/cluster/resources": [{"id": "qemu/100", "type": "qemu", "vmid": 100, "name": EVIL_GUEST, "node": EVIL_NODE,
+                                "status": "running"}],
+        "/cluster/status": [{"type": "cluster", "id": "cluster", "name": EVIL_CLUSTER, "quorate": 0, "nodes": 2,
+                             "version": 2},
+                            {"type": "node", "id": "node/pve1", "name": "pve1", "nodeid": 1, "online": 1, "local": 1,
+                             "ip": "10.0.0.1"},
+                            {"type": "node", "id": "node/x", "name": EVIL_NODE, "nodeid": 2, "online": 0, "local": 0,
+                             "ip": "10.0.0.2"}],
+        "/nodes": [{"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "maxcpu": 4, "uptime": 5},
+                   {"node": EVIL_NODE, "status": "offline", "type": "node", "id": "node/x"}],
+        "/nodes/pve1/status": {"uptime": 5, "pveversion": "pve-manager/7.0-11/63d82f4e", "cpu": 0.1},
+    }
+    if path not in answers:
+        return 404, "Not Found", JSON, b'{"data": null}'
+    return 200, "OK", JSON, json.dumps({"data": answers[path]}).encode()
+
+
+def run_playbook(tmp_path, server, tasks):
+    """`tasks` in one play on localhost, each role call in a block whose rescue keeps the failure message; returns
+    the messages (read from a file the play writes)."""
+    connection = {"api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
+                  "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab"}
+    out = tmp_path / "messages.json"
+    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
+             "vars": {"ansible_python_interpreter": sys.executable, "messages": []},
+             "module_defaults": {"group/pve.cluster.pve": connection},
+             "tasks": [{"block": [task], "rescue": [{"ansible.builtin.set_fact": {
+                 "messages": "{{ messages + [ansible_failed_result.msg] }}"}}]} for task in tasks]
+             + [{"ansible.builtin.copy": {"content": "{{ messages | to_json }}", "dest": str(out)}}]}]
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump(play))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOME=str(tmp_path / "home"))
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", str(playbook)]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert proc.returncode == 0 and out.exists(), (proc.stdout + proc.stderr)[-4000:]
+    assert ESC not in proc.stdout + proc.stderr  # the raw escape reaches no terminal
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def role_messages(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("roles")
+    with LocalServer(hostile_pve) as server:
+        return run_playbook(tmp_path, server, [
+            {"ansible.builtin.include_role": {"name": "pve.cluster.vmid_allocate"},
+             "vars": {"vmid_allocate_requested": 100}},
+            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
+             "vars": {"cluster_facts_assert_quorate": True}},
+            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
+             "vars": {"cluster_facts_assert_all_online": True}},
+            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
+             "vars": {"cluster_facts_min_version": "8.2"}},
+        ])
+
+
+@pytest.mark.reliability(
+    theme="hostile round two", case='12 escapes in role failure messages',
+    expected='vmid_allocate (guest and node names) and cluster_facts (cluster name, offline nodes, versions) '
+             'fail with \\xNN, no raw escape in the ansible-playbook output.')
+def test_role_failure_messages_write_escapes_as_xnn(role_messages):
+    vmid, quorate, online, version = role_messages
+    assert "VMID 100 (vmid_allocate_requested) is already in use by qemu 'web\\x1b[2J\\x1b]0;pwned\\x07' on node " \
+           "pve2\\x1b[1A" in vmid, vmid
+    assert "PVE cluster 'lab\\x1b[31m' is not quorate" in quorate and "offline: pve2\\x1b[1A" in quorate, quorate
+    assert "PVE node offline:" in online and "pve2\\x1b[1A" in online, online
+    assert "API (GET /version) 7.0\\x1b[8m" in version, version
+    for message in role_messages:
+        assert ESC not in message and "\x07" not in message, message
+
+
+def test_the_filter_example_runs_as_printed(tmp_path):
+    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
+             "tasks": yaml.safe_load(EXAMPLES) + [{"ansible.builtin.copy": {
+                 "content": "{{ guest_name | pve.cluster.pve_escape }}", "dest": str(tmp_path / "out.txt")},
+                 "vars": {"guest_name": "web\x1b[2J01"}}]}]
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump(play))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+               ANSIBLE_HOME=str(tmp_path / "home"), ANSIBLE_NOCOLOR="1")
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+               "-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert "guest web\\\\x1b[2J01" in proc.stdout, proc.stdout[-2000:]
+    assert (tmp_path / "out.txt").read_text() == "web\\x1b[2J01"
