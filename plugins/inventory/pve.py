@@ -102,6 +102,18 @@ options:
         either way, with C(pve_template=null).
     type: bool
     default: false
+  include_metrics:
+    description:
+      - "Also store the point-in-time figures as host variables: C(pve_cpu), C(pve_maxcpu), C(pve_mem), C(pve_maxmem),
+        C(pve_disk), C(pve_maxdisk), C(pve_uptime) (of guests and nodes, when PVE reports them)."
+      - "V(false) (the default) leaves them out: CPU, memory in use and uptime change on every read, so an inventory sync
+        that stores host variables (AWX, a cache) would see every host change, and fewer variables make a large
+        inventory faster to build and smaller in memory."
+      - O(filters), O(hostname), O(compose), O(groups) and O(keyed_groups) see these figures either way (and the
+        counters C(pve_netin), C(pve_netout), C(pve_diskread), C(pve_diskwrite), C(pve_memhost) and the resource id
+        C(pve_id)), so V(pve_maxmem > 8589934592) works as a filter without this option.
+    type: bool
+    default: false
   guest_types:
     description: Which kinds of guests become hosts.
     type: list
@@ -328,6 +340,7 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_keys
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_lookups as lookups
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_names as names
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offline as offline
+from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_store as shared
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_templates as templates
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory import ansible_errors, client_for
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
@@ -476,6 +489,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "max_workers": workers,
             "facts_prefix": facts_prefix,
             "group_prefix": get("group_prefix") if get("group_prefix") is not None else "pve_",
+            "metrics": bool(get("include_metrics")),
             "strict": bool(get("strict")),
         }
 
@@ -548,7 +562,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         a hostname template that uses the guest-agent variables is rendered later, for the selected hosts.
         """
         invalid = []
-        everyone = hosts.build_records(raw.get("resources"), raw.get("status"), settings["facts_prefix"], invalid)
+        everyone = hosts.build_records(raw.get("resources"), raw.get("status"), settings["facts_prefix"], invalid,
+                                       metrics=settings["metrics"])
         if invalid:
             self._warn("%d guest row(s) left out: vmid is not an integer in %d..%d: %s"
                        % (len(invalid), VMID_MIN, VMID_MAX, _listing(invalid)))
@@ -586,7 +601,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _apply_filters(self, records, settings):
         try:
-            kept, warning = filters.apply(settings["filters"], records, self._condition, settings["strict"])
+            kept, warning = filters.apply(settings["filters"], records, self._condition, settings["strict"],
+                                          settings["facts_prefix"])
         except filters.FilterError as err:
             raise AnsibleError(str(err)) from None
         if warning:
@@ -686,7 +702,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 option, text, simple = ("node_hostname", node_template, node_bare) if node else ("hostname", template, bare)
                 try:
-                    name = self._render_hostname(text, simple, record.vars)
+                    name = self._render_hostname(text, simple, record.fields(settings["facts_prefix"]))
                 except Exception as err:  # pylint: disable=broad-except
                     if record.key in shown and settings["strict"]:
                         raise AnsibleError("%s: %r failed for %s: %s" % (option, text, record.key, to_native(err)))
@@ -752,6 +768,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         known = names.owners(inventory)
         identity = self._identity()
         existing = set()
+        store = shared.SharedValues(inventory, [prefix + key for key in hosts.SHARED_VARS])
+        any_constructed = bool(compose or groups or keyed_groups)
         for record in records:
             host = record.hostname
             kept_address = None
@@ -770,21 +788,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if record.kind == "node" and _is_ip(host_vars.get(prefix + "ip")):
                 host_vars["ansible_host"] = host_vars[prefix + "ip"]  # an IP address only, never a name to resolve
             for key, value in host_vars.items():
-                inventory.set_variable(host, key, value)
-            if strict and constructed:
-                self._construct_strictly(constructed, documented, host_vars, host)
-            else:
-                if compose:
-                    self._set_composite_vars(compose, host_vars, host, strict=strict)
-                if groups or keyed_groups:
-                    self.inventory = names.HostsOnly(inventory, host)
-                    try:
-                        if groups:
-                            self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
-                        if keyed_groups:
-                            self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
-                    finally:
-                        self.inventory = inventory
+                store.set(host, key, value)
+            if any_constructed:
+                fields = record.fields(prefix)  # every field PVE sent, stored as a host variable or not
+                if strict and constructed:
+                    self._construct_strictly(constructed, documented, fields, host)
+                else:
+                    if compose:
+                        self._set_composite_vars(compose, fields, host, strict=strict)
+                    if groups or keyed_groups:
+                        self.inventory = names.HostsOnly(inventory, host)
+                        try:
+                            if groups:
+                                self._add_host_to_composed_groups(groups, fields, host, strict=strict)
+                            if keyed_groups:
+                                self._add_host_to_keyed_groups(keyed_groups, fields, host, strict=strict)
+                        finally:
+                            self.inventory = inventory
             if kept_address is not None:
                 inventory.set_variable(host, "ansible_host", kept_address)
 

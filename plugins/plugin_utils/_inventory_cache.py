@@ -33,6 +33,7 @@ from ansible.utils.display import Display
 MAGIC_PREFIX = "__ansible_"
 CONNECTION_OPTIONS = ("api_host", "api_port", "api_user", "api_token_id")
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 def connection_key(base_key, get_option):
@@ -83,8 +84,33 @@ def _private_set(plugin, key, value):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _plain_already(value):
+    """True when `value` holds nothing data_only would replace: exactly JSON's types, no magic keys (one walk, no copy)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _PLAIN_TYPES:
+            continue
+        if kind is dict:
+            if MAGIC_KEYS[0] in item or MAGIC_KEYS[1] in item:
+                return False
+            stack.extend(element for element in item.values() if type(element) not in _PLAIN_TYPES)
+        elif kind is list:
+            stack.extend(element for element in item if type(element) not in _PLAIN_TYPES)
+        else:
+            return False  # a subclass or another object: the careful walk below decides
+    return True
+
+
 def data_only(value):
-    """(value without any dict carrying Ansible's magic keys or non-JSON object, how many were replaced by None)."""
+    """(value without any dict carrying Ansible's magic keys or non-JSON object, how many were replaced by None).
+
+    Plain data (every fresh API answer, in practice) comes back as it is, not copied: a 10,000-guest answer
+    is not held twice.
+    """
+    if _plain_already(value):
+        return value, 0
     found = [0]
 
     def clean(item):

@@ -20,9 +20,10 @@ from jinja2 import meta
 
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 
+# what a filter sees (HostRecord.fields): the host variables and every field PVE sent, stored or not
 GUEST_VARS = ("vmid", "name", "node", "type", "status", "template", "tags", "id", "cluster", "node_ip") \
-    + hosts.GUEST_OPTIONAL + hosts.GUEST_STATS
-NODE_VARS = ("node", "type", "status", "cluster", "ip", "nodeid") + hosts.NODE_STATS
+    + hosts.GUEST_OPTIONAL + hosts.METRICS + hosts.GUEST_COUNTERS
+NODE_VARS = ("node", "type", "status", "cluster", "ip", "nodeid", "id") + hosts.METRICS
 AGENT_VARS = ("ip_addresses", "interfaces", "agent_error", "config", "ostype", "description")
 # Jinja2's and Ansible's global functions, usable in a condition without being host variables.
 GLOBALS = frozenset(("range", "dict", "lipsum", "cycler", "joiner", "namespace", "lookup", "query", "q", "now",
@@ -43,7 +44,7 @@ class Filter:
 
 
 def host_variables(prefix):
-    """Every host variable a filter may use, with the facts_prefix applied."""
+    """Every name a filter may use (host variables and the fields left out of them), facts_prefix applied."""
     return frozenset(prefix + name for name in GUEST_VARS + NODE_VARS)
 
 
@@ -83,14 +84,15 @@ def check(conditions, prefix):
                               "use groups or keyed_groups for it" % (condition, ", ".join(sorted(set(unknown) & later))))
         if unknown:
             close = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
-            hint = ("did you mean %s?" % close[0]) if close else "the host variables are %s" % ", ".join(sorted(known))
+            hint = ("did you mean %s?" % close[0]) if close else "the names a filter can use are %s" % ", ".join(sorted(known))
             raise FilterError("filters: %r uses %s, which no host has; %s" % (condition, ", ".join(unknown), hint))
         checked.append(Filter(condition, frozenset(names & known)))
     return checked
 
 
-def apply(filters, records, test, strict):
-    """Records for which every filter is true. test(condition, host_vars) -> bool (raises on errors).
+def apply(filters, records, test, strict, prefix="pve_"):  # pylint: disable=too-many-arguments
+    """Records for which every filter is true. test(condition, fields) -> bool (raises on errors), over
+    every field PVE sent for the host (HostRecord.fields), whether or not it is a host variable.
 
     Returns (kept, warning or None).
     """
@@ -99,12 +101,13 @@ def apply(filters, records, test, strict):
     first_error = None
     for record in records:
         keep = True
+        fields = record.fields(prefix)
         for item in filters:
             try:
-                keep = bool(test(item.condition, record.vars))
+                keep = bool(test(item.condition, fields))
             except Exception as err:  # pylint: disable=broad-except
                 keep = False
-                if item.names - set(record.vars):
+                if item.names - set(fields):
                     break  # uses a variable this host does not carry: false, quietly
                 text = " ".join(str(err).split())
                 if strict:

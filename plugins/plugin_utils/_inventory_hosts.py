@@ -5,7 +5,12 @@
 """Raw /cluster/resources + /cluster/status rows -> host records (vars, groups) for pve.cluster.pve.
 
 Pure functions: no Ansible inventory, no HTTP. Every string that came from the API is marked
-unsafe here (see _unsafe.py); numbers stay numbers, flags become booleans, tags a list.
+unsafe here (see _unsafe.py), once per distinct text and build (SharedText): the same node, status,
+type, pool or tag is one object for every host; numbers stay numbers, flags become booleans, tags a list.
+
+A record's `vars` are the host variables it stores: the lean set by default, the metrics as well with
+include_metrics. `fields()` is everything PVE sent for the host (the metrics, the byte counters, the
+resource id), for filters, hostname, compose, groups and keyed_groups, built only when one of them is used.
 """
 
 from __future__ import annotations
@@ -21,29 +26,69 @@ from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_offl
 from ansible_collections.pve.cluster.plugins.plugin_utils._unsafe import unsafe_text
 
 GUEST_TYPES = ("qemu", "lxc")
-GUEST_STATS = ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime")
-NODE_STATS = ("cpu", "maxcpu", "mem", "maxmem", "uptime")
+# Point-in-time figures: host variables only with include_metrics (they move on every read: an AWX sync
+# would rewrite every host, a cache would serve them stale). Always visible to filters and the constructed options.
+METRICS = ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime")
+# Never host variables; visible to filters and the constructed options as pve_<name> (id: qemu/100, node/pve1).
+GUEST_COUNTERS = ("netin", "netout", "diskread", "diskwrite", "memhost")
 GUEST_OPTIONAL = ("pool", "hastate", "lock")
+# host variables whose values repeat across hosts (stored once: _inventory_store.SharedValues)
+SHARED_VARS = ("node", "type", "status", "cluster", "tags", "node_ip") + GUEST_OPTIONAL
 
 
 class HostRecord:
-    """One future inventory host: its vars (facts_prefix applied) and its built-in groups."""
+    """One future inventory host: its vars (facts_prefix applied), its built-in groups, its API row."""
 
-    __slots__ = ("kind", "key", "vmid", "name", "vars", "groups", "hostname", "node_offline")
+    __slots__ = ("kind", "key", "vmid", "name", "vars", "groups", "hostname", "node_offline", "row")
 
-    def __init__(self, kind, key, vmid, name, host_vars, groups):
+    def __init__(self, kind, key, vmid, name, host_vars, groups, row=None):  # pylint: disable=too-many-arguments
         self.kind = kind          # "node" or "guest"
         self.key = key            # "node/pve1", "qemu/100": the API id, unique
         self.vmid = vmid          # int for guests, None for nodes
         self.name = name          # the node name or the guest's name ("" when it has none)
-        self.vars = host_vars
+        self.vars = host_vars     # what becomes host variables
         self.groups = groups      # raw group suffixes, e.g. ("qemu", "running", "node_pve1")
         self.hostname = None
         self.node_offline = False  # a guest of a node /cluster/status reports offline
+        self.row = row or {}      # the /cluster/resources row: fields() reads what vars leave out
 
     def fallback_name(self):
         """The name of a guest whose hostname renders empty: <type>-<vmid>, e.g. qemu-105."""
         return "%s-%d" % (self.key.split("/", 1)[0], self.vmid)
+
+    def fields(self, prefix):
+        """Every field PVE sent for this host, as the filters and constructed options see it: the host
+        variables, plus the metrics (when not stored), the byte counters of a guest and the resource id."""
+        row = self.row
+        view = {}
+        for key in METRICS + GUEST_COUNTERS if self.kind == "guest" else METRICS:
+            value = _number(row.get(key))
+            if value is not None:
+                view[prefix + key] = value
+        view[prefix + "id"] = _text(row.get("id")) or unsafe_text(self.key)
+        view.update(self.vars)
+        return view
+
+
+class SharedText:
+    """API text -> unsafe text, one object per distinct string of a build (node, status, pool and tag
+    names repeat across thousands of hosts: marked once, stored once)."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self):
+        self._seen = {}
+
+    def __call__(self, value):
+        """`value` as shared unsafe text: a string, or a number written out; anything else is no text: None."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            return None
+        found = self._seen.get(value)
+        if found is None:
+            found = self._seen[value] = unsafe_text(value)
+        return found
 
 
 def _number(value):
@@ -97,50 +142,55 @@ def node_addresses(status_nodes):
     return found
 
 
-def guest_record(row, cluster, prefix):
-    """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable."""
+def guest_record(row, cluster, prefix, text=None, metrics=False):  # pylint: disable=too-many-arguments
+    """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable.
+
+    text: the build's SharedText (a new one when not given); metrics: store the METRICS as host variables too.
+    """
     kind = row.get("type")
     vmid = valid_vmid(row.get("vmid"))
     if kind not in GUEST_TYPES or vmid is None:
         return None
+    text = text or SharedText()
     node = row.get("node")
-    node = _text(node) if node is not None else None
-    name = _text(row.get("name")) or unsafe_text("")
-    status = _text(row.get("status") or "unknown") or unsafe_text("unknown")
+    node = text(node) if node is not None else None
+    name = _text(row.get("name")) or text("")
+    status = text(row.get("status") or "unknown") or text("unknown")
     template = bool(to_bool(row.get("template")))
-    tags = [unsafe_text(tag) for tag in split_tags(row.get("tags"))]
+    tags = [text(tag) for tag in split_tags(row.get("tags"))]
     p = prefix
     host_vars = {
         p + "vmid": vmid,
         p + "name": name,
         p + "node": node,
-        p + "type": unsafe_text(kind),
+        p + "type": text(kind),
         p + "status": status,
         p + "template": template,
         p + "tags": tags,
-        p + "id": _text(row.get("id")) or unsafe_text("%s/%d" % (kind, vmid)),
-        p + "cluster": unsafe_text(cluster) if cluster is not None else None,
+        p + "cluster": text(cluster) if cluster is not None else None,
     }
     for key in GUEST_OPTIONAL:
         value = row.get(key)
-        if value is not None and value != "" and _text(value) is not None:
-            host_vars[p + key] = _text(value)
-    for key in GUEST_STATS:
-        value = _number(row.get(key))
-        if value is not None:
-            host_vars[p + key] = value
+        if value is not None and value != "" and text(value) is not None:
+            host_vars[p + key] = text(value)
+    if metrics:
+        for key in METRICS:
+            value = _number(row.get(key))
+            if value is not None:
+                host_vars[p + key] = value
     groups = [kind, status]
     if node:
         groups.append("node_" + node)
-    if _text(row.get("pool")):
-        groups.append("pool_" + _text(row["pool"]))
+    pool = host_vars.get(p + "pool")
+    if pool:
+        groups.append("pool_" + pool)
     groups.extend("tag_" + tag for tag in tags)
     if template:
         groups.append("templates")
-    return HostRecord("guest", "%s/%d" % (kind, vmid), vmid, name, host_vars, groups)
+    return HostRecord("guest", "%s/%d" % (kind, vmid), vmid, name, host_vars, groups, row)
 
 
-def node_records(resource_rows, status_nodes, cluster, prefix):
+def node_records(resource_rows, status_nodes, cluster, prefix, metrics=False):  # pylint: disable=too-many-arguments
     """Nodes from /cluster/resources (stats) joined with /cluster/status (ip, nodeid), by name."""
     resources = {}
     for row in resource_rows:
@@ -165,11 +215,12 @@ def node_records(resource_rows, status_nodes, cluster, prefix):
         nodeid = _number(stat.get("nodeid"))
         if nodeid is not None:
             host_vars[p + "nodeid"] = int(nodeid)
-        for key in NODE_STATS:
-            value = _number(res.get(key))
-            if value is not None:
-                host_vars[p + key] = value
-        records.append(HostRecord("node", "node/" + name, None, unsafe_text(name), host_vars, ["nodes"]))
+        if metrics:
+            for key in METRICS:
+                value = _number(res.get(key))
+                if value is not None:
+                    host_vars[p + key] = value
+        records.append(HostRecord("node", "node/" + name, None, unsafe_text(name), host_vars, ["nodes"], res))
     return records
 
 
@@ -188,7 +239,7 @@ class GroupNamer:
         return name
 
 
-def build_records(resource_rows, status_rows, prefix, invalid=None):
+def build_records(resource_rows, status_rows, prefix, invalid=None, metrics=False):  # pylint: disable=too-many-arguments
     """/cluster/resources + /cluster/status -> every node, then every guest by vmid (templates included).
 
     The whole cluster, whatever the options: hostnames are given over it before anything is left out
@@ -196,6 +247,7 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
     invalid: a list that gets a short description of each guest row left out (its vmid is no VMID).
     status_rows None: /cluster/status was not read (not asked, or refused); then the cluster name is unknown
     (`<prefix>cluster` left out) and the offline nodes are those /cluster/resources reports offline.
+    metrics: the METRICS become host variables too (include_metrics).
     """
     cluster, status_nodes = cluster_info(status_rows)
     node_ips = node_addresses(status_nodes)
@@ -206,9 +258,10 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
                          and r.get("status") == "offline" and _text(r.get("node")))
     else:
         down = offline.offline_nodes(status_nodes)
+    text = SharedText()
     for row in resource_rows:
         if isinstance(row, dict) and row.get("type") in GUEST_TYPES:
-            record = guest_record(row, cluster, prefix)
+            record = guest_record(row, cluster, prefix, text, metrics)
             if record is None:
                 if invalid is not None:
                     invalid.append(_shown(row.get("id"), row.get("vmid")))
@@ -220,7 +273,7 @@ def build_records(resource_rows, status_rows, prefix, invalid=None):
                 record.vars[prefix + "node_ip"] = node_ip
             guests.append(record)
     guests.sort(key=lambda r: r.vmid)
-    records = node_records(resource_rows, status_nodes, cluster, prefix) + guests
+    records = node_records(resource_rows, status_nodes, cluster, prefix, metrics) + guests
     if status_rows is None:
         for record in records:
             del record.vars[prefix + "cluster"]

@@ -71,10 +71,13 @@ def test_every_written_warning_starts_lower_case():
 
 
 def test_warnings_built_by_helpers_start_lower_case():
-    class Record:  # the two fields the helpers read
+    class Record:  # what the helpers read
         def __init__(self, key, kind="guest", offline=True, name="web"):
             self.key, self.kind, self.node_offline, self.name = key, kind, offline, name
             self.vars = {"pve_node": "pve3", "n": 1}
+
+        def fields(self, _prefix):  # what filters see
+            return self.vars
 
     offline = _inventory_offline.warning([Record("qemu/100")], "pve_")
 

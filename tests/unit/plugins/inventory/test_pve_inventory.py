@@ -44,17 +44,8 @@ def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
 
     assert len(mock_api.calls) == 2
     assert sorted(inventory.hosts) == ["VM 200", "machine-test", "node1", "node2", "node3", "node4", "server1"]
-    assert plugin_vars(inventory, "server1") == {
-        "pve_vmid": 100, "pve_name": "server1", "pve_node": "node2", "pve_type": "qemu", "pve_status": "running",
-        "pve_template": False, "pve_tags": [], "pve_id": "qemu/100", "pve_cluster": "clustername",
-        "pve_cpu": 0.0249060195469461, "pve_maxcpu": 1, "pve_mem": 842551296, "pve_maxmem": 1073741824,
-        "pve_disk": 0, "pve_maxdisk": 34359738368, "pve_uptime": 874350,
-    }
-    assert plugin_vars(inventory, "node1") == {
-        "ansible_host": "192.168.1.1", "pve_node": "node1", "pve_type": "node", "pve_status": "online",
-        "pve_ip": "192.168.1.1", "pve_nodeid": 1, "pve_cluster": "clustername", "pve_cpu": 0.00336910406788121,
-        "pve_maxcpu": 8, "pve_mem": 2113265664, "pve_maxmem": 65919459328, "pve_uptime": 872854,
-    }
+    assert plugin_vars(inventory, "server1") == SERVER1_LEAN
+    assert plugin_vars(inventory, "node1") == NODE1_LEAN
     assert plugin_vars(inventory, "machine-test")["pve_tags"] == ["go-proxmox+cloud-init"]
     assert group_hosts(inventory, "pve_nodes") == ["node1", "node2", "node3", "node4"]
     assert group_hosts(inventory, "pve_qemu") == ["VM 200", "machine-test", "server1"]
@@ -65,6 +56,52 @@ def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     assert group_hosts(inventory, "pve_tag_go_proxmox_cloud_init") == ["machine-test"]
     assert "pve_templates" not in inventory.groups
     assert "pve_lxc" not in inventory.groups
+
+
+SERVER1_LEAN = {
+    "pve_vmid": 100, "pve_name": "server1", "pve_node": "node2", "pve_type": "qemu", "pve_status": "running",
+    "pve_template": False, "pve_tags": [], "pve_cluster": "clustername",
+}
+NODE1_LEAN = {
+    "ansible_host": "192.168.1.1", "pve_node": "node1", "pve_type": "node", "pve_status": "online",
+    "pve_ip": "192.168.1.1", "pve_nodeid": 1, "pve_cluster": "clustername",
+}
+
+
+@pytest.mark.samples
+def test_include_metrics_adds_the_figures(tmp_path, mock_api):
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, "include_metrics: true\n"))
+    assert plugin_vars(inventory, "server1") == dict(
+        SERVER1_LEAN, pve_cpu=0.0249060195469461, pve_maxcpu=1, pve_mem=842551296, pve_maxmem=1073741824, pve_disk=0,
+        pve_maxdisk=34359738368, pve_uptime=874350)
+    assert plugin_vars(inventory, "node1") == dict(
+        NODE1_LEAN, pve_cpu=0.00336910406788121, pve_maxcpu=8, pve_mem=2113265664, pve_maxmem=65919459328,
+        pve_disk=10486546432, pve_maxdisk=951055941632, pve_uptime=872854)
+
+
+@pytest.mark.samples
+def test_filters_and_constructed_options_see_every_field_without_include_metrics(tmp_path, mock_api):
+    """pve_maxmem, pve_netin, pve_id are no host variables by default, yet filters, hostname, compose, groups
+    and keyed_groups read them; nothing they read is stored unless compose says so."""
+    four_node(mock_api)
+    inventory = load_inventory(write_source(tmp_path, """
+filters: ["pve_maxmem > 1000000000", "pve_type == 'node' or pve_netin > 0"]
+hostname: "{{ pve_name }}-{{ pve_id | replace('/', '-') }}"
+compose:
+  memory: pve_maxmem
+groups:
+  busy: pve_type != 'node' and pve_cpu > 0.02
+keyed_groups:
+  - key: pve_maxcpu | string
+    prefix: cpus
+"""))
+    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4", "server1-qemu-100"]
+    server = plugin_vars(inventory, "server1-qemu-100")
+    assert server["memory"] == 1073741824
+    assert not set(server) & {"pve_maxmem", "pve_cpu", "pve_netin", "pve_id", "pve_maxcpu"}
+    assert group_hosts(inventory, "busy") == ["server1-qemu-100"]
+    assert "server1-qemu-100" in group_hosts(inventory, "cpus_1")
 
 
 @pytest.mark.samples
@@ -181,7 +218,7 @@ def test_offline_node_keeps_its_guests(tmp_path, mock_api):
         if row.get("name") == "node3":
             row["online"] = 0
     add_base(mock_api, resources, status)
-    inventory = load_inventory(write_source(tmp_path, ""))
+    inventory = load_inventory(write_source(tmp_path, "include_metrics: true\n"))
 
     guest = plugin_vars(inventory, "server1")
     assert guest["pve_status"] == "unknown" and guest["pve_node"] == "node3" and "pve_cpu" not in guest

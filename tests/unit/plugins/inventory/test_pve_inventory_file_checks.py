@@ -87,8 +87,8 @@ def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):
 
 @pytest.mark.parametrize("condition, message", [
     ("pve_status == 'running' and", r"filters: \"pve_status == 'running' and\" is not a valid condition: unexpected"),
-    ("pve_nosuchvar == 1", r"filters: 'pve_nosuchvar == 1' uses pve_nosuchvar, which no host has; the host variables "
-                           r"are pve_cluster, pve_cpu"),
+    ("pve_xyzzy == 1", r"filters: 'pve_xyzzy == 1' uses pve_xyzzy, which no host has; the names a filter can use "
+                       r"are pve_cluster, pve_cpu, pve_disk, pve_diskread, pve_diskwrite, pve_hastate, pve_id, "),
     ("pve_stauts == 'running'", r"uses pve_stauts, which no host has; did you mean pve_status\?"),
     ("'10.0.0.1' in pve_ip_addresses", r"uses pve_ip_addresses, which is set only after filtering"),
     ("ansible_host is defined", r"uses ansible_host, which is set only after filtering"),

@@ -44,7 +44,7 @@ def pool_vmids(sim, pool):
 @pytest.mark.parametrize("kind", ["pool", "realm"])
 def test_pool_token_lists_exactly_the_pool_and_warns_once(tmp_path, warnings, lp_sim, kind):
     lp_sim.clear_requests()
-    inventory = parse_direct(source(tmp_path, lp_sim, kind))
+    inventory = parse_direct(source(tmp_path, lp_sim, kind, "include_metrics: true\n"))
     assert guests(inventory) == pool_vmids(lp_sim, "dev")
     asked = [(r["path"], r["status"]) for r in lp_sim.requests]
     assert sorted(asked) == [("/cluster/resources", 200), ("/cluster/status", 403)]

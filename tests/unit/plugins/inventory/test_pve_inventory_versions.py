@@ -25,7 +25,7 @@ def source(tmp_path, sim, body=""):
 def agent_run_with_pve3_down(tmp_path, warnings, profile, down_for):
     """(inventory, the one offline warning) of a guest_agent run; asserts nothing was asked of pve3's guests."""
     with profile_sim(profile, demo_scenario(down_for=down_for)) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\n"))
+        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_metrics: true\n"))
         asked = [r["path"] for r in sim.requests]
     assert not [p for p in asked if p.startswith("/nodes/pve3/")], asked
     found = [w for w in warnings if "offline" in w]

@@ -120,6 +120,6 @@ def test_non_finite_numbers_are_dropped(value):
     string such as "1e999" becomes an infinite float here: no int() overflow, no non-JSON value in hostvars."""
     cluster, nodes = hosts.cluster_info([{"type": "node", "name": "pve1", "nodeid": value, "online": 1}])
     rows = [{"type": "node", "node": "pve1", "status": "online", "maxmem": value}]
-    (record,) = hosts.node_records(rows, nodes, cluster, "pve_")
+    (record,) = hosts.node_records(rows, nodes, cluster, "pve_", metrics=True)
     assert "pve_nodeid" not in record.vars
-    assert "pve_maxmem" not in record.vars
+    assert "pve_maxmem" not in record.vars and "pve_maxmem" not in record.fields("pve_")
