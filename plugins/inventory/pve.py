@@ -33,18 +33,24 @@ description:
   - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
     V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool,
     V(null) when PVE does not know: see the guests of offline nodes below),
-    C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them), C(pve_cpu),
-    C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics),
-    C(pve_id) (V(qemu/100)), C(pve_cluster) (the cluster name, or V(null) on a standalone node; left out when C(/cluster/status) was not read),
+    C(pve_tags) (list), C(pve_pool), C(pve_hastate), C(pve_lock) (these three only when PVE reports them),
+    C(pve_cluster) (the cluster name, or V(null) on a standalone node; left out when C(/cluster/status) was not read),
     C(pve_node_ip) (the IP address of the guest's node from C(/cluster/status), no extra request; set only when it is an
     IP address, left out when C(/cluster/status) was not read; e.g. for
     C(ansible_ssh_common_args: -o ProxyJump=root@{{ pve_node_ip }})); with
     O(ansible_host=guest_agent) also C(pve_ip_addresses) (list), C(pve_interfaces) (list of C({name, mac, ipv4, ipv6})),
     C(ansible_host), and C(pve_agent_error) when the address lookup failed."
   - "Node host variables: C(pve_node), C(pve_type=node), C(pve_status) (V(online), V(offline), V(unknown)), C(pve_ip),
-    C(pve_nodeid), C(pve_cpu), C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_uptime) (when PVE reports them),
-    C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status), set only when it is an IP
-    address (never a name that DNS would resolve)."
+    C(pve_nodeid), C(pve_cluster); C(ansible_host) is the node's cluster IP address from C(/cluster/status), set only when
+    it is an IP address (never a name that DNS would resolve)."
+  - "These are lean on purpose: nothing that changes on every read, so an inventory sync that stores host variables (AWX)
+    or a cache sees no change on an unchanged cluster. With O(include_metrics=true) guests and nodes also get C(pve_cpu),
+    C(pve_maxcpu), C(pve_mem), C(pve_maxmem), C(pve_disk), C(pve_maxdisk), C(pve_uptime) (when PVE has statistics)."
+  - "O(filters), O(hostname), O(compose), O(groups) and O(keyed_groups) see every field PVE sent, stored or not: the host
+    variables, those seven figures, a guest's C(pve_netin), C(pve_netout), C(pve_diskread), C(pve_diskwrite),
+    C(pve_memhost) (PVE 9, qemu), and C(pve_id) (the resource id, V(qemu/100) or V(node/pve1)). So
+    V(pve_maxmem > 8589934592) filters without O(include_metrics), and O(compose) stores any of them
+    (V(pve_id: pve_id))."
   - "Groups (with the default O(group_prefix)): C(pve_nodes) (the nodes), C(pve_qemu), C(pve_lxc), C(pve_<status>) (guests by
     status, e.g. C(pve_running), C(pve_stopped)), C(pve_node_<node>) (the guests on a node), C(pve_pool_<pool>),
     C(pve_tag_<tag>), C(pve_templates). Characters that are invalid in a group name become V(_), the way Ansible's
@@ -122,9 +128,9 @@ options:
     default: [qemu, lxc]
   filters:
     description:
-      - Jinja2 conditions over a host's C(pve_*) variables (the API data, before O(compose)); a guest or node is added only
-        when all of them are true.
-      - Checked when the file is read, before any request; a syntax error or a name that is no host variable of this plugin
+      - Jinja2 conditions over a host's C(pve_*) fields (every field PVE sent, host variable or not, before O(compose),
+        as the description lists them); a guest or node is added only when all of them are true.
+      - Checked when the file is read, before any request; a syntax error or a name that is no field of this plugin
         fails the run, naming the filter. They cannot use C(pve_ip_addresses) or C(ansible_host), which are looked up only
         for the hosts that pass the filters (use O(groups) or O(keyed_groups) for those).
       - Filters apply to guests and nodes. A condition that fails because it uses a variable the host does not carry
@@ -138,8 +144,8 @@ options:
     default: []
   hostname:
     description:
-      - Jinja2 template of a guest's inventory hostname, over its host variables (C(pve_*), and with
-        O(ansible_host=guest_agent) C(ansible_host) and C(pve_ip_addresses)).
+      - Jinja2 template of a guest's inventory hostname, over its fields (every C(pve_*) field PVE sent, as for O(filters),
+        and with O(ansible_host=guest_agent) C(ansible_host) and C(pve_ip_addresses)).
       - "When not set: V({{ pve_name }}), the guest's name (also when O(facts_prefix) is changed), taken directly without
         templating. This default is not declared in the option's C(default) field because ansible-core renders Jinja2
         defaults of plugin options while it loads them."

@@ -89,7 +89,7 @@ def serve(args):
         except FileNotFoundError:
             pass
     sim = Simulator(scenario=args.scenario, tls=not args.no_tls, latency=args.latency, state_dir=state_dir, port=args.port,
-                    profile=args.profile, auth_delay=args.auth_delay)
+                    profile=args.profile, auth_delay=args.auth_delay, moving_metrics=args.moving_metrics)
     stop = threading.Event()
 
     def _on_signal(_signum, _frame):
@@ -164,6 +164,8 @@ def start(args):
             "--idle-timeout", str(args.idle_timeout)]
     if args.profile:
         argv += ["--profile", args.profile]
+    if args.moving_metrics:
+        argv.append("--moving-metrics")
     log_path = os.path.join(state_dir, "log")
     with open(log_path, "wb") as log, open(os.devnull, "rb") as devnull:
         # its own session, its output in the log: the caller's pipes close when this command exits
@@ -246,6 +248,8 @@ def main(argv=None):
     p_serve.add_argument("--auth-delay", type=float, default=None, help="seconds before a 401 (PVE: 3)")
     p_serve.add_argument("--port", type=int, default=0)
     p_serve.add_argument("--no-tls", action="store_true")
+    p_serve.add_argument("--moving-metrics", action="store_true",
+                         help="CPU, memory in use and uptime in /cluster/resources differ on every read, as on PVE")
     p_serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
     p_serve.add_argument("--idle-timeout", type=float, default=0,
@@ -256,6 +260,7 @@ def main(argv=None):
     p_start.add_argument("--profile", default=None, choices=sorted(PROFILES))
     p_start.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env, log go (default: a new temporary directory)")
     p_start.add_argument("--idle-timeout", type=float, default=900)
+    p_start.add_argument("--moving-metrics", action="store_true", help="as serve --moving-metrics")
     p_start.add_argument("--wait", type=float, default=60, help="seconds to wait for it to be ready")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")
     p_stop.add_argument("--state-dir", action="append", help="repeatable (default .pvesim)")

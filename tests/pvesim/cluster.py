@@ -99,6 +99,10 @@ class Cluster:  # pylint: disable=too-many-public-methods
         self.task_stores = self._build_tasks(scenario.tasks)
         self._cache = {}
         self._cache_lock = threading.Lock()
+        # moving figures (Simulator(moving_metrics=True), `serve --moving-metrics`): see move_figures
+        self.moving_metrics = False
+        self._reads = 0
+        self._started = time.monotonic()
 
     # -- tasks ---------------------------------------------------------------------------------
     def _build_tasks(self, tasks):
@@ -283,11 +287,39 @@ class Cluster:  # pylint: disable=too-many-public-methods
             rows += self.pool_rows()
         if rtype in (None, "sdn"):
             rows += self.sdn_rows(rtype)
+        if self.moving_metrics:
+            self.move_figures(rows)
         return rows
 
     def resources_body(self, rtype=None):
-        """Pre-serialised /cluster/resources envelope for a type filter."""
+        """Pre-serialised /cluster/resources envelope for a type filter (built on every read when figures move)."""
+        if self.moving_metrics:
+            return encode({"data": self.resources_rows(rtype)})
         return self.cached(("resources", rtype), lambda: encode({"data": self.resources_rows(rtype)}))
+
+    def move_figures(self, rows):
+        """CPU, memory in use, uptime and traffic of the running guests and online nodes, as PVE reports them:
+        different on every read (pvestatd refreshes them every 10 s and uptime counts on; here every read moves
+        them, so two reads never agree). Sizes (maxmem, maxcpu, maxdisk), names and states stay."""
+        with self._cache_lock:
+            self._reads += 1
+            tick = self._reads
+        elapsed = int(time.monotonic() - self._started)
+        for row in rows:
+            if row.get("type") not in ("qemu", "lxc", "node") or row.get("status") not in ("running", "online") \
+                    or not row.get("uptime"):
+                continue
+            wobble = _h("move", row["id"], tick) % 1000 / 1000.0
+            row["uptime"] += elapsed + tick
+            if "cpu" in row:
+                row["cpu"] = round(max(0.0001, row["cpu"] * (0.5 + wobble)), 6)
+            if row.get("mem") and row.get("maxmem"):
+                row["mem"] = min(row["maxmem"], int(row["mem"] * (0.9 + wobble / 5)))
+            if "memhost" in row:
+                row["memhost"] = row["mem"]
+            for key in ("netin", "netout"):
+                if row.get(key):
+                    row[key] += tick * 1500
 
     def pool_of(self, vmid):
         """The pool a guest belongs to, or None."""

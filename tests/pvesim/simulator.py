@@ -32,7 +32,8 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, host="127.0.0.1",
                  user=auth_mod.DEFAULT_USER, password=auth_mod.DEFAULT_PASSWORD, token_id=auth_mod.DEFAULT_TOKEN_ID,
-                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None, profile=None, auth_delay=None):
+                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None, profile=None, auth_delay=None,
+                 moving_metrics=False):
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("pvesim binds to loopback only")
         self.tls = tls
@@ -51,6 +52,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
                 scenario = generate_from_spec(scenario[len("generate:"):])
             self.scenario = load_scenario(scenario)
             cluster = Cluster(self.scenario, now=now, profile=profile)
+            cluster.moving_metrics = moving_metrics  # CPU, memory, uptime differ on every read, as on PVE
             self.router = Router(cluster)
             self.profile = cluster.profile
             extra = self.scenario.auth or {}

@@ -90,6 +90,7 @@ filters: ["pve_maxmem > 1000000000", "pve_type == 'node' or pve_netin > 0"]
 hostname: "{{ pve_name }}-{{ pve_id | replace('/', '-') }}"
 compose:
   memory: pve_maxmem
+  pve_id: pve_id
 groups:
   busy: pve_type != 'node' and pve_cpu > 0.02
 keyed_groups:
@@ -98,8 +99,8 @@ keyed_groups:
 """))
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4", "server1-qemu-100"]
     server = plugin_vars(inventory, "server1-qemu-100")
-    assert server["memory"] == 1073741824
-    assert not set(server) & {"pve_maxmem", "pve_cpu", "pve_netin", "pve_id", "pve_maxcpu"}
+    assert server["memory"] == 1073741824 and server["pve_id"] == "qemu/100"  # stored because compose says so
+    assert not set(server) & {"pve_maxmem", "pve_cpu", "pve_netin", "pve_maxcpu"}
     assert group_hosts(inventory, "busy") == ["server1-qemu-100"]
     assert "server1-qemu-100" in group_hosts(inventory, "cpus_1")
 
