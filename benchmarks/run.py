@@ -69,6 +69,11 @@ def main(argv):
         " (smoke)" if args.smoke else "", ",".join(map(str, args.only)), ctx.runs, ctx.work), flush=True)
     if setup.community_error:
         print("WARNING: community.proxmox unavailable: %s" % setup.community_error, flush=True)
+    if setup.main_commit:
+        print("== community.proxmox main: commit %s (galaxy.yml version %s), from %s"
+              % (setup.main_commit, setup.main_version, install.MAIN_GIT), flush=True)
+    else:
+        print("WARNING: community.proxmox main unavailable: %s" % setup.main_error, flush=True)
     for number in args.only:
         begun = time.monotonic()
         SCENARIOS[number](ctx)

@@ -85,6 +85,7 @@ class Context:  # pylint: disable=too-many-instance-attributes
         self.errors = []             # failures of our own contenders (exit code 1)
         self.have_inventory = (install.ROOT / "plugins" / "inventory" / "pve.py").exists()
         self.have_community = setup.community_version is not None
+        self.have_main = setup.main_commit is not None
 
     def cleanup(self):
         shutil.rmtree(self.work, ignore_errors=True)
@@ -93,17 +94,19 @@ class Context:  # pylint: disable=too-many-instance-attributes
         return (install.ROOT / "plugins" / "modules" / (name + ".py")).exists()
 
     # -- environments -----------------------------------------------------------------------------
-    def base_env(self):
-        env = quiet_env(str(install.COLLECTIONS), str(self.ansible_cfg), drop=("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+    def base_env(self, collections=None):
+        env = quiet_env(str(collections or install.COLLECTIONS), str(self.ansible_cfg),
+                        drop=("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
         env.update({
             "ANSIBLE_HOME": str(self.work / "ansible-home"),
             "ANSIBLE_LOCAL_TEMP": str(self.work / "ansible-tmp"),
         })
         return env
 
-    def sim_env(self, sim, community=False):
-        """Module/baseline environment: PVE_* for pve.cluster; for community.proxmox its CA via requests."""
-        env = self.base_env()
+    def sim_env(self, sim, community=False, main=False):
+        """Module/baseline environment: PVE_* for pve.cluster; for community.proxmox its CA via requests.
+        main: community.proxmox's main branch (its own collections tree) instead of 2.0.0."""
+        env = self.base_env(self.setup.collections_main if main else None)
         env.update({"PVE_API_HOST": sim.url, "PVE_API_TOKEN_ID": sim.token_id,
                     "PVE_API_TOKEN_SECRET": sim.token_secret})
         if sim.ca_path:

@@ -1,22 +1,30 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The bench collections dir: pve.cluster (this checkout), bench.floor, community.proxmox from PyPI.
+"""The bench collections dirs: pve.cluster (this checkout), bench.floor, community.proxmox 2.0.0 from PyPI,
+and community.proxmox's main branch from a fetched snapshot.
 
-community.proxmox is taken from the pinned `ansible` package on PyPI (pip download --no-deps into
+community.proxmox 2.0.0 is taken from the pinned `ansible` package on PyPI (pip download --no-deps into
 build/bench-cache, only ansible_collections/community/proxmox unpacked), proxmoxer (pinned) is
 installed with pip --target into build/bench-cache/pydeps for its modules. Nothing is installed into
 the venv.
+
+community.proxmox main: `git archive` of the snapshot's HEAD (a bare git directory: COMMUNITY_PROXMOX_GIT, by
+default the one the session's `fetch github:ansible-collections/community.proxmox` leaves) into its own tree,
+build/bench-collections-main (one collection name cannot be installed twice in one tree); its commit is printed
+and written into the report. Without a snapshot it is reported as not installed and the rest runs.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pathlib
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 
@@ -34,6 +42,8 @@ CACHE = BUILD / "bench-cache"
 COLLECTIONS = BUILD / "bench-collections"
 PYDEPS = CACHE / "pydeps"
 FLOOR_SRC = BENCH / "collections" / "ansible_collections" / "bench" / "floor"
+COLLECTIONS_MAIN = BUILD / "bench-collections-main"
+MAIN_GIT = os.environ.get("COMMUNITY_PROXMOX_GIT") or "/work/.mirror/ansible-collections+community.proxmox/repo"
 
 
 class Setup:
@@ -44,6 +54,10 @@ class Setup:
         self.pydeps = PYDEPS
         self.community_version = None
         self.community_error = None
+        self.collections_main = COLLECTIONS_MAIN
+        self.main_commit = None          # community.proxmox main: the snapshot's commit (full hash)
+        self.main_version = None         # its galaxy.yml version (2.1.0: the next release)
+        self.main_error = None
         self.proxmoxer_version = None
         self.proxmoxer_error = None
         self.commands = []
@@ -119,6 +133,44 @@ def _install_proxmoxer(setup):
     return version
 
 
+def _git(*args):
+    return subprocess.run(["git", "--git-dir", MAIN_GIT] + list(args), capture_output=True, timeout=300, check=False)
+
+
+def _unpack_main(setup):
+    """community.proxmox main from the snapshot at MAIN_GIT -> build/bench-collections-main (once per commit)."""
+    if not os.path.isdir(MAIN_GIT):
+        raise RuntimeError("no snapshot at %s (fetch github:ansible-collections/community.proxmox, or set "
+                           "COMMUNITY_PROXMOX_GIT to a clone's .git)" % MAIN_GIT)
+    head = _git("rev-parse", "HEAD")
+    commit = head.stdout.decode().strip()
+    if head.returncode != 0 or len(commit) != 40:
+        raise RuntimeError("git rev-parse HEAD in %s failed: %s" % (MAIN_GIT, head.stderr.decode()[-300:]))
+    target = COLLECTIONS_MAIN / "ansible_collections" / "community" / "proxmox"
+    stamp = target / ".bench-stamp"
+    if not (stamp.exists() and stamp.read_text() == commit):
+        archive = _git("archive", "--format=tar", commit)
+        if archive.returncode != 0:
+            raise RuntimeError("git archive %s failed: %s" % (commit, archive.stderr.decode()[-300:]))
+        COLLECTIONS_MAIN.mkdir(parents=True, exist_ok=True)
+        staging = pathlib.Path(tempfile.mkdtemp(prefix=".unpack-", dir=str(COLLECTIONS_MAIN)))
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(staging)  # nosec: our own git archive of a fetched snapshot
+            (staging / ".bench-stamp").write_text(commit)
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    setup.main_commit = commit
+    for line in (target / "galaxy.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("version:"):
+            setup.main_version = line.split(":", 1)[1].strip()
+    return target
+
+
 def prepare():
     """Build build/bench-collections; never raises for community.proxmox (recorded instead)."""
     setup = Setup()
@@ -135,6 +187,12 @@ def prepare():
         setup.community_version = manifest["collection_info"]["version"]
     except (OSError, RuntimeError, ValueError, KeyError, zipfile.BadZipFile, subprocess.SubprocessError) as err:
         setup.community_error = str(err)
+    setup.commands.append("community.proxmox main: `git --git-dir %s archive HEAD` (COMMUNITY_PROXMOX_GIT) unpacked into "
+                          "build/bench-collections-main/ansible_collections/community/proxmox" % MAIN_GIT)
+    try:
+        _unpack_main(setup)
+    except (OSError, RuntimeError, tarfile.TarError, subprocess.SubprocessError) as err:
+        setup.main_error = str(err)
     try:
         setup.proxmoxer_version = _install_proxmoxer(setup)
     except (OSError, RuntimeError, subprocess.SubprocessError) as err:

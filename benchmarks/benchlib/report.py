@@ -44,6 +44,8 @@ def versions(setup):
     except ImportError:
         out["requests"] = "not importable"
     out["community.proxmox"] = setup.community_version or "not installed (%s)" % setup.community_error
+    out["community.proxmox main"] = ("commit %s (version %s in its galaxy.yml)" % (setup.main_commit, setup.main_version)
+                                     if setup.main_commit else "not installed (%s)" % setup.main_error)
     out["proxmoxer"] = setup.proxmoxer_version or "not installed (%s)" % setup.proxmoxer_error
     try:
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
