@@ -60,7 +60,7 @@ def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
 
 SERVER1_LEAN = {
     "pve_vmid": 100, "pve_name": "server1", "pve_node": "node2", "pve_type": "qemu", "pve_status": "running",
-    "pve_template": False, "pve_tags": [], "pve_cluster": "clustername",
+    "pve_template": False, "pve_tags": [], "pve_cluster": "clustername", "pve_node_ip": "192.168.1.2",
 }
 NODE1_LEAN = {
     "ansible_host": "192.168.1.1", "pve_node": "node1", "pve_type": "node", "pve_status": "online",
