@@ -87,14 +87,18 @@ def _private_set(plugin, key, value):
 def _plain_already(value):
     """True when `value` holds nothing data_only would replace: exactly JSON's types, no magic keys (one walk, no copy)."""
     stack = [value]
+    keys = set()  # keys already checked: the rows of an answer share a few dozen
     while stack:
         item = stack.pop()
         kind = type(item)
         if kind in _PLAIN_TYPES:
             continue
         if kind is dict:
-            if MAGIC_KEYS[0] in item or MAGIC_KEYS[1] in item:
-                return False
+            if not keys.issuperset(item):
+                for key in item:
+                    if isinstance(key, str) and key.startswith(MAGIC_PREFIX):
+                        return False
+                    keys.add(key)
             stack.extend(element for element in item.values() if type(element) not in _PLAIN_TYPES)
         elif kind is list:
             stack.extend(element for element in item if type(element) not in _PLAIN_TYPES)
