@@ -196,12 +196,16 @@ def _measure_cell(ctx, sec, sim, contenders, tag, guests, nodes, rtt, kind):  # 
                    None if value is None else value <= 1.0)
     main = summary.get(MAIN)
     if main is not None and guests >= 10000:
+        # judged on `ansible all --list-hosts`, the measure of issue 28 (building the inventory); the --list dump
+        # (ansible-core serialising every variable) is shown against the same targets as indicative
+        dump_only = kind != "list-hosts"
         value = ratio(wall.median, main[0].median)
         sec.target("%s: wall <= 0.9x community.proxmox main" % where, "n/a" if value is None else "%.2fx" % value,
-                   None if value is None else value <= 0.9)
+                   None if value is None else value <= 0.9, indicative=dump_only)
         value = ratio(rss.median, main[1].median)
         measured = "n/a" if value is None else "{0:.2f}x ({1:.0f} vs {2:.0f} MiB)".format(value, rss.median, main[1].median)
-        sec.target("%s: peak RSS <= community.proxmox main" % where, measured, None if value is None else value <= 1.0)
+        sec.target("%s: peak RSS <= community.proxmox main" % where, measured, None if value is None else value <= 1.0,
+                   indicative=dump_only)
     if guests >= 10000 or ctx.smoke:
         value = ratio(rss.median, floor[1].median) if floor else None
         measured = "n/a" if value is None else "{0:.2f}x ({1:.0f} vs {2:.0f} MiB)".format(value, rss.median, floor[1].median)

@@ -438,6 +438,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 for record in records:
                     if record.key in chosen:
                         record.vars["ansible_host"] = unsafe_text(chosen[record.key][1])
+            if not cache_on:  # the answers are no longer needed: freed before the hosts are made (peak memory)
+                raw = None
+                if not (settings["late_hostname"] or self.get_option("compose") or self.get_option("groups")
+                        or self.get_option("keyed_groups")):
+                    hosts.release_rows(records)
             self._populate(records, settings)
             odd_numbers = out_of_range_warning(take_out_of_range())
             if odd_numbers:
