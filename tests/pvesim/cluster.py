@@ -9,6 +9,7 @@ import time
 
 from . import guest_config
 from .profiles import RRD_WINDOW, get_profile
+from .scenario import Guest
 from .tasks import TaskStore
 
 GIB = 1024 ** 3
@@ -67,8 +68,18 @@ def _fill_guest(guest):
             setattr(guest, key, value)
 
 
+def _new_guest(vmid, node, gtype, name):
+    """A guest created at run time: stopped, no disk use yet (the figures a new guest has)."""
+    guest = Guest(vmid=vmid, name=name or "%s-%d" % ("vm" if gtype == "qemu" else "ct", vmid), node=node, type=gtype,
+                  status="stopped")
+    _fill_guest(guest)
+    return guest
+
+
 class Cluster:  # pylint: disable=too-many-public-methods
-    """Answers for one scenario. Read-only after construction, so safe to share between threads."""
+    """Answers for one scenario. Read-only after construction, so safe to share between threads, except
+    for guests added while serving (a create, or the admin API): those replace the guest indexes whole
+    (copy on write, under a lock), so a reader never sees a dict change under it."""
 
     def __init__(self, scenario, now=None, profile=None):
         self.scenario = scenario
@@ -103,6 +114,8 @@ class Cluster:  # pylint: disable=too-many-public-methods
         self.moving_metrics = False
         self._reads = 0
         self._started = time.monotonic()
+        self._guests_lock = threading.Lock()
+        self._scenario_guests = (self.guests, self.guests_by_node)
 
     # -- tasks ---------------------------------------------------------------------------------
     def _build_tasks(self, tasks):
@@ -326,15 +339,56 @@ class Cluster:  # pylint: disable=too-many-public-methods
         guest = self.guests.get(vmid)
         return guest.pool if guest is not None else None
 
+    # GET /cluster/nextid as pve-manager PVE/API2/Cluster.pm (read at commit 14a22df35955, 9.2.11; the same in
+    # 7.4 and 8.4): with vmid, that id if no guest of the cluster's VM list has it, else 400 "VM N already
+    # exists" (the datacenter.cfg next-id range is NOT applied to it; outside 100..999999999 the schema's
+    # pve-vmid check answers 400 first). Without vmid, the lowest free id in [lower, upper) of datacenter.cfg
+    # next-id (defaults 100 and 1000000, upper exclusive), else 500 "unable to get any free VMID in range".
     def nextid(self, vmid=None):
         if vmid is not None:
             return vmid not in self.guests
-        lower = int(self.scenario.next_id.get("lower", 100))
-        upper = int(self.scenario.next_id.get("upper", 1000000))
+        lower, upper = self.next_id_range()
         for candidate in range(lower, upper):
             if candidate not in self.guests:
                 return candidate
         raise NotFound("unable to get any free VMID in range [%d, %d]" % (lower, upper))
+
+    def next_id_range(self):
+        """datacenter.cfg next-id as [lower, upper) (pve-cluster DataCenterConfig.pm: defaults 100, 1000000)."""
+        return int(self.scenario.next_id.get("lower", 100)), int(self.scenario.next_id.get("upper", 1000000))
+
+    def options(self, sys_audit):
+        """GET /cluster/options (pve-manager Cluster.pm get_options, 14a22df35955): datacenter.cfg as parsed
+        (next-id an object {lower, upper}, only the keys the file sets), all of it only with Sys.Audit on /."""
+        out = {}
+        if sys_audit and self.scenario.next_id:
+            out["next-id"] = {k: int(v) for k, v in self.scenario.next_id.items()}
+        out["allowed-tags"] = []
+        return out
+
+    def add_guest(self, vmid, node, gtype="qemu", name=None):
+        """Create a guest while serving (POST /nodes/{node}/qemu|lxc, or the admin API); None when the id is
+        free and now taken, else the guest that already holds it. The check and the insert are one step."""
+        with self._guests_lock:
+            holder = self.guests.get(vmid)
+            if holder is not None:
+                return holder
+            guest = _new_guest(vmid, node, gtype, name)
+            guests = dict(self.guests)
+            guests[vmid] = guest
+            by_node = dict(self.guests_by_node)
+            by_node[node] = sorted(by_node.get(node, []) + [guest], key=lambda g: g.vmid)
+            self.guests, self.guests_by_node = dict(sorted(guests.items())), by_node
+            with self._cache_lock:
+                self._cache = {}
+        return None
+
+    def drop_added_guests(self):
+        """Back to the scenario's guests (the admin API's DELETE /_sim/guests)."""
+        with self._guests_lock:
+            self.guests, self.guests_by_node = self._scenario_guests
+            with self._cache_lock:
+                self._cache = {}
 
     def node_status(self, name):
         node = self.nodes[name]

@@ -5,7 +5,7 @@ import itertools
 import re
 import threading
 
-KINDS = ("status", "flaky", "latency", "slow", "truncate", "malformed", "html", "hang")
+KINDS = ("status", "flaky", "latency", "slow", "truncate", "malformed", "html", "hang", "take")
 
 # PVE-like reason phrases per status; 401/595/596 have an empty body like pveproxy.
 REASONS = {

@@ -101,6 +101,27 @@ def h_nextid(cl, p, _i):
     return _envelope(str(cl.nextid()))
 
 
+def h_options(cl, _p, ident):
+    return _envelope(cl.options(ident.has("/", "Sys.Audit")))
+
+
+def _h_create(gtype):
+    """POST /nodes/{node}/qemu|lxc, only what a VMID race needs: the id is taken at once (qemu-server
+    API2/Qemu.pm create_vm -> AbstractConfig.pm create_and_lock_config -> Cluster.pm check_vmid_unused dies
+    before the worker starts: HTTP 500 "unable to create VM N - VM N already exists on node 'X'"), else the
+    guest exists (stopped) and the answer is the worker's UPID. No disks, no task entry."""
+    def handler(cl, p, ident):
+        vmid = p["vmid"]
+        holder = cl.add_guest(vmid, p["node"], gtype, p.get("name") or p.get("hostname"))
+        if holder is not None:
+            what = "VM" if gtype == "qemu" else "CT"
+            raise ApiError(500, "unable to create %s %d - %s %d already exists on node '%s'"
+                           % (what, vmid, "VM" if holder.type == "qemu" else "CT", vmid, holder.node))
+        return _envelope("UPID:%s:00001234:00005678:%08X:%s:%d:%s:" % (
+            p["node"], cl.now, "qmcreate" if gtype == "qemu" else "vzcreate", vmid, ident.full_id))
+    return handler
+
+
 def h_node_status(cl, p, _i):
     return _envelope(cl.node_status(p["node"]))
 
@@ -224,6 +245,7 @@ NODE_STATS = ("cpu", "disk", "maxcpu", "maxdisk", "maxmem", "mem", "uptime")
 CLUSTER_STATUS = ("/", ("Sys.Audit",), False)
 NODE_AUDIT = ("/nodes/{node}", ("Sys.Audit",), False)
 VM_AUDIT = ("/vms/{vmid}", ("VM.Audit",), False)
+VM_ALLOCATE = ("/vms/{vmid}", ("VM.Allocate",), False)
 AGENT = ("/vms/{vmid}", ("VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"), True)
 
 # (method, template, handler, permission check or None)
@@ -233,6 +255,9 @@ ROUTES = [
     ("GET", "/cluster/status", h_cluster_status, CLUSTER_STATUS),
     ("GET", "/cluster/resources", h_resources, None),
     ("GET", "/cluster/nextid", h_nextid, None),
+    ("GET", "/cluster/options", h_options, None),
+    ("POST", "/nodes/{node}/qemu", _h_create("qemu"), VM_ALLOCATE),
+    ("POST", "/nodes/{node}/lxc", _h_create("lxc"), VM_ALLOCATE),
     ("GET", "/nodes/{node}/status", h_node_status, NODE_AUDIT),
     ("GET", "/nodes/{node}/tasks", h_tasks, None),
     ("GET", "/nodes/{node}/tasks/{upid}/status", h_task_status, None),
@@ -304,7 +329,7 @@ class Router:
         try:
             if perm is not None:
                 path_t, privs, any_of = perm
-                _require(ident, path_t.format(**{k: typed.get(k, v) for k, v in path_params.items()}), privs, any_of,
+                _require(ident, path_t.format(**{k: typed.get(k, v) for k, v in params.items()}), privs, any_of,
                          cl.pool_of)
             result = handler(cl, typed, ident)
         except PermissionDenied as err:

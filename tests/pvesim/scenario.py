@@ -89,7 +89,9 @@ class Scenario:
     version: dict | None = None          # None: the profile's GET /version
     profile: str | None = None           # pve7 | pve8 | pve8.1 | pve9 (profiles.py); None: pve9, simplified
     profile_overrides: dict = dataclasses.field(default_factory=dict)
-    next_id: dict = dataclasses.field(default_factory=lambda: {"lower": 100, "upper": 1000000})
+    # datacenter.cfg next-id ({lower, upper}, upper exclusive); {}: not set (PVE's defaults 100 and 1000000 apply,
+    # and GET /cluster/options reports no next-id)
+    next_id: dict = dataclasses.field(default_factory=dict)
     now: int | None = None
     nodes: list = dataclasses.field(default_factory=list)
     guests: list = dataclasses.field(default_factory=list)

@@ -204,7 +204,21 @@ class Handler(BaseHTTPRequestHandler):
             if sim.auth_delay and sim.stop_event.wait(sim.auth_delay):
                 return
         entry["status"] = status
+        if fault is not None and fault.kind == "take" and status == 200:
+            self._take(sim, out, entry)
         self._send(status, reason, out, mode=mode, fault=fault)
+
+    @staticmethod
+    def _take(sim, out, entry):
+        """Fault kind take: another client creates a guest with the id just answered (a VMID race), on the
+        local node, before this answer is sent."""
+        cluster = getattr(sim.router, "cluster", None)
+        try:
+            vmid = int(json.loads(out)["data"])
+        except (KeyError, TypeError, ValueError):
+            return
+        if cluster is not None and cluster.add_guest(vmid, cluster.local, "qemu", "taken-%d" % vmid) is None:
+            entry["taken"] = vmid
 
     def _apply_fault(self, fault, entry):
         """Answer with the fault if it replaces the response; False to continue normally."""
@@ -247,7 +261,18 @@ class Handler(BaseHTTPRequestHandler):
         entry["user"] = ident.user + ("!" + ident.tokenid if ident.tokenid else "")
         if method != "GET" and ident.kind == "ticket" and not ident.csrf_ok:
             raise AuthError(401, "Permission denied - invalid csrf token")
+        if method in ("POST", "PUT") and body:
+            query = dict(query, **self._form(body))  # pveproxy reads parameters from the query and the body
         return sim.router.dispatch(method, api_path, query, ident)
+
+    def _form(self, body):
+        """A request body as parameters: JSON or application/x-www-form-urlencoded, values as strings."""
+        try:
+            if "json" in (self.headers.get("Content-Type") or ""):
+                return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body).items()}
+            return _first_values(urllib.parse.parse_qs(body.decode(), keep_blank_values=True))
+        except (ValueError, AttributeError, UnicodeDecodeError) as err:
+            raise ApiError(400, "Parameter verification failed.", {"body": "not a form or a JSON object"}) from err
 
     def _login(self, sim, entry, body):
         if (self.headers.get("Authorization") or "").startswith("PVEAPIToken"):
@@ -273,6 +298,19 @@ class Handler(BaseHTTPRequestHandler):
         entry["user"] = data["username"]
         return encode({"data": data})
 
+    @staticmethod
+    def _admin_add_guest(sim, payload):
+        """POST /_sim/guests {vmid, node?, type?, name?}: another client creates a guest now."""
+        cluster = sim.router.cluster
+        vmid = int(payload["vmid"])
+        gtype = payload.get("type", "qemu")
+        if gtype not in ("qemu", "lxc"):
+            raise ValueError("type: qemu or lxc, got %r" % gtype)
+        holder = cluster.add_guest(vmid, payload.get("node") or cluster.local, gtype, payload.get("name"))
+        if holder is not None:
+            raise ValueError("VMID %d already exists (%s on %s)" % (vmid, holder.type, holder.node))
+        return {"vmid": vmid, "node": payload.get("node") or cluster.local, "type": gtype}
+
     def _admin(self, path, body):
         sim = self.server.sim
         method = self.command
@@ -294,6 +332,10 @@ class Handler(BaseHTTPRequestHandler):
                 result = sim.log.entries()
             elif path == "/_sim/requests" and method == "DELETE":
                 sim.log.clear()
+            elif path == "/_sim/guests" and method == "POST":
+                result = self._admin_add_guest(sim, payload or {})
+            elif path == "/_sim/guests" and method == "DELETE":
+                sim.router.cluster.drop_added_guests()
             elif path == "/_sim/expire-tickets" and method == "POST":
                 sim.auth.expire_tickets()
             elif path == "/_sim/health" and method == "GET":
@@ -301,7 +343,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
                 return
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, KeyError, AttributeError) as err:
             self._send(400, "Bad Request", encode({"data": None, "message": "%s\n" % err}))
             return
         self._send(200, "OK", encode({"data": result}))
