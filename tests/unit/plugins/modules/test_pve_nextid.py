@@ -26,6 +26,8 @@ pytestmark = pytest.mark.samples
 BASE = "https://pve.test:8006/api2/json"
 NEXTID = BASE + "/cluster/nextid"
 RESOURCES = BASE + "/cluster/resources"
+OPTIONS = BASE + "/cluster/options"
+NO_NEXT_ID = {"data": {"allowed-tags": []}}  # datacenter.cfg without next-id: PVE's range 100..999999
 CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
 
 if in_samples_stage():  # elsewhere this file is deselected: nothing to read
@@ -133,15 +135,18 @@ def test_count_in_range_skips_used_ids_and_ids_pve_says_are_taken(capsys, api):
 
 
 def test_lower_alone_searches_upwards_from_it(capsys, api):
+    api.get(OPTIONS, json=NO_NEXT_ID)
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "104"}, match=[matchers.query_param_matcher({"vmid": "106"})])
     result, code = run(capsys, {"lower": 103})
     assert code == 0, result
     assert result["vmids"] == [106]
-    assert len(api.calls) == 2
+    assert result["range"] == {"lower": 103, "upper": 999999, "source": "PVE's default range"}
+    assert len(api.calls) == 3
 
 
 def test_count_alone_searches_from_100(capsys, api):
+    api.get(OPTIONS, json=NO_NEXT_ID)
     api.get(RESOURCES, json=GUESTS["body"])
     for vmid in (106, 107):
         api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
@@ -170,14 +175,15 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
 
 def test_crowded_range_stops_after_max_taken_ids(capsys, api):
     """PVE says every id is taken although the guest list is empty: the search stops after MAX_TAKEN checks."""
+    api.get(OPTIONS, json=NO_NEXT_ID)
     api.get(RESOURCES, json={"data": []})
     api.get(NEXTID, status=400, json={"data": None, "message": "Parameter verification failed.\n",
                                       "errors": {"vmid": "VM 100 already exists\n"}})
     result, code = run(capsys, {"count": 2})
     assert code == 1, result
-    assert "range 100..999999999 (lower..upper) is crowded" in result["msg"], result["msg"]
+    assert "range 100..999999 (lower..upper) is crowded" in result["msg"], result["msg"]
     assert "stopped after %d" % pve_nextid.MAX_TAKEN in result["msg"]
-    assert len(api.calls) == 1 + pve_nextid.MAX_TAKEN
+    assert len(api.calls) == 2 + pve_nextid.MAX_TAKEN
 
 
 # -- validation: before any request ----------------------------------------------------------------
@@ -216,11 +222,12 @@ def test_returned_keys_match_the_return_docs(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
     runs = [run(capsys, args)[0] for args in ({}, {"vmid": 300}, {"vmid": 200}, {"lower": 100, "upper": 106})]
-    for result, with_vmid in zip(runs, (False, True, True, False)):
-        keys = set(result) - STANDARD_KEYS
-        assert keys == (set(docs) if with_vmid else set(docs) - {"available"}), keys
+    search_keys = {"vmid", "vmids", "strategy", "range"}
+    for result, keys in zip(runs, ({"vmid", "vmids", "strategy"}, {"vmid", "vmids", "available"},
+                                   {"vmid", "vmids", "available"}, search_keys)):
+        assert set(result) - STANDARD_KEYS == keys, result
+        assert keys <= set(docs)
         assert isinstance(result["vmid"], int)
         assert all(isinstance(v, int) for v in result["vmids"])
-        if with_vmid:
-            assert isinstance(result["available"], bool)
+    assert isinstance(runs[1]["available"], bool)
     assert docs["vmids"]["elements"] == "int"

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""pve_nextid's strategies, exclude, keep and default range, run in-process against a real pvesim server.
+
+The demo cluster's guests are 100..134 and 9000; each test adds what it needs and the fixture drops it again.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pvesim import Simulator, load_scenario
+
+from ansible_collections.pve.cluster.plugins.module_utils import _vmid_pick
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveInvalidResponseError
+from ansible_collections.pve.cluster.plugins.modules import pve_nextid
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import STANDARD_KEYS, return_docs
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import run_against
+
+AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
+
+
+def _sim(next_id):
+    scenario = load_scenario("demo")
+    scenario.next_id = next_id
+    scenario.auth = {"tokens": [AUDIT_ONLY]}
+    return Simulator(scenario=scenario, tls=False, auth_delay=0)
+
+
+@pytest.fixture(scope="module", name="shared_sim")
+def fixture_shared_sim():
+    with _sim({"lower": 5000, "upper": 5010}) as sim:   # datacenter.cfg next-id: 5000..5009
+        yield sim
+
+
+@pytest.fixture(name="sim")
+def fixture_sim(shared_sim):
+    shared_sim.clear_requests()
+    yield shared_sim
+    shared_sim.router.cluster.drop_added_guests()
+    shared_sim.clear_faults()
+
+
+def paths(sim):
+    return [(e["path"], e["query"].get("vmid")) for e in sim.requests]
+
+
+def test_random_stays_in_its_range_confirms_each_id_and_skips_used_ones(capsys, sim):
+    for vmid in (200, 202, 204):
+        sim.router.cluster.add_guest(vmid, "pve1")
+    result, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=7, lower=200, upper=210)
+    assert code == 0, result
+    assert len(set(result["vmids"])) == 7 and set(result["vmids"]) <= {201, 203} | set(range(205, 211))
+    assert result["strategy"] == "random" and result["range"] == {"lower": 200, "upper": 210, "source": "lower/upper"}
+    assert paths(sim) == [("/cluster/resources", None)] + [("/cluster/nextid", str(v)) for v in result["vmids"]]
+
+
+def test_random_draws_differ_between_runs_in_a_wide_range(capsys, sim):
+    draws = [run_against(pve_nextid, capsys, sim, strategy="random", lower=1000, upper=999999)[0]["vmid"]
+             for _run in range(3)]
+    assert len(set(draws)) == 3, draws   # 3 equal draws out of 999,000 ids: about 1 in 10^12
+
+
+def test_random_fails_clearly_when_the_range_has_too_few_free_ids(capsys, sim):
+    sim.router.cluster.add_guest(301, "pve1")
+    result, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=3, lower=300, upper=302)
+    assert code == 1
+    assert result["msg"] == ("Not enough free VMIDs: count=3 asked, but the range 300..302 (lower..upper) has only 2 "
+                             "free ids (1 in use)")
+    assert paths(sim) == [("/cluster/resources", None)]
+
+
+def test_an_id_taken_after_the_guest_list_is_skipped_by_random_too(capsys, sim):
+    sim.add_fault(path="^/cluster/nextid$", kind="take", times=1)   # another client takes the first confirmed id
+    result, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=2, lower=400, upper=401)
+    assert code == 0, result   # the id taken after it was confirmed is still returned: nothing is reserved
+    assert sorted(result["vmids"]) == [400, 401]
+
+
+def test_exclude_is_honoured_by_both_strategies(capsys, sim):
+    lowest, code, _w = run_against(pve_nextid, capsys, sim, count=2, lower=135, upper=140, exclude=[135, 137])
+    assert code == 0 and lowest["vmids"] == [136, 138], lowest
+    drawn, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=2, lower=135, upper=138,
+                                  exclude=[135, 137])
+    assert code == 0 and sorted(drawn["vmids"]) == [136, 138], drawn
+
+
+def test_exclude_alone_makes_a_search_in_the_datacenter_next_id_range(capsys, sim):
+    result, code, _w = run_against(pve_nextid, capsys, sim, exclude=[5000])
+    assert code == 0, result
+    assert result["vmids"] == [5001]
+    assert result["range"] == {"lower": 5000, "upper": 5009, "source": "datacenter.cfg next-id"}
+    assert paths(sim) == [("/cluster/options", None), ("/cluster/resources", None), ("/cluster/nextid", "5001")]
+
+
+def test_without_sys_audit_the_default_range_is_pves_own(capsys, sim):
+    result, code, _w = run_against(pve_nextid, capsys, sim, api_token_id=AUDIT_ONLY["tokenid"],
+                                   api_token_secret=AUDIT_ONLY["secret"], strategy="random")
+    assert code == 0, result
+    assert result["range"] == {"lower": 100, "upper": 999999, "source": "PVE's default range"}
+    assert 135 <= result["vmid"] <= 999999 and result["vmid"] != 9000
+
+
+def test_keep_confirms_each_id_and_never_hands_it_out(capsys, sim):
+    result, code, _w = run_against(pve_nextid, capsys, sim, count=2, lower=135, upper=200, keep=[135, 150])
+    assert code == 0, result
+    assert result["kept"] == [135, 150] and result["vmids"] == [136, 137]
+    assert paths(sim)[:2] == [("/cluster/nextid", "135"), ("/cluster/nextid", "150")]
+
+
+def test_keep_alone_with_count_0_only_checks(capsys, sim):
+    result, code, _w = run_against(pve_nextid, capsys, sim, count=0, lower=135, upper=200, keep=[140])
+    assert code == 0, result
+    assert result["vmids"] == [] and "vmid" not in result and result["kept"] == [140]
+
+
+def test_a_taken_kept_id_fails_naming_it(capsys, sim):
+    result, code, _w = run_against(pve_nextid, capsys, sim, count=1, lower=135, upper=200, keep=[101, 140, 9000])
+    assert code == 1
+    assert result["taken"] == [101, 9000]
+    assert result["msg"].startswith("keep: VMIDs 101, 9000 already in use")
+    assert ("/cluster/resources", None) not in paths(sim)   # no search after a taken kept id
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"strategy": "highest"}, "value of strategy must be one of: lowest, random, got: highest"),
+    ({"exclude": [99]}, "exclude: must be between 100 and 999999999 (PVE's VMID range), got 99"),
+    ({"exclude": ["abc"]}, "exclude"),
+    ({"keep": [1000000000]}, "keep: must be between 100 and 999999999 (PVE's VMID range), got 1000000000"),
+    ({"keep": [200, 200]}, "keep: lists 200 more than once"),
+    ({"keep": [200], "exclude": [200]}, "keep: 200 also in exclude"),
+    ({"count": 0}, "count: must be between 1 and 1000, got 0"),
+    ({"vmid": 200, "strategy": "random"}, "strategy: cannot be combined with vmid"),
+    ({"vmid": 200, "exclude": [300]}, "exclude: cannot be combined with vmid"),
+    ({"vmid": 200, "keep": [300]}, "keep: cannot be combined with vmid"),
+    ({"strategy": "random", "count": 5, "lower": 300, "upper": 303}, "count: 5 ids do not fit in the range 300..303"),
+])
+def test_bad_input_is_refused_before_any_request(capsys, sim, args, message):
+    result, code, _w = run_against(pve_nextid, capsys, sim, **args)
+    assert code == 1 and message in result["msg"], result["msg"]
+    assert sim.requests == []
+
+
+def test_search_keys_are_documented(capsys, sim):
+    docs = return_docs(pve_nextid)
+    ok, _c, _w = run_against(pve_nextid, capsys, sim, count=1, lower=135, upper=200, keep=[140])
+    failed, _c, _w = run_against(pve_nextid, capsys, sim, keep=[101])
+    assert set(ok) - STANDARD_KEYS <= set(docs) and set(ok) - STANDARD_KEYS >= {"vmid", "vmids", "kept", "range", "strategy"}
+    assert "taken" in failed and "taken" in docs
+
+
+# -- the pure helpers ------------------------------------------------------------------------------
+@pytest.mark.parametrize("options, expected", [
+    ({"allowed-tags": []}, None),
+    ({"next-id": {"lower": 1000, "upper": 2000}}, (1000, 1999)),
+    ({"next-id": {"lower": "1000"}}, (1000, 999999)),
+    ({"next-id": {"upper": 500}}, (100, 499)),
+    ({"next-id": "lower=3000,upper=4000"}, (3000, 3999)),
+])
+def test_next_id_range_reads_what_pve_reports(options, expected):
+    assert _vmid_pick.next_id_range(options) == expected
+
+
+@pytest.mark.parametrize("bad", [{"lower": "x"}, {"lower": 99}, {"lower": 600, "upper": 500}, ["1"], {"lower": True}])
+def test_a_next_id_that_is_no_range_is_an_invalid_answer(bad):
+    with pytest.raises(PveInvalidResponseError, match="next-id is not a VMID range"):
+        _vmid_pick.next_id_range({"next-id": bad})
+
+
+@pytest.mark.parametrize("lower, upper, reported, expected", [
+    (None, None, None, (100, 999999, "PVE's default range")),
+    (None, None, (5000, 5009), (5000, 5009, "datacenter.cfg next-id")),
+    (2000000, None, None, (2000000, 999999999, "PVE's default range")),
+    (None, 150, (5000, 5009), (100, 150, "datacenter.cfg next-id")),
+    (300, 400, (5000, 5009), (300, 400, "lower/upper")),
+])
+def test_search_range_fills_the_missing_ends(lower, upper, reported, expected):
+    assert _vmid_pick.search_range(lower, upper, reported) == expected
+
+
+@pytest.mark.parametrize("lower, upper, skip", [(100, 109, {101, 105}), (100, 999999, {100, 200}),
+                                                (100, 119, set(range(100, 117)))])
+def test_random_order_yields_each_free_id_of_the_range_once(lower, upper, skip):
+    order = _vmid_pick.random_order(lower, upper, skip, random.Random(7))
+    first = [next(order) for _i in range(3)]
+    assert len(set(first)) == 3 and all(lower <= v <= upper and v not in skip for v in first)
+    if upper - lower < 100:
+        rest = list(order)
+        assert sorted(first + rest) == [v for v in range(lower, upper + 1) if v not in skip]
