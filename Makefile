@@ -309,7 +309,7 @@ changelog-lint: venv
 # pve_tasks_info, role_vmid_allocate, inventory_user_files (inventory files as users write them). pve7 runs the targets whose behaviour differs between versions.
 # INTEGRATION_ARGS, when set, replaces that list.
 PVE_TEST_ARTIFACTS ?=
-PVE_PROFILES ?= pve9 pve8:-realms,-pve_nextid,-pve_tasks_info,-role_vmid_allocate,-inventory_user_files pve7:pve_node_info,pve_cluster_info,inventory_pve
+PVE_PROFILES ?= pve9 pve8:-realms,-pve_nextid,-pve_tasks_info,-role_vmid_allocate,-inventory_user_files,-role_vmid_allocate_hosts,-vmid_race pve7:pve_node_info,pve_cluster_info,inventory_pve
 
 integration: venv collection-tree
 	@if [ -n "$(PVE_TEST_ARTIFACTS)" ]; then mkdir -p "$(PVE_TEST_ARTIFACTS)"; fi
