@@ -26,7 +26,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))   # pvesim
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))   # pve_e2e (the ansible-* environment)
 
-from benchlib import install, inventory_bench, module_bench, report  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib import install, inventory_bench, module_bench, report, vmid_bench  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib.context import Context  # noqa: E402  pylint: disable=wrong-import-position
 
 SCENARIOS = {
@@ -35,7 +35,9 @@ SCENARIOS = {
     3: module_bench.scenario3,
     4: module_bench.scenario4,
     5: module_bench.scenario5,
+    6: vmid_bench.scenario6,
 }
+NOT_IN_SMOKE = {6}   # the VMID concurrency benchmark: make bench only (--only 6), never make test's smoke run
 
 
 def parse_args(argv):
@@ -47,7 +49,8 @@ def parse_args(argv):
     parser.add_argument("--output", default=None, help="report file (default benchmarks/results/latest.md)")
     args = parser.parse_args(argv)
     try:
-        args.only = sorted(set(int(x) for x in args.only.split(",") if x.strip())) or sorted(SCENARIOS)
+        args.only = sorted(set(int(x) for x in args.only.split(",") if x.strip())) or sorted(
+            set(SCENARIOS) - (NOT_IN_SMOKE if args.smoke else set()))
     except ValueError:
         parser.error("--only: comma-separated scenario numbers out of %s" % sorted(SCENARIOS))
     unknown = [n for n in args.only if n not in SCENARIOS]
@@ -77,7 +80,7 @@ def main(argv):
     for number in args.only:
         begun = time.monotonic()
         SCENARIOS[number](ctx)
-        if args.smoke and number != 1:
+        if args.smoke and number not in (1, 6):
             ctx.sections[-1].indicative = True
             ctx.sections[-1].notes.append("smoke run: reduced size, 1 run: targets are indicative only (make bench judges them)")
         print(report.section_text(ctx.sections[-1]), flush=True)
