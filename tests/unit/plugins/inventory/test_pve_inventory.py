@@ -270,7 +270,7 @@ def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
     inventory = load_inventory(write_source(tmp_path, "include_nodes: false\nhostname: %r\n" % hostname))
     assert sorted(inventory.hosts) == expected
     if "pve_pool" in hostname:
-        assert any("hostname could not be rendered for 3 guest(s)" in w for w in warnings)
+        assert any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
 
 
 @pytest.mark.samples

@@ -64,7 +64,7 @@ def test_cached_run_makes_no_request(tmp_path):
     cached = json.loads(files[0].read_text())
     if "__payload__" in cached:  # ansible-core >= 2.19 wraps inventory cache entries
         cached = json.loads(cached["__payload__"])
-    assert sorted(cached) == ["agent", "format", "resources", "status"]  # the raw answers, not the hosts
+    assert sorted(cached) == ["agent", "config", "format", "resources", "status"]  # the raw answers, not the hosts
     assert PASSWORD not in files[0].read_text()
     mtime = files[0].stat().st_mtime_ns
 
