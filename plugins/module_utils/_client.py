@@ -371,18 +371,22 @@ def _bounded_int(odd):
     return parse
 
 
+_CONTAINERS = frozenset((dict, list))  # what json.loads makes (exactly these types)
+
+
 def nested_deeper(value, limit):
     """True if `value` (decoded JSON) nests lists/objects deeper than `limit` levels; no recursion."""
-    if not isinstance(value, (dict, list)):
+    if type(value) not in _CONTAINERS:  # pylint: disable=unidiomatic-typecheck
         return False
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > limit:
             return True
-        for child in (item.values() if isinstance(item, dict) else item):
-            if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
+        children = item.values() if type(item) is dict else item  # pylint: disable=unidiomatic-typecheck
+        if _CONTAINERS.isdisjoint(map(type, children)):  # a flat row (most are): no Python loop over its values
+            continue
+        stack.extend((child, depth + 1) for child in children if type(child) in _CONTAINERS)  # pylint: disable=unidiomatic-typecheck
     return False
 
 

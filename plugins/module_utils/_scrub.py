@@ -103,6 +103,14 @@ class Scrubber:
             self._compiled = (secrets, pattern)
         return pattern
 
+    def _may_hold(self, raw_text, pattern):
+        """For a `raw_text` without a backslash (then every decoded string is a piece of it): False when no
+        decoded string can hold a secret in any form. Without a '%' a secret can be in it only as it is (or with
+        '+' for its spaces): plain `in` scans, so a large normal answer costs no regex search."""
+        if "%" in raw_text:
+            return pattern.search(raw_text) is not None
+        return any(form in raw_text for secret in self.current() for form in {secret, secret.replace(" ", "+")})
+
     def text(self, text):
         """`text` (any value: non-strings are described, not str()-ed blindly) without secrets, trimmed, terminal-safe."""
         if text is None:
@@ -128,7 +136,7 @@ class Scrubber:
         Returns (value, fixes): fixes counts the strings that had lone surrogates.
         """
         pattern = self.pattern()
-        if "\\" not in raw_text and (pattern is None or pattern.search(raw_text) is None):
+        if "\\" not in raw_text and (pattern is None or not self._may_hold(raw_text, pattern)):
             return value, 0
         fixes = [0]
 
