@@ -109,7 +109,7 @@ class Scrubber:
         '+' for its spaces): plain `in` scans, so a large normal answer costs no regex search."""
         if "%" in raw_text:
             return pattern.search(raw_text) is not None
-        return any(form in raw_text for secret in self.current() for form in {secret, secret.replace(" ", "+")})
+        return any(form in raw_text for secret in self.current() for form in (secret, secret.replace(" ", "+")))
 
     def text(self, text):
         """`text` (any value: non-strings are described, not str()-ed blindly) without secrets, trimmed, terminal-safe."""
