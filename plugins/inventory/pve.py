@@ -28,8 +28,10 @@ description:
     C(ansible_host)). A token or user that sees nothing at all fails with one error naming the roles to grant.
     O(ansible_host=guest_agent) needs C(VM.GuestAgent.Audit) (PVE 9) or C(VM.Monitor) (PVE 8) on each guest."
   - "Keys of the file that are no option get a warning each, with the nearest option (C(include_template): did you mean
-    include_templates?) or, for community.proxmox's options, the equivalent here or the reason there is none;
-    O(strict=true) makes them an error, before any request."
+    include_templates?) or, for community.proxmox's options (2.0.0 and 2.1.0's C(exclude_vms), C(facts_concurrency),
+    C(qemu_hostname), C(lxc_hostname)), the equivalent here or the reason there is none; O(strict=true) makes them an
+    error, before any request. A O(hostname) or O(node_hostname) over community.proxmox 2.1's raw API fields
+    (V({{ name }}), V({{ vmid }})) fails naming the host variable to use (C(pve_name), C(pve_vmid))."
   - "Guest host variables (with the default O(facts_prefix)): C(pve_vmid) (int), C(pve_name), C(pve_node), C(pve_type) (V(qemu) or
     V(lxc)), C(pve_status) (as PVE reports it: V(running), V(stopped), V(paused), V(unknown), ...), C(pve_template) (bool,
     V(null) when PVE does not know: see the guests of offline nodes below),
@@ -486,6 +488,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         node_hostname = get("node_hostname")
         if node_hostname is not None and not str(node_hostname).strip():
             raise AnsibleError("node_hostname: must be a non-empty Jinja2 template, e.g. '{{ pve_node }}.example.com'")
+        for option, template in (("hostname", hostname), ("node_hostname", node_hostname)):
+            self._no_raw_fields(option, template, facts_prefix)
         return {
             "late_hostname": bool(sources or get("guest_config")) and filters.uses_agent_variables(hostname, facts_prefix),
             "guest_types": frozenset(get("guest_types")),
@@ -503,6 +507,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             "metrics": bool(get("include_metrics")),
             "strict": bool(get("strict")),
         }
+
+    @staticmethod
+    def _no_raw_fields(option, template, prefix):
+        """community.proxmox 2.1's {{ name }} / {{ vmid }}: an error naming the pve_* variable, before any request
+        (else every host would quietly fall back to <type>-<vmid>)."""
+        if template is None:
+            return
+        try:
+            used = filters.variables_used(str(template))
+        except Exception:  # pylint: disable=broad-except
+            return  # a syntax error is reported when the template is rendered
+        message = keys.raw_field_message(option, str(template), used, prefix)
+        if message:
+            raise AnsibleError(message)
 
     # -- API -------------------------------------------------------------------------------------
     def _get_client(self):

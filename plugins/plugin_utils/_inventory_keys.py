@@ -28,7 +28,39 @@ COMMUNITY_PROXMOX = {
                               "hosts that pass",
     "qemu_extended_statuses": "no equivalent: pve_status is the status /cluster/resources reports; the paused/prelaunch "
                               "detail would cost a request per VM",
+    # community.proxmox 2.1.0 (its main branch)
+    "exclude_vms": "use guest_types: [] (nodes only; the opposite sense)",
+    "facts_concurrency": "use max_workers (default 8): the per-guest requests of guest_config and the ansible_host "
+                         "sources run that many at a time",
+    "qemu_hostname": "hostname is one template for both guest types over the pve_* variables: branch on pve_type, e.g. "
+                     "\"{{ pve_name if pve_type == 'qemu' else 'ct-' ~ pve_name }}\"; nodes have node_hostname",
+    "lxc_hostname": "hostname is one template for both guest types over the pve_* variables: branch on pve_type, e.g. "
+                    "\"{{ 'ct-' ~ pve_name if pve_type == 'lxc' else pve_name }}\"; nodes have node_hostname",
 }
+
+# community.proxmox 2.1.0's hostname template sees the raw API fields (name, vmid, ...); here a template sees
+# the host variables. A raw field name in hostname or node_hostname -> the host variable to use instead.
+RAW_FIELDS = {
+    "name": "name", "vmid": "vmid", "node": "node", "type": "type", "status": "status", "template": "template",
+    "tags": "tags", "id": "id", "pool": "pool", "hastate": "hastate", "lock": "lock", "uptime": "uptime",
+    "cpu": "cpu", "maxcpu": "maxcpu", "mem": "mem", "maxmem": "maxmem", "disk": "disk", "maxdisk": "maxdisk",
+    "ip": "ip", "nodeid": "nodeid", "online": None, "level": None, "local": None,
+}
+
+
+def raw_field_message(option, template, used, prefix):
+    """The error for a hostname template that uses community.proxmox's raw API field names, or None."""
+    raw = sorted(name for name in used if name in RAW_FIELDS)
+    if not raw or not prefix:  # with facts_prefix: '' the host variables are these names
+        return None
+    hints = []
+    for name in raw:
+        if RAW_FIELDS[name] is None:
+            hints.append("%s has no equivalent (nodes: %sstatus is online or offline)" % (name, prefix))
+        else:
+            hints.append("%s -> %s%s" % (name, prefix, RAW_FIELDS[name]))
+    return ("%s: %r uses %s, community.proxmox's raw API field name(s); here the template sees the host variables: %s "
+            "(see %s)" % (option, template, ", ".join(raw), "; ".join(hints), MIGRATION_PAGE))
 
 
 def option_names(definitions):
