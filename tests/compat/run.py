@@ -49,7 +49,8 @@ import yaml
 # in the module process, where a core adds AnsibleModule and its argument checks: the examples step
 # runs every module on every core, and sanity-cores' validate-modules and import check each module on
 # every core.
-CORE_TARGETS = ("role_cluster_facts", "role_vmid_allocate")
+# readme_first_minutes: the README's first five minutes, on the oldest and the newest declared core.
+CORE_TARGETS = ("role_cluster_facts", "role_vmid_allocate", "readme_first_minutes")
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
