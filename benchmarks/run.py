@@ -26,7 +26,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))   # pvesim
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))   # pve_e2e (the ansible-* environment)
 
-from benchlib import install, inventory_bench, module_bench, report, vmid_bench  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib import config_bench, install, inventory_bench, module_bench, report, vmid_bench  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib.context import Context  # noqa: E402  pylint: disable=wrong-import-position
 
 SCENARIOS = {
@@ -36,6 +36,7 @@ SCENARIOS = {
     4: module_bench.scenario4,
     5: module_bench.scenario5,
     6: vmid_bench.scenario6,
+    7: config_bench.scenario7,
 }
 NOT_IN_SMOKE = {6}   # the VMID concurrency benchmark: make bench only (--only 6), never make test's smoke run
 

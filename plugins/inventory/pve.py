@@ -13,7 +13,7 @@ description:
   - Reads the guests (qemu VMs, lxc containers) and nodes of a Proxmox VE cluster or standalone node from the PVE REST API.
   - "Default cost: two requests, C(GET /cluster/resources) and C(GET /cluster/status), asked at the same time (plus one
     C(POST /access/ticket) before them with a password), whatever the size of the cluster; nothing is asked per node or per
-    guest unless O(ansible_host=guest_agent)."
+    guest unless O(ansible_host) names a source or O(guest_config=true)."
   - The configuration file name must end with C(pve.yml) or C(pve.yaml).
   - "Connection options (O(api_host), O(api_token_secret), ... and their community.proxmox aliases) may be Jinja2
     templates with lookups or extra vars, or C(!vault) strings: each is rendered once per build, before its type is
@@ -26,7 +26,8 @@ description:
     C(Sys.Audit) on C(/); a 403 there does not fail the run: the guests it may see are listed and one warning quotes
     PVE's text and names what is missing (C(pve_cluster) left out, nodes without C(pve_ip), C(pve_nodeid),
     C(ansible_host)). A token or user that sees nothing at all fails with one error naming the roles to grant.
-    O(ansible_host=guest_agent) needs C(VM.GuestAgent.Audit) (PVE 9) or C(VM.Monitor) (PVE 8) on each guest."
+    O(ansible_host=guest_agent) needs C(VM.GuestAgent.Audit) (PVE 9) or C(VM.Monitor) (PVE 8) on each guest;
+    O(ansible_host=config) and O(guest_config) need C(VM.Audit), which listing the guest already takes."
   - "Keys of the file that are no option get a warning each, with the nearest option (C(include_template): did you mean
     include_templates?) or, for community.proxmox's options (2.0.0 and 2.1.0's C(exclude_vms), C(facts_concurrency),
     C(qemu_hostname), C(lxc_hostname)), the equivalent here or the reason there is none; O(strict=true) makes them an
@@ -73,8 +74,9 @@ description:
   - "Rows PVE should never send are left out with a warning naming them: a guest whose vmid is not an integer in
     100..999999999. A value of the wrong type (an object where text is expected) is treated as missing."
   - "Trust boundary: guest-agent addresses (O(ansible_host=guest_agent)) come from inside the guest, so its tenant can claim
-    any address; O(ansible_host_networks) accepts only your networks (an address outside every listed network is never
-    used, whatever the guest reports)."
+    any address; so can whoever may edit a guest's network configuration (O(ansible_host=config)).
+    O(ansible_host_networks) accepts only your networks (an address outside every listed network is never used, whatever
+    the guest reports or its configuration says)."
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
   - "The cache entry is keyed on the inventory file and the connection (O(api_host), O(api_port), O(api_user),
@@ -133,8 +135,9 @@ options:
       - Jinja2 conditions over a host's C(pve_*) fields (every field PVE sent, host variable or not, before O(compose),
         as the description lists them); a guest or node is added only when all of them are true.
       - Checked when the file is read, before any request; a syntax error or a name that is no field of this plugin
-        fails the run, naming the filter. They cannot use C(pve_ip_addresses) or C(ansible_host), which are looked up only
-        for the hosts that pass the filters (use O(groups) or O(keyed_groups) for those).
+        fails the run, naming the filter. They cannot use C(ansible_host), C(pve_ip_addresses), C(pve_interfaces),
+        C(pve_config), C(pve_ostype) or C(pve_description), which are looked up only for the hosts that pass the filters
+        (use O(groups) or O(keyed_groups) for those).
       - Filters apply to guests and nodes. A condition that fails because it uses a variable the host does not carry
         (C(pve_tags) or C(pve_vmid) on a node, C(pve_pool) on a guest outside any pool) is false for that host, quietly
         (also with O(strict=true)); so V('prod' in pve_tags) selects the guests tagged V(prod) and no node, without a guard.
