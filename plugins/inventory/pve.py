@@ -611,8 +611,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         is off (a cached run) and the cache lacks an answer. Fetched answers go into raw["agent"] / raw["config"]."""
         if not settings["sources"] and not settings["guest_config"]:
             return None
-        if any(not isinstance(raw.get(key, {}), dict) for key in lookups.RAW_KEYS.values()):
-            return False
+        for key in lookups.RAW_KEYS.values():
+            if not isinstance(raw.get(key, {}), dict):
+                if not fetch:
+                    return False  # a cache entry that is no mapping of answers: refresh
+                raw[key] = {}
         answers = dict((source, raw.setdefault(key, {})) for source, key in lookups.RAW_KEYS.items())
         prefix = settings["facts_prefix"]
         eligible = [r for r in records if r.kind == "guest" and not r.node_offline]
