@@ -384,8 +384,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             hint = ""
             if path.endswith(("proxmox.yml", "proxmox.yaml")):
                 hint = "; coming from community.proxmox, see %s for what else changes" % keys.MIGRATION_PAGE
-            raise AnsibleParserError("%s: the file name of a %s inventory source must end with pve.yml or pve.yaml "
-                                     "(for example cluster.pve.yml)%s" % (path, self.NAME, hint))
+            message = ("%s: the file name of a %s inventory source must end with pve.yml or pve.yaml "
+                       "(for example cluster.pve.yml)%s" % (path, self.NAME, hint))
+            # ansible-core swallows an error of verify_file when it calls it itself (enable_plugins naming this
+            # plugin): the warning is what the user sees then, before the ini plugin's "Invalid host pattern"
+            self.display.warning(message)
+            raise AnsibleParserError(message)
         self.display.vvv("%s: skipping %s, its name does not end with pve.yml or pve.yaml" % (self.NAME, path))
         return False
 

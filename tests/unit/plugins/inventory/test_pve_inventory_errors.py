@@ -28,7 +28,7 @@ def plugin():
     return inventory_loader.get("pve.cluster.pve")
 
 
-def test_verify_file(tmp_path):
+def test_verify_file(tmp_path, warnings):
     good = write_source(tmp_path, "", name="cluster.pve.yml")
     assert plugin().verify_file(str(good)) is True
     assert plugin().verify_file(str(write_source(tmp_path, "", name="pve.yaml"))) is True
@@ -40,6 +40,8 @@ def test_verify_file(tmp_path):
     with pytest.raises(AnsibleError, match=r"proxmox\.yml: the file name of a pve\.cluster\.pve inventory source must "
                                            r"end with pve\.yml or pve\.yaml"):
         plugin().verify_file(str(wrong_suffix))
+    # shown as a warning too: ansible-core swallows verify_file's errors when enable_plugins names this plugin
+    assert [w for w in warnings if "must end with pve.yml or pve.yaml" in w and "proxmox.yml" in w]
 
 
 def test_wrong_plugin_name(tmp_path):
