@@ -108,3 +108,21 @@ def test_interfaces_shapes():
     assert agent.interfaces(lxc_81) == [
         {"name": "eth0", "mac": "bc:24:11:00:00:01", "ipv4": ["10.0.3.10/24"], "ipv6": ["fd00::3/64"]}]
     assert agent.interfaces(None) == []
+
+
+def test_tenant_agent_cannot_steer_ansible_host(tmp_path):
+    """Issue 29 point 1: a tenant's agent reports only an address outside ansible_host_networks (or loopback):
+    the guest gets no ansible_host, whatever it claims; its claims stay visible in pve_ip_addresses."""
+    scenario = {"cluster": "c", "nodes": [{"name": "pve1", "ip": "10.20.0.1"}], "guests": [
+        {"vmid": 100, "name": "bastion", "node": "pve1", "agent": True, "ips": ["203.0.113.66/24"]},
+        {"vmid": 101, "name": "loopy", "node": "pve1", "agent": True, "ips": ["127.0.0.2/8", "fe80::5/64"]},
+        {"vmid": 102, "name": "honest", "node": "pve1", "agent": True, "ips": ["10.20.3.4/16"]}]}
+    with profile_sim("pve9", scenario) as sim:
+        inventory = parse_direct(source(tmp_path, sim, "ansible_host: [guest_agent, config]\n"
+                                                      "ansible_host_networks: [10.20.0.0/16, '0.0.0.0/0']\n"))
+        strict = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\nansible_host_networks: [10.20.0.0/16]\n"))
+    assert host_vars(inventory, "bastion")["ansible_host"] == "203.0.113.66"  # 0.0.0.0/0 listed: allowed, on purpose
+    assert "ansible_host" not in host_vars(inventory, "loopy")                 # never loopback or link-local
+    assert "ansible_host" not in host_vars(strict, "bastion")                  # outside every listed network
+    assert host_vars(strict, "bastion")["pve_ip_addresses"][-1] == "203.0.113.66"
+    assert host_vars(strict, "honest")["ansible_host"] == "10.20.3.4"
