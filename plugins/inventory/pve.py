@@ -76,7 +76,8 @@ description:
   - "Trust boundary: guest-agent addresses (O(ansible_host=guest_agent)) come from inside the guest, so its tenant can claim
     any address; so can whoever may edit a guest's network configuration (O(ansible_host=config)).
     O(ansible_host_networks) accepts only your networks (an address outside every listed network is never used, whatever
-    the guest reports or its configuration says)."
+    the guest reports or its configuration says). A guest's name is its tenant's choice too: it never joins a host
+    another inventory source defined (see O(join_existing_hosts)) and never names a file outside the inventory."
   - With O(cache=true) the raw API answers are cached; hosts, groups, O(filters), O(hostname) and the constructed options are
     applied to them on every run, so a cached run makes no request at all. Use C(--flush-cache) to refresh.
   - "The cache entry is keyed on the inventory file and the connection (O(api_host), O(api_port), O(api_user),

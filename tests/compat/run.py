@@ -50,7 +50,9 @@ import yaml
 # runs every module on every core, and sanity-cores' validate-modules and import check each module on
 # every core.
 # readme_first_minutes: the README's first five minutes, on the oldest and the newest declared core.
-CORE_TARGETS = ("role_cluster_facts", "role_vmid_allocate", "readme_first_minutes")
+# inventory_user_files: inventory files as users write them (lookups, !vault, extra vars rendered by the
+# core's templar and trust rules; several sources in one directory), likewise.
+CORE_TARGETS = ("role_cluster_facts", "role_vmid_allocate", "readme_first_minutes", "inventory_user_files")
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -58,6 +58,11 @@ def _inventory(tmp_path, *sources):
     return manager
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='1 tenant VM named like a static host',
+    expected=('01-static.ini defines bastion with ansible_password; a VM named bastion whose agent reports '
+              '203.0.113.66: the static host keeps its address and joins no pve_* group, the VM is qemu-100 '
+              'without the password, one warning.'))
 def test_a_guest_never_borrows_a_static_host(tmp_path, mock_api, warnings):
     (tmp_path / "01-static.ini").write_text(STATIC)
     _source(tmp_path, "02-cluster.pve.yml", body="ansible_host: guest_agent\n")
@@ -71,6 +76,10 @@ def test_a_guest_never_borrows_a_static_host(tmp_path, mock_api, warnings):
     assert any("bastion -> qemu-100 (qemu/100)" in w and "join_existing_hosts" in w for w in warnings)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='1 join_existing_hosts keeps the static ansible_host',
+    expected=('With join_existing_hosts: true the VM joins bastion (its pve_* variables and groups), but '
+              "neither the agent's address nor compose replaces the static ansible_host."))
 def test_join_existing_hosts_keeps_the_other_sources_address(tmp_path, mock_api, warnings):
     (tmp_path / "01-static.ini").write_text(STATIC)
     _source(tmp_path, "02-cluster.pve.yml", body=(
@@ -85,6 +94,10 @@ def test_join_existing_hosts_keeps_the_other_sources_address(tmp_path, mock_api,
     assert not any("renamed" in w for w in warnings)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='1 two clusters share host names',
+    expected=('Two pve.cluster.pve sources for different connections, both with node pve and guests db and '
+              'web: six hosts, the later ones <name>-<cluster or api host>, one warning.'))
 @pytest.mark.parametrize("cluster, suffix", [(None, "pve2-example-com"), ("lab2", "lab2")])
 def test_two_clusters_never_merge(tmp_path, mock_api, warnings, cluster, suffix):
     _source(tmp_path, "a.pve.yml")
@@ -117,6 +130,10 @@ def test_a_static_file_read_later_is_ansibles_merge(tmp_path, mock_api):
     assert host_vars(inventory, "web")["owner"] == "team-web" and host_vars(inventory, "web")["pve_vmid"] == 101
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='13 guest named ../../../outside/loot',
+    expected=('A guest named ../../../outside/loot, .. or a\\\\..\\\\b: named qemu-100 with a warning; host_vars '
+              'never loads ../outside/loot.yml, other host_vars still load.'))
 @pytest.mark.parametrize("name", ["../../../outside/loot", "..", "a\\..\\b"])
 def test_a_guest_name_never_names_a_file_outside_the_inventory(tmp_path, mock_api, warnings, name):
     """host_group_vars loads host_vars/<hostname>: a guest named ../../../outside/loot would load a file

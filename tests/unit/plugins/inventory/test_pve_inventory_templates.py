@@ -161,6 +161,10 @@ def test_a_failing_template_names_the_option(tmp_path, mock_api, user_env, optio
     assert len(mock_api.calls) == 0
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='2 first api_host variable wins (inventory)',
+    expected=('PVE_API_HOST before PROXMOX_HOST before PROXMOX_URL: the token goes to the first one set, not '
+              'the last.'))
 @pytest.mark.parametrize("first, later, value, expect", [
     ("PVE_API_HOST", "PROXMOX_URL", "https://other.example.com:8006", BASE),
     ("PVE_API_HOST", "PROXMOX_HOST", "other.example.com", BASE),
@@ -176,6 +180,10 @@ def test_first_host_variable_wins(tmp_path, mock_api, monkeypatch, first, later,
     assert mock_api.calls[0].request.url.startswith(expect)
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='2 PVE_* wins over PROXMOX_* (inventory)',
+    expected=('PROXMOX_TOKEN_ID/SECRET and PROXMOX_VALIDATE_CERTS=false beside the PVE_* ones: the PVE_* token'
+              ' is sent and the certificate is checked.'))
 def test_pve_variables_win_over_proxmox_ones(tmp_path, mock_api, monkeypatch):
     monkeypatch.setenv("PVE_API_HOST", "pve.example.com")
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")

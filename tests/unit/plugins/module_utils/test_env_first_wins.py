@@ -13,6 +13,9 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.pve.cluster.plugins.module_utils._options import CONNECTION_ARGSPEC, ENV_VARS
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='2 first variable wins (modules)',
+    expected='Every option with several variables takes the first one set (PVE_* before PROXMOX_*).')
 @pytest.mark.parametrize("option", sorted(name for name, names in ENV_VARS.items() if len(names) > 1))
 def test_the_first_variable_wins(monkeypatch, option):
     values = {"api_port": ["8007", "8008", "8009"], "validate_certs": ["true", "false", "false"]}.get(
