@@ -10,17 +10,11 @@
 # directory, walking up from the collection root; without one it would find the enclosing
 # checkout's repository, in which build/ is ignored, and see no files at all.
 #
-# With SHARED_DIR (the project's shared/ directory, ../shared beside the checkout), a symlink
-# DEST/../shared -> SHARED_DIR is made, so code and tests that look for "../shared beside the
-# repository root" find it from the copy too (ansible-test units passes no environment variables
-# such as PVE_SHARED_DIR through to pytest).
-#
-# Usage: collection-tree.sh [DEST [SHARED_DIR]]
+# Usage: collection-tree.sh [DEST]
 set -euo pipefail
 
 src=$(pwd)
 dest=${1:-build/ansible_collections/pve/cluster}
-shared=${2:-}
 
 case "$dest" in
     */ansible_collections/pve/cluster) ;;
@@ -51,12 +45,6 @@ fi
     git init -q
     git add -A
 )
-
-link="$(dirname "$dest")/shared"
-rm -f "$link"
-if [ -n "$shared" ] && [ -d "$shared" ]; then
-    ln -s "$(cd "$shared" && pwd)" "$link"
-fi
 
 count=$(cd "$dest" && git ls-files | wc -l)
 echo "collection-tree: $count files in $dest"

@@ -284,6 +284,7 @@ EXAMPLES = r"""
 # pve.yml -- connection from the environment (PVE_API_HOST, PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET, PVE_CA_PATH)
 plugin: pve.cluster.pve
 
+---
 # cluster.pve.yml -- connection in the file, the secret from a lookup; running qemu VMs only,
 # addresses from the guest agent (a CA file: ca_path: /etc/ssl/pve-root-ca.pem)
 plugin: pve.cluster.pve
@@ -300,6 +301,7 @@ ansible_host_networks:
   - 192.168.10.0/24
 max_workers: 16
 
+---
 # community.pve.yml -- option names and variables as in community.proxmox, cached for an hour
 plugin: pve.cluster.pve
 url: "{{ lookup('ansible.builtin.env', 'PROXMOX_URL') }}"
@@ -310,6 +312,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-pve
 cache_timeout: 3600
 
+---
 # fqdn.pve.yml -- hostnames with a domain, constructed variables and groups
 plugin: pve.cluster.pve
 hostname: "{{ pve_name }}.lab.example.com"

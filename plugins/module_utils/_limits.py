@@ -324,10 +324,22 @@ if HAS_URLLIB3:
         Tracked.__name__ = "Tracked" + base.__name__
         return Tracked
 
-    class _HTTPPool(HTTPConnectionPool):
+    def _complete(base):
+        class Complete(base):  # pylint: disable=too-few-public-methods
+            """A pool whose answers fail when shorter than their Content-Length (urllib3 2.x does so by
+            default; 1.26 returns the bytes it got, a cut-off answer then looks like invalid JSON)."""
+
+            def urlopen(self, *args, **kwargs):  # pylint: disable=arguments-differ,signature-differs
+                kwargs.setdefault("enforce_content_length", True)
+                return super().urlopen(*args, **kwargs)
+
+        Complete.__name__ = "Complete" + base.__name__
+        return Complete
+
+    class _HTTPPool(_complete(HTTPConnectionPool)):
         ConnectionCls = _tracked(HTTPConnection)
 
-    class _HTTPSPool(HTTPSConnectionPool):
+    class _HTTPSPool(_complete(HTTPSConnectionPool)):
         ConnectionCls = _tracked(HTTPSConnection)
 
     class BoundedAdapter(requests.adapters.HTTPAdapter):

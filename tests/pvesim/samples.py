@@ -1,4 +1,4 @@
-"""Samples mode: serve the captured responses of shared/pve-api/samples as they are."""
+"""Samples mode: serve the captured responses of tests/unit/fixtures/pve-api-samples as they are."""
 from __future__ import annotations
 
 import glob
@@ -11,12 +11,9 @@ from .routes import ApiError
 
 
 def default_samples_dir():
-    """shared/pve-api/samples: $PVE_SHARED_DIR or ../shared beside the repository root."""
-    shared = os.environ.get("PVE_SHARED_DIR")
-    if not shared:
-        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        shared = os.path.join(os.path.dirname(repo), "shared")
-    return os.path.join(shared, "pve-api", "samples")
+    """tests/unit/fixtures/pve-api-samples (real PVE answers; provenance in its INDEX.md)."""
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.join(tests, "unit", "fixtures", "pve-api-samples")
 
 
 class SampleRouter:

@@ -226,7 +226,7 @@ def inventory_files(texts):
     for where, text in texts.items():
         blocks = yaml_blocks(text) if where.endswith(".md") else []
         if where == "plugins/inventory/pve.py:EXAMPLES":
-            blocks = re.split(r"\n(?=# \S+\.pve\.ya?ml)", text)
+            blocks = re.split(r"\n(?:---\n)?(?=# \S+\.pve\.ya?ml)", text)
         for block in blocks:
             if re.search(r"^plugin: pve\.cluster\.pve\b", block, flags=re.M):
                 found.append((where, yaml.safe_load(block)))

@@ -65,7 +65,6 @@ def test_standalone():
         assert len(rows) == 1 and rows[0]["type"] == "node" and rows[0]["nodeid"] == 0 and rows[0]["local"] == 1
 
 
-@pytest.mark.samples
 def test_samples_mode():
     with Simulator(scenario="samples", tls=False) as sim:
         client = Client(sim)

@@ -19,7 +19,6 @@ SAMPLES = default_samples_dir()
 SAMPLE_FILES = sorted(glob.glob(os.path.join(SAMPLES, "*", "*.json")))
 SCHEMA = schema_check.load_schema()
 
-pytestmark = pytest.mark.samples  # make samples-contract, which fails when the samples are missing
 
 # keys a row carries only when set (tags, pool, ...) or only in some PVE versions
 CONDITIONAL = {"pool", "tags", "lock", "hastate", "comments", "exists", "secureboot", "statistics", "ip-addresses"}

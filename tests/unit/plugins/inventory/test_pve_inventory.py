@@ -37,7 +37,6 @@ def four_node(mock):
     add_base(mock, sample_data(RES_4NODE), sample_data(STATUS_4NODE))
 
 
-@pytest.mark.samples
 def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, ""))
@@ -68,7 +67,6 @@ NODE1_LEAN = {
 }
 
 
-@pytest.mark.samples
 def test_include_metrics_adds_the_figures(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "include_metrics: true\n"))
@@ -80,7 +78,6 @@ def test_include_metrics_adds_the_figures(tmp_path, mock_api):
         pve_disk=10486546432, pve_maxdisk=951055941632, pve_uptime=872854)
 
 
-@pytest.mark.samples
 def test_filters_and_constructed_options_see_every_field_without_include_metrics(tmp_path, mock_api):
     """pve_maxmem, pve_netin, pve_id are no host variables by default, yet filters, hostname, compose, groups
     and keyed_groups read them; nothing they read is stored unless compose says so."""
@@ -105,7 +102,6 @@ keyed_groups:
     assert "server1-qemu-100" in group_hosts(inventory, "cpus_1")
 
 
-@pytest.mark.samples
 def test_include_templates_and_guest_types(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "include_templates: true\ninclude_nodes: false\n"))
@@ -118,7 +114,6 @@ def test_include_templates_and_guest_types(tmp_path, mock_api):
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
 
 
-@pytest.mark.samples
 def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warnings):
     add_base(mock_api, sample_data(RES_VM), sample_data(STATUS_STANDALONE))
     inventory = load_inventory(write_source(tmp_path, ""))
@@ -140,7 +135,6 @@ def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warni
     assert node["pve_cluster"] is None
 
 
-@pytest.mark.samples
 def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
     resources = sample_data(RES_4NODE)
     for row in resources:
@@ -163,7 +157,6 @@ def _two_webs(mock):
     add_base(mock, resources, sample_data(STATUS_4NODE))
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("options", [
     "",
     "filters: ['pve_vmid != 100']\n",
@@ -177,7 +170,6 @@ def test_duplicate_names_do_not_depend_on_filters(tmp_path, mock_api, options):
     assert "web" not in inventory.hosts or plugin_vars(inventory, "web")["pve_vmid"] == 100
 
 
-@pytest.mark.samples
 def test_duplicate_names_do_not_depend_on_guest_types_or_templates(tmp_path, mock_api):
     resources = sample_data(RES_4NODE)
     for row in resources:
@@ -193,7 +185,6 @@ def test_duplicate_names_do_not_depend_on_guest_types_or_templates(tmp_path, moc
     assert plugin_vars(inventory, "leap154-102")["pve_vmid"] == 102
 
 
-@pytest.mark.samples
 def test_duplicate_fqdn_gets_the_suffix_after_the_first_label(tmp_path, mock_api, warnings):
     _two_webs(mock_api)
     inventory = load_inventory(write_source(tmp_path, "hostname: '{{ pve_name }}.lab.example.com'\n"))
@@ -202,7 +193,6 @@ def test_duplicate_fqdn_gets_the_suffix_after_the_first_label(tmp_path, mock_api
     assert any("web.lab.example.com -> web-200.lab.example.com (qemu/200)" in w for w in warnings)
 
 
-@pytest.mark.samples
 def test_offline_node_keeps_its_guests(tmp_path, mock_api):
     resources = sample_data(RES_4NODE)
     status = sample_data(STATUS_4NODE)
@@ -230,7 +220,6 @@ def test_offline_node_keeps_its_guests(tmp_path, mock_api):
     assert node["pve_status"] == "offline" and node["ansible_host"] == "192.168.1.3" and "pve_uptime" not in node
 
 
-@pytest.mark.samples
 def test_group_names_are_made_safe(tmp_path, mock_api):
     resources = sample_data(RES_VM)
     resources[0].update(tags="web-1;db.main", pool="prod/web", node="pve-a")
@@ -246,7 +235,6 @@ def test_group_names_are_made_safe(tmp_path, mock_api):
     assert plugin_vars(inventory, "pxe.home.arpa")["pve_tags"] == ["web-1", "db.main"]
 
 
-@pytest.mark.samples
 def test_prefixes(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\n"))
@@ -257,7 +245,6 @@ def test_prefixes(tmp_path, mock_api):
     assert group_hosts(inventory, "node_node2") == ["server1"]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("hostname, expected", [
     ("{{ pve_name | lower | replace(' ', '-') }}.example.com",
      ["machine-test.example.com", "server1.example.com", "vm-200.example.com"]),
@@ -273,14 +260,12 @@ def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
         assert any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
 
 
-@pytest.mark.samples
 def test_hostname_template_strict_fails(tmp_path, mock_api):
     four_node(mock_api)
     with pytest.raises(AnsibleError, match=r"hostname: .*pve_pool.* failed for qemu/100"):
         parse_direct(write_source(tmp_path, "strict: true\nhostname: '{{ pve_pool }}'\n"))
 
 
-@pytest.mark.samples
 def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "filters:\n  - pve_type == 'node' or pve_status == 'running'\n"
@@ -288,7 +273,6 @@ def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "server1"]
 
 
-@pytest.mark.samples
 def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, warnings):
     four_node(mock_api)
     condition = "pve_type == 'node' or pve_maxmem > 'x'"
@@ -299,7 +283,6 @@ def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, war
         parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"%s\"]\n" % condition))
 
 
-@pytest.mark.samples
 def test_compose_groups_keyed_groups(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, """
@@ -322,7 +305,6 @@ keyed_groups:
     assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test"]
 
 
-@pytest.mark.samples
 def test_password_auth_costs_one_login(tmp_path, mock_api):
     mock_api.add(responses.POST, BASE + "/access/ticket",
                  json={"data": {"ticket": "PVE:root@pam:4EEC61E2::sig", "CSRFPreventionToken": "4EEC61E2:x",
@@ -339,7 +321,6 @@ def test_password_auth_costs_one_login(tmp_path, mock_api):
     assert len(inventory.hosts) == 7
 
 
-@pytest.mark.samples
 def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
     monkeypatch.setenv("PROXMOX_URL", "https://pve.example.com:8006")
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!env")
@@ -349,7 +330,6 @@ def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
     assert mock_api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!env=env-secret"
 
 
-@pytest.mark.samples
 def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):
     """/cluster/resources and /cluster/status are asked at the same time: one round trip, not two.
 

@@ -68,7 +68,6 @@ def agent_cluster(mock_api):
     return mock_api
 
 
-@pytest.mark.samples
 def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"))
 
@@ -103,7 +102,6 @@ def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
     assert group_hosts(inventory, "pve_running")  # the run completed
 
 
-@pytest.mark.samples
 def test_ansible_host_networks_preference(tmp_path, agent_cluster):
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"
                                                       "ansible_host_networks: [10.42.0.0/16, 10.0.0.0/8, '2606:4700::/32']\n"))
@@ -114,20 +112,17 @@ def test_ansible_host_networks_preference(tmp_path, agent_cluster):
     assert host_vars(inventory, "ct104")["pve_ip_addresses"]
 
 
-@pytest.mark.samples
 def test_ansible_host_networks_ipv6(tmp_path, agent_cluster):
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nansible_host_networks: ['2606:4700::/32']\n"))
     assert host_vars(inventory, "vm108")["ansible_host"] == "2606:4700:cf1:1000::1a"
 
 
-@pytest.mark.samples
 def test_filters_limit_agent_requests(tmp_path, agent_cluster):
     load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nfilters: [\"pve_vmid in [101, 104]\"]\n"))
     asked = sorted(c.request.path_url for c in agent_cluster.calls if "/nodes/" in c.request.path_url)
     assert asked == ["/api2/json/nodes/pve/lxc/104/interfaces", "/api2/json/nodes/pve/qemu/101/agent/network-get-interfaces"]
 
 
-@pytest.mark.samples
 def test_max_workers_bounds_concurrency(tmp_path, mock_api):
     rows = [guest_row(200 + i, "g%d" % i) for i in range(24)]
     add_base(mock_api, rows, sample_data(STATUS))
@@ -139,7 +134,6 @@ def test_max_workers_bounds_concurrency(tmp_path, mock_api):
     assert 2 <= answer.peak <= 3
 
 
-@pytest.mark.samples
 def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
     rows = [guest_row(300 + i, "g%d" % i) for i in range(200)]
     add_base(mock_api, rows, sample_data(STATUS))

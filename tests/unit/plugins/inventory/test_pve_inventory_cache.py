@@ -52,7 +52,6 @@ def cache_files(tmp_path):
     return sorted((tmp_path / "cache").glob("pvetest*"))
 
 
-@pytest.mark.samples
 def test_cached_run_makes_no_request(tmp_path):
     path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n", connection=PASSWORD_CONFIG)
     with responses.RequestsMock() as mock:
@@ -77,7 +76,6 @@ def test_cached_run_makes_no_request(tmp_path):
     assert files[0].stat().st_mtime_ns == mtime  # a cached read does not rewrite the cache
 
 
-@pytest.mark.samples
 def test_cache_refresh_and_options_applied_after_cache(tmp_path):
     path, requests = filled_cache(tmp_path)
     assert requests == 2
@@ -104,7 +102,6 @@ def test_cache_refresh_and_options_applied_after_cache(tmp_path):
     assert "renamed.lab" in inventory.hosts
 
 
-@pytest.mark.samples
 def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(tmp_path):
     path, _requests = filled_cache(tmp_path)
     path.write_text(path.read_text() + "ansible_host: guest_agent\n")
@@ -115,7 +112,6 @@ def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(
     assert host_vars(inventory, "server1")["ansible_host"] == "10.1.2.3"
 
 
-@pytest.mark.samples
 def test_cache_disabled_by_default_always_asks(tmp_path):
     path = write_source(tmp_path, "")
     for _attempt in range(2):

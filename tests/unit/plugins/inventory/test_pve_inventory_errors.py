@@ -109,14 +109,12 @@ def test_timeout_names_api_timeout(tmp_path, mock_api):
         parse_direct(write_source(tmp_path, ""))
 
 
-@pytest.mark.samples
 def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
     add_base(mock_api, {"not": "a list"}, sample_data(STATUS))
     with pytest.raises(AnsibleError, match=r"something other than a list"):
         parse_direct(write_source(tmp_path, ""))
 
 
-@pytest.mark.samples
 def test_sample_resources_and_status_need_exactly_two_requests(tmp_path, mock_api):
     add_base(mock_api, sample_data(RES), sample_data(STATUS))
     parse_direct(write_source(tmp_path, "include_templates: true\n"))

@@ -33,7 +33,6 @@ def ours(warnings):
     return [w for w in warnings if "pve.cluster.pve" in w]
 
 
-@pytest.mark.samples
 def test_a_typo_names_the_nearest_option(tmp_path, mock_api, warnings):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "include_template: true\nguest_type: [qemu]\n"))
@@ -44,7 +43,6 @@ def test_a_typo_names_the_nearest_option(tmp_path, mock_api, warnings):
     assert "unknown option 'guest_type' is ignored; did you mean guest_types?" in shown[1]
 
 
-@pytest.mark.samples
 def test_a_key_far_from_any_option_points_to_the_option_list(tmp_path, mock_api, warnings):
     four_node(mock_api)
     load_inventory(write_source(tmp_path, "zzzz: 1\n"))
@@ -52,7 +50,6 @@ def test_a_key_far_from_any_option_points_to_the_option_list(tmp_path, mock_api,
                for w in ours(warnings))
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("key", sorted(COMMUNITY_PROXMOX))
 def test_each_community_proxmox_option_gets_its_equivalent(tmp_path, mock_api, warnings, key):
     four_node(mock_api)
@@ -63,14 +60,12 @@ def test_each_community_proxmox_option_gets_its_equivalent(tmp_path, mock_api, w
     assert "docs/migrating-from-community-proxmox.md" in shown[0]
 
 
-@pytest.mark.samples
 def test_exclude_nodes_says_what_to_write(tmp_path, mock_api, warnings):
     four_node(mock_api)
     load_inventory(write_source(tmp_path, "exclude_nodes: true\n"))
     assert "use include_nodes: false" in ours(warnings)[0]
 
 
-@pytest.mark.samples
 def test_community_names_that_are_aliases_here_are_accepted_quietly(tmp_path, mock_api, warnings):
     four_node(mock_api)
     load_inventory(write_source(tmp_path, "url: pve.example.com\nvalidate_certs: true\ngroup_prefix: pve_\n"
@@ -103,7 +98,6 @@ def test_filter_names_follow_facts_prefix(tmp_path):
             parse_direct(write_source(tmp_path, "facts_prefix: proxmox_\nfilters: [\"pve_status == 'x'\"]\n"))
 
 
-@pytest.mark.samples
 def test_a_guest_variable_makes_the_condition_false_for_nodes_quietly(tmp_path, mock_api, warnings):
     four_node(mock_api, tags={100: "prod;web", 102: "dev"})
     inventory = load_inventory(write_source(tmp_path, "filters: [\"'prod' in pve_tags\"]\n"))
@@ -111,7 +105,6 @@ def test_a_guest_variable_makes_the_condition_false_for_nodes_quietly(tmp_path, 
     assert ours(warnings) == []
 
 
-@pytest.mark.samples
 def test_a_guest_variable_missing_on_some_guests_is_false_for_them_quietly(tmp_path, mock_api, warnings):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "strict: true\nfilters:\n  - pve_type == 'node' or pve_pool == 'x'\n"))
@@ -119,7 +112,6 @@ def test_a_guest_variable_missing_on_some_guests_is_false_for_them_quietly(tmp_p
     assert ours(warnings) == []
 
 
-@pytest.mark.samples
 def test_evaluation_errors_give_one_short_warning(tmp_path, mock_api, warnings):
     rows = [{"type": "qemu", "vmid": 300 + i, "name": "g%d" % i, "node": "node1", "status": "running",
              "tags": "a" if i % 2 else ""} for i in range(40)]
@@ -132,7 +124,6 @@ def test_evaluation_errors_give_one_short_warning(tmp_path, mock_api, warnings):
            "\"pve_tags[0] == 'a'\": " in shown[0]
 
 
-@pytest.mark.samples
 def test_a_filter_that_fails_for_every_host_is_an_error_not_an_empty_inventory(tmp_path, mock_api):
     four_node(mock_api)
     with pytest.raises(AnsibleError, match=r"filters: every host was left out because a condition failed \(7 hosts: "

@@ -44,7 +44,6 @@ def render(value_template, variables):
     return templar.template(trust_as_template(value_template))
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("cached", [False, True])
 def test_api_strings_are_not_templated(tmp_path, cached):
     options = "ansible_host: guest_agent\ncompose:\n  copied_name: pve_name\n"
@@ -71,7 +70,6 @@ def test_api_strings_are_not_templated(tmp_path, cached):
     assert render("{{ pve_name }} and {{ pve_pool }}", variables) == EVIL + " and " + EVIL
 
 
-@pytest.mark.samples
 def test_templated_hostname_inserts_api_strings_verbatim(tmp_path, mock_api):
     evil_cluster(mock_api)
     inventory = load_inventory(write_source(tmp_path, "hostname: '{{ pve_name }}.lab'\n"))

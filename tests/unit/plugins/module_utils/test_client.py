@@ -645,7 +645,6 @@ def test_400_with_errors_and_message(mocked, record):
     assert text == "GET /cluster/nextid?vmid=200 failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
 
 
-@pytest.mark.samples
 def test_400_sample_from_a_real_client(mocked, record, samples_dir):
     with open(str(samples_dir / "cluster-nextid" / "go-proxmox_pve7x_nextid_vmid-exists_400.json")) as handle:
         sample = json.load(handle)

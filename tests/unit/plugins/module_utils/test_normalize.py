@@ -24,7 +24,6 @@ def _data(sample):
     return copy.deepcopy(sample["body"]["data"])
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("node-status"))
 def test_node_status_samples(name, sample):
     raw = _data(sample)
@@ -54,7 +53,6 @@ def test_node_status_samples(name, sample):
     assert result["pveversion"] == raw["pveversion"]   # strings stay strings
 
 
-@pytest.mark.samples
 def test_all_node_status_versions_present():
     names = " ".join(name for name, _sample in load_samples("node-status"))
     assert "pve7.4" in names and "pve8.4" in names and "pve9.1" in names
@@ -63,7 +61,6 @@ def test_all_node_status_versions_present():
 NETWORK_BOOLS = {"active", "autostart", "bridge_vlan_aware"}
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("node-network"))
 def test_network_samples(name, sample):
     rows = _data(sample)
@@ -88,7 +85,6 @@ def test_network_samples(name, sample):
             assert row["vlan_id"] == int(raw["vlan-id"])
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("cluster-status"))
 def test_cluster_status_samples(name, sample):
     rows = _data(sample)
@@ -102,7 +98,6 @@ def test_cluster_status_samples(name, sample):
         assert row["type"] in ("cluster", "node") and isinstance(row["name"], str)
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("cluster-resources"))
 def test_cluster_resources_samples(name, sample):
     rows = _data(sample)
@@ -126,7 +121,6 @@ def test_cluster_resources_samples(name, sample):
         assert row["id"] == raw["id"] and row["type"] == raw["type"]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("node-tasks"))
 def test_task_samples(name, sample):
     rows = _data(sample)
@@ -141,7 +135,6 @@ def test_task_samples(name, sample):
         assert row["upid"] == raw["upid"]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("nodes"))
 def test_nodes_samples(name, sample):
     for raw in _data(sample):
@@ -150,7 +143,6 @@ def test_nodes_samples(name, sample):
         assert row["node"] == raw["node"]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("version"))
 def test_version_samples(name, sample):
     raw = _data(sample)
@@ -160,7 +152,6 @@ def test_version_samples(name, sample):
         "version": "9.1", "release": "9.1", "repoid": None}
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("qemu-agent-network-get-interfaces"))
 def test_agent_samples_underscore_keys(name, sample):
     result = N.underscore_keys(_data(sample))

@@ -25,7 +25,6 @@ def test_token_user_and_empty_id_and_9_digit_pstart():
         "node-2", 0x1ABCDEF01, "", "ansible@pve", "audit")
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("node-tasks"))
 def test_sample_task_upids_match_their_fields(name, sample):
     rows = sample["body"]["data"]

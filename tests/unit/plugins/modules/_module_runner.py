@@ -46,7 +46,7 @@ STANDARD_KEYS = {"changed", "failed", "warnings", "deprecations", "invocation", 
 
 
 # -- samples ---------------------------------------------------------------------------------------
-# sample(name): one sample file (relative to shared/pve-api/samples) as a dict, freshly read.
+# sample(name): one sample file (relative to tests/unit/fixtures/pve-api-samples) as a dict, freshly read.
 def body(name):
     """The recorded response body of one sample (freshly read: free to modify)."""
     return sample(name)["body"]

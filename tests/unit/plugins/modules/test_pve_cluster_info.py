@@ -2,7 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve_cluster_info: main() run in-process, HTTP mocked with `responses` from shared/pve-api/samples."""
+"""pve_cluster_info: main() run in-process, HTTP mocked with `responses` from tests/unit/fixtures/pve-api-samples."""
 
 from __future__ import annotations
 
@@ -43,7 +43,6 @@ def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
 
 
 # -- /cluster/status -------------------------------------------------------------------------------
-@pytest.mark.samples
 def test_three_node_cluster_status(api, capsys):
     add_status(api)
     add_resources(api)
@@ -59,7 +58,6 @@ def test_three_node_cluster_status(api, capsys):
     assert len(api.calls) == 2
 
 
-@pytest.mark.samples
 def test_four_node_cluster_sorted_by_name(api, capsys):
     add_status(api, STATUS_4NODE)
     result, code = run(capsys, dict(gather=["status"]))
@@ -69,7 +67,6 @@ def test_four_node_cluster_sorted_by_name(api, capsys):
     assert [n["local"] for n in result["cluster_nodes"]] == [True, False, False, False]
 
 
-@pytest.mark.samples
 def test_standalone_node_has_null_cluster(api, capsys):
     add_status(api, STATUS_STANDALONE)
     result, code = run(capsys, dict(gather=["status"]))
@@ -79,7 +76,6 @@ def test_standalone_node_has_null_cluster(api, capsys):
         {"name": "pve", "nodeid": 0, "ip": "192.168.1.2", "online": True, "local": True, "level": ""}]
 
 
-@pytest.mark.samples
 def test_not_quorate_and_offline_node(api, capsys):
     data = body(STATUS_3NODE)
     for row in data["data"]:
@@ -95,7 +91,6 @@ def test_not_quorate_and_offline_node(api, capsys):
 
 
 # -- /cluster/resources ----------------------------------------------------------------------------
-@pytest.mark.samples
 @pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
 def test_resources_are_normalised(api, capsys, name):
     add_resources(api, name)
@@ -119,7 +114,6 @@ def test_resources_are_normalised(api, capsys, name):
                 assert item[key] == row[key]
 
 
-@pytest.mark.samples
 def test_tags_become_a_list(api, capsys):
     data = body(RESOURCES_ALL[1])
     data["data"][0]["tags"] = "prod;web"
@@ -132,7 +126,6 @@ def test_tags_become_a_list(api, capsys):
     assert "tags" not in by_id["qemu/101"]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
 def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
@@ -142,7 +135,6 @@ def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     assert len(api.calls) == 1
 
 
-@pytest.mark.samples
 def test_no_type_param_by_default(api, capsys):
     add_resources(api, match=[matchers.query_param_matcher({})])
     result, code = run(capsys, dict(gather=["resources"]))
@@ -150,7 +142,6 @@ def test_no_type_param_by_default(api, capsys):
 
 
 # -- only what was asked for -----------------------------------------------------------------------
-@pytest.mark.samples
 def test_gather_status_only(api, capsys):
     add_status(api)
     add_resources(api)
@@ -160,7 +151,6 @@ def test_gather_status_only(api, capsys):
     assert [c.request.url for c in api.calls] == [BASE + "/cluster/status"]
 
 
-@pytest.mark.samples
 def test_gather_resources_only(api, capsys):
     add_status(api)
     add_resources(api)
@@ -177,7 +167,6 @@ def test_empty_gather_makes_no_request(api, capsys):
     assert len(api.calls) == 0
 
 
-@pytest.mark.samples
 def test_check_mode_runs_the_same(api, capsys):
     add_status(api)
     add_resources(api)
@@ -224,7 +213,6 @@ def test_resource_type_without_resources_gather_is_refused(api, capsys):
     assert msg == "resource_type: only applies when gather includes resources (gather: [status])"
 
 
-@pytest.mark.samples
 def test_resource_type_choices_match_pve_schema():
     enum = schema_choices("/cluster/resources", "type")
     assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum
@@ -232,7 +220,6 @@ def test_resource_type_choices_match_pve_schema():
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
-@pytest.mark.samples
 @pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
 def test_return_docs_match_results_for_all_samples(capsys, status_name):
     returns = return_docs(pve_cluster_info)

@@ -2,9 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve_nextid: main() run in-process, HTTP mocked with `responses` (fed from shared/pve-api/samples).
-
-Every test here answers with recorded samples: a sample-contract check file (make samples-contract).
+"""pve_nextid: main() run in-process, HTTP mocked with `responses` (fed from tests/unit/fixtures/pve-api-samples).
 """
 
 from __future__ import annotations
@@ -16,12 +14,10 @@ import pytest
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import in_samples_stage
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     STANDARD_KEYS, refused, return_docs, module_runner, sample,
 )
 
-pytestmark = pytest.mark.samples
 
 BASE = "https://pve.test:8006/api2/json"
 NEXTID = BASE + "/cluster/nextid"
@@ -30,10 +26,9 @@ OPTIONS = BASE + "/cluster/options"
 NO_NEXT_ID = {"data": {"allowed-tags": []}}  # datacenter.cfg without next-id: PVE's range 100..999999
 CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
 
-if in_samples_stage():  # elsewhere this file is deselected: nothing to read
-    NEXTID_200 = sample("cluster-nextid/go-proxmox_pve7x_nextid.json")
-    NEXTID_400 = sample("cluster-nextid/go-proxmox_pve7x_nextid_vmid-exists_400.json")
-    GUESTS = sample("cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json")  # vmids 100..105
+NEXTID_200 = sample("cluster-nextid/go-proxmox_pve7x_nextid.json")
+NEXTID_400 = sample("cluster-nextid/go-proxmox_pve7x_nextid_vmid-exists_400.json")
+GUESTS = sample("cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json")  # vmids 100..105
 
 
 run = module_runner(pve_nextid, CONNECTION)

@@ -2,7 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve_node_info: main() run in-process, HTTP mocked with `responses` from shared/pve-api/samples."""
+"""pve_node_info: main() run in-process, HTTP mocked with `responses` from tests/unit/fixtures/pve-api-samples."""
 
 from __future__ import annotations
 
@@ -57,7 +57,6 @@ def add_network(api, node, sample_name=NETWORK_SAMPLES[1], **kwargs):
 
 
 # -- the normal path -------------------------------------------------------------------------------
-@pytest.mark.samples
 def test_default_gathers_status_of_every_node_sorted(api, capsys):
     data = body(NODES_SAMPLE)
     data["data"].reverse()  # PVE's order is arbitrary: the result must still be sorted
@@ -83,7 +82,6 @@ def test_default_gathers_status_of_every_node_sorted(api, capsys):
     assert len(api.calls) == 1 + len(NODE_NAMES)
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("version", sorted(STATUS_SAMPLES))
 def test_node_status_is_normalised_for_each_pve_version(api, capsys, version):
     add_nodes(api)
@@ -112,7 +110,6 @@ def test_node_status_is_normalised_for_each_pve_version(api, capsys, version):
         assert status["current_kernel"]["release"] == "6.17.4-1-pve"
 
 
-@pytest.mark.samples
 def test_mixed_versions_in_one_cluster(api, capsys):
     add_nodes(api)
     versions = {"node1": "7.4", "node2": "8.4", "node3": "9.1", "node4": "9.1"}
@@ -125,7 +122,6 @@ def test_mixed_versions_in_one_cluster(api, capsys):
                    "node3": "pve-manager/9.1.2/9d436f37a0ac4172", "node4": "pve-manager/9.1.2/9d436f37a0ac4172"}
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("network_sample", NETWORK_SAMPLES)
 def test_network_is_normalised_and_sorted(api, capsys, network_sample):
     add_nodes(api)
@@ -155,7 +151,6 @@ def test_network_is_normalised_and_sorted(api, capsys, network_sample):
             assert got["netmask"] == row["netmask"]  # may be dotted: stays a string
 
 
-@pytest.mark.samples
 def test_status_and_network_one_get_each_per_node(api, capsys):
     add_nodes(api)
     for node in NODE_NAMES:
@@ -172,7 +167,6 @@ def test_status_and_network_one_get_each_per_node(api, capsys):
     assert len(api.calls) == 1 + 2 * len(NODE_NAMES)
 
 
-@pytest.mark.samples
 def test_network_type_is_sent_as_pve_type_filter(api, capsys):
     add_nodes(api)
     add_network(api, "node3", match=[matchers.query_param_matcher({"type": "any_bridge"})])
@@ -182,7 +176,6 @@ def test_network_type_is_sent_as_pve_type_filter(api, capsys):
     assert len(get_calls(api, "/nodes/node3/network")) == 1
 
 
-@pytest.mark.samples
 def test_empty_gather_is_one_request(api, capsys):
     add_nodes(api)
     result, code = run(capsys, dict(gather=[]))
@@ -191,7 +184,6 @@ def test_empty_gather_is_one_request(api, capsys):
     assert [sorted(set(n) & {"node_status", "network"}) for n in result["nodes"]] == [[]] * 4
 
 
-@pytest.mark.samples
 def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
     add_nodes(api)
     add_status(api, "node4")
@@ -203,7 +195,6 @@ def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
                                                         BASE + "/nodes/node4/status"]
 
 
-@pytest.mark.samples
 def test_check_mode_runs_the_same(api, capsys):
     add_nodes(api)
     add_status(api, "node1")
@@ -223,7 +214,6 @@ def _many_nodes(count):
     return {"data": rows}
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("count, expected_peak", [(4, 4), (20, 8)])
 def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expected_peak):
     add_nodes(api, _many_nodes(count))
@@ -239,7 +229,6 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
 
 
 # -- offline and unreachable nodes -----------------------------------------------------------------
-@pytest.mark.samples
 def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
     data = body(NODES_SAMPLE)
     for row in data["data"]:
@@ -263,7 +252,6 @@ def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
     assert len(warnings) == 1 and "node3" in warnings[0] and "offline" in warnings[0]
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("status", [595, 596])
 def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
     add_nodes(api)
@@ -285,7 +273,6 @@ def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
     assert sum(1 for n in result["nodes"] if n["online"]) == 3
 
 
-@pytest.mark.samples
 def test_server_error_on_a_node_fails_naming_it(api, capsys):
     add_nodes(api)
     for node in NODE_NAMES:
@@ -303,7 +290,6 @@ def test_server_error_on_a_node_fails_naming_it(api, capsys):
     assert SECRET not in json.dumps(result)
 
 
-@pytest.mark.samples
 def test_errors_on_several_nodes_are_all_reported(api, capsys):
     add_nodes(api)
     for node in NODE_NAMES:
@@ -333,7 +319,6 @@ def test_nodes_list_error_fails_with_context(api, capsys):
 
 
 # -- bad input: refused before any request ---------------------------------------------------------
-@pytest.mark.samples
 @pytest.mark.parametrize("nodes, unknown", [(["node2", "pve9"], "pve9 is"), (["pve9", "pve8"], "pve9, pve8 are")])
 def test_unknown_nodes_are_all_named_with_the_existing_ones(api, capsys, nodes, unknown):
     add_nodes(api)
@@ -366,7 +351,6 @@ def test_network_type_without_network_gather_is_refused(api, capsys):
     assert msg == "network_type: only applies when gather includes network (gather: [status])"
 
 
-@pytest.mark.samples
 def test_network_type_choices_match_pve_schema():
     enum = schema_choices("/nodes/{node}/network", "type")
     documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]
@@ -375,7 +359,6 @@ def test_network_type_choices_match_pve_schema():
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
-@pytest.mark.samples
 def test_return_docs_match_results_for_all_samples(api, capsys):
     returns = return_docs(pve_node_info)
     seen = set()

@@ -2,7 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve_tasks_info: main() run in-process, HTTP mocked with `responses` (fed from shared/pve-api/samples)."""
+"""pve_tasks_info: main() run in-process, HTTP mocked with `responses` (fed from tests/unit/fixtures/pve-api-samples)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,6 @@ def nodes_body(*states):
 
 
 # -- one node ------------------------------------------------------------------------------------
-@pytest.mark.samples
 def test_one_node_default_query_and_normalised_rows(capsys, api):
     recorded = sample("node-tasks/pve6.4-8_community-proxmox_srvreload.json")
     node = "iaclab-01-01"

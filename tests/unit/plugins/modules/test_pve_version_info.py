@@ -42,7 +42,6 @@ def token_args(**extra):
     return args
 
 
-@pytest.mark.samples
 @pytest.mark.parametrize("name, sample", load_samples("version"))
 def test_returns_the_version(api, capsys, name, sample):
     api.add(responses.GET, URL, status=sample["status"], json=sample["body"])
