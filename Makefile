@@ -135,10 +135,9 @@ test: venvs
 	@$(MAKE) units CORE=2.19
 	@$(MAKE) units-urllib3
 	@$(MAKE) integration CORE=2.19
-	@$(MAKE) integration CORE=2.17 INTEGRATION_ARGS='inventory_pve role_cluster_facts'
-	@$(MAKE) integration CORE=2.21 INTEGRATION_ARGS='inventory_pve role_cluster_facts'
-	@$(MAKE) integration PVE_PROFILE=pve8 INTEGRATION_ARGS='pve_node_info pve_cluster_info pve_version_info inventory_pve'
-	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info pve_cluster_info inventory_pve'
+	@$(MAKE) integration CORE=2.17 INTEGRATION_ARGS=inventory_pve
+	@$(MAKE) integration CORE=2.21 INTEGRATION_ARGS=inventory_pve
+	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info inventory_pve'
 	@$(MAKE) e2e
 	@$(MAKE) nox
 	@$(MAKE) actionlint

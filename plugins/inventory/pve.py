@@ -343,6 +343,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_b
 from ansible_collections.pve.cluster.plugins.module_utils._normalize import out_of_range_warning, take_out_of_range
 from ansible_collections.pve.cluster.plugins.module_utils._scrub import terminal_safe
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError, PvePermissionError
+from ansible_collections.pve.cluster.plugins.module_utils._access import refusal, sees_nothing
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_access as access
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_cache as stored
@@ -562,11 +563,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not isinstance(resources, list) or not (status is None or isinstance(status, list)):
             raise AnsibleError("%s inventory: PVE answered /cluster/resources or /cluster/status with something other "
                                "than a list" % self.NAME)
-        if access.sees_nothing(resources) and (refused is not None or not settings["include_nodes"]):
+        if sees_nothing(resources) and (refused is not None or not settings["include_nodes"]):
             raise AnsibleError(access.nothing_visible_message(self.NAME, refused))
         raw = {"format": CACHE_FORMAT, "resources": resources, "status": status}
         if refused is not None:
-            raw["status_refused"] = access.refusal(refused)
+            raw["status_refused"] = refusal(refused)
         return raw
 
     # -- hosts -----------------------------------------------------------------------------------

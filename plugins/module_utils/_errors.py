@@ -31,7 +31,12 @@ class PveOptionError(PveError):
 
     def __init__(self, option, message):
         self.option = option
+        self.reason = message
         super().__init__("%s: %s" % (option, message) if option else message)
+
+    def to_result(self):
+        """failed_option and failed_reason: a role can name its own variable without parsing the message."""
+        return {"failed_option": self.option, "failed_reason": self.reason} if self.option else {}
 
 
 class PveTransportError(PveError):

@@ -95,4 +95,5 @@ class PveModule(AnsibleModule):
                     reason = _nodes.explain(node, _nodes.node_states(self.client.get(_nodes.NODES_PATH)))
                 if reason is None:
                     raise
-                self.fail_json(msg="%s: %s" % (option, reason), **err.to_result())
+                self.fail_json(msg="%s: %s" % (option, reason), **dict(err.to_result(), failed_option=option,
+                                                                       failed_reason=reason))

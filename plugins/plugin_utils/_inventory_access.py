@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from ansible_collections.pve.cluster.plugins.module_utils import _access as access
 
-refusal = access.refusal
-sees_nothing = access.sees_nothing
-
 
 def refused_warning(refusal_text, prefix):
     """The one warning for a 403 on /cluster/status: the missing privilege and what is therefore missing."""

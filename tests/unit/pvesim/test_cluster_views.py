@@ -1,8 +1,6 @@
 """nextid, offline nodes, /cluster/resources shapes, standalone."""
 from __future__ import annotations
 
-import pytest
-
 from pvesim import Simulator, generate
 
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client

@@ -43,7 +43,7 @@ if not AnsibleCollectionConfig.collection_finder:  # ansible-test units installs
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(("PVE_", "PROXMOX_")) and name != "PVE_SHARED_DIR":
+        if name.startswith(("PVE_", "PROXMOX_")):
             monkeypatch.delenv(name)
 
 

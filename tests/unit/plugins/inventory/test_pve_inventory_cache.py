@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (

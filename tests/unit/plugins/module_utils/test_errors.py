@@ -77,7 +77,8 @@ def test_option_error():
     err = _errors.PveOptionError("vmid", "must be between 100 and 999999999")
     assert (err.option, str(err)) == ("vmid", "vmid: must be between 100 and 999999999")
     assert str(_errors.PveOptionError(None, "No credentials")) == "No credentials"
-    assert err.to_result() == {}
+    assert err.to_result() == {"failed_option": "vmid", "failed_reason": "must be between 100 and 999999999"}
+    assert _errors.PveOptionError(None, "No credentials").to_result() == {}
 
 
 def test_transport_errors():

@@ -87,6 +87,8 @@ def refused(run, capsys, api, args):
     result, code = run(capsys, args)
     assert code == 1 and result["failed"] is True, result
     assert len(api.calls) == 0, [call.request.url for call in api.calls]
+    if "failed_option" in result:
+        assert result["msg"] == "%s: %s" % (result["failed_option"], result["failed_reason"]), result
     return result["msg"]
 
 

@@ -30,12 +30,11 @@ def test_action_group_pve_lists_exactly_the_modules():
 
 @pytest.mark.parametrize("name", MODULES)
 def test_module_uses_the_skeleton(name):
-    """A module-level ARGUMENT_SPEC handed to PveModule; option errors only through PveOptionError."""
+    """A module-level ARGUMENT_SPEC handed to PveModule."""
     module = importlib.import_module("ansible_collections.pve.cluster.plugins.modules." + name)
     assert isinstance(module.ARGUMENT_SPEC, dict)
     source = (ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")
     assert "PveModule(argument_spec=ARGUMENT_SPEC" in source
-    assert "fail_option" not in source
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -61,3 +60,26 @@ def test_integration_target_runs_against_the_simulator(name):
     assert [d if isinstance(d, str) else d.get("role") for d in dependencies] == ["setup_pvesim"]
     aliases = (target / "aliases").read_text(encoding="utf-8").split()
     assert "hidden" not in aliases and "disabled" not in aliases and "unsupported" not in aliases, aliases
+
+
+# The six files of CONTRIBUTING's "Add a module": the module, meta/runtime.yml (above), and these.
+def _changelog_text():
+    changelogs = ROOT / "changelogs"
+    paths = [changelogs / "changelog.yaml"] + sorted((changelogs / "fragments").glob("*.yml"))
+    return "\n".join(path.read_text(encoding="utf-8") for path in paths if path.is_file())
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_has_a_unit_test(name):
+    assert (ROOT / "tests" / "unit" / "plugins" / "modules" / ("test_%s.py" % name)).is_file()
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_is_in_the_changelog(name):
+    assert re.search(r"\b%s\b" % name, _changelog_text()), "no changelog fragment names %s" % name
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_has_a_section_in_the_interface(name):
+    interface = (ROOT / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
+    assert re.search(r"^### %s\b" % name, interface, re.M), "docs/INTERFACE.md has no '### %s' section" % name

@@ -325,6 +325,7 @@ def test_unknown_nodes_are_all_named_with_the_existing_ones(api, capsys, nodes, 
     result, code = run(capsys, dict(node=nodes))
     assert code == 1
     assert result["msg"] == "node: %s not in this cluster; nodes: node1, node2, node3, node4" % unknown
+    assert result["failed_option"] == "node" and result["failed_reason"] == result["msg"][len("node: "):]
     assert len(api.calls) == 1
 
 

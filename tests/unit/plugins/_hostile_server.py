@@ -2,7 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A small hostile PVE API server for tests/e2e/test_reliability_hostile*.py (plain HTTP on 127.0.0.1).
+"""A small hostile PVE API server for the hostile-answer unit tests (plain HTTP on 127.0.0.1).
 
 It answers like a tiny one-node cluster by default; a test replaces any path's answer with a
 handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge or a gzip-bomb

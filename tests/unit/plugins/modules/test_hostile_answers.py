@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A hostile server (tests/unit/plugins/_hostile_server.py, plain HTTP on 127.0.0.1) against the modules, run
+in-process: secrets echoed back, slow drips, huge answers, wrong-typed data, endless pages, odd numbers and text.
+
+Every result (and the module's whole output) is checked for the secrets; every server loop is bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.pve.cluster.plugins.modules import (
+    pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info)
+from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import (
+    MIB, Hostile, echo_auth, endless_tasks, envelope, huge, raw_json, slow_drip)
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    run_module_output, warnings_of)
+
+SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"  # UUID-shaped: no "not a UUID" warning
+TICKET = "PVE:root@pam:6789ABCD::c2lnbmF0dXJlLWhvc3RpbGU="
+CSRF = "6789ABCD:Y3NyZi1ob3N0aWxl"
+MODULES = {m.__name__.rsplit(".", 1)[-1]: m for m in (pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info,
+                                                      pve_version_info)}
+
+
+@pytest.fixture
+def hostile():
+    with Hostile() as server:
+        yield server
+
+
+def run(capsys, server, module, args=None, secret=SECRET, **connection):
+    """The module against the server; returns (result, output). No secret may be in the output."""
+    options = {"api_host": server.url, "api_allow_http": True, "api_retries": 0,
+               "api_token_id": "root@pam!hostile", "api_token_secret": secret}
+    options.update(connection)
+    options = {k: v for k, v in options.items() if v is not None}
+    result, _code, out = run_module_output(MODULES[module], capsys, dict(options, **(args or {})))
+    for value in (secret, connection.get("api_password")):
+        assert not value or value not in out, out
+    assert "Traceback" not in out, out
+    return result, out
+
+
+def failed_msg(result):
+    assert result.get("failed") is True, result
+    return result["msg"]
+
+
+# -- secrets -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("status, where", [(500, "message"), (400, "errors_key"), (200, "data")])
+def test_echoed_token_secret(hostile, capsys, status, where):
+    """The server echoes the Authorization header (with the token secret) in an error message, as a key of a
+    400's errors map, or in a 200 answer's data: the result shows <hidden>."""
+    hostile.route("/version", echo_auth(status=status, where=where))
+    result, _out = run(capsys, hostile, "pve_version_info")
+    text = str(dict(result, invocation=None))
+    assert SECRET not in text and "<hidden>" in text, result
+    if status != 200:
+        failed_msg(result)
+    else:
+        assert result["version"]["version"] == "PVEAPIToken=root@pam!hostile=<hidden>", result
+
+
+def test_short_token_secret_echoed(hostile, capsys):
+    """A 3-character token secret echoed in an error: scrubbed all the same, with a warning that it does not
+    look like a PVE token secret."""
+    hostile.route("/version", echo_auth(status=500))
+    result, _out = run(capsys, hostile, "pve_version_info", secret="Zq7")
+    msg = failed_msg(result)
+    assert "Zq7" not in msg and "PVEAPIToken=root@pam!hostile=<hidden>" in msg, msg
+    assert any("does not look like a PVE token secret" in w for w in warnings_of(result)), result
+
+
+def test_ticket_and_csrf_echoed(hostile, capsys):
+    """Password auth; the server echoes the ticket cookie and the CSRF token in an error: both hidden."""
+    hostile.route("/access/ticket", {"ticket": TICKET, "CSRFPreventionToken": CSRF, "username": "root@pam"})
+    hostile.route("/version", lambda request: envelope(
+        {"data": None, "message": "got %s and %s" % (request.headers.get("Cookie"), CSRF)}, status=500)(request))
+    result, out = run(capsys, hostile, "pve_version_info", secret=None, api_token_id=None,
+                      api_user="root@pam", api_password="Pw-hostile-9f2c")
+    assert failed_msg(result).endswith("got PVEAuthCookie=<hidden> and <hidden>"), result
+    assert TICKET not in out and CSRF not in out
+    assert hostile.count("/access/ticket") == 1
+
+
+def test_short_password_echoed(hostile, capsys):
+    """A 2-character password echoed by the login's 401 message: hidden (secrets of any length are scrubbed)."""
+    hostile.route("/access/ticket", envelope({"data": None, "message": "authentication failure for password Q~"},
+                                             status=401))
+    result, _out = run(capsys, hostile, "pve_version_info", secret=None, api_token_id=None,
+                       api_user="root@pam", api_password="Q~")
+    msg = failed_msg(result)
+    assert "Q~" not in msg and "password <hidden>" in msg, msg
+
+
+def test_ansi_escape_in_error(hostile, capsys):
+    """An error message with an ANSI escape and a carriage return: shown as \\x1b and \\x0d, never raw."""
+    hostile.route("/version", envelope({"data": None, "message": "bad \x1b[2J\x1b[31mred\rover"}, status=500))
+    result, out = run(capsys, hostile, "pve_version_info")
+    assert "bad \\x1b[2J\\x1b[31mred\\x0dover" in failed_msg(result), result
+    assert "\x1b[2J" not in out
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("header_drip", [False, True], ids=["body", "headers"])
+def test_slow_drip(hostile, capsys, header_drip):
+    """One byte every 0.5 s (of the body, or of the status line and headers): each read alone is within
+    api_timeout=2, the module still fails once, saying the deadline covers the whole request."""
+    hostile.route("/version", slow_drip(interval=0.5, header_drip=header_drip))
+    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 2})
+    assert "did not answer within api_timeout=2s (a deadline for the whole request" in failed_msg(result), result
+    assert hostile.count("/version") == 1
+
+
+def test_total_deadline(hostile, capsys):
+    """A slow drip with api_timeout=2, api_retries=5 and api_total_timeout=5: the retries stop when the total
+    deadline runs out (2 or 3 requests, not 6) and the message names api_total_timeout."""
+    hostile.route("/version", slow_drip(interval=0.5))
+    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 2, "api_retries": 5,
+                                                             "api_total_timeout": 5})
+    assert "api_total_timeout=5s ran out" in failed_msg(result), result
+    assert 2 <= hostile.count("/version") <= 3
+
+
+# -- sizes ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("compress", [False, True], ids=["1 GiB answer", "gzip bomb"])
+def test_huge_answer(hostile, capsys, compress):
+    """A 1 GiB answer (or about 1 MiB of gzip that inflates to 1 GiB): the module fails naming
+    api_max_answer_mb (default 64 MiB) and how to raise it. (The peak memory of such a run is a figure of
+    `make bench`.)"""
+    hostile.route("/version", huge(1024 * MIB, compress=compress))
+    msg = failed_msg(run(capsys, hostile, "pve_version_info")[0])
+    assert "larger than api_max_answer_mb=64 MiB (after decompression)" in msg and "raise api_max_answer_mb" in msg
+
+
+def test_answer_cap_is_an_option(hostile, capsys):
+    """A 3 MiB answer with api_max_answer_mb=2 fails, naming the option; with 4 it is read."""
+    hostile.route("/cluster/resources", huge(3 * MIB))
+    small, _out = run(capsys, hostile, "pve_cluster_info", {"api_max_answer_mb": 2, "gather": ["resources"]})
+    assert "api_max_answer_mb=2 MiB" in failed_msg(small)
+    big, _out = run(capsys, hostile, "pve_cluster_info", {"api_max_answer_mb": 4, "gather": ["resources"]})
+    assert big.get("failed") is not True and big["resources"] == [], big
+
+
+# -- wrong-typed data, caps on rows, pages, log lines and ids --------------------------------------
+@pytest.mark.parametrize("module, path, data, said", [
+    ("pve_version_info", "/version", None, "null"),
+    ("pve_version_info", "/version", ["9.1"], "a list"),
+    ("pve_cluster_info", "/cluster/resources", {"vmid": 100}, "an object"),
+    ("pve_cluster_info", "/cluster/status", {"name": "c"}, "an object"),
+    ("pve_node_info", "/nodes", None, "null"),
+    ("pve_tasks_info", "/nodes", None, "null"),
+    ("pve_nextid", "/cluster/resources", "none", "a string"),
+])
+def test_wrong_typed_data(hostile, capsys, module, path, data, said):
+    """The answer's data has the wrong type: the module fails naming the path and what came back (never an
+    empty success such as version {} or 0 nodes)."""
+    hostile.route(path, data)
+    result, _out = run(capsys, hostile, module, {"count": 2} if module == "pve_nextid" else {})
+    assert "GET %s: PVE answered with %s where" % (path, said) in failed_msg(result), result
+
+
+LOG_UPID = "UPID:pve1:00001234:00005678:6774A1E0:qmstart:100:root@pam:"
+
+
+@pytest.mark.parametrize("module, args, routes, expected", [
+    ("pve_tasks_info", {"node": "pve1", "limit": 0, "max_rows": 12000}, {"/nodes/pve1/tasks": endless_tasks()},
+     "more than max_rows=12000 tasks"),
+    ("pve_tasks_info", {"upid": LOG_UPID, "log": True, "max_log_lines": 10},
+     {"/nodes/pve1/tasks/[^/]+/log": [{"n": n, "t": "line %d" % n} for n in range(1, 51)]},
+     "more than max_log_lines=10 lines; raise max_log_lines"),
+    ("pve_nextid", {}, {"/cluster/nextid": "5"}, "PVE returned '5' instead of a VMID (an integer in 100..999999999)"),
+    ("pve_nextid", {}, {"/cluster/nextid": "1000000000000"}, "PVE returned '1000000000000' instead of a VMID"),
+    ("pve_nextid", {"count": 2}, {"/cluster/resources": [], "/cluster/nextid": envelope(
+        {"data": None, "message": "Parameter verification failed.\n", "errors": {"vmid": "VM 100 already exists"}},
+        status=400)}, "is crowded: PVE reported 100 ids as taken"),
+], ids=["endless task pages", "log past max_log_lines", "nextid 5", "nextid 1e12", "every id taken"])
+def test_bounds(hostile, capsys, module, args, routes, expected):
+    """A server that never stops (tasks, log lines) or answers ids out of range: the module fails naming the cap
+    and how to raise it (or the range), instead of paging, reading or returning for ever."""
+    for path, answer in routes.items():
+        hostile.route(path, answer)
+    assert expected in failed_msg(run(capsys, hostile, module, args)[0])
+
+
+def test_non_finite_numbers(hostile, capsys):
+    """NaN, Infinity and 1e999 in /cluster/resources: a warning, and those values are treated as missing."""
+    hostile.route("/cluster/resources", raw_json(
+        '{"data": [{"id": "qemu/100", "vmid": 100, "type": "qemu", "node": "pve1", "name": "a", "cpu": NaN, '
+        '"maxmem": Infinity, "mem": 1e999, "maxcpu": 2}]}'))
+    result, _out = run(capsys, hostile, "pve_cluster_info", {"gather": ["resources"]})
+    row = result["resources"][0]
+    assert row["maxcpu"] == 2 and row.get("cpu") is None and row.get("maxmem") is None and row.get("mem") is None, row
+    assert any("3 number(s) in the answer were not finite" in w for w in warnings_of(result)), result
+
+
+def test_lone_surrogate(hostile, capsys):
+    """A guest name holding a lone UTF-16 surrogate (\\ud800): replaced by U+FFFD with a warning, no crash."""
+    hostile.route("/cluster/resources", raw_json(
+        '{"data": [{"id": "qemu/100", "vmid": 100, "type": "qemu", "node": "pve1", "name": "bad\\ud800name"}]}'))
+    result, _out = run(capsys, hostile, "pve_cluster_info", {"gather": ["resources"]})
+    assert result["resources"][0]["name"] == "bad\ufffdname", result
+    assert any("invalid Unicode" in w for w in warnings_of(result)), result
