@@ -21,21 +21,6 @@ from reliability_support import (  # noqa: E402  pylint: disable=wrong-import-po
     _STATE, Case, _doc, _Recorder, make_sim, write_report_json)
 
 
-# The files that take a worker longest (about 60, 50, 35, 35, 20 and 17 s of the suite's 310), collected
-# first, longest first: pytest-xdist hands out whole files in collection order (--dist loadfile), and
-# a long file handed out last keeps one worker busy after the other has run out of work.
-LONGEST_FIRST = ("test_token_matrix.py", "test_reliability_hostile.py", "test_reliability_faults.py",
-                 "test_roles_playbooks.py", "test_demo.py", "test_reliability_load.py")
-
-
-def pytest_collection_modifyitems(items):
-    """Collection order, but the files of LONGEST_FIRST first (a stable sort: tests keep their order)."""
-    def rank(item):
-        name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-    items.sort(key=rank)
-
-
 @pytest.fixture(scope="session")
 def sim():
     """The demo scenario over HTTPS with a generated CA; shared by a whole test session."""

@@ -6,9 +6,9 @@
 the proxmox_* groups and variables of community.proxmox 2.0.0.
 
 What community.proxmox 2.0.0 produces is kept in golden/community_proxmox_demo.json, recorded from
-a real run of its inventory plugin against the simulator; when community.proxmox 2.0.0 can be set up
-(benchmarks/benchlib/install.py: the `ansible` 14.5.0 wheel from PyPI, or already in build/bench-cache)
-the same run is repeated here and must still give the recorded answer.
+a real run of its inventory plugin against the simulator; when `make bench` has put community.proxmox 2.0.0
+into build/bench-cache (the `ansible` 14.5.0 wheel), the same run is repeated here and must still give the
+recorded answer.
 PVE_UPDATE_GOLDEN=1 rewrites the file from that run.
 """
 
@@ -97,6 +97,9 @@ def community_listing(demo, tmp_path):
         from benchlib import install  # pylint: disable=import-outside-toplevel
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
+    if not list(install.CACHE.glob("ansible-*.whl")):
+        pytest.skip("community.proxmox %s is not in %s: `make bench` downloads it (make test downloads nothing)"
+                    % (COMMUNITY_VERSION, install.CACHE))
     setup = install.prepare()
     if setup.community_version != COMMUNITY_VERSION:
         pytest.skip("community.proxmox %s not available: %s" % (COMMUNITY_VERSION, setup.community_error
