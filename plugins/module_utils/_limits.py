@@ -324,22 +324,10 @@ if HAS_URLLIB3:
         Tracked.__name__ = "Tracked" + base.__name__
         return Tracked
 
-    def _complete(base):
-        class Complete(base):  # pylint: disable=too-few-public-methods
-            """A pool whose answers fail when shorter than their Content-Length (urllib3 2.x does so by
-            default; 1.26 returns the bytes it got, a cut-off answer then looks like invalid JSON)."""
-
-            def urlopen(self, *args, **kwargs):  # pylint: disable=arguments-differ,signature-differs
-                kwargs.setdefault("enforce_content_length", True)
-                return super().urlopen(*args, **kwargs)
-
-        Complete.__name__ = "Complete" + base.__name__
-        return Complete
-
-    class _HTTPPool(_complete(HTTPConnectionPool)):
+    class _HTTPPool(HTTPConnectionPool):
         ConnectionCls = _tracked(HTTPConnection)
 
-    class _HTTPSPool(_complete(HTTPSConnectionPool)):
+    class _HTTPSPool(HTTPSConnectionPool):
         ConnectionCls = _tracked(HTTPSConnection)
 
     class BoundedAdapter(requests.adapters.HTTPAdapter):
