@@ -25,12 +25,15 @@ from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_cappe
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     BASE, CONNECTION, module_runner, warnings_of)
+# the module tests' fixtures (this file runs in ansible-test's controller context: it renders report macros too)
+from ansible_collections.pve.cluster.tests.unit.plugins.modules.conftest import (  # noqa: F401 pylint: disable=unused-import
+    _fresh_warnings, api, module_runs_on_target)
 
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
 PAGE = 5000  # pve_tasks_info's page size
 FAT = 12000  # characters of padding per row: a page is about 60 MB of JSON (under the 64 MiB answer cap)
 ROWS = 10 * PAGE
-REPORT_COMMON = pathlib.Path(__file__).resolve().parents[4] / "playbooks" / "templates" / "pve-cluster-report-common.j2"
+REPORT_COMMON = pathlib.Path(__file__).resolve().parents[3] / "playbooks" / "templates" / "pve-cluster-report-common.j2"
 
 
 class FatTasks:
