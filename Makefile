@@ -158,8 +158,9 @@ $(VENV_DEMO)/.stamp-demo: requirements/demo.txt
 	@$(VENV_DEMO)/bin/python -m pip install -q -r requirements/demo.txt 2>&1 | $(PIP_FILTER)
 	@touch $@
 
+VENV_DEMO_ABS = $(abspath $(VENV_DEMO))
 demo: $(VENV_DEMO)/.stamp-demo collection-tree
-	@PATH="$(abspath $(VENV_DEMO))/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" PVE_CLUSTER_BUILD_DIR=$(COLLECTIONS_ROOT) $(ANSIBLE_ENV) \
+	@PATH="$(VENV_DEMO_ABS)/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" PVE_CLUSTER_BUILD_DIR=$(COLLECTIONS_ROOT) $(ANSIBLE_ENV) \
 	    bash scripts/demo.sh
 
 clean:

@@ -148,9 +148,12 @@ def render_units(data, generated):
              ""]
     for theme in sorted(set(case["theme"] for case in cases)):
         lines += ["### %s" % theme.capitalize(), "", "| # | Case | Expected | Result | Test |", "|---|---|---|---|---|"]
-        rows = sorted((c for c in cases if c["theme"] == theme), key=lambda c: (int(c["case"].split()[0])
-                                                                                 if c["case"].split()[0].isdigit() else 99,
-                                                                                 c["id"]))
+
+        def order(case):
+            first = case["case"].split()[0]
+            return (int(first) if first.isdigit() else 99, case["id"])
+
+        rows = sorted((c for c in cases if c["theme"] == theme), key=order)
         for index, case in enumerate(rows, 1):
             param = case["id"].split("[", 1)[1].rstrip("]") if "[" in case["id"] else ""
             name = case["case"] + (" [%s]" % param if param else "")

@@ -702,8 +702,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if answer.get("error") is None and not isinstance(data, dict):
                 answer = {"error": "the configuration is no object: %.80r" % (data,)}
             if answer.get("error") is not None:
-                failures[lookups.failure_kind(answer)].append("%s (%s): %s" % (record.name or record.key, record.key,
-                                                                                answer["error"]))
+                failures[lookups.failure_kind(answer)].append(
+                    "%s (%s): %s" % (record.name or record.key, record.key, answer["error"]))
                 continue
             if settings["guest_config"]:
                 kind = record.key.split("/", 1)[0]
