@@ -5,7 +5,7 @@
 """pve.cluster.pve: hosts, hostvars, groups, hostnames, filters, constructed options.
 
 Real parse path (InventoryManager -> auto -> pve.cluster.pve through the collection loader);
-HTTP mocked with `responses`, fed from shared/pve-api/samples.
+HTTP mocked with `responses`, fed from tests/unit/fixtures/pve-api-samples.
 """
 
 from __future__ import annotations
