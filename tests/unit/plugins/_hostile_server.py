@@ -40,6 +40,7 @@ DEFAULT = {
     "/nodes/pve1/network": [],
     "/nodes/pve1/tasks": [],
     "/cluster/nextid": "100",
+    "/cluster/options": {},  # datacenter.cfg without next-id (pve_nextid reads it for its default range)
 }
 
 
