@@ -118,8 +118,8 @@ def test_tenant_agent_cannot_steer_ansible_host(tmp_path):
         {"vmid": 101, "name": "loopy", "node": "pve1", "agent": True, "ips": ["127.0.0.2/8", "fe80::5/64"]},
         {"vmid": 102, "name": "honest", "node": "pve1", "agent": True, "ips": ["10.20.3.4/16"]}]}
     with profile_sim("pve9", scenario) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: [guest_agent, config]\n"
-                                                      "ansible_host_networks: [10.20.0.0/16, '0.0.0.0/0']\n"))
+        options = "ansible_host: [guest_agent, config]\nansible_host_networks: [10.20.0.0/16, '0.0.0.0/0']\n"
+        inventory = parse_direct(source(tmp_path, sim, options))
         strict = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\nansible_host_networks: [10.20.0.0/16]\n"))
     assert host_vars(inventory, "bastion")["ansible_host"] == "203.0.113.66"  # 0.0.0.0/0 listed: allowed, on purpose
     assert "ansible_host" not in host_vars(inventory, "loopy")                 # never loopback or link-local
