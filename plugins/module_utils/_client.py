@@ -20,11 +20,7 @@ import math
 import threading
 import time
 import traceback
-
-try:
-    from urllib.parse import quote, urlencode
-except ImportError:  # pragma: no cover
-    from urllib import quote, urlencode  # type: ignore[no-redef]
+from urllib.parse import quote, urlencode
 
 try:
     import requests
