@@ -13,7 +13,7 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_keys import COMMUNITY_PROXMOX
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    add_base, fails_before_any_request, load_inventory, parse_direct, sample_data, write_source,
+    TOKEN_CONFIG, add_base, fails_before_any_request, load_inventory, parse_direct, sample_data, write_source,
 )
 
 RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
@@ -130,3 +130,17 @@ def test_a_filter_that_fails_for_every_host_is_an_error_not_an_empty_inventory(t
                                            r"node/node1, node/node2, node/node3 and 4 more\); first error: "
                                            r"'pve_status > 5': "):
         parse_direct(write_source(tmp_path, "filters: ['pve_status > 5']\n"))
+
+
+@pytest.mark.parametrize("option, body, text", [
+    ("max_workers", "max_workers: 0\n", ">= 1"),
+    ("ansible_host_networks", "ansible_host: guest_agent\nansible_host_networks: [10.0.0.0/33]\n", "CIDR"),
+    ("ansible_host", "ansible_host: dns\n", "dns"),
+    ("api_host", "api_host: 'http://'\n", "host"),
+    ("api_password", "api_user: root@pam\napi_password: Pw-bad-input-7Qx\n", "mutually exclusive"),
+], ids=["max_workers", "ansible_host_networks", "ansible_host", "api_host", "api_password"])
+def test_bad_option_is_refused_before_any_request(tmp_path, option, body, text):
+    """The source is refused with a message naming the option and what is allowed; no request; no secret."""
+    connection = TOKEN_CONFIG.replace("api_host: pve.example.com\n", "") if option == "api_host" else TOKEN_CONFIG
+    err = fails_before_any_request(write_source(tmp_path, body, connection=connection), text)
+    assert option in str(err) and "Pw-bad-input-7Qx" not in str(err), str(err)
