@@ -48,6 +48,8 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=None, help="runs per contender (default 5, smoke 1)")
     parser.add_argument("--only", default="", help="comma-separated scenario numbers, e.g. 1,3")
     parser.add_argument("--output", default=None, help="report file (default benchmarks/results/latest.md)")
+    parser.add_argument("--sizes", default="", help="scenario 1: comma-separated guest counts out of 1000,10000,50000 "
+                                                     "(default all three; smoke: 1000)")
     args = parser.parse_args(argv)
     try:
         args.only = sorted(set(int(x) for x in args.only.split(",") if x.strip())) or sorted(
@@ -57,6 +59,10 @@ def parse_args(argv):
     unknown = [n for n in args.only if n not in SCENARIOS]
     if unknown:
         parser.error("--only: unknown scenario(s) %s; choose from %s" % (unknown, sorted(SCENARIOS)))
+    try:
+        args.sizes = sorted(set(int(x) for x in args.sizes.split(",") if x.strip()))
+    except ValueError:
+        parser.error("--sizes: comma-separated guest counts, e.g. 10000,50000")
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be >= 1")
     if args.output is None:

@@ -14,6 +14,7 @@ OURS = "pve.cluster.pve"
 COMMUNITY = "community.proxmox"          # the 2.0.0 release (from the ansible package on PyPI)
 MAIN = "community.proxmox main"          # its main branch, from the fetched snapshot (commit in the report)
 MAX_200 = 10000                          # community.proxmox 2.0.0 is measured up to this many guests
+SIZES = ((1000, 20), (10000, 50), (50000, 100))   # scenario 1: guests, nodes
 FLOOR = "floor (bench.floor)"
 MIB = 1024.0
 
@@ -89,6 +90,8 @@ def scenario1(ctx):  # pylint: disable=too-many-branches
                       ["guests/nodes", "RTT", "command", "contender", "hosts", "wall: median (min-max)",
                        "peak RSS MiB: median", "requests"])
     sizes = [(1000, 20)] if ctx.smoke else [(1000, 20), (10000, 50), (50000, 100)]
+    if getattr(ctx.args, "sizes", None):
+        sizes = [(guests, nodes) for guests, nodes in SIZES if guests in ctx.args.sizes] or sizes
     rtts = [0.02] if ctx.smoke else [0.0, 0.02]
     if ctx.smoke:
         sec.notes.append("smoke run: 1,000 guests at 20 ms only, %d run(s): requests, peak RSS and the comparison with"
