@@ -16,9 +16,11 @@ CORES := 2.17 2.19 2.21
 VENV_2.17 := .venv-2.17
 VENV_2.19 := .venv
 VENV_2.21 := .venv-2.21
-PYTHON_2.17 := python3.11
-PYTHON_2.19 := python3.11
-PYTHON_2.21 := python3.12
+# The interpreter of each core: pythonX.Y on PATH when it runs (a pyenv shim may exist and refuse), else pyenv's own
+find_python = $(firstword $(foreach p,$(1) $(wildcard $(HOME)/.pyenv/versions/$(subst python,,$(1)).*/bin/$(1)),$(if $(shell $(p) -c 'print(1)' 2>/dev/null),$(p))))
+PYTHON_2.17 := $(call find_python,python3.11)
+PYTHON_2.19 := $(PYTHON_2.17)
+PYTHON_2.21 := $(call find_python,python3.12)
 # the oldest requests + urllib3 pair the collection declares (requirements.txt), for the client unit tests
 VENV_URLLIB3 := .venv-urllib3-1.26
 VENV_TOOLS := .venv-tools
@@ -31,7 +33,7 @@ COLL_DIR := $(COLLECTIONS_ROOT)/ansible_collections/pve/cluster
 # ansible-test keeps its venvs and cache in ~/.ansible/test: one HOME per core under build/
 TEST_HOME = $(COLLECTIONS_ROOT)/home/$(CORE)
 VENV_ABS = $(abspath $(VENV_$(CORE)))
-PYVER = $(subst python,,$(PYTHON_$(CORE)))
+PYVER = $(subst python,,$(notdir $(PYTHON_$(CORE))))
 
 SANITY_ARGS ?=
 UNITS_ARGS ?=
