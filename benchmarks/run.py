@@ -48,8 +48,8 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=None, help="runs per contender (default 5, smoke 1)")
     parser.add_argument("--only", default="", help="comma-separated scenario numbers, e.g. 1,3")
     parser.add_argument("--output", default=None, help="report file (default benchmarks/results/latest.md)")
-    parser.add_argument("--sizes", default="", help="scenario 1: comma-separated guest counts out of 1000,10000,50000 "
-                                                     "(default all three; smoke: 1000)")
+    sizes_help = "scenario 1: comma-separated guest counts out of 1000,10000,50000 (default all three; smoke: 1000)"
+    parser.add_argument("--sizes", default="", help=sizes_help)
     args = parser.parse_args(argv)
     try:
         args.only = sorted(set(int(x) for x in args.only.split(",") if x.strip())) or sorted(
