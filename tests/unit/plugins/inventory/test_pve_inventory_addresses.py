@@ -110,6 +110,11 @@ def test_interfaces_shapes():
     assert agent.interfaces(None) == []
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case="1 tenant agent outside ansible_host_networks",
+    expected=("A tenant's agent reports only 203.0.113.66 (or loopback and link-local): with ansible_host_networks "
+              "[10.20.0.0/16] the guest gets no ansible_host (no fallback to any IPv4); loopback and link-local are "
+              "never picked, even inside 0.0.0.0/0; its claims stay in pve_ip_addresses."))
 def test_tenant_agent_cannot_steer_ansible_host(tmp_path):
     """Issue 29 point 1: a tenant's agent reports only an address outside ansible_host_networks (or loopback):
     the guest gets no ansible_host, whatever it claims; its claims stay visible in pve_ip_addresses."""
