@@ -60,10 +60,16 @@ def fetch_answers(client_factory, guests, max_workers):
 
 
 def _fetch(client, guests, max_workers):
+    return fetch_per_guest(client, PATHS, guests, max_workers)
+
+
+def fetch_per_guest(client, paths, guests, max_workers):
+    """guests: iterable of (key, type, node, vmid); one GET paths[type] each, max_workers at a time
+    -> {key: {"data": raw} | {"error": text[, "status": n]}}: errors are collected, never raised."""
     def ask(guest):
         _key, guest_type, node, vmid = guest
         try:
-            return {"data": client.get(PATHS[guest_type], retry_timeouts=False, node=node, vmid=vmid)}
+            return {"data": client.get(paths[guest_type], retry_timeouts=False, node=node, vmid=vmid)}
         except PveError as err:
             status = getattr(err, "status", None)
             return {"error": str(err), "status": status} if isinstance(status, int) else {"error": str(err)}
@@ -71,7 +77,7 @@ def _fetch(client, guests, max_workers):
             # Anything else from a worker is reported for that guest, not lost in the pool.
             return {"error": "unexpected %s: %s" % (type(err).__name__, err)}
 
-    return dict((guest[0], answer) for guest, answer, _error in run_bounded(ask, guests, max_workers=max_workers))
+    return dict((guest[0], answer) for guest, answer, _error in run_bounded(ask, list(guests), max_workers=max_workers))
 
 
 def _interfaces(data):

@@ -13,8 +13,8 @@ fetch_configs(): one GET .../config per guest, max_workers at a time; errors are
 
 from __future__ import annotations
 
-from ansible_collections.pve.cluster.plugins.module_utils._errors import PveError, PveOptionError
-from ansible_collections.pve.cluster.plugins.module_utils._parallel import run_bounded
+from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
+from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_agent import fetch_per_guest
 
 SOURCES = ("guest_agent", "config")
 # where each source's raw answers are kept in the cached data
@@ -78,17 +78,7 @@ def plan(eligible, sources, want_config, running, answers, fetch, pick):
 
 def fetch_configs(client, guests, max_workers):
     """guests: iterable of (key, type, node, vmid) -> {key: {"data": raw} | {"error": text[, "status": n]}}."""
-    def ask(guest):
-        _key, guest_type, node, vmid = guest
-        try:
-            return {"data": client.get(CONFIG_PATHS[guest_type], retry_timeouts=False, node=node, vmid=vmid)}
-        except PveError as err:
-            status = getattr(err, "status", None)
-            return {"error": str(err), "status": status} if isinstance(status, int) else {"error": str(err)}
-        except Exception as err:  # pylint: disable=broad-except
-            return {"error": "unexpected %s: %s" % (type(err).__name__, err)}
-
-    return dict((guest[0], answer) for guest, answer, _error in run_bounded(ask, list(guests), max_workers=max_workers))
+    return fetch_per_guest(client, CONFIG_PATHS, guests, max_workers)
 
 
 def failure_kind(answer):
