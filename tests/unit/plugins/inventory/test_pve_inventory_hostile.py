@@ -116,6 +116,18 @@ def test_100000_addresses_in_one_answer_are_read_in_linear_time():
     assert outcome["result"] == {"found": 100000, "first": "10.0.0.0", "picked": "10.0.0.0"}
 
 
+def _cached_source_and_victim(tmp_path):
+    """A source whose cache was written once, its cache file, and another user's file (0644) a link may target."""
+    path = write_source(tmp_path, cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_cluster(mock, {})
+        load_inventory(path)
+    victim = tmp_path / "victim.conf"
+    victim.write_text("root's file\n")
+    victim.chmod(0o644)
+    return path, cache_files(tmp_path)[0], victim
+
+
 @pytest.mark.reliability(
     theme="hostile round two", case='10 link planted in a shared cache directory',
     expected='Links named like the cache file: their target keeps mode 0644 and its content; the cache file is'
@@ -123,14 +135,7 @@ def test_100000_addresses_in_one_answer_are_read_in_linear_time():
 def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
     """Another user's symbolic link named like the cache file (its name ends with the cache key): the refresh
     replaces nothing through it and changes no mode of its target."""
-    path = write_source(tmp_path, cache_options(tmp_path))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, {})
-        load_inventory(path)
-    cache_file = cache_files(tmp_path)[0]
-    victim = tmp_path / "victim.conf"
-    victim.write_text("root's file\n")
-    victim.chmod(0o644)
+    path, cache_file, victim = _cached_source_and_victim(tmp_path)
     planted = [cache_file.parent / ("evil" + cache_file.name), cache_file.parent / (cache_file.name + ".x")]
     for link in planted:
         link.symlink_to(victim)
@@ -148,14 +153,7 @@ def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
     theme="hostile round two", case="10 link with the cache file's own name",
     expected='Replaced by the cache file (0600), its target untouched.')
 def test_a_link_with_the_cache_file_name_is_replaced_not_followed(tmp_path):
-    path = write_source(tmp_path, cache_options(tmp_path))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, {})
-        load_inventory(path)
-    cache_file = cache_files(tmp_path)[0]
-    victim = tmp_path / "victim.conf"
-    victim.write_text("root's file\n")
-    victim.chmod(0o644)
+    path, cache_file, victim = _cached_source_and_victim(tmp_path)
     cache_file.unlink()
     cache_file.symlink_to(victim)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
