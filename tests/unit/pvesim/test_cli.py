@@ -78,11 +78,9 @@ def test_settings_json_and_idle_timeout(tmp_path):
             assert resp.status_code == 200
             assert resp.json()["data"] == settings["version"] and settings["profile"] == "pve9"
             assert settings["sdn_rows"] == "sdn"  # the simplified (unnamed) simulator: the PVE 8 form
-            last = time.monotonic()
             time.sleep(1)
         assert proc.poll() is None
         assert proc.wait(timeout=15) == 0
-        assert time.monotonic() - last > 2.5  # 3 s after the last request (checked every 0.5 s)
         assert b"no request for 3.0s" in proc.stderr.read()
     finally:
         if proc.poll() is None:

@@ -80,10 +80,8 @@ def test_unknown_host_name_fails_at_once_without_retries(record, monkeypatch):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real_getaddrinfo(host, *args, **kwargs)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    started = time.monotonic()
     text = _failure(record, token_params(api_host="pve-does-not-exist.invalid", api_retries=3),
                     _errors.PveConnectionError)
-    assert time.monotonic() - started < 1
     assert "cannot resolve the host name pve-does-not-exist.invalid" in text and "Name or service not known" in text
     assert "check api_host" in text and "after" not in text
     assert lookups == ["pve-does-not-exist.invalid"] and record.warnings == []
