@@ -1,4 +1,4 @@
-"""Command line: python -m pvesim serve|start|stop."""
+"""Command line: python -m pvesim serve|start|stop|schema."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +15,8 @@ import time
 
 from .auth import REALM_USERS, SCOPED_TOKENS, realm_secret, scoped_secret
 from .profiles import PROFILES
+from .routes import ROUTES
+from .schema_check import extract
 from .simulator import Simulator
 
 
@@ -237,6 +239,14 @@ def _stop_one(state_dir, timeout):
     return 1
 
 
+def schema(args):
+    """schema.json (to stdout) from pve-docs' api-viewer/apidata.js: the methods the simulator serves."""
+    with open(args.apidata, encoding="utf-8") as handle:
+        methods = [(template, method) for method, template, _h, _p in ROUTES] + [("/access/ticket", "POST")]
+        print(json.dumps(extract(handle.read(), methods, args.commit), indent=1, sort_keys=True))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m pvesim", description="Proxmox VE API simulator")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -266,5 +276,8 @@ def main(argv=None):
     p_stop.add_argument("--state-dir", action="append", help="repeatable (default .pvesim)")
     p_stop.add_argument("--remove", action="store_true", help="delete the state directories too")
     p_stop.add_argument("--timeout", type=float, default=10.0)
+    p_schema = sub.add_parser("schema", help="print schema.json, extracted from pve-docs' api-viewer/apidata.js")
+    p_schema.add_argument("apidata")
+    p_schema.add_argument("commit", help="the pve-docs commit that apidata.js is from")
     args = parser.parse_args(argv)
-    return {"serve": serve, "start": start, "stop": stop_server}[args.command](args)
+    return {"serve": serve, "start": start, "stop": stop_server, "schema": schema}[args.command](args)

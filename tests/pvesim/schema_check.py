@@ -32,9 +32,49 @@ class ParamError(Exception):
 
 
 def load_schema(path=SCHEMA_PATH):
-    """The simulator's copy of the official schema subset (parameters and returns)."""
+    """The simulator's extract of the official schema (parameters and returns; see extract())."""
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+# The keywords verify() and check_returns() read: schema.json keeps only these (format only when a name).
+PARAMETER_KEYWORDS = ("type", "optional", "minimum", "maximum", "maxLength", "minLength", "enum", "pattern", "format",
+                      "requires")
+RETURNS_KEYWORDS = ("type", "optional", "enum", "items", "properties")
+# The create endpoints keep only the parameters the simulator's create reads; others are refused as unknown.
+CREATE_PARAMETERS = ("node", "vmid", "name", "hostname", "ostemplate")
+
+
+def _keep(spec, keywords):
+    out = {k: spec[k] for k in keywords if k in spec and (k != "format" or isinstance(spec[k], str))}
+    if "items" in out:
+        out["items"] = _keep(out["items"], keywords)
+    if "properties" in out:
+        out["properties"] = {k: _keep(v, keywords) for k, v in out["properties"].items()}
+    return out
+
+
+def extract(apidata_text, methods, commit):
+    """schema.json from pve-docs' api-viewer/apidata.js: for each (template, method), its parameters and returns
+    with only the keywords read here."""
+    stack = json.loads(apidata_text[apidata_text.index("["):apidata_text.rindex("]") + 1])
+    nodes = {}
+    while stack:
+        node = stack.pop()
+        nodes[node["path"]] = node
+        stack.extend(node.get("children", []))
+    out = {"_source": {"repo": "https://github.com/proxmox/pve-docs", "file": "api-viewer/apidata.js", "commit": commit,
+                       "extract": "PYTHONPATH=tests python -m pvesim schema apidata.js COMMIT"}}
+    for template, method in methods:
+        info = nodes[template]["info"][method]
+        create = method == "POST" and template.endswith(("/qemu", "/lxc"))
+        params = {k: _keep(v, PARAMETER_KEYWORDS) for k, v in info["parameters"].get("properties", {}).items()
+                  if not create or k in CREATE_PARAMETERS}
+        kept = {"properties": params}
+        if "additionalProperties" in info["parameters"]:
+            kept["additionalProperties"] = info["parameters"]["additionalProperties"]
+        out.setdefault(template, {})[method] = {"parameters": kept, "returns": _keep(info["returns"], RETURNS_KEYWORDS)}
+    return out
 
 
 def py_pattern(pattern):

@@ -5,6 +5,8 @@ instead (the sources are in tests/pvesim/README.md, "Version profiles").
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -114,3 +116,24 @@ def test_ticket_matches_schema(client):
     assert resp.status_code == 200
     data = resp.json()["data"]
     assert not schema_check.check_returns(SCHEMA["/access/ticket"]["POST"]["returns"], data)
+
+
+def test_extract_keeps_only_the_keywords_read():
+    """schema.json is made by extract(): documentation, property-string formats and unread create parameters go."""
+    create = {"description": "Create a VM.", "permissions": {"user": "all"}, "returns": {"type": "string", "title": "UPID"},
+              "parameters": {"additionalProperties": 0, "properties": {
+                  "vmid": {"type": "integer", "minimum": 100, "format": "pve-vmid", "description": "The id."},
+                  "cores": {"type": "integer", "optional": 1}}}}
+    listing = {"parameters": {"properties": {"node": {"type": "string", "typetext": "<string>"}}}, "returns": {
+        "type": "array", "items": {"type": "object", "properties": {"net0": {"type": "string", "optional": 1,
+                                                                             "format": {"model": {"type": "string"}}}}}}}
+    tree = [{"path": "/nodes", "info": {}, "children": [
+        {"path": "/nodes/{node}/qemu", "info": {"POST": create, "GET": listing}}]}]
+    schema = schema_check.extract("const apiSchema = %s;\n" % json.dumps(tree),
+                                  [("/nodes/{node}/qemu", "GET"), ("/nodes/{node}/qemu", "POST")], "c0ffee")
+    assert schema["/nodes/{node}/qemu"] == {
+        "POST": {"parameters": {"additionalProperties": 0, "properties": {
+            "vmid": {"type": "integer", "minimum": 100, "format": "pve-vmid"}}}, "returns": {"type": "string"}},
+        "GET": {"parameters": {"properties": {"node": {"type": "string"}}}, "returns": {
+            "type": "array", "items": {"type": "object", "properties": {"net0": {"type": "string", "optional": 1}}}}}}
+    assert schema["_source"]["commit"] == "c0ffee"
