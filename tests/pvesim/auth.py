@@ -20,8 +20,6 @@ DEFAULT_TOKEN_ID = "root@pam!ansible"
 DEFAULT_TOKEN_SECRET = "00000000-sim0-token-0000-000000000000"
 AUDITOR_TOKEN_ID = "auditor@pve!ro"
 AUDITOR_TOKEN_SECRET = "00000000-sim0-audit-000-000000000000"
-AUDITOR_USER = "auditor@pve"
-AUDITOR_PASSWORD = "audit-password"
 
 READONLY_PRIVS = ("VM.Audit", "Datastore.Audit", "Pool.Audit")
 
@@ -103,8 +101,7 @@ class Auth:
 
     def __init__(self, user=DEFAULT_USER, password=DEFAULT_PASSWORD, token_id=DEFAULT_TOKEN_ID,
                  token_secret=DEFAULT_TOKEN_SECRET, extra=None):
-        self.users = {user: {"password": password, "acl": Acl.everywhere(ALL_PRIVS)},
-                      AUDITOR_USER: {"password": AUDITOR_PASSWORD, "acl": Acl.everywhere(READONLY_PRIVS)}}
+        self.users = {user: {"password": password, "acl": Acl.everywhere(ALL_PRIVS)}}
         self.tokens = {token_id: {"secret": token_secret, "acl": Acl.everywhere(ALL_PRIVS)},
                        AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "acl": Acl.everywhere(READONLY_PRIVS)}}
         for kind, (tokenid, spec) in SCOPED_TOKENS.items():

@@ -35,9 +35,9 @@ def write_state(sim, state_dir):
     _write(os.path.join(state_dir, "env"), "\n".join(lines) + "\n")
     # the same settings as data, for test harnesses (tests/integration/targets/setup_pvesim)
     # profile and version (what GET /version answers) let a target assert the same on every profile
-    version = sim.router.cluster.version() if sim.scenario is not None else dict(sim.profile["version"])
+    version = sim.router.cluster.version()
     # the type of the SDN rows of /cluster/resources (sdn, or network from PVE 9.1)
-    sdn_rows = sim.router.cluster.sdn_row_type() if sim.scenario is not None else sim.profile["sdn_rows"]
+    sdn_rows = sim.router.cluster.sdn_row_type()
     _write(os.path.join(state_dir, "settings.json"), json.dumps({
         "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
         "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
@@ -252,7 +252,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="run the simulator in the foreground")
     p_serve.add_argument("--scenario", default="demo",
-                         help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1 | samples[:DIR]")
+                         help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1")
     p_serve.add_argument("--profile", default=None, choices=sorted(PROFILES),
                          help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
     p_serve.add_argument("--auth-delay", type=float, default=None, help="seconds before a 401 (PVE: 3)")

@@ -5,7 +5,7 @@ import itertools
 import re
 import threading
 
-KINDS = ("status", "flaky", "latency", "slow", "truncate", "malformed", "html", "hang", "take")
+KINDS = ("status", "latency", "truncate", "malformed", "html", "hang", "take")
 
 # PVE-like reason phrases per status; 401/595/596 have an empty body like pveproxy.
 REASONS = {
@@ -32,17 +32,14 @@ class Fault:
     """One rule. times=None: forever; otherwise it fires that many times and then stops matching."""
 
     def __init__(self, path=".*", kind=None, status=None, times=None, method=None, latency=None, query=None,
-                 reason=None, message=None, body=None, chunk_delay=None):
+                 reason=None, message=None, body=None):
         # from a playbook on ansible-core < 2.19 (no native Jinja types) numbers arrive as strings
         status, times = (None if v is None else int(v) for v in (status, times))
-        latency, chunk_delay = (None if v is None else float(v) for v in (latency, chunk_delay))
+        latency = None if latency is None else float(latency)
         if kind is None:
             kind = "status" if status is not None else "latency"
         if kind not in KINDS:
             raise ValueError("unknown fault kind %r (one of %s)" % (kind, ", ".join(KINDS)))
-        if kind == "flaky":
-            status = status or 503
-            times = 1 if times is None else times
         if kind == "status" and status is None:
             raise ValueError("a status fault needs a status")
         self.id = next(_IDS)
@@ -57,7 +54,6 @@ class Fault:
         self.reason = reason
         self.message = message
         self.body = body
-        self.chunk_delay = chunk_delay
         self.hits = 0
 
     def matches(self, method, path, query):
@@ -74,7 +70,7 @@ class Fault:
     def to_dict(self):
         return {"id": self.id, "path": self.path, "kind": self.kind, "status": self.status, "times": self.times,
                 "method": self.method, "latency": self.latency, "query": self.query, "hits": self.hits,
-                "reason": self.reason, "message": self.message, "chunk_delay": self.chunk_delay}
+                "reason": self.reason, "message": self.message}
 
 
 class FaultSet:

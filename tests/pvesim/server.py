@@ -97,20 +97,20 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _send(self, status, reason, body, ctype=JSON_TYPE, mode=None, fault=None):
+    def _send(self, status, reason, body, ctype=JSON_TYPE, truncate=False):
         self.send_response(status, reason.split("\n")[0])
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=0")
         self.send_header("Pragma", "no-cache")
-        if mode == "truncate" or status >= 400:
+        if truncate or status >= 400:
             # pve-http-server AnyEvent.pm response(): keep_alive = 0 for every code >= 400
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
         if self.command == "HEAD":
             return
-        if mode == "truncate":
+        if truncate:
             self.wfile.write(body[:max(0, len(body) // 2)])
             self.wfile.flush()
             self.close_connection = True
@@ -118,17 +118,6 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        elif mode == "slow":
-            pieces = 20
-            step = max(1, -(-len(body) // pieces))
-            delay = fault.chunk_delay if fault.chunk_delay is not None else 0.1
-            for offset in range(0, len(body), step):
-                if self.server.sim.stop_event.is_set():
-                    self.close_connection = True
-                    return
-                self.wfile.write(body[offset:offset + step])
-                self.wfile.flush()
-                time.sleep(delay)
         else:
             self.wfile.write(body)
 
@@ -182,14 +171,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         api_path = entry["path"].rstrip("/") or "/"
         fault = sim.faults.take(self.command, api_path, query)
-        mode = None
         if fault is not None:
             entry["fault"] = fault.kind
             if fault.latency:
                 time.sleep(fault.latency)
             if self._apply_fault(fault, entry):
                 return
-            mode = fault.kind if fault.kind in ("slow", "truncate") else None
         try:
             status, out = 200, self._dispatch(sim, entry, api_path, query, body)
             reason = "OK"
@@ -206,24 +193,24 @@ class Handler(BaseHTTPRequestHandler):
         entry["status"] = status
         if fault is not None and fault.kind == "take" and status == 200:
             self._take(sim, out, entry)
-        self._send(status, reason, out, mode=mode, fault=fault)
+        self._send(status, reason, out, truncate=fault is not None and fault.kind == "truncate")
 
     @staticmethod
     def _take(sim, out, entry):
         """Fault kind take: another client creates a guest with the id just answered (a VMID race), on the
         local node, before this answer is sent."""
-        cluster = getattr(sim.router, "cluster", None)
+        cluster = sim.router.cluster
         try:
             vmid = int(json.loads(out)["data"])
         except (KeyError, TypeError, ValueError):
             return
-        if cluster is not None and cluster.add_guest(vmid, cluster.local, "qemu", "taken-%d" % vmid) is None:
+        if cluster.add_guest(vmid, cluster.local, "qemu", "taken-%d" % vmid) is None:
             entry["taken"] = vmid
 
     def _apply_fault(self, fault, entry):
         """Answer with the fault if it replaces the response; False to continue normally."""
         kind = fault.kind
-        if kind in ("status", "flaky"):
+        if kind == "status":
             status = fault.status
             reason = fault.reason or REASONS.get(status, "Error")
             if fault.body is not None:
@@ -292,8 +279,8 @@ class Handler(BaseHTTPRequestHandler):
         data = sim.auth.login(params["username"], params["password"], params.get("realm"))
         if data is None:
             raise ApiError(401, "authentication failure")
-        cluster = getattr(sim.router, "cluster", None)
-        if cluster is not None and cluster.name and "Sys.Audit" in sim.auth.users[data["username"]]["acl"].privs("/"):
+        cluster = sim.router.cluster
+        if cluster.name and "Sys.Audit" in sim.auth.users[data["username"]]["acl"].privs("/"):
             data["clustername"] = cluster.name
         entry["user"] = data["username"]
         return encode({"data": data})
@@ -338,8 +325,6 @@ class Handler(BaseHTTPRequestHandler):
                 sim.router.cluster.drop_added_guests()
             elif path == "/_sim/expire-tickets" and method == "POST":
                 sim.auth.expire_tickets()
-            elif path == "/_sim/health" and method == "GET":
-                result = "ok"
             else:
                 self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
                 return

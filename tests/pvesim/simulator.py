@@ -12,9 +12,7 @@ from .auth import Auth
 from .cluster import Cluster
 from .faults import FaultSet
 from .generator import generate_from_spec
-from .profiles import get_profile
 from .routes import Router
-from .samples import SampleRouter
 from .scenario import load_scenario
 from .server import RequestLog, SimHTTPServer
 from .tls import server_context, write_certificates
@@ -23,8 +21,7 @@ from .tls import server_context, write_certificates
 class Simulator:  # pylint: disable=too-many-instance-attributes
     """A PVE API simulator on 127.0.0.1.
 
-    scenario: shipped scenario name ("demo", "standalone"), a file path, a Scenario, "generate:k=v,...",
-    or "samples" / "samples:DIR" to serve the captured samples as they are.
+    scenario: shipped scenario name ("demo", "standalone"), a file path, a Scenario or "generate:k=v,...".
     profile: PVE version profile (pve7, pve8, pve8.1, pve9; see profiles.py), overriding the scenario's.
     Named (here or in the scenario), it is faithful, 3 s 401 delay included; without one the simulator
     is PVE 9.1 with test-speed shortcuts (no 401 delay, offline nodes simplified). auth_delay overrides.
@@ -42,21 +39,15 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.host = host
         self.state_dir = state_dir
         self._own_state_dir = False
-        if isinstance(scenario, str) and (scenario == "samples" or scenario.startswith("samples:")):
-            self.scenario = None
-            self.router = SampleRouter(scenario.split(":", 1)[1] if ":" in scenario else None)
-            extra = {}
-            self.profile = get_profile(profile)
-        else:
-            if isinstance(scenario, str) and scenario.startswith("generate:"):
-                scenario = generate_from_spec(scenario[len("generate:"):])
-            self.scenario = load_scenario(scenario)
-            cluster = Cluster(self.scenario, now=now, profile=profile)
-            cluster.moving_metrics = moving_metrics  # CPU, memory, uptime differ on every read, as on PVE
-            self.router = Router(cluster)
-            self.profile = cluster.profile
-            extra = self.scenario.auth or {}
-        faithful = bool(profile or (self.scenario is not None and self.scenario.profile))
+        if isinstance(scenario, str) and scenario.startswith("generate:"):
+            scenario = generate_from_spec(scenario[len("generate:"):])
+        self.scenario = load_scenario(scenario)
+        cluster = Cluster(self.scenario, now=now, profile=profile)
+        cluster.moving_metrics = moving_metrics  # CPU, memory, uptime differ on every read, as on PVE
+        self.router = Router(cluster)
+        self.profile = cluster.profile
+        extra = self.scenario.auth or {}
+        faithful = bool(profile or self.scenario.profile)
         self.error_message = self.profile["error_message"]
         self.auth_delay = auth_delay if auth_delay is not None else (3.0 if faithful else 0.0)
         self.user = extra.get("user", user)

@@ -61,13 +61,3 @@ def test_standalone():
     with Simulator(scenario="standalone", tls=False) as sim:
         rows = Client(sim).data("/cluster/status")
         assert len(rows) == 1 and rows[0]["type"] == "node" and rows[0]["nodeid"] == 0 and rows[0]["local"] == 1
-
-
-def test_samples_mode():
-    with Simulator(scenario="samples", tls=False) as sim:
-        client = Client(sim)
-        assert client.data("/cluster/nextid") == "100"
-        assert client.get("/cluster/nextid", params={"vmid": "200"}).status_code == 400
-        assert client.data("/version")["version"] == "7.2-3"
-        assert client.data("/nodes/node1/network")
-        assert "vmid" in client.data("/cluster/resources", params={"type": "vm"})[0]

@@ -13,9 +13,10 @@ import re
 import pytest
 
 from pvesim import schema_check
-from pvesim.samples import default_samples_dir
 
-SAMPLES = default_samples_dir()
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import SAMPLES_DIR
+
+SAMPLES = str(SAMPLES_DIR)
 SAMPLE_FILES = sorted(glob.glob(os.path.join(SAMPLES, "*", "*.json")))
 SCHEMA = schema_check.load_schema()
 
