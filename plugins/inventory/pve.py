@@ -791,6 +791,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return to_text(self.templar.template(template)).strip()
 
     def _populate(self, records, settings):
+        """The records into the inventory; `records` is emptied on the way (each record let go once its host is in)."""
         if settings["late_hostname"]:
             self._hostnames(records, settings, records)
         inventory = self.inventory
@@ -800,9 +801,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         groups = self.get_option("groups")
         keyed_groups = self.get_option("keyed_groups")
         strict = settings["strict"]
+        # each record's built-in groups, named once per build (a few distinct names for thousands of hosts)
+        named = [[group_name(suffix) for suffix in record.groups] for record in records]
+        ours = dict.fromkeys(group for host_groups in named for group in host_groups)  # in order of first use
         # a host named like a group (another source's, ours, a `groups:` key, all, ungrouped) is renamed
-        ours = set(group_name(suffix) for record in records for suffix in record.groups)
-        renamed = names.rename_group_clashes(records, set(inventory.groups) | ours | set(groups or {}))
+        renamed = names.rename_group_clashes(records, set(inventory.groups) | set(ours) | set(groups or {}))
         if renamed:
             self._warn("%d host(s) renamed because their name is a group name (a host never becomes a group): %s"
                        % (len(renamed), _listing(renamed)))
@@ -811,28 +814,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         documented = filters.host_variables(prefix) | filters.agent_variables(prefix)
         known = names.owners(inventory)
         identity = self._identity()
-        existing = set()
+        for group in ours:
+            inventory.add_group(group)
+        group_objects = inventory.groups  # the inventory's own mapping: a group keyed_groups adds shows up in it
         store = shared.SharedValues(inventory, [prefix + key for key in hosts.SHARED_VARS])
         any_constructed = bool(compose or groups or keyed_groups)
-        for record in records:
+        for index, record in enumerate(records):
             host = record.hostname
             kept_address = None
             if host in joined:  # opted in: another source's host, whose ansible_host is never replaced
                 kept_address = inventory.get_host(host).vars.get("ansible_host")
             else:
                 known.setdefault(host, (identity, record.key))
-            host_groups = [group_name(suffix) for suffix in record.groups]
-            for group in host_groups:
-                if group not in existing:
-                    inventory.add_group(group)
-                    existing.add(group)
-            for group in host_groups:
-                inventory.add_host(host, group=group)  # as a host, never add_child: that nests a same-named group
+            first, rest = named[index][0], named[index][1:]
+            named[index] = None
+            inventory.add_host(host, group=first)  # creates the host (named with the unsafe text), or finds it
+            # the host exists now: later calls only look it up by name, as plain text (ansible-core < 2.19 formats
+            # the name into a debug message on every call, which costs more for unsafe text)
+            entity = str.__str__(host)
+            for group in rest:
+                # add_child(group, host) adds the existing host, for less than add_host; only add_host when a group
+                # of that name exists (keyed_groups may add one later): add_child would nest that group instead
+                if entity in group_objects:
+                    inventory.add_host(host, group=group)
+                else:
+                    inventory.add_child(group, entity)
             host_vars = record.vars
             if record.kind == "node" and _is_ip(host_vars.get(prefix + "ip")):
                 host_vars["ansible_host"] = host_vars[prefix + "ip"]  # an IP address only, never a name to resolve
-            for key, value in host_vars.items():
-                store.set(host, key, value)
+            store.set_all(entity, host_vars)
             if any_constructed:
                 fields = record.fields(prefix)  # every field PVE sent, stored as a host variable or not
                 if strict and constructed:
@@ -851,6 +861,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                             self.inventory = inventory
             if kept_address is not None:
                 inventory.set_variable(host, "ansible_host", kept_address)
+            records[index] = None  # its variables are in the inventory now: let the record go (peak memory)
 
     def _construct_strictly(self, constructed, documented, host_vars, host):
         """compose, groups, keyed_groups one entry at a time: an entry that fails because it uses a documented

@@ -72,12 +72,16 @@ class HostRecord:
 
 class SharedText:
     """API text -> unsafe text, one object per distinct string of a build (node, status, pool and tag
-    names repeat across thousands of hosts: marked once, stored once)."""
+    names repeat across thousands of hosts: marked once, stored once). Also memoises per build what repeats
+    with them: the prefixed variable names, a tags text's list and group suffixes, a node's or pool's group."""
 
-    __slots__ = ("_seen",)
+    __slots__ = ("_seen", "_tags", "_suffixes", "_keys")
 
     def __init__(self):
         self._seen = {}
+        self._tags = {}
+        self._suffixes = {}
+        self._keys = {}
 
     def __call__(self, value):
         """`value` as shared unsafe text: a string, or a number written out; anything else is no text: None."""
@@ -88,6 +92,33 @@ class SharedText:
         found = self._seen.get(value)
         if found is None:
             found = self._seen[value] = unsafe_text(value)
+        return found
+
+    def tags(self, value):
+        """(tags, group suffixes) of a row's `tags`: one list per distinct tags text of the build, shared by
+        every record with that text (never changed in place: the inventory stores a copy)."""
+        if not isinstance(value, str):
+            tags = [self(tag) for tag in split_tags(value)]
+            return tags, ["tag_" + tag for tag in tags]
+        found = self._tags.get(value)
+        if found is None:
+            tags = [self(tag) for tag in split_tags(value)]
+            found = self._tags[value] = (tags, ["tag_" + tag for tag in tags])
+        return found
+
+    def suffix(self, head, value):
+        """head + value (a group suffix such as node_pve1), one object per build."""
+        found = self._suffixes.get((head, value))
+        if found is None:
+            found = self._suffixes[(head, value)] = head + value
+        return found
+
+    def keys(self, prefix):
+        """{name: prefix + name} for the guest variables, once per build."""
+        found = self._keys.get(prefix)
+        if found is None:
+            names = ("vmid", "name", "node", "type", "status", "template", "tags", "cluster") + GUEST_OPTIONAL + METRICS
+            found = self._keys[prefix] = dict((name, prefix + name) for name in names)
         return found
 
 
@@ -142,49 +173,55 @@ def node_addresses(status_nodes):
     return found
 
 
-def guest_record(row, cluster, prefix, text=None, metrics=False):  # pylint: disable=too-many-arguments
+def guest_record(row, cluster, prefix, text=None, metrics=False):  # pylint: disable=too-many-arguments,too-many-locals
     """A qemu/lxc row of /cluster/resources -> HostRecord, or None if the row is unusable.
 
     text: the build's SharedText (a new one when not given); metrics: store the METRICS as host variables too.
     """
     kind = row.get("type")
-    vmid = valid_vmid(row.get("vmid"))
-    if kind not in GUEST_TYPES or vmid is None:
+    if kind not in GUEST_TYPES:
         return None
+    vmid = row.get("vmid")
+    if type(vmid) is not int or not VMID_MIN <= vmid <= VMID_MAX:  # pylint: disable=unidiomatic-typecheck
+        vmid = valid_vmid(vmid)  # a bool, a float, a numeric string, out of range
+        if vmid is None:
+            return None
     text = text or SharedText()
+    key = text.keys(prefix)
     node = row.get("node")
     node = text(node) if node is not None else None
     name = _text(row.get("name")) or text("")
     status = text(row.get("status") or "unknown") or text("unknown")
-    template = bool(to_bool(row.get("template")))
-    tags = [text(tag) for tag in split_tags(row.get("tags"))]
-    p = prefix
+    template = row.get("template")
+    template = template != 0 if type(template) is int else bool(to_bool(template))  # pylint: disable=unidiomatic-typecheck
+    tags, tag_groups = text.tags(row.get("tags"))
     host_vars = {
-        p + "vmid": vmid,
-        p + "name": name,
-        p + "node": node,
-        p + "type": text(kind),
-        p + "status": status,
-        p + "template": template,
-        p + "tags": tags,
-        p + "cluster": text(cluster) if cluster is not None else None,
+        key["vmid"]: vmid,
+        key["name"]: name,
+        key["node"]: node,
+        key["type"]: text(kind),
+        key["status"]: status,
+        key["template"]: template,
+        key["tags"]: tags,
+        key["cluster"]: text(cluster) if cluster is not None else None,
     }
-    for key in GUEST_OPTIONAL:
-        value = row.get(key)
-        if value is not None and value != "" and text(value) is not None:
-            host_vars[p + key] = text(value)
-    if metrics:
-        for key in METRICS:
-            value = _number(row.get(key))
-            if value is not None:
-                host_vars[p + key] = value
     groups = [kind, status]
     if node:
-        groups.append("node_" + node)
-    pool = host_vars.get(p + "pool")
-    if pool:
-        groups.append("pool_" + pool)
-    groups.extend("tag_" + tag for tag in tags)
+        groups.append(text.suffix("node_", node))
+    for option in GUEST_OPTIONAL:
+        value = row.get(option)
+        if value is not None and value != "":
+            value = text(value)
+            if value is not None:
+                host_vars[key[option]] = value
+                if option == "pool" and value:
+                    groups.append(text.suffix("pool_", value))
+    if metrics:
+        for option in METRICS:
+            value = _number(row.get(option))
+            if value is not None:
+                host_vars[key[option]] = value
+    groups.extend(tag_groups)
     if template:
         groups.append("templates")
     return HostRecord("guest", "%s/%d" % (kind, vmid), vmid, name, host_vars, groups, row)

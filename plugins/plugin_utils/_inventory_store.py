@@ -18,39 +18,45 @@ _SHAREABLE = (str, int)
 
 
 class SharedValues:
-    """set(host, key, value) = inventory.set_variable, sharing the stored values of the keys in `shared`."""
+    """set_all(host, variables) = inventory.set_variable for each, sharing the stored values of the keys in `shared`."""
 
-    __slots__ = ("_inventory", "_shared", "_stored")
+    __slots__ = ("_set", "_get_host", "_shared", "_stored")
 
     def __init__(self, inventory, shared):
-        self._inventory = inventory
+        self._set = inventory.set_variable
+        self._get_host = inventory.get_host
         self._shared = frozenset(shared)   # variables whose values repeat across hosts
         self._stored = {}                  # (type, value) -> the object the inventory stored
 
-    def set(self, host, key, value):
-        if key not in self._shared or value is None:
-            self._inventory.set_variable(host, key, value)
-            return
-        if isinstance(value, list):
-            known = [self._stored.get(self._marker(item), item) for item in value]
-            self._inventory.set_variable(host, key, known)
-            if any(known[i] is value[i] for i in range(len(value))):
-                stored = self._inventory.get_host(host).vars.get(key)
-                if isinstance(stored, list) and len(stored) == len(value):
-                    for item, kept in zip(value, stored):
-                        self._remember(item, kept)
-            return
-        marker = self._marker(value)
-        known = self._stored.get(marker)
-        if known is not None:
-            self._inventory.set_variable(host, key, known)
-            return
-        self._inventory.set_variable(host, key, value)
-        self._remember(value, self._inventory.get_host(host).vars.get(key))
+    def set_all(self, host, variables):
+        setter, shared, stored = self._set, self._shared, self._stored
+        for key, value in variables.items():
+            if key not in shared or value is None:
+                setter(host, key, value)
+            elif type(value) is list:  # pylint: disable=unidiomatic-typecheck
+                self._set_list(host, key, value)
+            else:
+                # the type is part of the key: True == 1 == 1.0 as dict keys, and unsafe text differs from text on 2.17
+                marker = (type(value), value) if isinstance(value, _SHAREABLE) else None
+                known = stored.get(marker) if marker is not None else None
+                if known is not None:
+                    setter(host, key, known)
+                    continue
+                setter(host, key, value)
+                self._remember(value, self._get_host(host).vars.get(key))
+
+    def _set_list(self, host, key, value):
+        """A list (pve_tags) is a new list of shared elements."""
+        known = [self._stored.get(self._marker(item), item) for item in value]
+        self._set(host, key, known)
+        if any(known[i] is value[i] for i in range(len(value))):
+            kept = self._get_host(host).vars.get(key)
+            if isinstance(kept, list) and len(kept) == len(value):
+                for item, stored in zip(value, kept):
+                    self._remember(item, stored)
 
     @staticmethod
     def _marker(value):
-        # the type is part of the key: True == 1 == 1.0 as dict keys, and unsafe text differs from text on 2.17
         return (type(value), value) if isinstance(value, _SHAREABLE) else None
 
     def _remember(self, value, stored):
