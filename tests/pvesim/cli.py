@@ -51,14 +51,12 @@ def how_to_use(settings, state_dir, command):
     """What a person needs to use a running simulator: where it is, its credentials and CA (the fixed test
     ones of auth.py, not secrets), the env file to source and how to stop it. `command`: how to run pvesim."""
     env_file = os.path.join(state_dir, "env")
-    ca_line = ("  CA:        %s   (PVE_CA_PATH)" % settings["ca_path"] if settings.get("ca_path")
-               else "  no TLS:    set PVE_API_ALLOW_HTTP=true (and PVE_VALIDATE_CERTS=false)")
     return "\n".join([
         "pvesim: PVE API simulator at %s" % settings["url"],
         "  token:     %s = %s   (PVE_API_TOKEN_ID, PVE_API_TOKEN_SECRET)"
         % (settings["token_id"], settings["token_secret"]),
         "  password:  %s / %s   (PVE_API_USER, PVE_API_PASSWORD)" % (settings["user"], settings["password"]),
-        ca_line,
+        "  CA:        %s   (PVE_CA_PATH)" % settings["ca_path"],
         "  to use it: . %s   (sets those PVE_* variables in your shell)" % shlex.quote(env_file),
         "  to stop:   %s stop --state-dir %s" % (command, shlex.quote(state_dir)),
     ])
@@ -90,8 +88,8 @@ def serve(args):
             os.unlink(os.path.join(state_dir, name))
         except FileNotFoundError:
             pass
-    sim = Simulator(scenario=args.scenario, tls=not args.no_tls, latency=args.latency, state_dir=state_dir, port=args.port,
-                    profile=args.profile, auth_delay=args.auth_delay, moving_metrics=args.moving_metrics)
+    sim = Simulator(scenario=args.scenario, state_dir=state_dir, port=args.port, profile=args.profile,
+                    moving_metrics=args.moving_metrics)
     stop = threading.Event()
 
     def _on_signal(_signum, _frame):
@@ -255,12 +253,9 @@ def main(argv=None):
                          help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1")
     p_serve.add_argument("--profile", default=None, choices=sorted(PROFILES),
                          help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
-    p_serve.add_argument("--auth-delay", type=float, default=None, help="seconds before a 401 (PVE: 3)")
     p_serve.add_argument("--port", type=int, default=0)
-    p_serve.add_argument("--no-tls", action="store_true")
     p_serve.add_argument("--moving-metrics", action="store_true",
                          help="CPU, memory in use and uptime in /cluster/resources differ on every read, as on PVE")
-    p_serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
     p_serve.add_argument("--idle-timeout", type=float, default=0,
                          help="stop after this many seconds without an API request (0: never; a safety net for tests)")

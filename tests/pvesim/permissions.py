@@ -47,13 +47,10 @@ class Acl:
 
     @classmethod
     def from_spec(cls, spec):
-        """spec: [{path, role (or roles), propagate (default true)}] or [{path, privs, ...}]."""
+        """spec: [{path, role, propagate (default true)}] or [{path, privs, ...}]."""
         entries = []
         for item in spec:
-            roles = item.get("roles") or ([item["role"]] if "role" in item else [])
-            privs = set(item.get("privs", ()))
-            for role in roles:
-                privs.update(ROLES[role])
+            privs = set(item.get("privs", ())) | set(ROLES[item["role"]] if "role" in item else ())
             entries.append((item["path"], privs, item.get("propagate", True)))
         return cls(entries)
 

@@ -64,8 +64,6 @@ PROFILES = {
                  error_message=False, qemu_memory_string=False, qemu_version="7.2.0", qemu_default_cpu=None),
 }
 DEFAULT = "pve9"
-# The PVE release each network type needs (for docs and the collection's error message)
-TYPE_SINCE = {"any_local_bridge": "8.0", "vnet": "8.3.2", "fabric": "9.0", "include_sdn": "9.0"}
 # pmxcfs drops RRD entries older than this (pve-cluster src/pmxcfs/status.c, rrd_entry_is_old)
 RRD_WINDOW = 300
 

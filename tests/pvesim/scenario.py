@@ -173,5 +173,5 @@ def load_scenario(source):
         else:
             raise FileNotFoundError("no such scenario: %s" % source)
     with open(path, encoding="utf-8") as handle:
-        data = json.load(handle) if path.endswith(".json") else yaml.safe_load(handle)
+        data = yaml.safe_load(handle)  # YAML reads JSON too
     return scenario_from_dict(data, name=os.path.splitext(os.path.basename(path))[0])

@@ -27,16 +27,12 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     is PVE 9.1 with test-speed shortcuts (no 401 delay, offline nodes simplified). auth_delay overrides.
     """
 
-    def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, host="127.0.0.1",
-                 user=auth_mod.DEFAULT_USER, password=auth_mod.DEFAULT_PASSWORD, token_id=auth_mod.DEFAULT_TOKEN_ID,
-                 token_secret=auth_mod.DEFAULT_TOKEN_SECRET, now=None, profile=None, auth_delay=None,
-                 moving_metrics=False):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("pvesim binds to loopback only")
+    def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, now=None, profile=None,
+                 auth_delay=None, moving_metrics=False):
         self.tls = tls
         self.latency = latency
         self.requested_port = port
-        self.host = host
+        self.host = "127.0.0.1"  # loopback only
         self.state_dir = state_dir
         self._own_state_dir = False
         if isinstance(scenario, str) and scenario.startswith("generate:"):
@@ -50,10 +46,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         faithful = bool(profile or self.scenario.profile)
         self.error_message = self.profile["error_message"]
         self.auth_delay = auth_delay if auth_delay is not None else (3.0 if faithful else 0.0)
-        self.user = extra.get("user", user)
-        self.password = extra.get("password", password)
-        self.token_id = extra.get("token_id", token_id)
-        self.token_secret = extra.get("token_secret", token_secret)
+        self.user = extra.get("user", auth_mod.DEFAULT_USER)
+        self.password = extra.get("password", auth_mod.DEFAULT_PASSWORD)
+        self.token_id = extra.get("token_id", auth_mod.DEFAULT_TOKEN_ID)
+        self.token_secret = extra.get("token_secret", auth_mod.DEFAULT_TOKEN_SECRET)
         self.auth = Auth(self.user, self.password, self.token_id, self.token_secret, extra)
         self.faults = FaultSet()
         self.log = RequestLog()
@@ -101,8 +97,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     # -- addresses -----------------------------------------------------------------------------
     @property
     def url(self):
-        host = "[%s]" % self.host if ":" in self.host else self.host
-        return "%s://%s:%d" % ("https" if self.tls else "http", host, self.port)
+        return "%s://%s:%d" % ("https" if self.tls else "http", self.host, self.port)
 
     @property
     def api_url(self):

