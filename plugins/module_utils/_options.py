@@ -28,41 +28,38 @@ DEFAULT_MAX_ANSWER_MB = 64  # one answer, after decompression (10,000 guests in 
 VMID_MIN = 100
 VMID_MAX = 999999999
 
-# Option name -> environment variables, first wins (docs/INTERFACE.md section 1).
-ENV_VARS = {
-    "api_host": ["PVE_API_HOST", "PROXMOX_HOST", "PROXMOX_URL"],
-    "api_port": ["PVE_API_PORT", "PROXMOX_PORT"],
-    "api_user": ["PVE_API_USER", "PROXMOX_USER"],
-    "api_password": ["PVE_API_PASSWORD", "PROXMOX_PASSWORD"],
-    "api_token_id": ["PVE_API_TOKEN_ID", "PROXMOX_TOKEN_ID"],
-    "api_token_secret": ["PVE_API_TOKEN_SECRET", "PROXMOX_TOKEN_SECRET"],
-    "validate_certs": ["PVE_VALIDATE_CERTS", "PROXMOX_VALIDATE_CERTS"],
-    "ca_path": ["PVE_CA_PATH", "PROXMOX_CA_PATH"],
-    "api_timeout": ["PVE_API_TIMEOUT"],
-    "api_retries": ["PVE_API_RETRIES"],
-    "api_allow_http": ["PVE_API_ALLOW_HTTP"],
-    "api_total_timeout": ["PVE_API_TOTAL_TIMEOUT"],
-    "api_max_answer_mb": ["PVE_API_MAX_ANSWER_MB"],
+# The connection options, declared once (docs/INTERFACE.md section 1): the modules' argument spec and its
+# environment fallbacks are built from this table, the inventory plugin reads `env` (first wins) and
+# ConnectionConfig the defaults. The doc fragment (plugins/doc_fragments/connection.py, both blocks) stays the
+# literal YAML that ansible-doc and validate-modules read; tests/unit/plugins/doc_fragments/test_connection.py
+# holds it and INTERFACE.md's table equal to this one. `inventory_alias`: the community.proxmox name an
+# inventory file may use instead.
+CONNECTION = {
+    "api_host": {"type": "str", "required": True, "env": ("PVE_API_HOST", "PROXMOX_HOST", "PROXMOX_URL"),
+                 "inventory_alias": "url"},
+    "api_port": {"type": "int", "default": DEFAULT_PORT, "env": ("PVE_API_PORT", "PROXMOX_PORT")},
+    "api_user": {"type": "str", "env": ("PVE_API_USER", "PROXMOX_USER"), "inventory_alias": "user"},
+    "api_password": {"type": "str", "no_log": True, "env": ("PVE_API_PASSWORD", "PROXMOX_PASSWORD"),
+                     "inventory_alias": "password"},
+    # no_log False: not a secret, although its name says "token" (validate-modules asks)
+    "api_token_id": {"type": "str", "no_log": False, "env": ("PVE_API_TOKEN_ID", "PROXMOX_TOKEN_ID"),
+                     "inventory_alias": "token_id"},
+    "api_token_secret": {"type": "str", "no_log": True, "env": ("PVE_API_TOKEN_SECRET", "PROXMOX_TOKEN_SECRET"),
+                         "inventory_alias": "token_secret"},
+    "validate_certs": {"type": "bool", "default": True, "env": ("PVE_VALIDATE_CERTS", "PROXMOX_VALIDATE_CERTS")},
+    "ca_path": {"type": "path", "env": ("PVE_CA_PATH", "PROXMOX_CA_PATH")},
+    "api_timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "env": ("PVE_API_TIMEOUT",)},
+    "api_retries": {"type": "int", "default": DEFAULT_RETRIES, "env": ("PVE_API_RETRIES",)},
+    "api_total_timeout": {"type": "int", "default": DEFAULT_TOTAL_TIMEOUT, "env": ("PVE_API_TOTAL_TIMEOUT",)},
+    "api_max_answer_mb": {"type": "int", "default": DEFAULT_MAX_ANSWER_MB, "env": ("PVE_API_MAX_ANSWER_MB",)},
+    "api_allow_http": {"type": "bool", "default": False, "env": ("PVE_API_ALLOW_HTTP",)},
 }
-
-CONNECTION_ARGSPEC = {
-    "api_host": {"type": "str", "required": True, "fallback": (env_fallback, ENV_VARS["api_host"])},
-    "api_port": {"type": "int", "default": DEFAULT_PORT, "fallback": (env_fallback, ENV_VARS["api_port"])},
-    "api_user": {"type": "str", "fallback": (env_fallback, ENV_VARS["api_user"])},
-    "api_password": {"type": "str", "no_log": True, "fallback": (env_fallback, ENV_VARS["api_password"])},
-    "api_token_id": {"type": "str", "no_log": False, "fallback": (env_fallback, ENV_VARS["api_token_id"])},
-    "api_token_secret": {"type": "str", "no_log": True, "fallback": (env_fallback, ENV_VARS["api_token_secret"])},
-    "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ENV_VARS["validate_certs"])},
-    "ca_path": {"type": "path", "fallback": (env_fallback, ENV_VARS["ca_path"])},
-    "api_timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ENV_VARS["api_timeout"])},
-    "api_retries": {"type": "int", "default": DEFAULT_RETRIES, "fallback": (env_fallback, ENV_VARS["api_retries"])},
-    "api_allow_http": {"type": "bool", "default": False, "fallback": (env_fallback, ENV_VARS["api_allow_http"])},
-    "api_total_timeout": {"type": "int", "default": DEFAULT_TOTAL_TIMEOUT,
-                          "fallback": (env_fallback, ENV_VARS["api_total_timeout"])},
-    "api_max_answer_mb": {"type": "int", "default": DEFAULT_MAX_ANSWER_MB,
-                          "fallback": (env_fallback, ENV_VARS["api_max_answer_mb"])},
-}
-CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
+CONNECTION_OPTIONS = tuple(CONNECTION)
+ENV_VARS = dict((name, list(spec["env"])) for name, spec in CONNECTION.items())
+CONNECTION_ARGSPEC = dict(
+    (name, dict([(key, spec[key]) for key in ("type", "required", "default", "no_log") if key in spec],
+                fallback=(env_fallback, ENV_VARS[name])))
+    for name, spec in CONNECTION.items())
 
 # PVE's pve-node format (a host name label) and the UPID node part.
 # \Z, not $: '$' also matches before a trailing newline ("pve1\n" is no node name)

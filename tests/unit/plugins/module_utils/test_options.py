@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 from ansible_collections.pve.cluster.plugins.module_utils._options import (
-    CONNECTION_ARGSPEC, ENV_VARS, ConnectionConfig, api_host_secrets, parse_api_host, parse_time, validate_node,
+    CONNECTION, CONNECTION_ARGSPEC, ConnectionConfig, api_host_secrets, parse_api_host, parse_time, validate_node,
     validate_vmid)
 
 SECRET = "0b7c9a7e-SECRET-in-options"
@@ -145,12 +145,14 @@ def test_config_errors(kwargs, option):
     assert SECRET not in str(excinfo.value)
 
 
-def test_argspec_secrets_no_log_and_env_fallbacks():
-    assert CONNECTION_ARGSPEC["api_password"]["no_log"] is True
-    assert CONNECTION_ARGSPEC["api_token_secret"]["no_log"] is True
-    assert CONNECTION_ARGSPEC["api_host"]["fallback"][1] == ENV_VARS["api_host"]
-    assert ENV_VARS["api_host"][0] == "PVE_API_HOST"
-    assert set(CONNECTION_ARGSPEC) == set(ENV_VARS)
+def test_argspec_is_built_from_the_one_table():
+    """Type, default, required, no_log and the environment fallbacks (first wins: test_env_first_wins.py) of the
+    modules' argument spec are the table's; the doc fragment and INTERFACE.md are checked against the same table."""
+    for name, spec in CONNECTION.items():
+        argspec = dict(CONNECTION_ARGSPEC[name])
+        assert argspec.pop("fallback")[1] == list(spec["env"]), name
+        assert argspec == dict((key, spec[key]) for key in ("type", "required", "default", "no_log") if key in spec)
+    assert CONNECTION["api_password"]["no_log"] is CONNECTION["api_token_secret"]["no_log"] is True
 
 
 @pytest.mark.parametrize("value", ["pve1", "a", "node-1", "PVE9", "0"])
