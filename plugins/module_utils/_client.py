@@ -87,20 +87,18 @@ def encode_params(params):
 
 if HAS_REQUESTS:
     class _PveAuth(requests.auth.AuthBase):
-        """Adds the token header or ticket cookie (+ CSRF for writes). repr() hides secrets."""
+        """Adds the token header or ticket cookie (reads need no CSRF token). repr() hides secrets."""
 
         def __init__(self):
             self.header = None
             self.ticket = None
-            self.csrf = None
+            self.csrf = None  # kept only to be hidden wherever a server echoes it
 
         def __call__(self, request):
             if self.header:
                 request.headers["Authorization"] = self.header
             elif self.ticket:
                 request.headers["Cookie"] = "PVEAuthCookie=%s" % self.ticket
-                if request.method != "GET" and self.csrf:
-                    request.headers["CSRFPreventionToken"] = self.csrf
             return request
 
         def __repr__(self):
@@ -177,25 +175,26 @@ class PveClient:
     # -- public calls ---------------------------------------------------------------------------
     def get(self, path, params=None, retry_timeouts=True, **path_args):
         """GET and return the unwrapped `data`. retry_timeouts=False: a timeout is not retried (per-node reads)."""
-        return self.request("GET", path, params=params, retry_timeouts=retry_timeouts, **path_args).data
+        return self._get(path, params, retry_timeouts, path_args).data
 
     def get_with_total(self, path, params=None, retry_timeouts=True, **path_args):
         """GET and return (data, total); total is None when PVE sends none (PVE omits it when 0)."""
-        response = self.request("GET", path, params=params, retry_timeouts=retry_timeouts, **path_args)
+        response = self._get(path, params, retry_timeouts, path_args)
         return response.data, response.total
 
-    def request(self, method, path, params=None, data=None, retry_timeouts=True, **path_args):
+    def _get(self, path, params, retry_timeouts, path_args):
+        """The one kind of call the collection makes (read-only); the login is the only POST."""
         full_path = build_path(path, path_args)
         if self.config.auth_kind == "ticket" and self._auth.ticket is None:
             self.login()
         version = self._ticket_version
-        response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
+        response = self._send("GET", full_path, params, None, retry_timeouts=retry_timeouts)
         if response.status_code == 401 and self.config.auth_kind == "ticket":
             if self.login(stale_version=version):
-                response = self._send(method, full_path, params, data, retry_timeouts=retry_timeouts)
+                response = self._send("GET", full_path, params, None, retry_timeouts=retry_timeouts)
             else:
-                self._log("%s %s: ticket refused again; not logging in again (one re-login per run)" % (method, full_path))
-        return self._decode(method, shown_path(full_path, params), response)
+                self._log("GET %s: ticket refused again; not logging in again (one re-login per run)" % full_path)
+        return self._decode("GET", shown_path(full_path, params), response)
 
     def login(self, stale_version=None):
         """POST /access/ticket once. With stale_version (the ticket PVE refused): True when another thread renewed
@@ -212,7 +211,7 @@ class PveClient:
                 return True
             self._auth.ticket = None
             response = self._send("POST", "/access/ticket", None,
-                                  {"username": self.config.user, "password": self.config.password}, retry=False)
+                                  {"username": self.config.user, "password": self.config.password})
             data = self._decode("POST", "/access/ticket", response).data
             data = expect(data, dict, "POST /access/ticket")
             if data.get("NeedTFA"):
@@ -227,11 +226,11 @@ class PveClient:
             return True
 
     # -- transport ------------------------------------------------------------------------------
-    def _send(self, method, path, params, data, retry=True, retry_timeouts=True):
-        """One request, repeated (GET only) while the failure is one another attempt can cure."""
+    def _send(self, method, path, params, data, retry_timeouts=True):
+        """One request, repeated while the failure is one another attempt can cure (GET only: never the login)."""
         config = self.config
         shown = shown_path(path, params)
-        attempts = (config.retries + 1) if (retry and method == "GET") else 1
+        attempts = (config.retries + 1) if method == "GET" else 1
         for attempt in range(1, attempts + 1):
             self._deadlines.check_total(method, shown, config.endpoint)
             started = time.monotonic()

@@ -229,20 +229,6 @@ def test_password_logs_in_once_per_client_with_form_fields(mocked, record):
         assert "Authorization" not in call.request.headers
 
 
-def test_ticket_csrf_token_is_sent_on_writes(mocked, record):
-    add_login(mocked)
-    mocked.add(responses.POST, BASE + "/nodes/pve1/execute", json=_json([]))
-    mocked.add(responses.GET, BASE + "/version", json=_json({}))
-    client = make_client(record, **password_params())
-    client.request("POST", "/nodes/{node}/execute", data={"commands": "[]"}, node="pve1")
-    client.get("/version")
-    write, read = mocked.calls[1].request, mocked.calls[2].request
-    assert write.headers["CSRFPreventionToken"] == CSRF
-    assert write.headers["Cookie"] == "PVEAuthCookie=" + TICKET
-    assert "CSRFPreventionToken" not in read.headers
-    assert len([c for c in mocked.calls if c.request.path_url.endswith("/access/ticket")]) == 1
-
-
 def test_refused_ticket_logs_in_again_once(mocked, record):
     add_login(mocked)
     mocked.add(responses.GET, BASE + "/version", status=401)
@@ -521,11 +507,12 @@ def test_other_statuses_never_retried(mocked, record, status):
 
 
 @pytest.mark.parametrize("failure", [dict(status=503), dict(body=requests.exceptions.ConnectionError("reset"))])
-def test_post_never_retried(mocked, record, failure):
-    mocked.add(responses.POST, BASE + "/nodes/pve1/execute", **failure)
-    client = make_client(record, **token_params(api_retries=3))
+def test_login_never_retried(mocked, record, failure):
+    """The login (the one POST) is sent once, whatever api_retries says."""
+    mocked.add(responses.POST, BASE + "/access/ticket", **failure)
+    client = make_client(record, **password_params(api_retries=3))
     with pytest.raises(_errors.PveError) as excinfo:
-        client.request("POST", "/nodes/{node}/execute", node="pve1")
+        client.get("/version")
     record.error(excinfo)
     assert len(mocked.calls) == 1 and record.warnings == []
 
