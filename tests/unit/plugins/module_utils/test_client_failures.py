@@ -9,7 +9,6 @@ wrong, is retried only when another attempt can help, and names method and path 
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 
