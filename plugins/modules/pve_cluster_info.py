@@ -48,7 +48,8 @@ notes:
     its figures only with C(Sys.Audit) on C(/nodes/<node>)."
   - "A token or user without C(Sys.Audit) on C(/) (such as C(PVEAuditor) on a pool only): when V(resources) is
     gathered too, the refused V(status) leaves RV(cluster) and RV(cluster_nodes) out, with one warning quoting
-    PVE's text and an entry in RV(unavailable); with O(gather=[status]) alone the module fails with PVE's text.
+    PVE's text and an entry in RV(unavailable); with O(gather=[status]) alone the module fails with PVE's text (and
+    the same entry in RV(unavailable)).
     A token or user that may see nothing at all (no guest, pool or storage row and no node figures) fails with one
     error naming the roles to grant."
 """
@@ -432,8 +433,9 @@ def main():
             try:
                 rows = expect(module.client.get("/cluster/status"), list, "GET /cluster/status")
             except PvePermissionError as err:
-                if gather == ["status"]:
-                    raise  # the one thing asked for
+                if gather == ["status"]:  # the one thing asked for: fail, listing it in unavailable as well
+                    module.fail_json(msg="Reading the cluster status: %s" % err,
+                                     unavailable=[unavailable_entry("status", err)], **err.to_result())
                 refused = err
         if refused is None:
             result["cluster"], result["cluster_nodes"] = split_status(rows)

@@ -64,6 +64,7 @@ def test_cluster_info_status_alone_refused_fails_with_pve_text(capsys, sim):
     result, code, _warnings = run(pve_cluster_info, capsys, sim, "pool", gather=["status"])
     assert code == 1 and result["status"] == 403
     assert REFUSED_ROOT in result["msg"] and "PVEAuditor on /" in result["msg"]
+    assert result["unavailable"] == [{"part": "status", "path": "/cluster/status", "message": REFUSED_ROOT}]
 
 
 def test_cluster_info_root_auditor_sees_everything(capsys, sim):
