@@ -424,6 +424,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- main ------------------------------------------------------------------------------------
     def parse(self, inventory, loader, path, cache=True):
+        with shared.cyclic_gc_paused():  # the build's objects all stay alive: collecting would walk them for nothing
+            self._parse(inventory, loader, path, cache)
+
+    def _parse(self, inventory, loader, path, cache):
         super().parse(inventory, loader, path, cache)
         self._read_config(path)
         settings = self._settings()
@@ -436,6 +440,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             records = self._from_cache(raw, settings) if raw is not None else None
             if records is None:
                 raw = self._data_only(self._fetch_base(settings), "the API")
+                shared.free_cycles()  # the HTTP exchange's (a response in a cycle holds its whole body)
                 records = self._select(raw, settings)
                 self._lookups = self._plan(records, settings, raw, fetch=True)
                 if cache_on:

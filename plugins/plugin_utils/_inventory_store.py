@@ -10,11 +10,40 @@ nodes, statuses, types, pools and tags: the object stored for the first host tha
 handed in for every later one, so ansible-core keeps it as it is (no copy, no new tag). On older
 ansible-core the stored object is the one given (already shared, see SharedText): nothing changes.
 Only immutable values (str, int) are shared; a list (pve_tags) is a new list of shared elements.
+
+And the build's memory management: Python's cyclic collector paused while a build runs (cyclic_gc_paused).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 _SHAREABLE = (str, int)
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """Python's cyclic garbage collector paused for one build, as it was after it.
+
+    A build makes tens of thousands of objects that all stay alive (rows, records, hosts, variables): each
+    collection of the oldest generation walks all of them again, for nothing (a fifth of a 50,000-guest
+    build's time). What the build lets go is freed by reference counting meanwhile; cycles wait for
+    free_cycles() or the next collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def free_cycles():
+    """One collection while the collector is paused: after the requests, whose objects are garbage in cycles
+    (at 10,000 guests about 5 MB, with the answer's body), before the hosts are made (peak memory)."""
+    gc.collect()
 
 
 class SharedValues:
