@@ -80,14 +80,19 @@ def _scoped_tokens():
                 for kind, (token_id, _acl) in SCOPED_TOKENS.items())
 
 
-def serve(args):
-    state_dir = os.path.abspath(args.state_dir or ".pvesim")
-    os.makedirs(state_dir, exist_ok=True)
+def _forget(state_dir):
+    """Remove DIR/url and DIR/pid: no server answers there (yet, or any more)."""
     for name in ("url", "pid"):
         try:
             os.unlink(os.path.join(state_dir, name))
         except FileNotFoundError:
             pass
+
+
+def serve(args):
+    state_dir = os.path.abspath(args.state_dir or ".pvesim")
+    os.makedirs(state_dir, exist_ok=True)
+    _forget(state_dir)
     sim = Simulator(scenario=args.scenario, state_dir=state_dir, port=args.port, profile=args.profile,
                     moving_metrics=args.moving_metrics)
     stop = threading.Event()
@@ -108,11 +113,7 @@ def serve(args):
         _wait(sim, stop, args.idle_timeout)
     finally:
         sim.stop()
-        for name in ("url", "pid"):
-            try:
-                os.unlink(os.path.join(state_dir, name))
-            except FileNotFoundError:
-                pass
+        _forget(state_dir)
     return 0
 
 

@@ -8,12 +8,11 @@ import threading
 import time
 
 from . import guest_config
+from .guest_config import GIB, MIB
 from .profiles import RRD_WINDOW, get_profile
 from .scenario import Guest
 from .tasks import TaskStore
 
-GIB = 1024 ** 3
-MIB = 1024 ** 2
 CPU_FLAGS = "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm"
 
 
@@ -281,11 +280,9 @@ class Cluster:  # pylint: disable=too-many-public-methods
                 return []
             return [{"id": "network/%s/zone/localnetwork" % n.name, "network": "localnetwork", "network-type": "zone",
                      "node": n.name, "status": "ok", "type": "network"} for n in self.nodes.values()]
-        if not self.faithful:
-            return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
-                     "status": "ok" if n.online else "unknown", "type": "sdn"} for n in self.nodes.values()]
+        # the simplified (unnamed) simulator: an offline node's zone is unknown
         return [{"id": "sdn/%s/localnetwork" % n.name, "node": n.name, "sdn": "localnetwork",
-                 "status": "ok", "type": "sdn"} for n in self.nodes.values()]
+                 "status": "ok" if n.online or self.faithful else "unknown", "type": "sdn"} for n in self.nodes.values()]
 
     def resources_rows(self, rtype=None):
         """The /cluster/resources rows for a type filter, as root sees them."""

@@ -23,17 +23,11 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 
+from .schema_check import ParamError
+
 GIB = 1024 ** 3
 MIB = 1024 ** 2
 CIPASSWORD_MASK = "**********"
-
-
-class ConfigParamError(Exception):
-    """400 Parameter verification failed (errors: {param: text})."""
-
-    def __init__(self, errors):
-        super().__init__("Parameter verification failed.")
-        self.errors = errors
 
 
 def _uuid(seed):
@@ -121,7 +115,7 @@ def answer(guest, profile, mac, current=0, snapshot=None):
     """The `data` of GET .../config."""
     if snapshot and current:
         text = "cannot use 'snapshot' parameter with 'current'"
-        raise ConfigParamError({"snapshot": text, "current": text})
+        raise ParamError({"snapshot": text, "current": text})
     if snapshot:
         raise LookupError("snapshot '%s' does not exist" % snapshot)
     conf, pending = stored(guest, profile, mac)

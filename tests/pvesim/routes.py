@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from . import guest_config, schema_check
+from . import schema_check
 from .cluster import NotFound, encode
 from .permissions import PermissionDenied
 from .tasks import TOKEN, UPID_RE, USER, row_dict, task_log
@@ -203,7 +203,7 @@ def _config(cl, p, gtype):
     guest = cl.guest(p["node"], p["vmid"], gtype)
     try:
         return _envelope(cl.config(guest, current=p.get("current", 0), snapshot=p.get("snapshot")))
-    except guest_config.ConfigParamError as err:
+    except schema_check.ParamError as err:
         raise ApiError(400, "Parameter verification failed.", err.errors) from err
     except LookupError as err:
         raise NotFound(str(err)) from err

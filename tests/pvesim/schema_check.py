@@ -37,7 +37,8 @@ def load_schema(path=SCHEMA_PATH):
         return json.load(handle)
 
 
-# The keywords verify() and check_returns() read: schema.json keeps only these (format only when a name).
+# The keywords verify() and check_returns() read: schema.json keeps only these (format only when a name), and
+# no indexed key family such as `net[n]` (a name no answer has: check_returns cannot read it).
 PARAMETER_KEYWORDS = ("type", "optional", "minimum", "maximum", "maxLength", "minLength", "enum", "pattern", "format",
                       "requires")
 RETURNS_KEYWORDS = ("type", "optional", "enum", "items", "properties")
@@ -50,7 +51,7 @@ def _keep(spec, keywords):
     if "items" in out:
         out["items"] = _keep(out["items"], keywords)
     if "properties" in out:
-        out["properties"] = {k: _keep(v, keywords) for k, v in out["properties"].items()}
+        out["properties"] = {k: _keep(v, keywords) for k, v in out["properties"].items() if not k.endswith("[n]")}
     return out
 
 

@@ -266,12 +266,7 @@ class Handler(BaseHTTPRequestHandler):
             entry["auth"] = "token"
             raise ApiError(403, "Permission check failed (URI '/access/ticket' not available with API token, "
                                 "need proper ticket.)")
-        ctype = self.headers.get("Content-Type") or ""
-        if "json" in ctype:
-            form = {k: str(v) for k, v in json.loads(body or b"{}").items()}
-        else:
-            form = _first_values(urllib.parse.parse_qs(body.decode(), keep_blank_values=True))
-        entry["form"] = sorted(form)
+        form = self._form(body) if body else {}
         try:
             params = schema_check.verify(sim.router.schema["/access/ticket"]["POST"], form)
         except schema_check.ParamError as err:

@@ -11,16 +11,22 @@ import pytest
 import requests
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENV = dict(os.environ, PYTHONPATH=TESTS_DIR)
+
+
+def _pvesim(*args):
+    """python -m pvesim ARGS, its output captured as text."""
+    return subprocess.run([sys.executable, "-m", "pvesim"] + list(args), env=ENV, capture_output=True, text=True,
+                          check=False, timeout=60)
 
 
 def test_serve_writes_its_state_says_how_to_use_it_and_stops_when_idle(tmp_path):
     """DIR/url, env, ca.pem, pid and settings.json (what setup_pvesim needs); on stdout the URL alone on the first
     line, then the credentials, the CA, the env file and how to stop it; --idle-timeout ends a forgotten server."""
-    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     state = tmp_path / "state"
     cmd = [sys.executable, "-m", "pvesim", "serve", "--scenario", "standalone", "--state-dir", str(state),
            "--idle-timeout", "3"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # pylint: disable=consider-using-with
+    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # pylint: disable=consider-using-with
     try:
         deadline = time.time() + 20
         while not (state / "url").exists():
@@ -66,13 +72,10 @@ def test_serve_writes_its_state_says_how_to_use_it_and_stops_when_idle(tmp_path)
 def test_start_prints_settings_and_stop_removes_every_state_dir():
     """`start` returns once the server answers, with its settings and state_dir; `stop --remove` ends
     several at once and deletes their directories (tests/integration/targets/setup_pvesim uses both)."""
-    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     started = []
     try:
         for profile in ("pve8", "pve7"):
-            result = subprocess.run([sys.executable, "-m", "pvesim", "start", "--scenario", "standalone", "--profile",
-                                     profile, "--idle-timeout", "60"], env=env, capture_output=True, text=True,
-                                    check=False, timeout=60)
+            result = _pvesim("start", "--scenario", "standalone", "--profile", profile, "--idle-timeout", "60")
             assert result.returncode == 0, result.stderr
             settings = json.loads(result.stdout)
             started.append(settings)
@@ -85,10 +88,10 @@ def test_start_prints_settings_and_stop_removes_every_state_dir():
             resp = requests.get(settings["url"] + "/api2/json/version", headers={"Authorization": token},
                                 verify=settings["ca_path"], timeout=10)
             assert resp.json()["data"] == settings["version"]
-        argv = [sys.executable, "-m", "pvesim", "stop", "--remove"]
+        argv = ["stop", "--remove"]
         for settings in started:
             argv += ["--state-dir", settings["state_dir"]]
-        assert subprocess.run(argv, env=env, check=False, timeout=60).returncode == 0
+        assert _pvesim(*argv).returncode == 0
         for settings in started:
             assert not os.path.exists(settings["state_dir"])
             with pytest.raises(requests.exceptions.ConnectionError):
@@ -96,31 +99,26 @@ def test_start_prints_settings_and_stop_removes_every_state_dir():
     finally:
         for settings in started:
             if os.path.exists(os.path.join(settings["state_dir"], "pid")):
-                subprocess.run([sys.executable, "-m", "pvesim", "stop", "--remove", "--state-dir", settings["state_dir"]],
-                               env=env, check=False, timeout=60)
+                _pvesim("stop", "--remove", "--state-dir", settings["state_dir"])
 
 
 def test_start_in_a_given_state_dir_once(tmp_path):
     """`start --state-dir DIR` (the README's simulator block): DIR/env sets the PVE_* variables; a second
     start there is refused, saying how to use or stop the running one; a failed start leaves DIR alone."""
-    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     state = tmp_path / "sim"
-    argv = [sys.executable, "-m", "pvesim", "start", "--state-dir", str(state), "--idle-timeout", "60"]
+    argv = ["start", "--state-dir", str(state), "--idle-timeout", "60"]
     try:
-        first = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, timeout=60)
+        first = _pvesim(*argv)
         assert first.returncode == 0, first.stderr
         settings = json.loads(first.stdout)
         assert settings["state_dir"] == str(state) and (state / "env").is_file()
         assert "export PVE_API_HOST=%s" % settings["url"] in (state / "env").read_text()
-        again = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, timeout=60)
+        again = _pvesim(*argv)
         assert again.returncode == 1 and again.stdout == ""
         assert "pvesim already runs in %s" % state in again.stderr and ". %s/env" % state in again.stderr
     finally:
-        subprocess.run([sys.executable, "-m", "pvesim", "stop", "--state-dir", str(state)], env=env, check=False,
-                       timeout=60)
-    broken = subprocess.run([sys.executable, "-m", "pvesim", "start", "--state-dir", str(state), "--scenario",
-                             "/nonexistent/scenario.yml"], env=env, capture_output=True, text=True, check=False,
-                            timeout=60)
+        _pvesim("stop", "--state-dir", str(state))
+    broken = _pvesim("start", "--state-dir", str(state), "--scenario", "/nonexistent/scenario.yml")
     assert broken.returncode == 1 and broken.stdout == ""
     assert "pvesim did not start" in broken.stderr and "scenario.yml" in broken.stderr   # with the server's log
     assert (state / "ca.pem").exists()      # the user's directory is not removed

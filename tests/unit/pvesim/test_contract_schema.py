@@ -115,14 +115,16 @@ def test_ticket_matches_schema(client):
 
 
 def test_extract_keeps_only_the_keywords_read():
-    """schema.json is made by extract(): documentation, property-string formats and unread create parameters go."""
+    """schema.json is made by extract(): documentation, property-string formats, indexed key families (net[n]) and
+    unread create parameters go."""
     create = {"description": "Create a VM.", "permissions": {"user": "all"}, "returns": {"type": "string", "title": "UPID"},
               "parameters": {"additionalProperties": 0, "properties": {
                   "vmid": {"type": "integer", "minimum": 100, "format": "pve-vmid", "description": "The id."},
                   "cores": {"type": "integer", "optional": 1}}}}
     listing = {"parameters": {"properties": {"node": {"type": "string", "typetext": "<string>"}}}, "returns": {
         "type": "array", "items": {"type": "object", "properties": {"net0": {"type": "string", "optional": 1,
-                                                                             "format": {"model": {"type": "string"}}}}}}}
+                                                                             "format": {"model": {"type": "string"}}},
+                                                                    "net[n]": {"type": "string", "optional": 1}}}}}
     tree = [{"path": "/nodes", "info": {}, "children": [
         {"path": "/nodes/{node}/qemu", "info": {"POST": create, "GET": listing}}]}]
     schema = schema_check.extract("const apiSchema = %s;\n" % json.dumps(tree),
