@@ -1,7 +1,7 @@
 """nextid, offline nodes, /cluster/resources shapes, standalone."""
 from __future__ import annotations
 
-from pvesim import Simulator, generate
+from pvesim import Simulator
 
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
@@ -12,19 +12,6 @@ def test_nextid(client):
     resp = client.get("/cluster/nextid", params={"vmid": "100"})
     assert resp.status_code == 400
     assert resp.json() == {"data": None, "errors": {"vmid": "VM 100 already exists"}, "message": "Parameter verification failed.\n"}
-
-
-def test_nextid_range_and_exhaustion():
-    scen = generate(nodes=1, guests=5, tasks=0, seed=3)
-    scen.next_id = {"lower": 100, "upper": 105}
-    with Simulator(scenario=scen, tls=False) as sim:
-        resp = Client(sim).get("/cluster/nextid")
-        assert resp.status_code == 500
-        assert resp.json()["message"] == "unable to get any free VMID in range [100, 105]\n"
-    scen.next_id = {"lower": 102, "upper": 200}
-    scen.guests = [g for g in scen.guests if g.vmid != 103]
-    with Simulator(scenario=scen, tls=False) as sim:
-        assert Client(sim).data("/cluster/nextid") == "103"
 
 
 def test_offline_node(client):

@@ -97,13 +97,6 @@ def test_error_body_message_per_version(pclient):
     assert resp.headers["Connection"] == "close"
 
 
-def test_running_tasks_and_log_limit0(pclient):
-    rows = pclient.data("/nodes/pve1/tasks", params={"source": "all"})
-    assert rows[0]["status"] == "RUNNING" and "saved" in rows[0]
-    finished = rows[1]["upid"]
-    assert len(pclient.data("/nodes/pve1/tasks/%s/log" % finished, params={"limit": 0})) > 1
-
-
 def test_log_limit0_before_pve_common_7_3():
     scenario = load_scenario("demo")
     scenario.profile_overrides = {"log_limit0_whole": False}
