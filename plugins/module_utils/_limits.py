@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import heapq
+import os
 import socket
 import threading
 import time
@@ -87,7 +88,8 @@ class RequestWatch:
 
 class _Watchdog:
     """One daemon thread for every RequestWatch of the process (not a thread per request): it sleeps until the
-    earliest deadline and expires the watches whose deadline has passed."""
+    earliest deadline and expires the watches whose deadline has passed. A forked child (Ansible forks its workers
+    after the inventory is read) starts its own: the parent's thread does not run there."""
 
     def __init__(self):
         self._cond = threading.Condition()
@@ -121,6 +123,8 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WATCHDOG.__init__)  # a fresh one, the parent's lock and heap left behind
 
 
 def _shutdown(conn):

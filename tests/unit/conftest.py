@@ -1,12 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Make the PVE API simulator (package ``pvesim`` in the collection's tests/ directory) importable."""
+"""Make the PVE API simulator (package ``pvesim`` in the collection's tests/ directory) importable, and give the
+test run one shared directory (PYTEST_PVE_CLUSTER_SHARED, removed at its end) for what tests build once:
+ansible-test runs every test in a fork of its own, so a session-scoped fixture is built again for each test."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 
 _TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _TESTS_DIR not in sys.path:
@@ -16,6 +20,13 @@ if _TESTS_DIR not in sys.path:
 def pytest_configure(config):
     config.addinivalue_line("markers", "reliability(theme, case, expected): a case docs/reliability.md lists with its "
                                        "outcome (written to $PVE_CLUSTER_BUILD_DIR/reliability-units.json)")
+    if "PYTEST_PVE_CLUSTER_SHARED" not in os.environ:  # the first process (pytest-xdist's workers inherit it)
+        os.environ["PYTEST_PVE_CLUSTER_SHARED"] = config.pve_cluster_shared = tempfile.mkdtemp(prefix="pve-cluster-units-")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "pve_cluster_shared", None):
+        shutil.rmtree(config.pve_cluster_shared, ignore_errors=True)
 
 
 # Reliability cases (docs/reliability.md, section "unit tests"): each test marked

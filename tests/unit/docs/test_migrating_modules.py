@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import yaml
 
 from pvesim import Simulator
 
-from ansible_collections.pve.cluster.tests.unit.playbooks._report import COLLECTION, ansible_bin, user_env
+from ansible_collections.pve.cluster.tests.unit.playbooks._playbook import COLLECTION, ansible_playbook, user_env
 
 PAGE = COLLECTION / "docs" / "migrating-modules-from-community-proxmox.md"
 REGISTERED = ("guests", "proxmox_vms", "qemu_on_pve1", "vm_100", "named_web01", "failed_on_pve1", "one_task", "nodes",
@@ -40,11 +39,8 @@ def test_the_page_tasks_run_and_stand_for_the_old_modules(tmp_path):
                  "content": "{{ {%s} | to_json }}" % ", ".join("'%s': %s" % (name, name) for name in REGISTERED)}}]}]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play, sort_keys=False))
     with Simulator(scenario="demo") as sim:
-        result = subprocess.run([ansible_bin("ansible-playbook"), "-i", "localhost,", str(tmp_path / "play.yml")],
-                                env=user_env(tmp_path, sim), cwd=str(tmp_path), capture_output=True, text=True,
-                                timeout=300, check=False)
+        ansible_playbook(tmp_path, tmp_path / "play.yml", env=user_env(tmp_path, sim))
         scenario = sim.scenario
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     got = json.loads(dump.read_text())
 
     # proxmox_vm_info: every guest (templates too), and the narrowing of node/type, vmid, name

@@ -61,6 +61,7 @@ class Hostile:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # keep-alive answers would otherwise wait ~40 ms for a delayed ACK
 
             def log_message(self, *args):  # quiet
                 pass

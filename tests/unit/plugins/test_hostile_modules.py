@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hostile round two (issue 29 points 8, 9 and 14) against the modules: pve_tasks_info `limit: 0` over pages of fat
-rows in bounded memory (a child process under an address-space cap), numbers sent as out-of-range text treated as
+rows keeps neither what it does not return nor more text than api_max_answer_mb, numbers sent as out-of-range text treated as
 missing with a warning (and the cluster report's macros render them), one login per run however many calls PVE
 refuses, clear errors for a login answer that is a list and a task upid that is a list."""
 
@@ -21,18 +21,17 @@ import responses
 from ansible.plugins.filter.core import FilterModule as CoreFilters
 
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info, pve_tasks_info, pve_version_info
-from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, module_runner, warnings_of)
+    BASE, CONNECTION, module_runner, run_module, warnings_of)
 # the module tests' fixtures (this file runs in ansible-test's controller context: it renders report macros too)
 from ansible_collections.pve.cluster.tests.unit.plugins.modules.conftest import (  # noqa: F401 pylint: disable=unused-import
     _fresh_warnings, api, module_runs_on_target)
 
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
 PAGE = 5000  # pve_tasks_info's page size
-FAT = 12000  # characters of padding per row: a page is about 60 MB of JSON (under the 64 MiB answer cap)
-ROWS = 10 * PAGE
+FAT = 500  # characters of padding per row: a page is about 3.7 MB of JSON, under api_max_answer_mb=4 (MiB)
+ROWS = 3 * PAGE  # the rows as pve_tasks_info keeps them (about 160 bytes each) stay under 4 MiB
 REPORT_COMMON = pathlib.Path(__file__).resolve().parents[3] / "playbooks" / "templates" / "pve-cluster-report-common.j2"
 
 
@@ -67,51 +66,25 @@ class FatTasks:
         return 200, "OK", dict(JSON, **{"Content-Encoding": "gzip"}), payload
 
 
-CHILD_MODULE = """
-import io, json, sys
-from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import patch_module_args
-captured, real = io.StringIO(), sys.stdout
-sys.stdout = captured
-try:
-    with patch_module_args(%r):
-        pve_tasks_info.main()
-except SystemExit:
-    pass
-except MemoryError:
-    sys.stdout = real
-    RESULT({"memory_error": True})
-    raise SystemExit(3)
-sys.stdout = real
-result = json.loads(captured.getvalue())
-import resource
-RESULT({"failed": result.get("failed", False), "msg": result.get("msg"), "tasks": len(result.get("tasks") or []),
-        "keys": sorted(set(k for t in result.get("tasks") or [] for k in t)),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024})
-"""
-
-
 @pytest.mark.reliability(
     theme="hostile round two", case='8 pve_tasks_info limit 0 over fat pages',
-    expected='10 pages of 5,000 rows with 12,000 characters each (in an extra key, or in the status): the '
-             'extra keys freed with each page (50,000 tasks returned), kept text bounded by api_max_answer_mb '
-             '(fails naming it); a child under a 640 MiB address-space cap.')
+    expected='3 pages of 5,000 rows with 500 characters each (in an extra key, or in the status), '
+             'api_max_answer_mb=4: the extra keys dropped with each page (15,000 tasks returned), kept text '
+             'bounded by api_max_answer_mb across pages (fails naming it).')
 @pytest.mark.parametrize("where", ["extra key", "status"])
-def test_tasks_limit_0_over_fat_pages_stays_bounded(where):
+def test_tasks_limit_0_over_fat_pages_stays_bounded(capsys, where):
     fat = FatTasks(where)
     with LocalServer(fat) as server:
-        args = {"api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
-                "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab",
-                "node": "pve1", "limit": 0, "max_rows": ROWS}
-        outcome = run_capped(CHILD_MODULE % (args,), as_mib=640, timeout=240)
-    assert not outcome["killed"] and outcome["rc"] == 0, outcome
-    result = outcome["result"]
+        result, _code = run_module(pve_tasks_info, capsys, {
+            "api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
+            "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab",
+            "api_max_answer_mb": 4, "node": "pve1", "limit": 0, "max_rows": ROWS})
     if where == "extra key":  # what pve_tasks_info does not return is dropped with its page
-        assert not result["failed"], result
-        assert result["tasks"] == ROWS and "padding" not in result["keys"]
+        assert not result.get("failed"), result.get("msg")
+        assert len(result["tasks"]) == ROWS and not any("padding" in task for task in result["tasks"])
         assert fat.pages == ROWS // PAGE
     else:  # text it keeps is counted across pages like one answer
-        assert result["failed"] and "api_max_answer_mb=64 MiB" in result["msg"], result
+        assert result["failed"] and "across pages hold more than api_max_answer_mb=4 MiB" in result["msg"], result
         assert fat.pages < ROWS // PAGE
 
 

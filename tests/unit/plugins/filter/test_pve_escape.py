@@ -10,8 +10,6 @@ messages with their control characters written as \\xNN. The roles run in ansibl
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from urllib.parse import urlsplit
 
@@ -19,7 +17,7 @@ import pytest
 import yaml
 
 from ansible_collections.pve.cluster.plugins.filter.pve_escape import DOCUMENTATION, EXAMPLES, FilterModule, pve_escape
-from ansible_collections.pve.cluster.tests.unit.plugins._capped import COLLECTIONS_ROOT
+from ansible_collections.pve.cluster.tests.unit.playbooks._playbook import ansible_playbook
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
 
 ESC = "\x1b"
@@ -63,72 +61,49 @@ def hostile_pve(request):
     return 200, "OK", JSON, json.dumps({"data": answers[path]}).encode()
 
 
-def run_playbook(tmp_path, server, tasks):
-    """`tasks` in one play on localhost, each role call in a block whose rescue keeps the failure message; returns
-    the messages (read from a file the play writes)."""
-    connection = {"api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
+def role_messages(tmp_path):
+    """The failure messages of vmid_allocate and of cluster_facts' three assertions against hostile_pve, in one
+    play (each role call in a block whose rescue keeps the message); cluster_facts reads the API once, its
+    assertions then run from that fact. The play also runs pve_escape's EXAMPLES as printed."""
+    connection = {"api_host": "http://127.0.0.1:%d", "api_allow_http": True, "api_retries": 0,
                   "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab"}
+    role_calls = [("vmid_allocate", "main", {"vmid_allocate_requested": 100}),
+                  ("cluster_facts", "main", {"cluster_facts_assert_quorate": True}),
+                  ("cluster_facts", "assertions", {"cluster_facts_assert_all_online": True}),
+                  ("cluster_facts", "assertions", {"cluster_facts_min_version": "8.2"})]
     out = tmp_path / "messages.json"
-    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
-             "vars": {"ansible_python_interpreter": sys.executable, "messages": []},
-             "module_defaults": {"group/pve.cluster.pve": connection},
-             "tasks": [{"block": [task], "rescue": [{"ansible.builtin.set_fact": {
-                 "messages": "{{ messages + [ansible_failed_result.msg] }}"}}]} for task in tasks]
-             + [{"ansible.builtin.copy": {"content": "{{ messages | to_json }}", "dest": str(out)}}]}]
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump(play))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOME=str(tmp_path / "home"))
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", str(playbook)]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
-    assert proc.returncode == 0 and out.exists(), (proc.stdout + proc.stderr)[-4000:]
-    assert ESC not in proc.stdout + proc.stderr  # the raw escape reaches no terminal
-    return json.loads(out.read_text())
-
-
-@pytest.fixture(scope="module")
-def role_messages(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("roles")
+    tasks = [{"block": [{"ansible.builtin.include_role": {"name": "pve.cluster." + role, "tasks_from": tasks_from},
+                         "vars": role_vars}],
+              "rescue": [{"ansible.builtin.set_fact": {"messages": "{{ messages + [ansible_failed_result.msg] }}"}}]}
+             for role, tasks_from, role_vars in role_calls]
+    tasks += [{"ansible.builtin.copy": {"content": "{{ messages | to_json }}", "dest": str(out)}}]
+    tasks += yaml.safe_load(EXAMPLES) + [{"ansible.builtin.copy": {
+        "content": "{{ guest_name | pve.cluster.pve_escape }}", "dest": str(tmp_path / "out.txt")},
+        "vars": {"guest_name": "web\x1b[2J01"}}]
     with LocalServer(hostile_pve) as server:
-        return run_playbook(tmp_path, server, [
-            {"ansible.builtin.include_role": {"name": "pve.cluster.vmid_allocate"},
-             "vars": {"vmid_allocate_requested": 100}},
-            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
-             "vars": {"cluster_facts_assert_quorate": True}},
-            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
-             "vars": {"cluster_facts_assert_all_online": True}},
-            {"ansible.builtin.include_role": {"name": "pve.cluster.cluster_facts"},
-             "vars": {"cluster_facts_min_version": "8.2"}},
-        ])
+        connection["api_host"] %= server.port
+        play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
+                 "vars": {"ansible_python_interpreter": sys.executable, "messages": []},
+                 "module_defaults": {"group/pve.cluster.pve": connection}, "tasks": tasks}]
+        (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+        proc = ansible_playbook(tmp_path, tmp_path / "play.yml")
+    assert ESC not in proc.stdout + proc.stderr  # the raw escape reaches no terminal
+    assert "guest web\\\\x1b[2J01" in proc.stdout, proc.stdout[-2000:]     # the filter's example, as printed
+    assert (tmp_path / "out.txt").read_text() == "web\\x1b[2J01"
+    return json.loads(out.read_text())
 
 
 @pytest.mark.reliability(
     theme="hostile round two", case='12 escapes in role failure messages',
     expected='vmid_allocate (guest and node names) and cluster_facts (cluster name, offline nodes, versions) '
              'fail with \\xNN, no raw escape in the ansible-playbook output.')
-def test_role_failure_messages_write_escapes_as_xnn(role_messages):
-    vmid, quorate, online, version = role_messages
+def test_role_failure_messages_write_escapes_as_xnn(tmp_path):
+    messages = role_messages(tmp_path)
+    vmid, quorate, online, version = messages
     assert "VMID 100 (vmid_allocate_requested) is already in use by qemu 'web\\x1b[2J\\x1b]0;pwned\\x07' on node " \
            "pve2\\x1b[1A" in vmid, vmid
     assert "PVE cluster 'lab\\x1b[31m' is not quorate" in quorate and "offline: pve2\\x1b[1A" in quorate, quorate
     assert "PVE node offline:" in online and "pve2\\x1b[1A" in online, online
     assert "API (GET /version) 7.0\\x1b[8m" in version, version
-    for message in role_messages:
+    for message in messages:
         assert ESC not in message and "\x07" not in message, message
-
-
-def test_the_filter_example_runs_as_printed(tmp_path):
-    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
-             "tasks": yaml.safe_load(EXAMPLES) + [{"ansible.builtin.copy": {
-                 "content": "{{ guest_name | pve.cluster.pve_escape }}", "dest": str(tmp_path / "out.txt")},
-                 "vars": {"guest_name": "web\x1b[2J01"}}]}]
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(yaml.safe_dump(play))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-               ANSIBLE_HOME=str(tmp_path / "home"), ANSIBLE_NOCOLOR="1")
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-               "-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    assert "guest web\\\\x1b[2J01" in proc.stdout, proc.stdout[-2000:]
-    assert (tmp_path / "out.txt").read_text() == "web\\x1b[2J01"

@@ -40,6 +40,21 @@ if not AnsibleCollectionConfig.collection_finder:  # ansible-test units installs
     init_plugin_loader([_collections_root()])
 
 
+def _warm_up():
+    """One parse of a source with compose, groups and keyed_groups through the real path: ansible-test runs
+    every test in a fork of this process, which then finds the plugins, their options and the templating
+    loaded instead of loading them again for each test."""
+    from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (  # pylint: disable=import-outside-toplevel
+        add_base, load_inventory, write_source)
+    with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        add_base(mock, [{"id": "qemu/100", "type": "qemu", "vmid": 100, "name": "web", "node": "pve1"}], [])
+        load_inventory(write_source(pathlib.Path(tmp), "compose:\n  x: pve_vmid\ngroups:\n  big: pve_vmid > 1\n"
+                                                       "keyed_groups:\n  - key: pve_node\n"), cache=False)
+
+
+_warm_up()
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in list(os.environ):

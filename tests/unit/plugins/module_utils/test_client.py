@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import warnings
 from urllib.parse import parse_qs
 
@@ -23,6 +24,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._options import Connec
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import (
     HANG, TRUNCATE, LocalServer, free_port, write_ca_and_cert)
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import find_samples_dir
+from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import Hostile, slow_drip
 
 TOKEN_ID = "root@pam!ansible"
 SECRET = "6f2b7c1e-8d4a-SECRET-TOKEN-9d1a2b3c4d5e"
@@ -396,6 +398,27 @@ def test_timeout_when_the_server_never_answers(record):
     http_warning, *retries = record.warnings    # the first: plain HTTP (api_allow_http) warns on every client
     assert "clear text" in http_warning and len(retries) == 1, record.warnings
     assert "GET /version: timeout, retry 1 of 1 in " in retries[0], retries  # the backoff is patched to 0 here
+
+
+def test_deadlines_hold_in_a_forked_child(record):
+    """A process that made a request, then forked (Ansible forks its workers after the inventory is read): in the
+    child, an answer dripping a byte every 0.25 s still ends at api_timeout (the parent's deadline thread does
+    not run there)."""
+    with Hostile() as server:
+        server.route("/nodes", slow_drip(interval=0.25))
+        client = make_client(record, **_local_params(server, scheme="http", api_timeout=1))
+        client.get("/version")  # the deadline thread starts in this process
+        pid = os.fork()
+        if pid == 0:  # the child: exit status 0 only for the timeout error
+            try:
+                client.get("/nodes")
+            except _errors.PveTimeoutError:
+                os._exit(0)
+            except BaseException:  # pylint: disable=broad-exception-caught
+                pass
+            os._exit(1)
+        _pid, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
 
 
 def test_connection_refused_names_host_port_and_timeout(record):

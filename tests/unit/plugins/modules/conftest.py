@@ -10,6 +10,9 @@ result. Modules never run that way for real, so reset the flag for every module 
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
 import responses
 
@@ -40,3 +43,19 @@ def api():
     """HTTP mocked with `responses`; requests registered but not made are not an error."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
+
+
+def _warm_up():
+    """One module run: ansible-test runs every test in a fork of this process, which then finds what a first
+    AnsibleModule loads already loaded instead of loading it again for each test."""
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.pve.cluster.plugins.modules import pve_version_info
+    from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import BASE, CONNECTION, patch_module_args
+    with responses.RequestsMock() as mock, patch_module_args(CONNECTION), contextlib.redirect_stdout(io.StringIO()):
+        mock.get(BASE + "/version", json={"data": {"version": "9.1.1", "release": "9.1", "repoid": "x"}})
+        with contextlib.suppress(SystemExit):
+            pve_version_info.main()
+    ansible_warnings._global_warnings.clear()
+
+
+_warm_up()

@@ -107,21 +107,21 @@ def test_ansi_escape_in_error(hostile, capsys):
 # -- deadlines -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("header_drip", [False, True], ids=["body", "headers"])
 def test_slow_drip(hostile, capsys, header_drip):
-    """One byte every 0.5 s (of the body, or of the status line and headers): each read alone is within
-    api_timeout=2, the module still fails once, saying the deadline covers the whole request."""
-    hostile.route("/version", slow_drip(interval=0.5, header_drip=header_drip))
-    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 2})
-    assert "did not answer within api_timeout=2s (a deadline for the whole request" in failed_msg(result), result
+    """One byte every 0.25 s (of the body, or of the status line and headers): each read alone is within
+    api_timeout=1, the module still fails once, saying the deadline covers the whole request."""
+    hostile.route("/version", slow_drip(interval=0.25, header_drip=header_drip))
+    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 1})
+    assert "did not answer within api_timeout=1s (a deadline for the whole request" in failed_msg(result), result
     assert hostile.count("/version") == 1
 
 
 def test_total_deadline(hostile, capsys):
-    """A slow drip with api_timeout=2, api_retries=5 and api_total_timeout=5: the retries stop when the total
+    """A slow drip with api_timeout=1, api_retries=5 and api_total_timeout=2: the retries stop when the total
     deadline runs out (2 or 3 requests, not 6) and the message names api_total_timeout."""
-    hostile.route("/version", slow_drip(interval=0.5))
-    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 2, "api_retries": 5,
-                                                             "api_total_timeout": 5})
-    assert "api_total_timeout=5s ran out" in failed_msg(result), result
+    hostile.route("/version", slow_drip(interval=0.25))
+    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 1, "api_retries": 5,
+                                                             "api_total_timeout": 2})
+    assert "api_total_timeout=2s ran out" in failed_msg(result), result
     assert 2 <= hostile.count("/version") <= 3
 
 

@@ -18,7 +18,7 @@ from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims im
 )
 
 # (pveproxy's wait for the silent node, api_timeout): the client gives up first / pveproxy answers 595 first
-TIMINGS = [(30, 2), (1, 5)]
+TIMINGS = [(30, 1), (0.3, 5)]
 
 
 def silent_pve2(proxy_timeout):

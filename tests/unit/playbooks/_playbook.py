@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pve.cluster contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run ansible-playbook as a user runs it (a clean environment, the collection of this tree), and build what
+several tests read once per test run (shared_once: ansible-test runs each test in a fork of its own, so a
+session-scoped fixture would be built again for every test)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pathlib
+import subprocess
+import sys
+
+# .../ansible_collections/pve/cluster/tests/unit/playbooks/_playbook.py
+COLLECTION = pathlib.Path(__file__).resolve().parents[3]
+COLLECTIONS_ROOT = COLLECTION.parents[2]
+REPORT_PLAYBOOK = COLLECTION / "playbooks" / "cluster_report.yml"
+
+
+def ansible_bin(name):
+    """The ansible-* command next to the running Python (the venv's), else from PATH."""
+    candidate = pathlib.Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def user_env(tmp_path, sim=None):
+    """A user's environment: no ANSIBLE_*/PVE_*/PROXMOX_* settings but the collection path, and PVE_* for sim."""
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "PVE_", "PROXMOX_")))
+    env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_HOME=str(tmp_path / "ansible-home"))
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    config = tmp_path / "empty-ansible.cfg"     # no ansible.cfg of this machine's applies
+    config.write_text("")
+    env["ANSIBLE_CONFIG"] = str(config)
+    if sim is not None:
+        env.update(PVE_API_HOST=sim.url, PVE_API_TOKEN_ID=sim.token_id, PVE_API_TOKEN_SECRET=sim.token_secret)
+        env.update({"PVE_CA_PATH": sim.ca_path} if sim.ca_path else {"PVE_API_ALLOW_HTTP": "true"})
+    return env
+
+
+def ansible_playbook(tmp_path, *args, env=None):
+    """`ansible-playbook -i localhost, ARGS` in tmp_path, in user_env(tmp_path) plus `env`: it passed without a
+    traceback; the finished process."""
+    command = [ansible_bin("ansible-playbook"), "-i", "localhost,"] + [str(arg) for arg in args]
+    proc = subprocess.run(command, env=dict(user_env(tmp_path), **(env or {})), cwd=str(tmp_path),
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+def cluster_report(tmp_path, *args, env=None):
+    """playbooks/cluster_report.yml written into tmp_path/reports: (process, Markdown path, HTML path)."""
+    outdir = tmp_path / "reports"
+    proc = ansible_playbook(tmp_path, "-c", "local", REPORT_PLAYBOOK, "-e", "cluster_report_dir=%s" % outdir, *args,
+                            env=env)
+    return proc, outdir / "pve-cluster-report.md", outdir / "pve-cluster-report.html"
+
+
+def shared_once(name, build):
+    """The directory `name` under this test run's shared directory (tests/unit/conftest.py), made by
+    build(directory) the first time any test of any worker asks for it; a build that failed is tried again."""
+    root = pathlib.Path(os.environ["PYTEST_PVE_CLUSTER_SHARED"])
+    directory = root / name
+    with open(str(root / (name + ".lock")), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / (name + ".done")).exists():
+            directory.mkdir(exist_ok=True)
+            build(directory)
+            (root / (name + ".done")).write_text("")
+    return directory
