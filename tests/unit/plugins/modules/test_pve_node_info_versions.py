@@ -8,15 +8,15 @@ a node that has been offline for 10 minutes; network types newer than the server
 
 from __future__ import annotations
 
-
 import pytest
-from pvesim.profiles import TYPE_SINCE
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
     ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim, run_against,
 )
 
+# The PVE release that first accepts each newer network type (pve-manager PVE/API2/Network.pm)
+TYPE_SINCE = {"any_local_bridge": "8.0", "vnet": "8.3.2", "fabric": "9.0", "include_sdn": "9.0"}
 # (pveproxy's wait for the silent node, api_timeout): the client gives up first / pveproxy answers 595 first
 TIMINGS = [(30, 1), (0.3, 5)]
 
