@@ -45,7 +45,7 @@ BENCH_ARGS ?=
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
 ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
-.PHONY: help test venvs collection-tree sanity units units-urllib3 integration e2e nox actionlint runner bench demo clean
+.PHONY: help test venvs collection-tree sanity units units-urllib3 integration nox actionlint runner bench demo clean
 
 help:
 	@echo "pve.cluster make targets (CORE=$(CORE); one of $(CORES))"
@@ -54,7 +54,6 @@ help:
 	@echo "  units          ansible-test units --local (UNITS_ARGS='tests/unit/plugins/modules/test_pve_nextid.py')"
 	@echo "  units-urllib3  the unit tests of plugins/module_utils on the oldest requests + urllib3 1.26 pair"
 	@echo "  integration    ansible-test integration --local against the simulator (PVE_PROFILE=$(PVE_PROFILE), INTEGRATION_ARGS='pve_nextid')"
-	@echo "  e2e            pytest tests/e2e: ansible-* runs against the simulator and hostile servers (E2E_ARGS)"
 	@echo "  nox            antsibull-nox sessions: $(NOX_SESSIONS)"
 	@echo "  actionlint     actionlint on .github/workflows"
 	@echo "  runner         the inventory and a playbook through ansible-runner, laid out as AWX does"
@@ -106,13 +105,6 @@ integration: $(VENV_$(CORE))/.stamp-dev collection-tree
 	@echo "pvesim_default_profile: $(PVE_PROFILE)" > $(COLL_DIR)/tests/integration/integration_config.yml
 	$(call ansible_test,integration --local --python $(PYVER) --color no $(INTEGRATION_ARGS))
 
-# The checks not yet folded into unit tests and integration targets (CONTRIBUTING: "Where each check lives")
-E2E_ARGS ?=
-e2e: $(VENV_2.19)/.stamp-dev collection-tree
-	@echo "== e2e (ansible-core 2.19): pytest tests/e2e -n 2 --dist loadfile $(E2E_ARGS)"
-	@PATH="$(abspath $(VENV_2.19))/bin:$$PATH" PYTHONPATH="$(CURDIR)/tests" PVE_CLUSTER_BUILD_DIR=$(COLLECTIONS_ROOT) $(ANSIBLE_ENV) \
-	    $(VENV_2.19)/bin/python -m pytest tests/e2e -p no:cacheprovider -n 2 --dist loadfile $(E2E_ARGS)
-
 # antsibull-nox (antsibull-nox.toml) in the collection tree; its sessions install their tools from the package index
 nox: $(VENV_TOOLS)/.stamp-tools collection-tree
 	@echo "== nox: nox -e $(NOX_SESSIONS)"
@@ -133,7 +125,7 @@ runner: $(VENV_2.21)/.stamp-dev $(VENV_TOOLS)/.stamp-tools collection-tree
 
 # the oldest and newest core run the targets whose behaviour differs between cores (the roles, the inventory, the
 # README's first five minutes); the default core every target; the pve7 profile what differs between PVE versions
-CORE_TARGETS := inventory_pve inventory_user_files role_cluster_facts role_vmid_allocate readme_first_minutes
+CORE_TARGETS := inventory_pve inventory_pve_addresses inventory_user_files role_cluster_facts role_vmid_allocate readme_first_minutes
 test: venvs
 	@$(MAKE) sanity CORE=2.19
 	@$(MAKE) sanity CORE=2.21
@@ -142,8 +134,7 @@ test: venvs
 	@$(MAKE) integration CORE=2.19
 	@$(MAKE) integration CORE=2.17 INTEGRATION_ARGS='$(CORE_TARGETS)'
 	@$(MAKE) integration CORE=2.21 INTEGRATION_ARGS='$(CORE_TARGETS)'
-	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info pve_cluster_info inventory_pve'
-	@$(MAKE) e2e
+	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info pve_cluster_info inventory_pve inventory_pve_addresses'
 	@$(MAKE) nox
 	@$(MAKE) actionlint
 	@$(MAKE) runner

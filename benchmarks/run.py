@@ -24,7 +24,6 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))   # pvesim
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))   # pve_e2e (the ansible-* environment)
 
 from benchlib import config_bench, install, inventory_bench, module_bench, report, vmid_bench  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib.context import Context  # noqa: E402  pylint: disable=wrong-import-position

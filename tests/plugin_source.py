@@ -4,8 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A module's documentation blocks read from its source, without importing it.
 
-Shared by the unit tests (tests/unit/conftest.py puts tests/ on sys.path, as for pvesim) and the e2e
-suites (run with tests/ on sys.path): import plugin_source.
+Shared by the unit tests (tests/unit/conftest.py puts tests/ on sys.path, as for pvesim): import plugin_source.
 """
 
 from __future__ import annotations

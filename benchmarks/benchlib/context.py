@@ -14,9 +14,27 @@ import sys
 import tempfile
 
 from benchlib import install, measure
-from pve_e2e import quiet_env
 
 FLOOR_PLUGIN = "bench.floor.floor"
+
+
+def quiet_env(collections, config, drop=()):
+    """os.environ without PVE_*, PROXMOX_*, ANSIBLE_* (and the names in `drop`), for ansible-* commands that
+    read the collections in `collections` and the ansible.cfg `config`: no colour, no prompts, no warnings
+    about localhost or unparsed inventories, this Python as the interpreter."""
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("PVE_", "PROXMOX_", "ANSIBLE_")) and k not in drop)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_CONFIG": config,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_HOST_KEY_CHECKING": "0",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+    })
+    return env
 
 
 def ansible_bin(name):

@@ -25,7 +25,7 @@ def cluster(api, *node_versions):
 
 
 @pytest.mark.parametrize("minimum, below", [
-    # the e2e test's table (tests/e2e/test_roles_playbooks.py) for a PVE 7.2-3 cluster
+    # a PVE 7.2-3 cluster: below, and not below, as numbers compare
     ("7.2-3", False), ("7.2-2", False), ("7.2", False), ("7.1.9", False), ("6.4-8", False), ("7", False),
     ("7.2-10", True), ("7.10", True), ("7.2-4", True), ("7.2.4", True), ("8.0", True), ("10", True),
 ])
