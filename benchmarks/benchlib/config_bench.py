@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from benchlib.inventory_bench import COMMUNITY, OURS, _generate, _rotate, command, read_dump
+from benchlib.inventory_bench import COMMUNITY, OURS, _generate, command, read_dump
 from benchlib.measure import Stats, ratio
 
 WORKERS = 8
@@ -63,45 +63,39 @@ def scenario7(ctx):  # pylint: disable=too-many-locals
                                                       community_extra="want_post_filter_facts: true\nfilters: ['%s']\n"
                                                       % condition.replace("pve_", "proxmox_"))
         base_inv = ctx.write("s7/base.pve.yml", ours_inv.read_text(encoding="utf-8").replace("ansible_host: config\n", ""))
-        plan = []
+        entries = []
         if ctx.have_inventory:
-            plan.append((OURS, "ansible_host: config (max_workers %d)" % WORKERS, ours_inv, ctx.base_env(), ctx.runs))
-            plan.append((BASE, "the same filter, no ansible_host", base_inv, ctx.base_env(), ctx.runs))
+            entries.append((OURS, "ansible_host: config (max_workers %d)" % WORKERS, ours_inv, ctx.base_env(), ctx.runs))
+            entries.append((BASE, "the same filter, no ansible_host", base_inv, ctx.base_env(), ctx.runs))
         if ctx.have_community:
-            plan.append((COMMUNITY, "want_post_filter_facts: true (serial)", community_inv, ctx.sim_env(sim, community=True),
-                         1))
+            entries.append((COMMUNITY, "want_post_filter_facts: true (serial)", community_inv,
+                            ctx.sim_env(sim, community=True), 1))
         else:
             sec.notes.append("%s not installed: %s" % (COMMUNITY, ctx.setup.community_error))
+        plan, options, outs = [], {}, {}
+        for name, opts, inventory, env, runs in entries:
+            options[name], outs[name] = opts, ctx.work / "s7" / ("out-%s.json" % name.split()[0])
+            plan.append((name, command("inventory-list", inventory, outs[name]), env, 3600, runs))
+            ctx.note_command("scenario 7 %s" % name, command("inventory-list", "$WORK/s7/%s" % inventory.name,
+                                                             "$WORK/s7/out.json"),
+                             "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
         for rtt in rtts:
             sim.latency = rtt
-            results = dict((entry[0], []) for entry in plan)
-            for index in range(max([entry[4] for entry in plan] or [0])):
-                for name, _opts, inventory, env, runs in _rotate(plan, index):
-                    if len(results[name]) >= runs:
-                        continue
-                    out = ctx.work / "s7" / ("out-%s.json" % name.split()[0])
-                    result = ctx.measure(command("inventory-list", inventory, out), env, sim=sim, timeout=3600,
-                                         keep_stdout=False)
-                    result.extra["addr"] = _addresses(read_dump(out) if result.ok else None, name != COMMUNITY)
-                    result.extra["span"] = _per_guest_span(sim, rtt)
-                    results[name].append(result)
-                    ctx.note_command("scenario 7 %s" % name, command("inventory-list", "$WORK/s7/%s" % inventory.name,
-                                                                     "$WORK/s7/out.json"),
-                                     "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
+
+            def addresses(name, result, rtt=rtt):
+                result.extra["addr"] = _addresses(read_dump(outs[name]) if result.ok else None, name != COMMUNITY)
+                result.extra["span"] = _per_guest_span(sim, rtt)
+
+            results = ctx.alternate(sim, plan, ctx.runs, after=addresses)
             walls, spans = {}, {}
-            for name, opts, _inv, _env, _runs in plan:
-                good = [r for r in results[name] if r.ok]
-                bad = [r for r in results[name] if not r.ok]
-                if bad:
-                    if name == COMMUNITY:
-                        sec.notes.append("%s failed: %s" % (name, bad[0].error_text()))
-                    else:
-                        ctx.ours_failed(sec, "%s (RTT %d ms)" % (name, rtt * 1000), bad[0])
+            for name, _cmd, _env, _timeout, _runs in plan:
+                good = ctx.good_runs(sec, "%s (RTT %d ms)" % (name, rtt * 1000), results[name], name != COMMUNITY)
                 walls[name] = Stats([r.wall for r in good])
                 spans[name] = Stats([r.extra["span"] for r in good if r.extra["span"] is not None])
                 last = good[-1] if good else None
                 listed, with_address = last.extra["addr"] if last else (None, None)
-                sec.add_row("%d ms" % (rtt * 1000), name, opts, "n/a" if listed is None else "%d (%d)" % (listed, with_address),
+                sec.add_row("%d ms" % (rtt * 1000), name, options[name],
+                            "n/a" if listed is None else "%d (%d)" % (listed, with_address),
                             walls[name].fmt(), "-" if spans[name].median is None else spans[name].fmt(),
                             "n/a" if last is None else last.requests,
                             "%d/%d" % (len(good), len(results[name])))

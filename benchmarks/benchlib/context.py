@@ -173,6 +173,30 @@ class Context:  # pylint: disable=too-many-instance-attributes
         if entry not in self.commands:
             self.commands.append(entry)
 
+    def alternate(self, sim, plan, runs, after=None, keep_stdout=False):  # pylint: disable=too-many-arguments
+        """plan: (label, command, env, timeout[, runs of its own]) entries, each measured `runs` times (or its own
+        number, when fewer), the order rotating each round; after(label, result) reads what a scenario needs from
+        each run. Returns {label: [results]}."""
+        results = dict((entry[0], []) for entry in plan)
+        for index in range(runs):
+            for entry in rotate(plan, index):
+                label, command, env, timeout = entry[:4]
+                if len(results[label]) < (entry[4] if len(entry) > 4 else runs):
+                    result = self.measure(command, env, sim=sim, timeout=timeout, keep_stdout=keep_stdout)
+                    if after is not None:
+                        after(label, result)
+                    results[label].append(result)
+        return results
+
+    def good_runs(self, section, label, results, ours=True):
+        """The runs of `results` that succeeded; the first failure noted (an error when the contender is ours)."""
+        bad = [r for r in results if not r.ok]
+        if bad and ours:
+            self.ours_failed(section, label, bad[0])
+        elif bad:
+            section.notes.append("%s failed: %s" % (label, bad[0].error_text()))
+        return [r for r in results if r.ok]
+
     def measure(self, command, env, sim=None, timeout=600, stdout_path=None, keep_stdout=True):
         if sim is not None:
             sim.clear_requests()
@@ -200,6 +224,13 @@ class Context:  # pylint: disable=too-many-instance-attributes
         message = "%s failed: %s" % (label, result.error_text())
         section.notes.append("ERROR " + message)
         self.errors.append(message)
+
+
+def rotate(items, index):
+    """`items` rotated by `index`: each contender goes first in turn."""
+    items = list(items)
+    shift = index % len(items) if items else 0
+    return items[shift:] + items[:shift]
 
 
 LIST_HOSTS_RE = re.compile(r"^\s*hosts \((\d+)\):", re.M)

@@ -63,12 +63,6 @@ def _hosts_and_vars(dump):
     return "%d (%.1f vars/host)" % (len(names), per_host)
 
 
-def _rotate(names, index):
-    names = list(names)
-    shift = index % len(names) if names else 0
-    return names[shift:] + names[:shift]
-
-
 def _mib(kib):
     return None if kib is None else kib / MIB
 
@@ -143,44 +137,35 @@ def scenario1(ctx):  # pylint: disable=too-many-branches
 
 
 def _measure_cell(ctx, sec, sim, contenders, tag, guests, nodes, rtt, kind):  # pylint: disable=too-many-arguments,too-many-locals
-    results = dict((name, []) for name in contenders)
-    for index in range(ctx.runs):
-        for name in _rotate(contenders, index):
-            inventory, env = contenders[name]
-            out = ctx.work / tag / ("out-%s.json" % name.split()[0]) if kind == "inventory-list" else None
-            cmd = command(kind, inventory, out)
-            result = ctx.measure(cmd, env, sim=sim, timeout=1800, keep_stdout=kind == "list-hosts")
-            if kind == "inventory-list":
-                dump = read_dump(out) if result.ok else None
-                result.extra["hosts"] = _hosts_and_vars(dump) if dump else None
-            else:
-                result.extra["hosts"] = count_listed_hosts(result.stdout) if result.ok else None
-            results[name].append(result)
-            label = {OURS: "bench.pve.yml", COMMUNITY: "bench.proxmox.yml", MAIN: "bench.proxmox.yml"}.get(
-                name, "bench.floor.yml")
-            shown = command(kind, "$WORK/%s/%s" % (tag, label), "$WORK/%s/out.json" % tag if out else None)
-            env_note = ""
-            if name == COMMUNITY:
-                env_note = "REQUESTS_CA_BUNDLE=$SIM_CA "
-            elif name == MAIN:
-                env_note = "REQUESTS_CA_BUNDLE=$SIM_CA ANSIBLE_COLLECTIONS_PATH=build/bench-collections-main "
-            ctx.note_command("%s %s" % (name, kind), shown, env_note)
+    plan, outs = [], {}
+    for name, (inventory, env) in contenders.items():
+        outs[name] = ctx.work / tag / ("out-%s.json" % name.split()[0]) if kind == "inventory-list" else None
+        plan.append((name, command(kind, inventory, outs[name]), env, 1800))
+        label = {OURS: "bench.pve.yml", COMMUNITY: "bench.proxmox.yml", MAIN: "bench.proxmox.yml"}.get(name, "bench.floor.yml")
+        env_note = {COMMUNITY: "REQUESTS_CA_BUNDLE=$SIM_CA ",
+                    MAIN: "REQUESTS_CA_BUNDLE=$SIM_CA ANSIBLE_COLLECTIONS_PATH=build/bench-collections-main "}.get(name, "")
+        ctx.note_command("%s %s" % (name, kind), command(kind, "$WORK/%s/%s" % (tag, label), "$WORK/%s/out.json" % tag
+                                                         if outs[name] else None), env_note)
+
+    def hosts(name, result):
+        if kind == "inventory-list":
+            dump = read_dump(outs[name]) if result.ok else None
+            result.extra["hosts"] = _hosts_and_vars(dump) if dump else None
+        else:
+            result.extra["hosts"] = count_listed_hosts(result.stdout) if result.ok else None
+
+    results = ctx.alternate(sim, plan, ctx.runs, after=hosts, keep_stdout=kind == "list-hosts")
     summary = {}
     for name, runs in results.items():
-        good = [r for r in runs if r.ok]
-        bad = [r for r in runs if not r.ok]
-        if bad:
-            if name == OURS:
-                ctx.ours_failed(sec, "%s %s (%d guests, RTT %d ms)" % (name, kind, guests, rtt * 1000), bad[0])
-            else:
-                sec.notes.append("%s %s failed: %s" % (name, kind, bad[0].error_text()))
+        good = ctx.good_runs(sec, "%s %s (%d guests, RTT %d ms)" % (name, kind, guests, rtt * 1000), runs, name == OURS)
         wall = Stats([r.wall for r in good])
         rss = Stats([_mib(r.rss_kib) for r in good])
         reqs = Stats([r.requests for r in good])
-        hosts = good[-1].extra.get("hosts") if good else None
+        hosts_text = good[-1].extra.get("hosts") if good else None
         summary[name] = (wall, rss, reqs)
-        sec.add_row("%d/%d" % (guests, nodes), "%d ms" % (rtt * 1000), kind, name, hosts if hosts is not None else "n/a",
-                    wall.fmt(), rss.fmt("", digits=0), "n/a" if reqs.max is None else "%d" % reqs.max)
+        sec.add_row("%d/%d" % (guests, nodes), "%d ms" % (rtt * 1000), kind, name,
+                    hosts_text if hosts_text is not None else "n/a", wall.fmt(), rss.fmt("", digits=0),
+                    "n/a" if reqs.max is None else "%d" % reqs.max)
     where = "%d guests/%d nodes, RTT %d ms, %s" % (guests, nodes, rtt * 1000, kind)
     ours = summary.get(OURS)
     if ours is None:
@@ -240,46 +225,38 @@ def scenario2(ctx):
     with ctx.simulator(scen, latency=rtt) as sim:
         ours_inv, community_inv = ctx.inventory_files("s2", sim, ours_extra="ansible_host: guest_agent\n",
                                                       community_extra="want_facts: true\n")
-        plan = []
+        plan, options = [], {}
+        outs = {OURS: ctx.work / "s2" / "out-ours.json", COMMUNITY: ctx.work / "s2" / "out-community.json"}
         if ctx.have_inventory:
-            plan.append((OURS, "ansible_host: guest_agent (max_workers 8)", ours_inv, ctx.base_env(), ctx.runs, 900))
+            options[OURS] = "ansible_host: guest_agent (max_workers 8)"
+            plan.append((OURS, command("inventory-list", ours_inv, outs[OURS]), ctx.base_env(), 900, ctx.runs))
         else:
             sec.notes.append("%s: plugins/inventory/pve.py does not exist yet, not measured" % OURS)
         if ctx.have_community:
-            plan.append((COMMUNITY, "want_facts: true (serial; it has no concurrency option)", community_inv,
-                         ctx.sim_env(sim, community=True), min(2, ctx.runs), 1800))
+            options[COMMUNITY] = "want_facts: true (serial; it has no concurrency option)"
+            plan.append((COMMUNITY, command("inventory-list", community_inv, outs[COMMUNITY]),
+                         ctx.sim_env(sim, community=True), 1800, min(2, ctx.runs)))
         else:
             sec.notes.append("%s not installed: %s" % (COMMUNITY, ctx.setup.community_error))
-        results = dict((entry[0], []) for entry in plan)
-        for index in range(max([entry[4] for entry in plan] or [0])):
-            for name, _opts, inventory, env, runs, timeout in _rotate(plan, index):
-                if len(results[name]) >= runs:
-                    continue
-                out = ctx.work / "s2" / ("out-%s.json" % name)
-                result = ctx.measure(command("inventory-list", inventory, out), env, sim=sim, timeout=timeout,
-                                     keep_stdout=False)
-                dump = read_dump(out) if result.ok else None
-                result.extra["hosts"] = len(dump_hosts(dump)) if dump else None
-                result.extra["addr"] = _with_address(dump, name == OURS)
-                results[name].append(result)
-                ctx.note_command("scenario 2 %s" % name, command("inventory-list", "$WORK/s2/%s" % inventory.name,
-                                                                 "$WORK/s2/out.json"),
-                                 "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
-                if result.timed_out:
-                    break
+        for name, _cmd, _env, _timeout, _runs in plan:
+            inventory = ours_inv if name == OURS else community_inv
+            ctx.note_command("scenario 2 %s" % name, command("inventory-list", "$WORK/s2/%s" % inventory.name,
+                                                             "$WORK/s2/out.json"),
+                             "REQUESTS_CA_BUNDLE=$SIM_CA " if name == COMMUNITY else "")
+
+        def addresses(name, result):
+            dump = read_dump(outs[name]) if result.ok else None
+            result.extra["hosts"] = len(dump_hosts(dump)) if dump else None
+            result.extra["addr"] = _with_address(dump, name == OURS)
+
+        results = ctx.alternate(sim, plan, ctx.runs, after=addresses)
         walls = {}
-        for name, opts, _inv, _env, _runs, _timeout in plan:
-            good = [r for r in results[name] if r.ok]
-            bad = [r for r in results[name] if not r.ok]
-            if bad:
-                if name == OURS:
-                    ctx.ours_failed(sec, "%s with guest_agent" % OURS, bad[0])
-                else:
-                    sec.notes.append("%s failed: %s" % (name, bad[0].error_text()))
+        for name, _cmd, _env, _timeout, _runs in plan:
+            good = ctx.good_runs(sec, "%s with guest_agent" % name, results[name], name == OURS)
             wall = Stats([r.wall for r in good])
             walls[name] = wall
             last = good[-1] if good else None
-            sec.add_row(name, opts, last.extra["hosts"] if last else "n/a", last.extra["addr"] if last else "n/a",
+            sec.add_row(name, options[name], last.extra["hosts"] if last else "n/a", last.extra["addr"] if last else "n/a",
                         wall.fmt(), Stats([_mib(r.rss_kib) for r in good]).fmt("", digits=0),
                         "n/a" if last is None else last.requests, "%d/%d" % (len(good), len(results[name])))
     speedup = ratio(walls[COMMUNITY].median, walls[OURS].median) if OURS in walls and COMMUNITY in walls else None

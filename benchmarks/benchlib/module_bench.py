@@ -12,7 +12,7 @@ import time
 
 from benchlib import install
 from benchlib.context import ansible_bin, bench_count
-from benchlib.inventory_bench import _generate, _rotate
+from benchlib.inventory_bench import _generate
 from benchlib.measure import Stats, ratio
 
 BASELINES = install.BENCH / "baselines"
@@ -36,23 +36,8 @@ def _debug(expression):
     return "    - ansible.builtin.debug:\n        msg: \"BENCH_COUNT={{ %s }}\"\n" % expression
 
 
-def _alternate(ctx, sim, plan, runs):
-    """plan: list of (label, command, env, timeout); returns label -> [Run], alternating order."""
-    results = dict((label, []) for label, _c, _e, _t in plan)
-    for index in range(runs):
-        for label, cmd, env, timeout in _rotate(plan, index):
-            results[label].append(ctx.measure(cmd, env, sim=sim, timeout=timeout, keep_stdout=False))
-    return results
-
-
 def _summarise(ctx, sec, label, runs, ours=True):
-    good = [r for r in runs if r.ok]
-    bad = [r for r in runs if not r.ok]
-    if bad:
-        if ours:
-            ctx.ours_failed(sec, label, bad[0])
-        else:
-            sec.notes.append("%s failed: %s" % (label, bad[0].error_text()))
+    good = ctx.good_runs(sec, label, runs, ours)
     return Stats([r.wall for r in good]), (good[-1].requests if good else None)
 
 
@@ -87,7 +72,7 @@ def scenario3(ctx):
                 ("ansible-playbook start-up (ansible.builtin.ping)", playbook_cmd(ping), env, 600)]
         for label, cmd, _env, _t in plan:
             _note(ctx, "scenario 3: " + label, cmd)
-        results = _alternate(ctx, sim, plan, ctx.runs)
+        results = ctx.alternate(sim, plan, ctx.runs)
     stats = {}
     for index, (label, _c, _e, _t) in enumerate(plan):
         wall, requests = _summarise(ctx, sec, label, results[label], ours=index != 1)
@@ -133,7 +118,7 @@ def scenario4(ctx):
             cmd = playbook_cmd(ctx.playbook("s4-community", _task("community.proxmox.proxmox_node_info", {})))
             plan.append((label, cmd, ctx.sim_env(sim, community=True), 600))
             _note(ctx, "scenario 4: " + label, cmd, community=True)
-        results = _alternate(ctx, sim, plan, ctx.runs)
+        results = ctx.alternate(sim, plan, ctx.runs)
     walls = []
     for index, (label, _c, _e, _t) in enumerate(plan):
         wall, requests = _summarise(ctx, sec, label, results[label], ours=index < 2)
@@ -199,7 +184,7 @@ def scenario5(ctx):
                          ctx.sim_env(sim, community=True), 600))
         for label, cmd, _env, _t in plan:
             _note(ctx, "scenario 5: " + label, cmd, community="community" in label)
-        results = _alternate(ctx, sim, plan, runs)
+        results = ctx.alternate(sim, plan, runs)
         in_process = _in_process_gets(sim, 20)
     for label, _c, _e, _t in plan:
         wall, requests = _summarise(ctx, sec, label, results[label], ours="pve.cluster" in label)

@@ -67,6 +67,8 @@ class HostRecord:
                 view[prefix + key] = value
         view[prefix + "id"] = _text(row.get("id")) or unsafe_text(self.key)
         view.update(self.vars)
+        if isinstance(view.get(prefix + "tags"), list):  # the build's list for this tags text: compose gets its own
+            view[prefix + "tags"] = list(view[prefix + "tags"])
         return view
 
 
