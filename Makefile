@@ -21,7 +21,7 @@ find_python = $(firstword $(foreach p,$(1) $(wildcard $(HOME)/.pyenv/versions/$(
 PYTHON_2.17 := $(call find_python,python3.11)
 PYTHON_2.19 := $(PYTHON_2.17)
 PYTHON_2.21 := $(call find_python,python3.12)
-# the oldest requests + urllib3 pair the collection declares (requirements.txt), for the client unit tests
+# the oldest requests + urllib3 pair the collection declares (requirements.txt), for the unit suite
 VENV_URLLIB3 := .venv-urllib3-1.26
 VENV_TOOLS := .venv-tools
 # make demo: ansible-core, cryptography and requests only (requirements/demo.txt), so a first run is quick
@@ -52,7 +52,7 @@ help:
 	@echo "  test           everything CI runs, one part after the other"
 	@echo "  sanity         ansible-test sanity --local (CORE=2.21 make sanity: on ansible-core 2.21)"
 	@echo "  units          ansible-test units --local (UNITS_ARGS='tests/unit/plugins/modules/test_pve_nextid.py')"
-	@echo "  units-urllib3  the unit tests of plugins/module_utils on the oldest requests + urllib3 1.26 pair"
+	@echo "  units-urllib3  ansible-test units --local on the oldest requests + urllib3 1.26 pair (ansible-core 2.17)"
 	@echo "  integration    ansible-test integration --local against the simulator (PVE_PROFILE=$(PVE_PROFILE), INTEGRATION_ARGS='pve_nextid')"
 	@echo "  nox            antsibull-nox sessions: $(NOX_SESSIONS)"
 	@echo "  actionlint     actionlint on .github/workflows"
@@ -97,9 +97,9 @@ sanity: $(VENV_$(CORE))/.stamp-dev collection-tree
 units: $(VENV_$(CORE))/.stamp-dev collection-tree
 	$(call ansible_test,units --local --python $(PYVER) --color no --num-workers 2 $(UNITS_ARGS))
 
-# The client's unit tests with the oldest declared requests + urllib3 1.26 (Debian 12, RHEL 9)
+# The unit suite with the oldest declared requests + urllib3 1.26 (Debian 12, RHEL 9)
 units-urllib3: $(VENV_URLLIB3)/.stamp-dev collection-tree
-	@$(MAKE) units CORE=2.17 VENV_2.17=$(VENV_URLLIB3) UNITS_ARGS='tests/unit/plugins/module_utils/ $(UNITS_ARGS)'
+	@$(MAKE) units CORE=2.17 VENV_2.17=$(VENV_URLLIB3)
 
 integration: $(VENV_$(CORE))/.stamp-dev collection-tree
 	@echo "pvesim_default_profile: $(PVE_PROFILE)" > $(COLL_DIR)/tests/integration/integration_config.yml
