@@ -7,16 +7,17 @@
     make e2e E2E_ARGS='-k reliability'        # runs the suite, writes build/reliability.json
     python3 scripts/reliability-report.py     # writes docs/reliability.md
     python3 scripts/reliability-report.py --check   # exit 1 if docs/reliability.md is not what the JSON renders
-    make units UNITS_ARGS='-m reliability'     # the unit-test cases: writes build/reliability-units.json
-    python3 scripts/reliability-report.py --units   # renders their section only (between the UNITS markers)
+    python3 scripts/reliability-report.py --units   # the unit-test section only (between the UNITS markers)
 
-The unit-test section (tests marked @pytest.mark.reliability in tests/unit) lives between UNITS_BEGIN and
-UNITS_END; a full render keeps it as it is in docs/reliability.md.
+The unit-test section lists the tests marked @pytest.mark.reliability(theme, case, expected) in tests/unit, read
+from their source (no test run: `make units` runs them; tests/unit/docs/test_docs_consistency.py checks that the
+section is what this renders). It lives between UNITS_BEGIN and UNITS_END; a full render keeps it as it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import pathlib
@@ -36,7 +37,7 @@ THEME_TITLES = {
     "load": "Load",
 }
 RESULT = {"passed": "pass", "failed": "**FAIL**", "skipped": "skipped", "not run": "not run"}
-UNITS_BEGIN = "<!-- unit-test cases: rendered by scripts/reliability-report.py --units from build/reliability-units.json -->"
+UNITS_BEGIN = "<!-- unit-test cases: rendered by scripts/reliability-report.py --units from the tests' markers -->"
 UNITS_END = "<!-- end of unit-test cases -->"
 HIDDEN_FIGURES = ("msg", "warning")
 
@@ -132,35 +133,40 @@ def render(data):
     return "\n".join(lines)
 
 
-def render_units(data, generated):
-    """The unit-test section: one table per theme, each case with its outcome (from reliability-units.json)."""
-    cases = data.get("cases", [])
-    counts = {}
-    for case in cases:
-        counts[case["outcome"]] = counts.get(case["outcome"], 0) + 1
+def unit_cases(root=ROOT):
+    """[{theme, case, expected, test}] of every test function in tests/unit marked @pytest.mark.reliability(...)."""
+    cases = []
+    for path in sorted((root / "tests" / "unit").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.mark.reliability":
+                    case = dict((kw.arg, ast.literal_eval(kw.value)) for kw in decorator.keywords)
+                    cases.append(dict(case, test="%s::%s" % (path.name, node.name)))
+    return cases
+
+
+def render_units(cases):
+    """The unit-test section: one table per theme, in the order of the issue-29 point that starts each case."""
     lines = [UNITS_BEGIN, "", "## Unit-test cases (hostile servers on 127.0.0.1, in `make units`)", "",
-             "Each case is a test in tests/unit (the test id names it), run with `make units UNITS_ARGS='-m reliability'`",
-             "(%s; %d cases: %s). Work that could allocate without bound runs in a child process under an" % (
-                 generated, len(cases), ", ".join("%d %s" % (n, k) for k, n in sorted(counts.items()))),
-             "address-space cap (RLIMIT_AS) and a timeout that kills its process group (tests/unit/plugins/_capped.py).",
-             "The number that starts a case is the point of issue 29 it covers. Every point has cases that failed on the",
-             "code before its fix (run against it once); the others guard the edges (an answer exactly as deep as the limit).",
-             ""]
+             "Each case is a test in tests/unit marked `@pytest.mark.reliability` (%d tests, some parametrized):" % len(cases),
+             "`make units` runs them, and passes only when every one does. Work that could allocate without bound",
+             "runs in a child process under an address-space cap (RLIMIT_AS) and a timeout that kills its process",
+             "group (tests/unit/plugins/_capped.py). The number that starts a case is the point of issue 29 it covers.",
+             "Every point has cases that failed on the code before its fix (run against it once); the others guard the",
+             "edges (an answer exactly as deep as the limit).", ""]
+
+    def order(case):
+        first = case["case"].split()[0]
+        return (int(first) if first.isdigit() else 99, case["test"])
+
     for theme in sorted(set(case["theme"] for case in cases)):
-        lines += ["### %s" % theme.capitalize(), "", "| # | Case | Expected | Result | Test |", "|---|---|---|---|---|"]
-
-        def order(case):
-            first = case["case"].split()[0]
-            return (int(first) if first.isdigit() else 99, case["id"])
-
+        lines += ["### %s" % theme.capitalize(), "", "| # | Case | Expected | Test |", "|---|---|---|---|"]
         rows = sorted((c for c in cases if c["theme"] == theme), key=order)
         for index, case in enumerate(rows, 1):
-            param = case["id"].split("[", 1)[1].rstrip("]") if "[" in case["id"] else ""
-            name = case["case"] + (" [%s]" % param if param else "")
-            lines.append("| %d | %s | %s | %s | %s |" % (
-                index, cell(name), cell(case["expected"], 400), RESULT.get(case["outcome"], case["outcome"]),
-                code(case["id"].split("::", 1)[0].rsplit("/", 1)[-1] + "::" + case["id"].split("::", 1)[1].split("[")[0],
-                     200)))
+            lines.append("| %d | %s | %s | %s |" % (index, cell(case["case"]), cell(case["expected"], 400),
+                                                    code(case["test"], 200)))
         lines.append("")
     lines.append(UNITS_END)
     return "\n".join(lines)
@@ -182,16 +188,12 @@ def _with_units(text, section):
 
 
 def main_units(args):
-    build = os.environ.get("PVE_CLUSTER_BUILD_DIR") or ROOT / "build"
-    source = pathlib.Path(args.units_input or pathlib.Path(build) / "reliability-units.json")
-    if not source.exists():
-        sys.stderr.write("%s does not exist: run make units UNITS_ARGS='-m reliability' first\n" % source)
-        return 2
-    import datetime  # pylint: disable=import-outside-toplevel
-    stamp = datetime.datetime.fromtimestamp(source.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    section = render_units(json.loads(source.read_text(encoding="utf-8")), stamp)
     target = pathlib.Path(args.output)
-    text = _with_units(target.read_text(encoding="utf-8"), section)
+    text = _with_units(target.read_text(encoding="utf-8"), render_units(unit_cases()))
+    if args.check:
+        same = target.read_text(encoding="utf-8") == text
+        print("the unit-test section of %s is %s" % (target, "up to date" if same else "out of date"))
+        return 0 if same else 1
     target.write_text(text, encoding="utf-8")
     print("wrote the unit-test section of %s" % target)
     return 0
@@ -204,8 +206,7 @@ def main(argv=None):
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.md"))
     parser.add_argument("--check", action="store_true", help="only compare, exit 1 when the output differs")
     parser.add_argument("--partial", action="store_true", help="render even when some themes were not run")
-    parser.add_argument("--units", action="store_true", help="render only the unit-test section, from --units-input")
-    parser.add_argument("--units-input", default=None, help="default: build/reliability-units.json")
+    parser.add_argument("--units", action="store_true", help="render only the unit-test section, from the tests' markers")
     args = parser.parse_args(argv)
     if args.units:
         return main_units(args)

@@ -18,8 +18,8 @@ if _TESTS_DIR not in sys.path:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "reliability(theme, case, expected): a case docs/reliability.md lists with its "
-                                       "outcome (written to $PVE_CLUSTER_BUILD_DIR/reliability-units.json)")
+    config.addinivalue_line("markers", "reliability(theme, case, expected): a case docs/reliability.md lists "
+                                       "(scripts/reliability-report.py --units reads the markers)")
     if "PYTEST_PVE_CLUSTER_SHARED" not in os.environ:  # the first process (pytest-xdist's workers inherit it)
         os.environ["PYTEST_PVE_CLUSTER_SHARED"] = config.pve_cluster_shared = tempfile.mkdtemp(prefix="pve-cluster-units-")
 
@@ -27,33 +27,3 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if getattr(config, "pve_cluster_shared", None):
         shutil.rmtree(config.pve_cluster_shared, ignore_errors=True)
-
-
-# Reliability cases (docs/reliability.md, section "unit tests"): each test marked
-# @pytest.mark.reliability(theme, case, expected) is recorded with its outcome; the controller (also under
-# pytest-xdist) writes them to $PVE_CLUSTER_BUILD_DIR/reliability-units.json (make exports it), which
-# `python3 scripts/reliability-report.py --units` renders.
-_RELIABILITY = []
-
-
-def pytest_runtest_makereport(item, call):  # pylint: disable=unused-argument
-    marker = item.get_closest_marker("reliability")
-    if marker is not None and not any(name == "reliability" for name, _value in item.user_properties):
-        item.user_properties.append(("reliability", dict(marker.kwargs)))
-
-
-def pytest_runtest_logreport(report):
-    case = dict(report.user_properties).get("reliability")
-    if case is None or not (report.when == "call" or report.outcome != "passed"):
-        return
-    _RELIABILITY.append(dict(case, id=report.nodeid, outcome=report.outcome,
-                             duration_s=round(report.duration, 2) if report.when == "call" else 0.0))
-
-
-def pytest_sessionfinish(session):
-    build = os.environ.get("PVE_CLUSTER_BUILD_DIR")
-    if not _RELIABILITY or not build or hasattr(session.config, "workerinput"):
-        return
-    import json  # pylint: disable=import-outside-toplevel
-    with open(os.path.join(build, "reliability-units.json"), "w") as handle:
-        json.dump({"cases": sorted(_RELIABILITY, key=lambda case: case["id"])}, handle, indent=1)

@@ -11,6 +11,7 @@ the modules' argument specs)."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import pathlib
 import re
 
@@ -273,3 +274,15 @@ def test_every_module_task_shown_uses_arguments_of_the_module(texts):
     unknown = [(where, module, key) for where, module, args in calls for key in args
                if module not in options or key not in options[module]]
     assert unknown == []
+
+
+def test_the_reliability_page_lists_every_marked_unit_test():
+    """docs/reliability.md's unit-test section is what scripts/reliability-report.py --units renders from the
+    tests' @pytest.mark.reliability markers (no case added or left there by hand)."""
+    spec = importlib.util.spec_from_file_location("reliability_report", ROOT / "scripts" / "reliability-report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    cases = report.unit_cases(ROOT)
+    assert len(cases) >= 30 and all(set(case) == {"theme", "case", "expected", "test"} for case in cases)
+    page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert report.render_units(cases) in page, "run: python3 scripts/reliability-report.py --units"
