@@ -21,60 +21,80 @@ SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
 PASSWORD = "Pw-bad-input-7Qx"
 TOKEN = {"api_host": "pve1.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET}
 
-# (id, module, args, option the message must name, another text the message must hold)
+UPID = "UPID:pve2:00000FA8:000186D8:6B092A15:qmigrate:120:root@pam!ansible:"
+
+# (module, args beside the token connection (None: left out), texts the message must hold: the option first)
 WITH_TOKEN = [
-    ("nextid-vmid-99", "pve_nextid", {"vmid": 99}, "vmid", "100 and 999999999"),
-    ("nextid-vmid-1e9", "pve_nextid", {"vmid": 1000000000}, "vmid", "100 and 999999999"),
-    ("nextid-vmid-type", "pve_nextid", {"vmid": "one hundred"}, "vmid", "int"),
-    ("nextid-lower-gt-upper", "pve_nextid", {"lower": 500, "upper": 200}, "lower", "upper"),
-    ("nextid-count-0", "pve_nextid", {"count": 0}, "count", "1"),
-    ("node-dotdot", "pve_node_info", {"node": ["../x"]}, "node", "../x"),
-    ("node-gather-everything", "pve_node_info", {"gather": ["everything"]}, "gather", "status, network"),
-    ("node-network-type", "pve_node_info", {"network_type": "wifi"}, "network_type", "bridge"),
-    ("tasks-upid-garbage", "pve_tasks_info", {"upid": "UPID:garbage"}, "upid", "UPID"),
-    ("tasks-since-yesterday", "pve_tasks_info", {"since": "yesterday"}, "since", "ISO 8601"),
-    ("tasks-until-type", "pve_tasks_info", {"until": [1, 2]}, "until", "ISO 8601"),
-    ("tasks-limit-negative", "pve_tasks_info", {"limit": -1}, "limit", "0"),
-    ("tasks-node-dotdot", "pve_tasks_info", {"node": "../x"}, "node", "../x"),
-    ("tasks-vmid-99", "pve_tasks_info", {"vmid": 99}, "vmid", "100 and 999999999"),
-    ("tasks-statusfilter", "pve_tasks_info", {"statusfilter": ["failed"]}, "statusfilter", "ok, warning, error"),
-    ("tasks-source", "pve_tasks_info", {"source": "history"}, "source", "archive, active, all"),
-    ("cluster-resource-type", "pve_cluster_info", {"resource_type": "vms"}, "resource_type", "vm, storage, node"),
-    ("cluster-gather-everything", "pve_cluster_info", {"gather": ["everything"]}, "gather", "status, resources"),
-    ("api-host-scheme-only", "pve_version_info", {"api_host": "http://"}, "api_host", "host"),
-    ("api-host-userinfo", "pve_version_info", {"api_host": "https://root:%s@pve1:8006" % PASSWORD}, "api_host", "user"),
-    ("api-port-range", "pve_version_info", {"api_port": 70000}, "api_port", "65535"),
-    ("api-port-type", "pve_version_info", {"api_port": "https"}, "api_port", "int"),
-    ("ca-path-missing", "pve_version_info", {"ca_path": "/nonexistent/pve-root-ca.pem"}, "ca_path", "does not exist"),
-    ("validate-certs-type", "pve_version_info", {"validate_certs": "maybe"}, "validate_certs", "bool"),
-    ("api-timeout-0", "pve_version_info", {"api_timeout": 0}, "api_timeout", ">= 1"),
-    ("api-retries-negative", "pve_version_info", {"api_retries": -1}, "api_retries", ">= 0"),
-    ("password-and-token", "pve_version_info", {"api_user": "root@pam", "api_password": PASSWORD},
-     "api_password", "mutually exclusive"),
-    ("token-id-format", "pve_cluster_info", {"api_token_id": "root@pam!bad name"}, "api_token_id", "user@realm!name"),
+    ("pve_nextid", {"vmid": 99}, ["vmid", "100 and 999999999"]),
+    ("pve_nextid", {"vmid": 1000000000}, ["vmid", "100 and 999999999"]),
+    ("pve_nextid", {"vmid": "one hundred"}, ["vmid", "int"]),
+    ("pve_nextid", {"lower": 50}, ["lower", "100", "999999999"]),
+    ("pve_nextid", {"upper": 1000000000}, ["upper", "999999999"]),
+    ("pve_nextid", {"lower": 500, "upper": 400}, ["lower", "upper", "500", "400"]),
+    ("pve_nextid", {"count": 0}, ["count", "between 1 and 1000"]),
+    ("pve_nextid", {"count": 1001}, ["count", "between 1 and 1000, got 1001"]),
+    ("pve_nextid", {"vmid": 200, "count": 2}, ["count", "vmid"]),
+    ("pve_nextid", {"vmid": 200, "lower": 100}, ["lower: cannot be combined with vmid"]),
+    ("pve_nextid", {"vmid": 200, "upper": 300}, ["upper: cannot be combined with vmid"]),
+    ("pve_nextid", {"count": 3, "lower": 500, "upper": 501}, ["count: 3 ids do not fit in the range 500..501 (lower..upper)"]),
+    ("pve_nextid", {"count": 2, "lower": 999999999}, ["count: 2 ids do not fit in the range 999999999..999999999"]),
+    ("pve_node_info", {"node": ["../x"]}, ["node", "../x"]),
+    ("pve_node_info", {"gather": ["status", "everything"]}, ["gather", "status, network"]),
+    ("pve_node_info", {"gather": ["network"], "network_type": "wifi"}, ["network_type", "any_bridge", "OVSBridge"]),
+    ("pve_node_info", {"network_type": "bridge"},
+     ["network_type: only applies when gather includes network (gather: [status])"]),
+    ("pve_tasks_info", {"upid": "UPID:pve1:nonsense"}, ["upid", "not a PVE task id", "UPID:<node>"]),
+    ("pve_tasks_info", {"since": "yesterday"}, ["since", "epoch seconds", "ISO 8601"]),
+    ("pve_tasks_info", {"until": [1, 2]}, ["until", "ISO 8601"]),
+    ("pve_tasks_info", {"since": "2025-01-02", "until": "2025-01-01"}, ["since", "until"]),
+    ("pve_tasks_info", {"limit": -1}, ["limit", "0 or a positive integer"]),
+    ("pve_tasks_info", {"start": -1}, ["start", "0 or a positive integer"]),
+    ("pve_tasks_info", {"node": "../x"}, ["node", "../x", "not a valid PVE node name"]),
+    ("pve_tasks_info", {"vmid": 99}, ["vmid", "100 and 999999999"]),
+    ("pve_tasks_info", {"log": True}, ["log", "requires upid"]),
+    ("pve_tasks_info", {"upid": UPID, "node": "pve1"}, ["node", "pve2"]),
+    ("pve_tasks_info", {"upid": UPID, "typefilter": "vzdump"}, ["mutually exclusive", "upid", "typefilter"]),
+    ("pve_tasks_info", {"statusfilter": ["failed"]}, ["statusfilter", "ok, warning, error, unknown"]),
+    ("pve_tasks_info", {"source": "history"}, ["source", "archive, active, all"]),
+    ("pve_cluster_info", {"resource_type": "vms"}, ["resource_type", "vm, storage, node", "sdn"]),
+    ("pve_cluster_info", {"gather": ["everything"]}, ["gather", "status, resources"]),
+    ("pve_cluster_info", {"gather": ["status"], "resource_type": "vm"},
+     ["resource_type: only applies when gather includes resources (gather: [status])"]),
+    ("pve_cluster_info", {"api_token_id": "root@pam!bad name"}, ["api_token_id", "user@realm!name"]),
+    ("pve_version_info", {"api_host": None}, ["api_host"]),
+    ("pve_version_info", {"api_host": "http://"}, ["api_host", "host"]),
+    ("pve_version_info", {"api_host": "https://pve1/not/api"}, ["api_host: "]),
+    ("pve_version_info", {"api_host": "https://root:%s@pve1:8006" % PASSWORD}, ["api_host", "user"]),
+    ("pve_version_info", {"api_port": 70000}, ["api_port", "65535"]),
+    ("pve_version_info", {"api_port": "https"}, ["api_port", "int"]),
+    ("pve_version_info", {"ca_path": "/nonexistent/pve-root-ca.pem"}, ["ca_path", "does not exist"]),
+    ("pve_version_info", {"validate_certs": "maybe"}, ["validate_certs", "bool"]),
+    ("pve_version_info", {"api_timeout": 0}, ["api_timeout", ">= 1"]),
+    ("pve_version_info", {"api_retries": -1}, ["api_retries", ">= 0"]),
+    ("pve_version_info", {"api_user": "root@pam", "api_password": PASSWORD}, ["api_password", "mutually exclusive"]),
 ]
 # api_host only: no credentials given
 WITHOUT_CREDENTIALS = [
-    ("no-credentials-version", "pve_version_info", {}, "api_token_id", "No credentials"),
-    ("no-credentials-tasks", "pve_tasks_info", {}, "api_token_id", "No credentials"),
-    ("no-credentials-nextid", "pve_nextid", {}, "api_token_id", "No credentials"),
-    ("password-without-user", "pve_version_info", {"api_password": PASSWORD}, "api_user", "required"),
-    ("user-without-realm", "pve_version_info", {"api_user": "root", "api_password": PASSWORD}, "api_user", "user@realm"),
-    ("secret-without-id", "pve_version_info", {"api_token_secret": "x" * 12}, "api_token_id", "required"),
+    ("pve_version_info", {}, ["No credentials", "api_token_id", "api_password"]),
+    ("pve_tasks_info", {}, ["api_token_id", "No credentials"]),
+    ("pve_nextid", {}, ["api_token_id", "No credentials"]),
+    ("pve_version_info", {"api_password": PASSWORD}, ["api_user", "required"]),
+    ("pve_version_info", {"api_user": "root", "api_password": PASSWORD}, ["api_user", "user@realm"]),
+    ("pve_version_info", {"api_token_secret": "x" * 12}, ["api_token_id", "required"]),
 ]
+CASES = [(module, dict(TOKEN, **args), texts) for module, args, texts in WITH_TOKEN] + [
+    (module, dict({"api_host": "pve1.example.com"}, **args), texts) for module, args, texts in WITHOUT_CREDENTIALS]
 
 
-@pytest.mark.parametrize("case_id, module, args, option, text",
-                         [(c[0], c[1], dict(TOKEN, **c[2]), c[3], c[4]) for c in WITH_TOKEN]
-                         + [(c[0], c[1], dict({"api_host": "pve1.example.com"}, **c[2]), c[3], c[4])
-                            for c in WITHOUT_CREDENTIALS],
-                         ids=[c[0] for c in WITH_TOKEN + WITHOUT_CREDENTIALS])
-def test_bad_input_is_refused_before_any_request(api, capsys, case_id, module, args, option, text):
-    result, code = run_module(MODULES[module], capsys, args)
+@pytest.mark.parametrize("module, args, texts", CASES, ids=["%s %s" % row[:2] for row in WITH_TOKEN + WITHOUT_CREDENTIALS])
+def test_bad_input_is_refused_before_any_request(api, capsys, module, args, texts):
+    result, code = run_module(MODULES[module], capsys, dict((k, v) for k, v in args.items() if v is not None))
     assert code == 1 and result["failed"] is True, result
     assert len(api.calls) == 0, [call.request.url for call in api.calls]
     msg = result["msg"]
-    assert option in msg and text in msg, (case_id, msg)
+    assert all(text in msg for text in texts), msg
     assert "Traceback" not in msg
+    if "failed_option" in result:
+        assert msg == "%s: %s" % (result["failed_option"], result["failed_reason"]), result
     shown = json.dumps(result)
     assert SECRET not in shown and PASSWORD not in shown, shown

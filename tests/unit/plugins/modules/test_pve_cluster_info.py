@@ -16,7 +16,7 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    BASE, CONNECTION, SECRET, body, check_against_docs, refused, return_docs, module_runner, sample,
+    BASE, CONNECTION, SECRET, body, check_against_docs, return_docs, module_runner, sample,
 )
 
 STATUS_3NODE = "cluster-status/community-proxmox_3node-devcluster.json"
@@ -194,23 +194,6 @@ def test_resources_error_names_the_filter(api, capsys):
     result, code = run(capsys, dict(gather=["resources"], resource_type="storage"))
     assert code == 1
     assert "GET /cluster/resources?type=storage" in result["msg"] and "HTTP 500 boom" in result["msg"]
-
-
-def test_invalid_resource_type_is_refused_before_any_request(api, capsys):
-    msg = refused(run, capsys, api, dict(resource_type="qemu"))
-    assert "resource_type" in msg
-    for choice in ("vm", "storage", "node", "sdn"):
-        assert choice in msg
-
-
-def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    msg = refused(run, capsys, api, dict(gather=["tasks"]))
-    assert "gather" in msg and "resources" in msg
-
-
-def test_resource_type_without_resources_gather_is_refused(api, capsys):
-    msg = refused(run, capsys, api, dict(gather=["status"], resource_type="vm"))
-    assert msg == "resource_type: only applies when gather includes resources (gather: [status])"
 
 
 def test_resource_type_choices_match_pve_schema():

@@ -336,22 +336,6 @@ def test_invalid_node_name_is_refused_before_any_request(api, capsys, bad):
     assert "not a valid PVE node name" in msg
 
 
-def test_invalid_network_type_is_refused_before_any_request(api, capsys):
-    msg = refused(run, capsys, api, dict(gather=["network"], network_type="bridges"))
-    assert "network_type" in msg
-    assert "any_bridge" in msg and "OVSBridge" in msg
-
-
-def test_invalid_gather_is_refused_before_any_request(api, capsys):
-    msg = refused(run, capsys, api, dict(gather=["status", "disks"]))
-    assert "gather" in msg and "network" in msg
-
-
-def test_network_type_without_network_gather_is_refused(api, capsys):
-    msg = refused(run, capsys, api, dict(network_type="bridge"))
-    assert msg == "network_type: only applies when gather includes network (gather: [status])"
-
-
 def test_network_type_choices_match_pve_schema():
     enum = schema_choices("/nodes/{node}/network", "type")
     documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]

@@ -10,14 +10,13 @@ import json
 import re
 import urllib.parse
 
-import pytest
 import responses
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, refused, return_docs, module_runner, sample, warnings_of,
+    STANDARD_KEYS, return_docs, module_runner, sample, warnings_of,
 )
 
 BASE = "https://pve.test:8006/api2/json"
@@ -305,27 +304,6 @@ def test_upid_running_task_without_log(capsys, api):
     assert task["user"] == "root@pam" and task["tokenid"] == "ansible"
     assert "log" not in task
     assert len(api.calls) == 1
-
-
-# -- validation: before any request ---------------------------------------------------------------
-@pytest.mark.parametrize("args, words", [
-    ({"limit": -1}, ["limit", "0 or a positive integer"]),
-    ({"start": -1}, ["start", "0 or a positive integer"]),
-    ({"upid": "UPID:pve1:nonsense"}, ["upid", "not a PVE task id", "UPID:<node>"]),
-    ({"since": "yesterday"}, ["since", "epoch seconds", "ISO 8601"]),
-    ({"vmid": 99}, ["vmid", "100", "999999999"]),
-    ({"node": "../x"}, ["node", "not a valid PVE node name"]),
-    ({"since": "2025-01-02", "until": "2025-01-01"}, ["since", "until"]),
-    ({"log": True}, ["log", "requires upid"]),
-    ({"upid": TASK_UPID, "node": "pve1"}, ["node", "pve2"]),
-    ({"upid": TASK_UPID, "typefilter": "vzdump"}, ["mutually exclusive", "upid", "typefilter"]),
-    ({"statusfilter": ["failed"]}, ["statusfilter", "ok, warning, error, unknown"]),
-    ({"source": "history"}, ["source", "archive, active, all"]),
-])
-def test_bad_input_fails_before_any_request(capsys, api, args, words):
-    msg = refused(run, capsys, api, args)
-    for word in words:
-        assert word in msg, msg
 
 
 # -- check mode, docs --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ansible_collections.pve.cluster.plugins.module_utils._module import INTERPR
 from ansible_collections.pve.cluster.plugins.module_utils._options import ENV_VARS
 from ansible_collections.pve.cluster.plugins.modules import pve_version_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_samples
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import module_runner, refused
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import module_runner
 
 SECRET = "a3c1d9e4-SECRET-module-test-77f0"
 URL = "https://pve1.example.com:8006/api2/json/version"
@@ -94,22 +94,6 @@ def test_password_login_failure(api, capsys):
     result, code = run(capsys, {"api_host": "pve1.example.com", "api_user": "root@pam", "api_password": SECRET})
     out = json.dumps(result)
     assert code == 1 and "authentication failure" in result["msg"] and SECRET not in out
-
-
-def test_missing_credentials(api, capsys):
-    msg = refused(run, capsys, api, {"api_host": "pve1.example.com"})
-    assert msg.startswith("No credentials")
-    assert "api_token_id" in msg and "api_password" in msg
-
-
-def test_missing_api_host(api, capsys):
-    msg = refused(run, capsys, api, {"api_token_id": "root@pam!ab", "api_token_secret": SECRET})
-    assert "api_host" in msg
-
-
-def test_bad_option_fails_before_any_request(api, capsys):
-    msg = refused(run, capsys, api, token_args(api_host="https://pve1/not/api"))
-    assert msg.startswith("api_host: ")
 
 
 _NO_REQUESTS = r"""
