@@ -14,13 +14,14 @@ from pvesim import Simulator
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import demo_scenario
 
 REFUSED = "Permission check failed (/, Sys.Audit)"
 
 
 @pytest.fixture(scope="module", name="lp_sim")
 def fixture_lp_sim():
-    with Simulator(scenario="demo", tls=False, auth_delay=0) as sim:
+    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0) as sim:
         yield sim
 
 

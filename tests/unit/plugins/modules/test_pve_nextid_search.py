@@ -13,19 +13,19 @@ import random
 
 import pytest
 
-from pvesim import Simulator, load_scenario
+from pvesim import Simulator
 
 from ansible_collections.pve.cluster.plugins.module_utils import _vmid_pick
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveInvalidResponseError
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import STANDARD_KEYS, return_docs
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import demo_scenario, run_against
 
 AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
 
 
 def _sim(next_id):
-    scenario = load_scenario("demo")
+    scenario = demo_scenario(down_for=None)
     scenario.next_id = next_id
     scenario.auth = {"tokens": [AUDIT_ONLY]}
     return Simulator(scenario=scenario, tls=False, auth_delay=0)
