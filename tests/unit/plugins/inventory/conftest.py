@@ -2,11 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fixtures for the pve.cluster.pve inventory tests; installs the collection loader under plain pytest."""
+"""Fixtures for the pve.cluster.pve inventory tests (ansible-test units installs the collection loader)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pathlib
 import tempfile
@@ -14,30 +13,7 @@ import tempfile
 import pytest
 import responses
 
-from ansible.plugins.loader import init_plugin_loader
-from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.utils.display import Display
-
-
-def _collections_root():
-    """The directory holding ansible_collections/pve/cluster for this checkout (a temp symlink tree if needed)."""
-    here = pathlib.Path(os.path.abspath(__file__))
-    for parent in here.parents:
-        if parent.name == "cluster" and parent.parent.name == "pve" and parent.parent.parent.name == "ansible_collections":
-            return str(parent.parent.parent.parent)
-    checkout = here.parents[4]
-    # one tree per checkout: two checkouts on one machine must not load each other's code
-    digest = hashlib.sha256(str(checkout).encode("utf-8")).hexdigest()[:12]
-    tree = pathlib.Path(tempfile.gettempdir()) / ("pve-cluster-units-%d-%s" % (os.getuid(), digest))
-    link = tree / "ansible_collections" / "pve" / "cluster"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(checkout)
-    return str(tree)
-
-
-if not AnsibleCollectionConfig.collection_finder:  # ansible-test units installs it; plain pytest does not
-    init_plugin_loader([_collections_root()])
 
 
 def _warm_up():

@@ -23,7 +23,7 @@ import sys
 import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import ALL_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import SMOKE_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import SMOKE_PROFILES, profile_sim
 
 
 def agent_inventory(tmp_path, profile, body):

@@ -12,7 +12,7 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import ALL_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
 
 CONFIG_PATH = "/config"
 

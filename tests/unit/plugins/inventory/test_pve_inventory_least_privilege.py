@@ -14,7 +14,7 @@ from pvesim import Simulator
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import demo_scenario
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario
 
 REFUSED = "Permission check failed (/, Sys.Audit)"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import group_hosts, host_vars, parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim)
 
 OFFLINE_GUESTS = {"qemu/128", "qemu/129", "lxc/130", "qemu/131", "qemu/132", "lxc/133", "qemu/134"}

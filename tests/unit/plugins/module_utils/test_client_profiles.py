@@ -19,7 +19,7 @@ from pvesim import Simulator
 from ansible_collections.pve.cluster.plugins.module_utils import _errors
 from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient
 from ansible_collections.pve.cluster.plugins.module_utils._options import ConnectionConfig
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import ALL_PROFILES, demo_scenario
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, demo_scenario
 
 AUTH_DELAY = 0.3
 

@@ -17,7 +17,7 @@ from pvesim.auth import SCOPED_TOKENS, scoped_secret
 from ansible_collections.pve.cluster.plugins.modules import (
     pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info,
 )
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import demo_scenario, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario, run_against
 
 REFUSED_ROOT = "Permission check failed (/, Sys.Audit)"
 SCOPED = ("pool", "vms", "realm")

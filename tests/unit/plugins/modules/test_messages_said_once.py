@@ -16,7 +16,7 @@ from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
 
 from ansible_collections.pve.cluster.plugins.modules import (
     pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info)
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import profile_sim, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim, run_against
 
 WORD = re.compile(r"[a-z0-9_@-]+(?:[.:/][a-z0-9_@-]+)*")
 REQUEST = re.compile(r"\b(GET|POST|PUT|DELETE) (/[^\s?():,]*)(\?[^\s():,]*)?")

@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins import modules as modules_package
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import profile_sim, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim, run_against
 
 UNKNOWN = "nope is not in this cluster; nodes: pve1, pve2, pve3"
 OFFLINE = "pve3 is offline (as PVE reports in GET /nodes)"

@@ -19,7 +19,7 @@ from ansible_collections.pve.cluster.plugins.module_utils import _vmid_pick
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveInvalidResponseError
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import STANDARD_KEYS, return_docs
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import demo_scenario, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario, run_against
 
 AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._profile_sims import (
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim, run_against)
 
 
