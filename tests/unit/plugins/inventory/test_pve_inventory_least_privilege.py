@@ -20,8 +20,9 @@ REFUSED = "Permission check failed (/, Sys.Audit)"
 
 
 @pytest.fixture(scope="module", name="lp_sim")
-def fixture_lp_sim():
-    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0) as sim:
+def fixture_lp_sim(tmp_path_factory):
+    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0,
+                   state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
         yield sim
 
 

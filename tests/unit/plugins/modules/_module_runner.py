@@ -165,9 +165,11 @@ def demo_scenario(down_for=600, **overrides):
 
 
 @contextlib.contextmanager
-def profile_sim(profile, scenario=None):
-    """A plain-HTTP simulator of `profile` (401 delay off: no test here waits for one)."""
-    with Simulator(scenario=scenario or demo_scenario(), profile=profile, tls=False, auth_delay=0) as sim:
+def profile_sim(profile, scenario=None, state_dir=None):
+    """A plain-HTTP simulator of `profile` (401 delay off: no test here waits for one). A module-scoped fixture
+    gives a state_dir from tmp_path_factory: in ansible-test's per-test forks it is never torn down."""
+    with Simulator(scenario=scenario or demo_scenario(), profile=profile, tls=False, auth_delay=0,
+                   state_dir=state_dir) as sim:
         yield sim
 
 

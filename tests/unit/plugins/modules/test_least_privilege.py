@@ -24,8 +24,9 @@ SCOPED = ("pool", "vms", "realm")
 
 
 @pytest.fixture(scope="module", name="sim")
-def fixture_sim():
-    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0) as server:
+def fixture_sim(tmp_path_factory):
+    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0,
+                   state_dir=str(tmp_path_factory.mktemp("pvesim"))) as server:
         yield server
 
 

@@ -72,8 +72,8 @@ CASES = {
 
 
 @pytest.fixture(scope="module", name="sim")
-def fixture_sim():
-    with profile_sim("pve9") as sim:
+def fixture_sim(tmp_path_factory):
+    with profile_sim("pve9", state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
         yield sim
 
 

@@ -24,16 +24,16 @@ from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner i
 AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
 
 
-def _sim(next_id):
+def _sim(next_id, state_dir=None):
     scenario = demo_scenario(down_for=None)
     scenario.next_id = next_id
     scenario.auth = {"tokens": [AUDIT_ONLY]}
-    return Simulator(scenario=scenario, tls=False, auth_delay=0)
+    return Simulator(scenario=scenario, tls=False, auth_delay=0, state_dir=state_dir)
 
 
 @pytest.fixture(scope="module", name="shared_sim")
-def fixture_shared_sim():
-    with _sim({"lower": 5000, "upper": 5010}) as sim:   # datacenter.cfg next-id: 5000..5009
+def fixture_shared_sim(tmp_path_factory):
+    with _sim({"lower": 5000, "upper": 5010}, str(tmp_path_factory.mktemp("pvesim"))) as sim:   # datacenter.cfg next-id: 5000..5009
         yield sim
 
 

@@ -14,8 +14,8 @@ from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner i
 
 
 @pytest.fixture(scope="module", params=SMOKE_PROFILES, name="sim")
-def fixture_sim(request):
-    with profile_sim(request.param) as sim:
+def fixture_sim(request, tmp_path_factory):
+    with profile_sim(request.param, state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
         yield sim
 
 
