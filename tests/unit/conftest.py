@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Make the PVE API simulator (package ``pvesim`` in the collection's tests/ directory) importable, and give the
 test run one shared directory (PYTEST_PVE_CLUSTER_SHARED, removed at its end) for what tests build once:
-ansible-test runs every test in a fork of its own, so a session-scoped fixture is built again for each test."""
+ansible-test runs every test in a fork of its own, so a session-scoped fixture is built again for each test.
+That fork ends without tearing its fixtures down: every temporary file of the run (tempfile, and TMPDIR for
+the processes tests start) goes under the shared directory, so nothing a test made outlives the run."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ def pytest_configure(config):
                                        "(scripts/reliability-report.py --units reads the markers)")
     if "PYTEST_PVE_CLUSTER_SHARED" not in os.environ:  # the first process (pytest-xdist's workers inherit it)
         os.environ["PYTEST_PVE_CLUSTER_SHARED"] = config.pve_cluster_shared = tempfile.mkdtemp(prefix="pve-cluster-units-")
+    tmp = os.path.join(os.environ["PYTEST_PVE_CLUSTER_SHARED"], "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    os.environ["TMPDIR"] = tempfile.tempdir = tmp
 
 
 def pytest_unconfigure(config):
