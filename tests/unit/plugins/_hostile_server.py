@@ -2,7 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A small hostile PVE API server for the hostile-answer unit tests (plain HTTP on 127.0.0.1).
+"""A small hostile PVE API server for the hostile-answer unit tests (module_utils/_local_server.py, plain HTTP).
 
 It answers like a tiny one-node cluster by default; a test replaces any path's answer with a
 handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge or a gzip-bomb
@@ -13,17 +13,15 @@ goes away, so a broken client cannot keep the test running or make this server a
 from __future__ import annotations
 
 import gzip
-import http.server
 import json
 import re
-import socket
-import threading
 import time
 import urllib.parse
 import zlib
 
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import MIB, LocalServer
+
 MAX_SECONDS = 60.0  # no handler runs longer than this
-MIB = 1024 * 1024
 
 NODE = {"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "cpu": 0.01, "maxcpu": 4,
         "mem": MIB, "maxmem": 8 * MIB, "uptime": 1000, "level": ""}
@@ -44,52 +42,17 @@ DEFAULT = {
 }
 
 
-class Hostile:
+class Hostile(LocalServer):
     """The server. `routes`: {path regex: handler(request) or JSON data}; `requests`: what arrived."""
 
     def __init__(self):
         self.routes = []
-        self.requests = []
-        self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
-        self.port = None
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    def __enter__(self):
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # keep-alive answers would otherwise wait ~40 ms for a delayed ACK
-
-            def log_message(self, *args):  # quiet
-                pass
-
-            def do_GET(self):  # noqa: N802
-                owner._handle(self)
-
-            do_POST = do_GET  # noqa: N815
-
-        class Server(http.server.ThreadingHTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        LocalServer.__init__(self, self._answer)
 
     @property
     def url(self):
         return "http://127.0.0.1:%d" % self.port
 
-    # -- configuration -------------------------------------------------------------------------
     def route(self, path, answer):
         """Answer GET/POST api2/json<path> (a regex matched whole) with `answer`: a handler or JSON `data`."""
         if not callable(answer):
@@ -98,38 +61,24 @@ class Hostile:
 
     def count(self, path):
         pattern = re.compile(path + r"\Z")
-        with self._lock:
-            return sum(1 for entry in self.requests if pattern.match(entry["path"]))
+        return sum(1 for entry in self.requests if pattern.match(_api_path(entry["path"])))
 
-    # -- serving -------------------------------------------------------------------------------
-    def _handle(self, request):
-        path = request.path.split("?", 1)[0]
-        path = path[len("/api2/json"):] if path.startswith("/api2/json") else path
-        length = int(request.headers.get("Content-Length") or 0)
-        body = request.rfile.read(min(length, MIB)) if length else b""
-        with self._lock:
-            self.requests.append({"path": path, "query": request.path.partition("?")[2], "method": request.command,
-                                  "headers": dict(request.headers), "body": body.decode("latin-1"),
-                                  "time": time.monotonic()})
-        answer = None
+    def _answer(self, request):
+        """A writer for LocalServer: the first matching route, else DEFAULT, else 501."""
+        path = _api_path(request["path"])
         for pattern, candidate in self.routes:
             if pattern.match(path):
-                answer = candidate
-                break
-        else:
-            if path in DEFAULT:
-                answer = DEFAULT[path]
-            elif re.match(r"/nodes/[^/]+/tasks/[^/]+/status\Z", path):
-                answer = {"status": "stopped", "exitstatus": "OK"}
-        try:
-            if answer is None:
-                send_json(request, {"data": None, "message": "no such path %s\n" % path}, status=501)
-            elif callable(answer):
-                answer(request)
-            else:
-                send_json(request, {"data": answer})
-        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
-            pass  # the client gave up: that is often the point
+                return candidate
+        if path in DEFAULT:
+            return envelope({"data": DEFAULT[path]})
+        if re.match(r"/nodes/[^/]+/tasks/[^/]+/status\Z", path):
+            return envelope({"data": {"status": "stopped", "exitstatus": "OK"}})
+        return envelope({"data": None, "message": "no such path %s\n" % path}, status=501)
+
+
+def _api_path(path):
+    path = path.split("?", 1)[0]
+    return path[len("/api2/json"):] if path.startswith("/api2/json") else path
 
 
 # -- answer builders ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ than its Content-Length, a custom reason phrase.
         server.port, server.ca_path, server.connections, server.requests
 
 `handler(request)` gets a dict (method, path, headers, body) and returns
-(status, reason, headers_dict, body_bytes) or one of the actions HANG / (TRUNCATE, declared, body).
+(status, reason, headers_dict, body_bytes) or one of the actions HANG / (TRUNCATE, declared, body), or a
+writer: a callable that writes the whole answer on the BaseHTTPRequestHandler itself (../_hostile_server.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HANG = "hang"
 TRUNCATE = "truncate"
+MIB = 1024 * 1024
 
 
 def write_ca_and_cert(directory, name="local"):
@@ -101,11 +103,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self):
         server = self.server
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.rfile.read(min(length, MIB)) if length else b""
         request = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()), "body": body}
         with server.lock:
             server.requests.append(request)
         answer = server.handler(request)
+        if callable(answer):
+            try:
+                answer(self)
+            except OSError:
+                pass  # the client gave up (broken pipe, reset, timeout): that is often the point
+            return
         if answer == HANG:
             server.stopping.wait(30)
             self.close_connection = True
