@@ -253,24 +253,19 @@ def test_second_refusal_is_an_auth_error(mocked, record):
     assert [c.request.method for c in mocked.calls] == ["POST", "GET", "POST", "GET"]
 
 
-def test_wrong_password_is_an_auth_error_without_the_password(mocked, record):
-    add_login(mocked, status=401, body={"data": None, "message": "authentication failure\n"})
+@pytest.mark.parametrize("status, body, expected", [
+    (401, {"data": None, "message": "authentication failure\n"}, ["POST /access/ticket", "authentication failure"]),
+    (200, _json({"ticket": "PVE:root@pam:4EEC61E2::partial", "NeedTFA": 1, "username": "root@pam"}),
+     ["two-factor", "API token"]),
+])
+def test_refused_login_is_an_auth_error_without_the_password(mocked, record, status, body, expected):
+    add_login(mocked, status=status, body=body)
     client = make_client(record, **password_params())
     with pytest.raises(_errors.PveAuthError) as excinfo:
         client.get("/version")
     text = record.error(excinfo)
-    assert "POST /access/ticket" in text and "authentication failure" in text
+    assert all(part in text for part in expected), text
     assert len(mocked.calls) == 1   # no GET without a ticket, and the login is not retried
-
-
-def test_need_tfa_is_an_auth_error_pointing_to_tokens(mocked, record):
-    add_login(mocked, body=_json({"ticket": "PVE:root@pam:4EEC61E2::partial", "NeedTFA": 1, "username": "root@pam"}))
-    client = make_client(record, **password_params())
-    with pytest.raises(_errors.PveAuthError) as excinfo:
-        client.get("/version")
-    text = record.error(excinfo)
-    assert "two-factor" in text and "API token" in text
-    assert len(mocked.calls) == 1
 
 
 @pytest.mark.parametrize("ticket", [None, "", "PVE:root@pam:4EEC61E2::sig\r\nX-Injected: 1"])
@@ -556,39 +551,25 @@ def test_backoff_is_exponential_and_capped(mocked, record, monkeypatch):
 # Path arguments: validated and escaped before any request
 
 
-@pytest.mark.parametrize("node", ["pve_1", "-pve1", "pve1-", "../x", "a/b", "", "pve 1", None, 5])
-def test_invalid_node_no_request(mocked, record, node):
+PATH_ARGUMENT_ERRORS = (
+    [("/nodes/{node}/status", {"node": node}, "node")
+     for node in ["pve_1", "-pve1", "pve1-", "../x", "a/b", "", "pve 1", None, 5]]
+    + [("/nodes/{node}/qemu/{vmid}/config", {"node": "pve1", "vmid": vmid}, "vmid")
+       for vmid in [99, 0, -1, 1000000000, "abc", "", True, None, "1e3"]]
+    + [("/nodes/{node}/storage/{storage}/status", {"node": "pve1", "storage": storage}, "storage")
+       for storage in ["..", ".", ""]]   # dot segments
+    + [("/nodes/{node}/status", {}, "node")])   # a missing path argument
+
+
+@pytest.mark.parametrize("path, arguments, option", PATH_ARGUMENT_ERRORS)
+def test_invalid_path_argument_no_request(mocked, record, path, arguments, option):
     client = make_client(record)
     with pytest.raises(_errors.PveOptionError) as excinfo:
-        client.get("/nodes/{node}/status", node=node)
-    assert excinfo.value.option == "node"
-    record.error(excinfo)
-    assert len(mocked.calls) == 0
-
-
-@pytest.mark.parametrize("vmid", [99, 0, -1, 1000000000, "abc", "", True, None, "1e3"])
-def test_invalid_vmid_no_request(mocked, record, vmid):
-    client = make_client(record)
-    with pytest.raises(_errors.PveOptionError) as excinfo:
-        client.get("/nodes/{node}/qemu/{vmid}/config", node="pve1", vmid=vmid)
-    assert excinfo.value.option == "vmid" and "100" in str(excinfo.value) and "999999999" in str(excinfo.value)
-    assert len(mocked.calls) == 0
-
-
-@pytest.mark.parametrize("storage", ["..", ".", ""])
-def test_dot_segments_rejected(mocked, record, storage):
-    client = make_client(record)
-    with pytest.raises(_errors.PveOptionError) as excinfo:
-        client.get("/nodes/{node}/storage/{storage}/status", node="pve1", storage=storage)
-    assert excinfo.value.option == "storage"
-    assert len(mocked.calls) == 0
-
-
-def test_missing_path_argument_rejected(mocked, record):
-    client = make_client(record)
-    with pytest.raises(_errors.PveOptionError) as excinfo:
-        client.get("/nodes/{node}/status")
-    assert excinfo.value.option == "node"
+        client.get(path, **arguments)
+    assert excinfo.value.option == option
+    text = record.error(excinfo)
+    if option == "vmid":
+        assert "100" in text and "999999999" in text
     assert len(mocked.calls) == 0
 
 
