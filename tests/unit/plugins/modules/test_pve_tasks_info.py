@@ -10,6 +10,7 @@ import json
 import re
 import urllib.parse
 
+import pytest
 import responses
 from responses import matchers
 
@@ -29,7 +30,11 @@ run = module_runner(pve_tasks_info, CONNECTION)
 
 def qs(call):
     """The query string of a recorded call as a flat dict."""
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(call.request.url).query, keep_blank_values=True))
+    return qs_of(call.request.url)
+
+
+def qs_of(url):
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
 
 
 def path_of(call):
@@ -113,42 +118,31 @@ def test_running_and_token_tasks_keep_pve_fields(capsys, api):
     assert second["outcome"] == "warning" and second["duration"] == 40
 
 
-def test_named_node_unreachable_fails_naming_it(capsys, api):
-    api.get(BASE + "/nodes/pve3/tasks", status=595)
-    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve3", "online")))  # online, yet unreachable
-    result, code = run(capsys, {"node": "pve3"})
-    assert code == 1
-    assert "pve3" in result["msg"] and "595" in result["msg"]
-    assert result["status"] == 595
-
-
 HOSTNAME_LOOKUP = {"data": None, "message": "hostname lookup 'nope' failed - failed to get address info for: nope: "
                                             "Name or service not known\n"}
+NOPE_UPID = upid("nope", 7, 1735700000)
 
 
-def test_unknown_node_names_the_known_nodes(capsys, api):
-    api.get(BASE + "/nodes/nope/tasks", status=500, json=HOSTNAME_LOOKUP)
-    api.get(BASE + "/nodes", json=nodes_body(("pve2", "online"), ("pve1", "online"), ("pve3", "offline")))
-    result, code = run(capsys, {"node": "nope"})
+@pytest.mark.parametrize("args, answer, nodes, msg", [
+    ({"node": "pve3"}, {"status": 595}, [("pve1", "online"), ("pve3", "online")],  # online, yet unreachable
+     "node pve3: GET /nodes/pve3/tasks?source=archive&start=0&limit=50 failed: HTTP 595"),
+    ({"node": "nope"}, {"status": 500, "json": HOSTNAME_LOOKUP}, [("pve2", "online"), ("pve1", "online"), ("pve3", "offline")],
+     "node: nope is not in this cluster; nodes: pve1, pve2, pve3"),
+    ({"node": "pve3"}, {"status": 595}, [("pve1", "online"), ("pve3", "offline")],
+     "node: pve3 is offline (as PVE reports in GET /nodes)"),
+    ({"upid": NOPE_UPID}, {"status": 500, "json": HOSTNAME_LOOKUP}, [("pve1", "online")],
+     "upid: nope is not in this cluster; nodes: pve1"),
+])
+def test_a_node_that_does_not_answer_fails_naming_it(capsys, api, args, answer, nodes, msg):
+    node = args.get("node", "nope")
+    path = "/nodes/%s/tasks" % node + ("/" + urllib.parse.quote(NOPE_UPID, safe="") + "/status" if "upid" in args else "")
+    api.get(BASE + path, **answer)
+    api.get(BASE + "/nodes", json=nodes_body(*nodes))
+    result, code = run(capsys, args)
     assert code == 1
-    assert result["msg"] == "node: nope is not in this cluster; nodes: pve1, pve2, pve3"
-
-
-def test_offline_node_is_called_offline(capsys, api):
-    api.get(BASE + "/nodes/pve3/tasks", status=595)
-    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve3", "offline")))
-    result, code = run(capsys, {"node": "pve3"})
-    assert code == 1
-    assert result["msg"] == "node: pve3 is offline (as PVE reports in GET /nodes)"
-    assert result["status"] == 595
-
-
-def test_upid_of_an_unknown_node_names_the_known_nodes(capsys, api):
-    api.get(re.compile(re.escape(BASE + "/nodes/nope/tasks/") + ".*/status"), status=500, json=HOSTNAME_LOOKUP)
-    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online")))
-    result, code = run(capsys, {"upid": upid("nope", 7, 1735700000)})
-    assert code == 1
-    assert result["msg"] == "upid: nope is not in this cluster; nodes: pve1"
+    assert msg in result["msg"], result["msg"]
+    if answer["status"] == 595:
+        assert result["status"] == 595
 
 
 # -- all nodes -----------------------------------------------------------------------------------
@@ -393,10 +387,6 @@ def test_log_longer_than_max_log_lines_fails(capsys, api):
     result, code = run(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True, "max_log_lines": 3})
     assert code == 1, result
     assert "more than max_log_lines=3 lines; raise max_log_lines" in result["msg"], result["msg"]
-
-
-def qs_of(url):
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
 
 
 def test_node_names_from_the_api_are_terminal_safe_in_warnings(capsys, api):
