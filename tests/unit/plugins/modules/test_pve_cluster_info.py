@@ -142,29 +142,18 @@ def test_no_type_param_by_default(api, capsys):
 
 
 # -- only what was asked for -----------------------------------------------------------------------
-def test_gather_status_only(api, capsys):
+@pytest.mark.parametrize("gather, asked, left_out", [
+    (["status"], ["/cluster/status"], {"resources"}),
+    (["resources", "resources"], ["/cluster/resources"], {"cluster", "cluster_nodes"}),
+    ([], [], {"cluster", "cluster_nodes", "resources"}),
+])
+def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, dict(gather=["status"]))
+    result, code = run(capsys, dict(gather=gather))
     assert code == 0, result
-    assert "resources" not in result
-    assert [c.request.url for c in api.calls] == [BASE + "/cluster/status"]
-
-
-def test_gather_resources_only(api, capsys):
-    add_status(api)
-    add_resources(api)
-    result, code = run(capsys, dict(gather=["resources", "resources"]))
-    assert code == 0, result
-    assert "cluster" not in result and "cluster_nodes" not in result
-    assert [c.request.url for c in api.calls] == [BASE + "/cluster/resources"]
-
-
-def test_empty_gather_makes_no_request(api, capsys):
-    result, code = run(capsys, dict(gather=[]))
-    assert code == 0, result
-    assert not set(result) & {"cluster", "cluster_nodes", "resources"}
-    assert len(api.calls) == 0
+    assert not set(result) & left_out
+    assert [c.request.url for c in api.calls] == [BASE + path for path in asked]
 
 
 def test_check_mode_runs_the_same(api, capsys):
