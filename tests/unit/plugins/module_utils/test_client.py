@@ -346,26 +346,20 @@ def test_tls_ca_path_succeeds_and_reuses_one_connection(record, tmp_path):
     assert all(r["headers"]["Authorization"] == "PVEAPIToken=%s=%s" % (TOKEN_ID, SECRET) for r in server.requests)
 
 
-def test_validate_certs_false_wins_over_requests_ca_bundle(record, tmp_path, monkeypatch):
+@pytest.mark.parametrize("own_ca", [False, True])
+def test_requests_ca_bundle_replaces_neither_validate_certs_false_nor_ca_path(record, tmp_path, monkeypatch, own_ca):
     other_ca, _cert, _key = write_ca_and_cert(tmp_path, "unrelated")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", other_ca)
     monkeypatch.setenv("CURL_CA_BUNDLE", other_ca)
     with LocalServer(_ok, tls=True, tmp_path=tmp_path) as server:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            client = make_client(record, **_local_params(server, validate_certs=False))
+            verify = {"ca_path": server.ca_path} if own_ca else {"validate_certs": False}
+            client = make_client(record, **_local_params(server, **verify))
             for _round in range(3):
                 assert client.get("/version") == {"version": "9.1.2"}
     assert len(server.requests) == 3
     assert [w for w in caught if issubclass(w.category, urllib3.exceptions.InsecureRequestWarning)] == []
-
-
-def test_requests_ca_bundle_does_not_replace_ca_path(record, tmp_path, monkeypatch):
-    other_ca, _cert, _key = write_ca_and_cert(tmp_path, "unrelated")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", other_ca)
-    with LocalServer(_ok, tls=True, tmp_path=tmp_path) as server:
-        client = make_client(record, **_local_params(server, ca_path=server.ca_path))
-        assert client.get("/version") == {"version": "9.1.2"}
 
 
 # ---------------------------------------------------------------------------------------------
