@@ -38,6 +38,14 @@ def _fresh_warnings():
     ansible_warnings._global_warnings.clear()
 
 
+@pytest.fixture(scope="module", name="sim")
+def fixture_sim(tmp_path_factory):
+    """The simulator's demo cluster on PVE 9, one per test file (a file may define its own `sim`)."""
+    from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim  # pylint: disable=import-outside-toplevel
+    with profile_sim("pve9", state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
+        yield sim
+
+
 @pytest.fixture
 def api():
     """HTTP mocked with `responses`; requests registered but not made are not an error."""

@@ -16,7 +16,7 @@ from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
 
 from ansible_collections.pve.cluster.plugins.modules import (
     pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info)
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_against
 
 WORD = re.compile(r"[a-z0-9_@-]+(?:[.:/][a-z0-9_@-]+)*")
 REQUEST = re.compile(r"\b(GET|POST|PUT|DELETE) (/[^\s?():,]*)(\?[^\s():,]*)?")
@@ -69,12 +69,6 @@ CASES = {
     "500 node status": (pve_node_info, {}, fault(r"^/nodes/pve1/status", 500), "HTTP 500"),
     "500 nextid": (pve_nextid, {}, fault(r"^/cluster/nextid", 500), "HTTP 500"),
 }
-
-
-@pytest.fixture(scope="module", name="sim")
-def fixture_sim(tmp_path_factory):
-    with profile_sim("pve9", state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
-        yield sim
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

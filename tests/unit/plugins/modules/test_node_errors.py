@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins import modules as modules_package
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_against
 
 UNKNOWN = "nope is not in this cluster; nodes: pve1, pve2, pve3"
 OFFLINE = "pve3 is offline (as PVE reports in GET /nodes)"
@@ -29,12 +29,6 @@ UNKNOWN_CASES = [
     (pve_tasks_info, {"upid": UPID_OF_NOPE}, "upid"),
     (pve_tasks_info, {"upid": UPID_OF_NOPE, "log": True}, "upid"),
 ]
-
-
-@pytest.fixture(scope="module", name="sim")
-def fixture_sim(tmp_path_factory):
-    with profile_sim("pve9", state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
-        yield sim
 
 
 def test_every_module_that_takes_a_node_is_covered():
