@@ -33,6 +33,12 @@ def add_base(mock, resources, status):
     mock.add(responses.GET, BASE + "/cluster/status", json={"data": status})
 
 
+def cache_options(tmp_path):
+    """Source options that cache the answers in tmp_path/cache, named pvetest* (Ansible's jsonfile cache)."""
+    return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
+            % (tmp_path / "cache"))
+
+
 def write_source(tmp_path, body, name="test.pve.yml", connection=TOKEN_CONFIG):
     path = tmp_path / name
     path.write_text("plugin: pve.cluster.pve\n" + connection + body)

@@ -12,18 +12,13 @@ import time
 import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, add_base, host_vars, load_inventory, sample_data, write_source,
+    BASE, PASSWORD, add_base, cache_options, host_vars, load_inventory, sample_data, write_source,
 )
 
 RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
 PASSWORD_CONFIG = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_retries: 0\n" % PASSWORD
-
-
-def cache_options(tmp_path):
-    return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
-            % (tmp_path / "cache"))
 
 
 def mock_cluster(mock, agent=False):

@@ -10,7 +10,7 @@ import pytest
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import cache_options, host_vars, parse_direct
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
 
@@ -141,8 +141,7 @@ def test_filters_cannot_use_config_variables(tmp_path):
 
 
 def test_cached_run_asks_nothing(tmp_path):
-    body = ("ansible_host: [guest_agent, config]\nguest_config: true\ncache: true\n"
-            "cache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" % (tmp_path / "cache"))
+    body = "ansible_host: [guest_agent, config]\nguest_config: true\n" + cache_options(tmp_path)
     with profile_sim("pve9") as sim:
         first = parse_direct(source(tmp_path, sim, body), cache=True)
         sim.clear_requests()

@@ -16,7 +16,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, add_base, host_vars, load_inventory, write_source)
+    BASE, add_base, cache_options, host_vars, load_inventory, write_source)
 
 NODE = {"id": "node/pve", "type": "node", "node": "pve", "status": "online", "maxcpu": 4}
 STATUS = [{"type": "node", "id": "node/pve", "name": "pve", "nodeid": 1, "online": 1, "local": 1, "ip": "10.0.0.1"}]
@@ -36,11 +36,6 @@ def interfaces(*addresses, **extra):
                   "ip-addresses": [{"ip-address": a, "ip-address-type": "inet", "prefix": 24} for a in addresses]},
                  **extra)
     return {"result": [entry]}
-
-
-def cache_options(tmp_path):
-    return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
-            % (tmp_path / "cache"))
 
 
 def cache_files(tmp_path):

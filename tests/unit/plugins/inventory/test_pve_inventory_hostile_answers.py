@@ -17,7 +17,7 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import GUEST, NODE, Hostile, envelope
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import cache_options, host_vars, write_source
 
 SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"
 VAULT = {"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768696a6b6c6d6e6f70\n"}
@@ -87,8 +87,8 @@ def test_echoed_secret_in_hostvars_and_cache(hostile, tmp_path, capsys, secret):
     hostile.route("/nodes/pve1/qemu/100/agent/network-get-interfaces", lambda request: envelope(
         {"data": None, "message": "agent says %s" % request.headers.get("Authorization")}, status=500)(request))
     cache = tmp_path / "cache"
-    source = write_source(tmp_path, "ansible_host: guest_agent\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
-                          "cache_connection: %s\n" % cache, connection=connection(hostile, secret))
+    source = write_source(tmp_path, "ansible_host: guest_agent\n" + cache_options(tmp_path),
+                          connection=connection(hostile, secret))
     variables = all_vars(inventory(source))
     files = sorted(cache.iterdir())
     assert len(files) == 1, files
@@ -103,7 +103,7 @@ def test_echoed_secret_in_hostvars_and_cache(hostile, tmp_path, capsys, secret):
 def test_cache_is_keyed_on_the_connection(tmp_path):
     """One inventory source with the cache on, pointed at cluster A, then B, then A again: B gets B's guests
     (not A's from the cache); the third run is served from the cache without a request."""
-    cache = "cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" % (tmp_path / "cache")
+    cache = cache_options(tmp_path)
     with Hostile() as one, Hostile() as two:
         one.route("/cluster/resources", [NODE, guest(100, "alpha")])
         two.route("/cluster/resources", [NODE, guest(100, "beta")])
@@ -119,16 +119,14 @@ def test_vault_dict_is_never_revived(hostile, tmp_path, warnings):
     """A guest's lock is {"__ansible_vault": ...}: on the fresh and on the cached run it is treated as missing,
     with a warning, and never decrypted or turned into text."""
     hostile.route("/cluster/resources", [NODE, guest(100, "web01", lock=VAULT, hastate=VAULT["__ansible_vault"])])
-    cache = tmp_path / "cache"
-    source = write_source(tmp_path, "cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n"
-                          % cache, connection=connection(hostile))
+    source = write_source(tmp_path, cache_options(tmp_path), connection=connection(hostile))
     runs = [all_vars(inventory(source)) for _run in range(2)]
     assert hostile.count("/cluster/resources") == 1
     for variables in runs:
         assert "pve_lock" not in variables["web01"], variables["web01"]
         assert "__ansible_vault" not in json.dumps(variables, default=str)
     assert any("1 value(s) from the API were not plain data" in " ".join(w.split()) for w in warnings), warnings
-    assert "__ansible_vault" not in next(cache.iterdir()).read_text()
+    assert "__ansible_vault" not in next((tmp_path / "cache").iterdir()).read_text()
 
 
 def test_bad_rows(hostile, tmp_path, warnings):

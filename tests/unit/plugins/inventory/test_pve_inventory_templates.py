@@ -16,7 +16,7 @@ from ansible.parsing.vault import VaultLib, VaultSecret
 from ansible.plugins.loader import inventory_loader
 from ansible.utils.display import Display
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import BASE, SECRET, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import BASE, SECRET, cache_options, write_source
 
 RESOURCES = [
     {"id": "node/pve1", "type": "node", "node": "pve1", "status": "online"},
@@ -101,8 +101,7 @@ def test_lookups_in_every_connection_option(tmp_path, mock_api, user_env, every_
 def test_the_secret_from_a_lookup_stays_out_of_the_cache(tmp_path, mock_api, user_env, every_message):
     _base(mock_api)
     cache_dir = tmp_path / "cache"
-    body = "cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" % cache_dir
-    plugin, _inventory = _parse(write_source(tmp_path, body, connection=FROM_ENV))
+    plugin, _inventory = _parse(write_source(tmp_path, cache_options(tmp_path), connection=FROM_ENV))
     plugin.update_cache_if_changed()
     files = list(cache_dir.iterdir())
     assert files

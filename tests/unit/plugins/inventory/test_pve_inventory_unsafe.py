@@ -19,7 +19,7 @@ except ImportError:  # before data tagging every str template renders
         return value
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, add_base, host_vars, load_inventory, sample_data, write_source,
+    BASE, add_base, cache_options, host_vars, load_inventory, sample_data, write_source,
 )
 
 RES = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
@@ -48,7 +48,7 @@ def render(value_template, variables):
 def test_api_strings_are_not_templated(tmp_path, cached):
     options = "ansible_host: guest_agent\ncompose:\n  copied_name: pve_name\n"
     if cached:
-        options += "cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" % (tmp_path / "c")
+        options += cache_options(tmp_path)
     path = write_source(tmp_path, options)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         evil_cluster(mock)
