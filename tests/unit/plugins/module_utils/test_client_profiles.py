@@ -19,17 +19,10 @@ from pvesim import Simulator
 from ansible_collections.pve.cluster.plugins.module_utils import _errors
 from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient
 from ansible_collections.pve.cluster.plugins.module_utils._options import ConnectionConfig
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils.test_client import Recorder
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, demo_scenario
 
 AUTH_DELAY = 0.3
-
-
-class Recorder:
-    def __init__(self):
-        self.warnings = []
-
-    def warn(self, msg):
-        self.warnings.append(msg)
 
 
 def client_for(sim, record, **overrides):
