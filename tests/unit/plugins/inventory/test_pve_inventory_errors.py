@@ -10,14 +10,13 @@ import ssl
 
 import pytest
 import requests
-import responses
 import urllib3
 
 from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, SECRET, add_base, fails_before_any_request, parse_direct, sample_data, write_source,
+    BASE, PASSWORD, SECRET, TOKEN_CONFIG, add_base, fails_before_any_request, parse_direct, sample_data, write_source,
 )
 
 RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
@@ -73,40 +72,31 @@ def test_bad_connection_options(tmp_path, connection, message):
     assert PASSWORD not in str(error) and SECRET not in str(error)
 
 
-def test_bad_token_is_a_clear_error_without_the_secret(tmp_path, mock_api):
-    mock_api.add(responses.GET, BASE + "/cluster/resources", status=401, body="")
-    with pytest.raises(AnsibleError) as caught:
-        parse_direct(write_source(tmp_path, ""))
-    text = str(caught.value)
-    assert "pve.cluster.pve inventory: GET /cluster/resources failed: HTTP 401" in text
-    assert "Check api_token_id" in text
-    assert SECRET not in text
-
-
-def test_bad_password_is_a_clear_error_without_the_password(tmp_path, mock_api):
-    mock_api.add(responses.POST, BASE + "/access/ticket", status=401, body="")
-    connection = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\n" % PASSWORD
-    with pytest.raises(AnsibleError, match=r"POST /access/ticket failed: HTTP 401.*Check api_token_id") as caught:
-        parse_direct(write_source(tmp_path, "", connection=connection))
-    assert PASSWORD not in str(caught.value)
-
-
-def test_tls_failure_gives_the_how_to_fix_hint(tmp_path, mock_api):
-    # what requests raises: its SSLError around urllib3's, around the ssl module's verification error
+def _tls_failure():
+    """What requests raises: its SSLError around urllib3's, around the ssl module's verification error."""
     cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     cause.verify_message = "self-signed certificate in certificate chain"
     failure = urllib3.exceptions.MaxRetryError(None, BASE + "/cluster/resources", urllib3.exceptions.SSLError(cause))
-    mock_api.add(responses.GET, BASE + "/cluster/resources", body=requests.exceptions.SSLError(failure))
-    with pytest.raises(AnsibleError, match=r"TLS certificate verification failed for pve\.example\.com:8006: "
-                                           r"self-signed certificate in certificate chain\. "
-                                           r"Set ca_path to the cluster's CA certificate"):
-        parse_direct(write_source(tmp_path, ""))
+    return requests.exceptions.SSLError(failure)
 
 
-def test_timeout_names_api_timeout(tmp_path, mock_api):
-    mock_api.add(responses.GET, BASE + "/cluster/resources", body=requests.exceptions.ConnectTimeout("timed out"))
-    with pytest.raises(AnsibleError, match=r"pve\.example\.com:8006 did not answer within api_timeout=30s"):
-        parse_direct(write_source(tmp_path, ""))
+@pytest.mark.parametrize("method, path, answer, connection, message", [
+    ("GET", "/cluster/resources", {"status": 401, "body": ""}, TOKEN_CONFIG,
+     r"pve\.cluster\.pve inventory: GET /cluster/resources failed: HTTP 401.*Check api_token_id"),
+    ("POST", "/access/ticket", {"status": 401, "body": ""},
+     "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\n" % PASSWORD,
+     r"POST /access/ticket failed: HTTP 401.*Check api_token_id"),
+    ("GET", "/cluster/resources", {"body": _tls_failure()}, TOKEN_CONFIG,
+     r"TLS certificate verification failed for pve\.example\.com:8006: self-signed certificate in certificate chain\. "
+     r"Set ca_path to the cluster's CA certificate"),
+    ("GET", "/cluster/resources", {"body": requests.exceptions.ConnectTimeout("timed out")}, TOKEN_CONFIG,
+     r"pve\.example\.com:8006 did not answer within api_timeout=30s"),
+])
+def test_api_failures_are_clear_errors_without_the_secrets(tmp_path, mock_api, method, path, answer, connection, message):
+    mock_api.add(method, BASE + path, **answer)
+    with pytest.raises(AnsibleError, match=message) as caught:
+        parse_direct(write_source(tmp_path, "", connection=connection))
+    assert PASSWORD not in str(caught.value) and SECRET not in str(caught.value)
 
 
 def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
