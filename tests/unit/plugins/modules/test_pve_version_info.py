@@ -102,7 +102,7 @@ def test_a_python_without_requests_says_what_to_do(tmp_path):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "PVE_", "PROXMOX_", "PYTHONPATH")))
     env.update(ANSIBLE_COLLECTIONS_PATH=str(root), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
                ANSIBLE_HOME=str(tmp_path / "home"), PVE_API_HOST="pve1.example.com", PVE_API_TOKEN_ID="root@pam!ab",
-               PVE_API_TOKEN_SECRET="x", ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"))
+               PVE_API_TOKEN_SECRET="5f0c7e1a-93d2-4b8e-a6f4-2c91d7b3e058", ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"))
     (tmp_path / "ansible.cfg").write_text("")
     ansible = pathlib.Path(sys.executable).parent / "ansible"
     proc = subprocess.run([str(ansible) if ansible.exists() else "ansible", "localhost", "-i", "localhost,", "-c",
