@@ -63,6 +63,12 @@ class Recorder:
         self.texts.append(text)
         return str(err)
 
+    def get_error(self, client, error_type, path="/version", **arguments):
+        """client.get(path, **arguments) must raise error_type: (the exception, its text), the text kept."""
+        with pytest.raises(error_type) as excinfo:
+            client.get(path, **arguments)
+        return excinfo.value, self.error(excinfo)
+
 
 @pytest.fixture
 def record(capsys, caplog):
@@ -245,10 +251,8 @@ def test_second_refusal_is_an_auth_error(mocked, record):
     add_login(mocked)
     mocked.add(responses.GET, BASE + "/version", status=401)
     client = make_client(record, **password_params())
-    with pytest.raises(_errors.PveAuthError) as excinfo:
-        client.get("/version")
-    text = record.error(excinfo)
-    assert excinfo.value.status == 401
+    err, text = record.get_error(client, _errors.PveAuthError)
+    assert err.status == 401
     assert "api_token_id" in text and "api_password" in text   # the hint
     assert [c.request.method for c in mocked.calls] == ["POST", "GET", "POST", "GET"]
 
@@ -261,9 +265,7 @@ def test_second_refusal_is_an_auth_error(mocked, record):
 def test_refused_login_is_an_auth_error_without_the_password(mocked, record, status, body, expected):
     add_login(mocked, status=status, body=body)
     client = make_client(record, **password_params())
-    with pytest.raises(_errors.PveAuthError) as excinfo:
-        client.get("/version")
-    text = record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveAuthError)
     assert all(part in text for part in expected), text
     assert len(mocked.calls) == 1   # no GET without a ticket, and the login is not retried
 
@@ -272,9 +274,8 @@ def test_refused_login_is_an_auth_error_without_the_password(mocked, record, sta
 def test_login_without_a_usable_ticket(mocked, record, ticket):
     add_login(mocked, body=_json({"ticket": ticket, "CSRFPreventionToken": CSRF, "username": "root@pam"}))
     client = make_client(record, **password_params())
-    with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
-        client.get("/version")
-    assert "ticket" in record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveInvalidResponseError)
+    assert "ticket" in text
     assert len(mocked.calls) == 1
 
 
@@ -327,9 +328,7 @@ def _local_params(server, scheme="https", **overrides):
 def test_tls_default_verification_fails_with_a_hint(record, tmp_path):
     with LocalServer(_ok, tls=True, tmp_path=tmp_path) as server:
         client = make_client(record, **_local_params(server))
-        with pytest.raises(_errors.PveTLSError) as excinfo:
-            client.get("/version")
-    text = record.error(excinfo)
+        _err, text = record.get_error(client, _errors.PveTLSError)
     assert "127.0.0.1:%d" % server.port in text
     assert "ca_path" in text and "validate_certs" in text
     assert server.requests == []
@@ -378,9 +377,7 @@ def test_keep_alive_one_connection_for_many_requests(record):
 def test_timeout_when_the_server_never_answers(record):
     with LocalServer(lambda request: HANG) as server:
         client = make_client(record, **_local_params(server, scheme="http", api_timeout=1, api_retries=1))
-        with pytest.raises(_errors.PveTimeoutError) as excinfo:
-            client.get("/version")
-    text = record.error(excinfo)
+        _err, text = record.get_error(client, _errors.PveTimeoutError)
     # what the client decided (the deadline it used, the attempts, the backoff), not how long it took
     assert "127.0.0.1:%d" % server.port in text and "api_timeout=1s" in text and "after 2 attempts" in text, text
     assert len(server.requests) == 2
@@ -413,9 +410,7 @@ def test_deadlines_hold_in_a_forked_child(record):
 def test_connection_refused_names_host_port_and_timeout(record):
     port = free_port()
     client = make_client(record, **token_params(api_host="127.0.0.1:%d" % port, api_timeout=3, api_retries=1))
-    with pytest.raises(_errors.PveConnectionError) as excinfo:
-        client.get("/version")
-    text = record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveConnectionError)
     assert "127.0.0.1:%d" % port in text
     assert "refused" in text and "api_timeout=3" in text
     assert "after 2 attempts" in text
@@ -425,9 +420,8 @@ def test_connection_refused_names_host_port_and_timeout(record):
 def test_truncated_body_is_an_invalid_response(record):
     with LocalServer(lambda request: (TRUNCATE, 500, b'{"data": {"version": "9.')) as server:
         client = make_client(record, **_local_params(server, scheme="http"))
-        with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
-            client.get("/version")
-    assert "cut off" in record.error(excinfo)
+        _err, text = record.get_error(client, _errors.PveInvalidResponseError)
+    assert "cut off" in text
 
 
 def _pve_error(status, reason, body=None):
@@ -452,12 +446,10 @@ def _pve_error(status, reason, body=None):
 def test_error_message_from_the_reason_phrase(record, status, reason, body, error_type, expected):
     with LocalServer(_pve_error(status, reason, body)) as server:
         client = make_client(record, **_local_params(server, scheme="http", api_retries=2))
-        with pytest.raises(error_type) as excinfo:
-            client.get("/nodes/{node}/status", node="pve1")
-    text = record.error(excinfo)
+        err, text = record.get_error(client, error_type, "/nodes/{node}/status", node="pve1")
     assert expected in text
     assert text.startswith("GET /nodes/pve1/status failed: HTTP %d" % status)
-    assert excinfo.value.status == status
+    assert err.status == status
     assert len(server.requests) == 1   # none of these is retried
 
 
@@ -483,9 +475,8 @@ def test_retries_exhausted_raise_the_last_error(mocked, record):
     mocked.add(responses.GET, BASE + "/version", status=502)
     mocked.add(responses.GET, BASE + "/version", status=503, json={"data": None, "message": "last one\n"})
     client = make_client(record, **token_params(api_retries=2))
-    with pytest.raises(_errors.PveServerError) as excinfo:
-        client.get("/version")
-    assert excinfo.value.status == 503 and "last one" in record.error(excinfo)
+    err, text = record.get_error(client, _errors.PveServerError)
+    assert err.status == 503 and "last one" in text
     assert len(mocked.calls) == 3
 
 
@@ -493,9 +484,8 @@ def test_connection_errors_retried_then_last_error(mocked, record):
     mocked.add(responses.GET, BASE + "/version", body=requests.exceptions.ConnectionError("first failure"))
     mocked.add(responses.GET, BASE + "/version", body=requests.exceptions.ConnectTimeout("connect timed out"))
     client = make_client(record, **token_params(api_retries=1))
-    with pytest.raises(_errors.PveTimeoutError) as excinfo:
-        client.get("/version")
-    assert "after 2 attempts" in record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveTimeoutError)
+    assert "after 2 attempts" in text
     assert len(mocked.calls) == 2
 
 
@@ -511,10 +501,8 @@ def test_connection_error_then_success(mocked, record):
 def test_other_statuses_never_retried(mocked, record, status):
     mocked.add(responses.GET, BASE + "/version", status=status, json={"data": None, "message": "nope\n"})
     client = make_client(record, **token_params(api_retries=3))
-    with pytest.raises(_errors.PveHttpError) as excinfo:
-        client.get("/version")
-    record.error(excinfo)
-    assert excinfo.value.status == status
+    err, _text = record.get_error(client, _errors.PveHttpError)
+    assert err.status == status
     assert len(mocked.calls) == 1 and record.warnings == []
 
 
@@ -523,9 +511,7 @@ def test_login_never_retried(mocked, record, failure):
     """The login (the one POST) is sent once, whatever api_retries says."""
     mocked.add(responses.POST, BASE + "/access/ticket", **failure)
     client = make_client(record, **password_params(api_retries=3))
-    with pytest.raises(_errors.PveError) as excinfo:
-        client.get("/version")
-    record.error(excinfo)
+    record.get_error(client, _errors.PveError)
     assert len(mocked.calls) == 1 and record.warnings == []
 
 
@@ -558,10 +544,8 @@ PATH_ARGUMENT_ERRORS = (
 @pytest.mark.parametrize("path, arguments, option", PATH_ARGUMENT_ERRORS)
 def test_invalid_path_argument_no_request(mocked, record, path, arguments, option):
     client = make_client(record)
-    with pytest.raises(_errors.PveOptionError) as excinfo:
-        client.get(path, **arguments)
-    assert excinfo.value.option == option
-    text = record.error(excinfo)
+    err, text = record.get_error(client, _errors.PveOptionError, path, **arguments)
+    assert err.option == option
     if option == "vmid":
         assert "100" in text and "999999999" in text
     assert len(mocked.calls) == 0
@@ -622,11 +606,9 @@ def test_400_with_errors_and_message(mocked, record):
     mocked.add(responses.GET, BASE + "/cluster/nextid", status=400, json={
         "data": None, "errors": {"vmid": "VM 200 already exists"}, "message": "Parameter verification failed.\n"})
     client = make_client(record)
-    with pytest.raises(_errors.PveBadRequestError) as excinfo:
-        client.get("/cluster/nextid", params={"vmid": 200})
-    text = record.error(excinfo)
-    assert excinfo.value.errors == {"vmid": "VM 200 already exists"}
-    assert excinfo.value.to_result() == {"status": 400, "errors": {"vmid": "VM 200 already exists"}}
+    err, text = record.get_error(client, _errors.PveBadRequestError, "/cluster/nextid", params={"vmid": 200})
+    assert err.errors == {"vmid": "VM 200 already exists"}
+    assert err.to_result() == {"status": 400, "errors": {"vmid": "VM 200 already exists"}}
     assert text == "GET /cluster/nextid?vmid=200 failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
 
 
@@ -635,19 +617,16 @@ def test_400_sample_from_a_real_client(mocked, record, samples_dir):
         sample = json.load(handle)
     mocked.add(responses.GET, BASE + "/cluster/nextid", status=sample["status"], json=sample["body"])
     client = make_client(record)
-    with pytest.raises(_errors.PveBadRequestError) as excinfo:
-        client.get("/cluster/nextid", params={"vmid": 200})
-    assert excinfo.value.status == 400
-    record.error(excinfo)
+    err, _text = record.get_error(client, _errors.PveBadRequestError, "/cluster/nextid", params={"vmid": 200})
+    assert err.status == 400
 
 
 def test_403_keeps_the_permission_path(mocked, record):
     mocked.add(responses.GET, BASE + "/nodes/pve1/qemu/100/config", status=403,
                json={"data": None, "message": "Permission check failed (/vms/100, VM.Audit)\n"})
     client = make_client(record)
-    with pytest.raises(_errors.PvePermissionError) as excinfo:
-        client.get("/nodes/{node}/qemu/{vmid}/config", node="pve1", vmid=100)
-    text = record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PvePermissionError, "/nodes/{node}/qemu/{vmid}/config",
+                                  node="pve1", vmid=100)
     assert "Permission check failed (/vms/100, VM.Audit)" in text
     assert "PVEAuditor" in text
 
@@ -656,21 +635,20 @@ def test_500_message_from_body(mocked, record):
     message = "Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist\n"
     mocked.add(responses.GET, BASE + "/nodes/pve1/qemu/100/config", status=500, json={"data": None, "message": message})
     client = make_client(record)
-    with pytest.raises(_errors.PveServerError) as excinfo:
-        client.get("/nodes/{node}/qemu/{vmid}/config", node="pve1", vmid=100)
-    assert record.error(excinfo) == ("GET /nodes/pve1/qemu/100/config failed: HTTP 500 "
-                                     "Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist")
-    assert not isinstance(excinfo.value, _errors.PveNodeUnreachableError)
+    err, text = record.get_error(client, _errors.PveServerError, "/nodes/{node}/qemu/{vmid}/config",
+                                 node="pve1", vmid=100)
+    assert text == ("GET /nodes/pve1/qemu/100/config failed: HTTP 500 "
+                    "Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist")
+    assert not isinstance(err, _errors.PveNodeUnreachableError)
 
 
 @pytest.mark.parametrize("status", [595, 596, 597, 599])
 def test_59x_is_node_unreachable(mocked, record, status):
     mocked.add(responses.GET, BASE + "/nodes/pve2/status", status=status)
     client = make_client(record)
-    with pytest.raises(_errors.PveNodeUnreachableError) as excinfo:
-        client.get("/nodes/{node}/status", node="pve2")
-    assert "offline or unreachable" in record.error(excinfo)
-    assert isinstance(excinfo.value, _errors.PveHttpError)
+    err, text = record.get_error(client, _errors.PveNodeUnreachableError, "/nodes/{node}/status", node="pve2")
+    assert "offline or unreachable" in text
+    assert isinstance(err, _errors.PveHttpError)
 
 
 @pytest.mark.parametrize("body, content_type, expected", [
@@ -683,9 +661,7 @@ def test_59x_is_node_unreachable(mocked, record, status):
 def test_not_pve_json_is_an_invalid_response(mocked, record, body, content_type, expected):
     mocked.add(responses.GET, BASE + "/version", body=body, content_type=content_type)
     client = make_client(record)
-    with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
-        client.get("/version")
-    text = record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveInvalidResponseError)
     assert expected in text and "HTTP 200" in text and HOST in text
     assert len(mocked.calls) == 1
 
@@ -694,9 +670,8 @@ def test_undecodable_gzip_is_an_invalid_response(mocked, record):
     mocked.add(responses.GET, BASE + "/version", body=b"definitely not gzip",
                headers={"Content-Encoding": "gzip"}, content_type="application/json")
     client = make_client(record)
-    with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
-        client.get("/version")
-    assert "decoded" in record.error(excinfo)
+    _err, text = record.get_error(client, _errors.PveInvalidResponseError)
+    assert "decoded" in text
 
 
 def test_gzip_answer_is_decoded(mocked, record):
@@ -732,9 +707,8 @@ def test_server_echoing_credentials_does_not_leak_them(mocked, record, kind):
     mocked.add(responses.GET, BASE + "/b", body="<html>%s</html>" % echo, content_type="text/html")
     client = make_client(record, **params)
     for path, error in (("/a", _errors.PveServerError), ("/b", _errors.PveInvalidResponseError)):
-        with pytest.raises(error) as excinfo:
-            client.get(path)
-        assert "<hidden>" in record.error(excinfo)
+        _err, text = record.get_error(client, error, path)
+        assert "<hidden>" in text
 
 
 def test_password_client_logs_and_warnings_hold_no_secret(mocked, record):
