@@ -79,10 +79,19 @@ def module_runner(module, connection=None):
     """The runner of a module's test file: run = module_runner(pve_x, CONNECTION).
 
     run(capsys, args=None, check_mode=False) runs module.main() with `connection` plus `args` and
-    returns (result dict, exit code); every module test file uses this one signature.
+    returns (result dict, exit code); every module test file uses this one signature. run.ok and run.fails
+    take the same arguments, assert exit code 0 or 1 and return the result.
     """
     def run(capsys, args=None, check_mode=False):
         return run_module(module, capsys, dict(connection or {}, **(args or {})), check_mode=check_mode)
+
+    def expecting(exit_code):
+        def run_expecting(capsys, args=None, check_mode=False):
+            result, code = run(capsys, args, check_mode)
+            assert code == exit_code, result
+            return result
+        return run_expecting
+    run.ok, run.fails = expecting(0), expecting(1)  # the same, asserting the exit code; the result
     return run
 
 

@@ -46,8 +46,7 @@ def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
 def test_three_node_cluster_status(api, capsys):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys)
-    assert code == 0, result
+    result = run.ok(capsys)
     assert result["changed"] is False
     assert result["cluster"] == {"name": "devcluster", "quorate": True, "nodes": 3, "version": 3}
     assert result["cluster_nodes"] == [
@@ -60,8 +59,7 @@ def test_three_node_cluster_status(api, capsys):
 
 def test_four_node_cluster_sorted_by_name(api, capsys):
     add_status(api, STATUS_4NODE)
-    result, code = run(capsys, dict(gather=["status"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status"]))
     assert result["cluster"] == {"name": "clustername", "quorate": True, "nodes": 4, "version": 4}
     assert [n["name"] for n in result["cluster_nodes"]] == ["node1", "node2", "node3", "node4"]
     assert [n["local"] for n in result["cluster_nodes"]] == [True, False, False, False]
@@ -69,8 +67,7 @@ def test_four_node_cluster_sorted_by_name(api, capsys):
 
 def test_standalone_node_has_null_cluster(api, capsys):
     add_status(api, STATUS_STANDALONE)
-    result, code = run(capsys, dict(gather=["status"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status"]))
     assert "cluster" in result and result["cluster"] is None
     assert result["cluster_nodes"] == [
         {"name": "pve", "nodeid": 0, "ip": "192.168.1.2", "online": True, "local": True, "level": ""}]
@@ -84,8 +81,7 @@ def test_not_quorate_and_offline_node(api, capsys):
         elif row["name"] != "srv-proxmox-03":
             row["online"] = 0
     api.add(responses.GET, BASE + "/cluster/status", json=data)
-    result, code = run(capsys, dict(gather=["status"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status"]))
     assert result["cluster"]["quorate"] is False
     assert [n["online"] for n in result["cluster_nodes"]] == [False, False, True]
 
@@ -94,8 +90,7 @@ def test_not_quorate_and_offline_node(api, capsys):
 @pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
 def test_resources_are_normalised(api, capsys, name):
     add_resources(api, name)
-    result, code = run(capsys, dict(gather=["resources"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["resources"]))
     raw = sample(name)["body"]["data"]
     got = result["resources"]
     assert [r["id"] for r in got] == [r["id"] for r in raw]  # PVE's order, nothing dropped
@@ -118,8 +113,7 @@ def test_tags_become_a_list(api, capsys):
     data = body(RESOURCES_ALL[1])
     data["data"][0]["tags"] = "prod;web"
     api.add(responses.GET, BASE + "/cluster/resources", json=data)
-    result, code = run(capsys, dict(gather=["resources"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["resources"]))
     by_id = dict((r["id"], r) for r in result["resources"])
     assert by_id["qemu/100"]["tags"] == ["prod", "web"]
     assert by_id["qemu/102"]["tags"] == ["go-proxmox+cloud-init"]
@@ -129,16 +123,14 @@ def test_tags_become_a_list(api, capsys):
 @pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
 def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
-    result, code = run(capsys, dict(gather=["resources"], resource_type=rtype))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["resources"], resource_type=rtype))
     assert len(result["resources"]) == len(sample(name)["body"]["data"])
     assert len(api.calls) == 1
 
 
 def test_no_type_param_by_default(api, capsys):
     add_resources(api, match=[matchers.query_param_matcher({})])
-    result, code = run(capsys, dict(gather=["resources"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["resources"]))
 
 
 # -- only what was asked for -----------------------------------------------------------------------
@@ -150,8 +142,7 @@ def test_no_type_param_by_default(api, capsys):
 def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, dict(gather=gather))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=gather))
     assert not set(result) & left_out
     assert [c.request.url for c in api.calls] == [BASE + path for path in asked]
 
@@ -159,8 +150,7 @@ def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
 def test_check_mode_runs_the_same(api, capsys):
     add_status(api)
     add_resources(api)
-    result, code = run(capsys, dict(_ansible_check_mode=True))
-    assert code == 0, result
+    result = run.ok(capsys, dict(_ansible_check_mode=True))
     assert result["changed"] is False
     assert result["cluster"]["name"] == "devcluster"
     assert len(result["resources"]) == len(sample(RESOURCES_ALL[0])["body"]["data"])
@@ -170,8 +160,7 @@ def test_check_mode_runs_the_same(api, capsys):
 def test_permission_error_names_the_call(api, capsys):
     api.add(responses.GET, BASE + "/cluster/status", status=403,
             json={"data": None, "message": "Permission check failed (/, Sys.Audit)"})
-    result, code = run(capsys, {"gather": ["status"]})  # the one thing asked for (with resources: left out, warned)
-    assert code == 1
+    result = run.fails(capsys, {"gather": ["status"]})  # the one thing asked for (with resources: left out, warned)
     assert result["msg"].startswith("Reading the cluster status: GET /cluster/status failed: "
                                     "HTTP 403 Permission check failed (/, Sys.Audit)")
     assert result["status"] == 403
@@ -180,8 +169,7 @@ def test_permission_error_names_the_call(api, capsys):
 
 def test_resources_error_names_the_filter(api, capsys):
     api.add(responses.GET, BASE + "/cluster/resources", status=500, json={"data": None, "message": "boom"})
-    result, code = run(capsys, dict(gather=["resources"], resource_type="storage"))
-    assert code == 1
+    result = run.fails(capsys, dict(gather=["resources"], resource_type="storage"))
     assert "GET /cluster/resources?type=storage" in result["msg"] and "HTTP 500 boom" in result["msg"]
 
 

@@ -53,8 +53,7 @@ def checked(call):
 def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, api):
     assert NEXTID_200["body"]["data"] == "100"  # PVE sends the id as a JSON string
     api.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
-    result, code = run(capsys, {})
-    assert code == 0, result
+    result = run.ok(capsys, {})
     assert result["vmid"] == 100 and isinstance(result["vmid"], int)
     assert result["vmids"] == [100]
     assert "available" not in result
@@ -64,8 +63,7 @@ def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, api):
 
 def test_plain_call_when_pve_has_no_free_id(capsys, api):
     api.get(NEXTID, status=500, json={"data": None, "message": "unable to get any free VMID in range [100, 1000000]\n"})
-    result, code = run(capsys, {})
-    assert code == 1
+    result = run.fails(capsys, {})
     assert "GET /cluster/nextid" in result["msg"] and "unable to get any free VMID" in result["msg"]
 
 
@@ -76,16 +74,14 @@ def test_plain_call_when_pve_has_no_free_id(capsys, api):
 def test_plain_call_with_an_id_outside_the_vmid_range_fails(capsys, api, data, shown):
     """/cluster/nextid from a broken or hostile server: only an integer in 100..999999999 is a VMID."""
     api.get(NEXTID, json={"data": data})
-    result, code = run(capsys, {})
-    assert code == 1, result
+    result = run.fails(capsys, {})
     assert "GET /cluster/nextid: PVE returned %s instead of a VMID (an integer in 100..999999999)" % shown in result["msg"]
 
 
 # -- vmid: is it free? ---------------------------------------------------------------------------
 def test_free_vmid_is_available(capsys, api):
     api.get(NEXTID, json={"data": "4242"}, match=[matchers.query_param_matcher({"vmid": "4242"})])
-    result, code = run(capsys, {"vmid": 4242})
-    assert code == 0, result
+    result = run.ok(capsys, {"vmid": 4242})
     assert result["available"] is True and result["vmid"] == 4242 and result["vmids"] == [4242]
     assert len(api.calls) == 1
 
@@ -93,8 +89,7 @@ def test_free_vmid_is_available(capsys, api):
 def test_taken_vmid_is_not_available_and_not_a_failure(capsys, api):
     api.get(NEXTID, status=NEXTID_400["status"], json=NEXTID_400["body"],
             match=[matchers.query_param_matcher({"vmid": "200"})])
-    result, code = run(capsys, {"vmid": 200})
-    assert code == 0, result
+    result = run.ok(capsys, {"vmid": 200})
     assert result["available"] is False and result["vmid"] == 200 and result["vmids"] == []
     assert "failed" not in result or result["failed"] is False
 
@@ -102,8 +97,7 @@ def test_taken_vmid_is_not_available_and_not_a_failure(capsys, api):
 def test_other_400_fails_with_pves_message(capsys, api):
     api.get(NEXTID, status=400, json={"data": None, "errors": {"vmid": "type check ('integer') failed"},
                                       "message": "Parameter verification failed.\n"})
-    result, code = run(capsys, {"vmid": 300})
-    assert code == 1
+    result = run.fails(capsys, {"vmid": 300})
     assert "Parameter verification failed." in result["msg"] and "type check" in result["msg"]
     assert "300" in result["msg"]
 
@@ -115,8 +109,7 @@ def test_count_in_range_skips_used_ids_and_ids_pve_says_are_taken(capsys, api):
         api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
     # 107 is not in the visible guest list, but PVE knows it is taken
     api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
-    result, code = run(capsys, {"count": 3, "lower": 100, "upper": 110})
-    assert code == 0, result
+    result = run.ok(capsys, {"count": 3, "lower": 100, "upper": 110})
     assert result["vmids"] == [106, 108, 109] and result["vmid"] == 106
     assert [checked(c) for c in api.calls] == [("resources", None), ("nextid", "106"), ("nextid", "107"),
                                                ("nextid", "108"), ("nextid", "109")]
@@ -126,8 +119,7 @@ def test_lower_alone_searches_upwards_from_it(capsys, api):
     api.get(OPTIONS, json=NO_NEXT_ID)
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "104"}, match=[matchers.query_param_matcher({"vmid": "106"})])
-    result, code = run(capsys, {"lower": 103})
-    assert code == 0, result
+    result = run.ok(capsys, {"lower": 103})
     assert result["vmids"] == [106]
     assert result["range"] == {"lower": 103, "upper": 999999, "source": "PVE's default range"}
     assert len(api.calls) == 3
@@ -138,15 +130,13 @@ def test_count_alone_searches_from_100(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
     for vmid in (106, 107):
         api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
-    result, code = run(capsys, {"count": 2})
-    assert code == 0, result
+    result = run.ok(capsys, {"count": 2})
     assert result["vmids"] == [106, 107]
 
 
 def test_range_too_small_fails_before_checking_ids(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
-    result, code = run(capsys, {"count": 3, "lower": 104, "upper": 107})
-    assert code == 1
+    result = run.fails(capsys, {"count": 3, "lower": 104, "upper": 107})
     assert "104..107" in result["msg"] and "only 2 free ids" in result["msg"] and "count=3" in result["msg"]
     assert len(api.calls) == 1  # only the guest list
 
@@ -155,8 +145,7 @@ def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
     api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "107"})], **taken(107))
-    result, code = run(capsys, {"count": 2, "lower": 105, "upper": 107})
-    assert code == 1
+    result = run.fails(capsys, {"count": 2, "lower": 105, "upper": 107})
     assert "105..107" in result["msg"] and "only 1 free id " in result["msg"]
     assert "not visible" in result["msg"]
 
@@ -167,8 +156,7 @@ def test_crowded_range_stops_after_max_taken_ids(capsys, api):
     api.get(RESOURCES, json={"data": []})
     api.get(NEXTID, status=400, json={"data": None, "message": "Parameter verification failed.\n",
                                       "errors": {"vmid": "VM 100 already exists\n"}})
-    result, code = run(capsys, {"count": 2})
-    assert code == 1, result
+    result = run.fails(capsys, {"count": 2})
     assert "range 100..999999 (lower..upper) is crowded" in result["msg"], result["msg"]
     assert "stopped after %d" % pve_nextid.MAX_TAKEN in result["msg"]
     assert len(api.calls) == 2 + pve_nextid.MAX_TAKEN

@@ -63,8 +63,7 @@ def test_default_gathers_status_of_every_node_sorted(api, capsys):
     add_nodes(api, data)
     for node in NODE_NAMES:
         add_status(api, node)
-    result, code = run(capsys)
-    assert code == 0, result
+    result = run.ok(capsys)
     assert result["changed"] is False
     assert [n["node"] for n in result["nodes"]] == NODE_NAMES
     first = result["nodes"][0]
@@ -86,8 +85,7 @@ def test_default_gathers_status_of_every_node_sorted(api, capsys):
 def test_node_status_is_normalised_for_each_pve_version(api, capsys, version):
     add_nodes(api)
     add_status(api, "node2", version)
-    result, code = run(capsys, dict(node=["node2"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(node=["node2"]))
     status = result["nodes"][0]["node_status"]
     raw = sample(STATUS_SAMPLES[version])["body"]["data"]
     assert status["loadavg"] == [float(v) for v in raw["loadavg"]]
@@ -115,8 +113,7 @@ def test_mixed_versions_in_one_cluster(api, capsys):
     versions = {"node1": "7.4", "node2": "8.4", "node3": "9.1", "node4": "9.1"}
     for node, version in versions.items():
         add_status(api, node, version)
-    result, code = run(capsys)
-    assert code == 0, result
+    result = run.ok(capsys)
     got = dict((n["node"], n["node_status"]["pveversion"]) for n in result["nodes"])
     assert got == {"node1": "pve-manager/7.4-16/0f39f621", "node2": "pve-manager/8.4.14/b502d23c55afcba1",
                    "node3": "pve-manager/9.1.2/9d436f37a0ac4172", "node4": "pve-manager/9.1.2/9d436f37a0ac4172"}
@@ -126,8 +123,7 @@ def test_mixed_versions_in_one_cluster(api, capsys):
 def test_network_is_normalised_and_sorted(api, capsys, network_sample):
     add_nodes(api)
     add_network(api, "node1", network_sample)
-    result, code = run(capsys, dict(node=["node1"], gather=["network"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(node=["node1"], gather=["network"]))
     node = result["nodes"][0]
     assert "node_status" not in node
     raw = sample(network_sample)["body"]["data"]
@@ -156,8 +152,7 @@ def test_status_and_network_one_get_each_per_node(api, capsys):
     for node in NODE_NAMES:
         add_status(api, node, "8.4")
         add_network(api, node)
-    result, code = run(capsys, dict(gather=["network", "status", "status"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["network", "status", "status"]))
     for node in result["nodes"]:
         assert node["node_status"]["pveversion"].startswith("pve-manager/8.4")
         assert [i["iface"] for i in node["network"]] == ["enp0s31f6", "vmbr0"]
@@ -170,16 +165,14 @@ def test_status_and_network_one_get_each_per_node(api, capsys):
 def test_network_type_is_sent_as_pve_type_filter(api, capsys):
     add_nodes(api)
     add_network(api, "node3", match=[matchers.query_param_matcher({"type": "any_bridge"})])
-    result, code = run(capsys, dict(name=["node3"], gather=["network"], network_type="any_bridge"))
-    assert code == 0, result
+    result = run.ok(capsys, dict(name=["node3"], gather=["network"], network_type="any_bridge"))
     assert result["nodes"][0]["node"] == "node3"
     assert len(get_calls(api, "/nodes/node3/network")) == 1
 
 
 def test_empty_gather_is_one_request(api, capsys):
     add_nodes(api)
-    result, code = run(capsys, dict(gather=[]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=[]))
     assert len(api.calls) == 1
     assert [sorted(set(n) & {"node_status", "network"}) for n in result["nodes"]] == [[]] * 4
 
@@ -188,8 +181,7 @@ def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
     add_nodes(api)
     add_status(api, "node4")
     add_status(api, "node2")
-    result, code = run(capsys, dict(name=["node4", "node2", "node4"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(name=["node4", "node2", "node4"]))
     assert [n["node"] for n in result["nodes"]] == ["node2", "node4"]
     assert sorted(c.request.url for c in api.calls) == [BASE + "/nodes", BASE + "/nodes/node2/status",
                                                         BASE + "/nodes/node4/status"]
@@ -198,8 +190,7 @@ def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
 def test_check_mode_runs_the_same(api, capsys):
     add_nodes(api)
     add_status(api, "node1")
-    result, code = run(capsys, dict(node=["node1"], _ansible_check_mode=True))
-    assert code == 0, result
+    result = run.ok(capsys, dict(node=["node1"], _ansible_check_mode=True))
     assert result["changed"] is False
     assert result["nodes"][0]["node_status"]["cpu"] == sample(STATUS_SAMPLES["9.1"])["body"]["data"]["cpu"]
 
@@ -222,8 +213,7 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
                     wait_for=expected_peak)
 
     api.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/nodes/n\d+/status$"), callback=slow)
-    result, code = run(capsys)
-    assert code == 0, result
+    result = run.ok(capsys)
     assert len(result["nodes"]) == count
     assert slow.peak == expected_peak  # that many requests in flight at once: concurrent, and bounded
 
@@ -240,8 +230,7 @@ def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
     for node in ("node1", "node2", "node4"):
         add_status(api, node)
         add_network(api, node)
-    result, code = run(capsys, dict(gather=["status", "network"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status", "network"]))
     node3 = [n for n in result["nodes"] if n["node"] == "node3"][0]
     assert node3["online"] is False and node3["status"] == "offline"
     assert "node_status" not in node3 and "network" not in node3
@@ -261,8 +250,7 @@ def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
         else:
             add_status(api, node)
         add_network(api, node)
-    result, code = run(capsys, dict(gather=["status", "network"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status", "network"]))
     node2 = [n for n in result["nodes"] if n["node"] == "node2"][0]
     assert node2["online"] is False
     # the network call of node2 succeeded, but a half-answered node gets no details at all
@@ -281,8 +269,7 @@ def test_server_error_on_a_node_fails_naming_it(api, capsys):
                     json={"data": None, "message": "disk full on node4\n"})
         else:
             add_status(api, node)
-    result, code = run(capsys)
-    assert code == 1
+    result = run.fails(capsys)
     assert result["failed"] is True
     assert result["msg"].startswith("node node4: GET /nodes/node4/status failed: HTTP 500 disk full on node4")
     assert result["status"] == 500
@@ -312,8 +299,7 @@ def test_errors_on_several_nodes_are_all_reported(api, capsys):
 
 def test_nodes_list_error_fails_with_context(api, capsys):
     api.add(responses.GET, BASE + "/nodes", status=401, body="")
-    result, code = run(capsys)
-    assert code == 1
+    result = run.fails(capsys)
     assert "GET /nodes" in result["msg"] and "HTTP 401" in result["msg"]
     assert SECRET not in json.dumps(result)
 
@@ -322,8 +308,7 @@ def test_nodes_list_error_fails_with_context(api, capsys):
 @pytest.mark.parametrize("nodes, unknown", [(["node2", "pve9"], "pve9 is"), (["pve9", "pve8"], "pve9, pve8 are")])
 def test_unknown_nodes_are_all_named_with_the_existing_ones(api, capsys, nodes, unknown):
     add_nodes(api)
-    result, code = run(capsys, dict(node=nodes))
-    assert code == 1
+    result = run.fails(capsys, dict(node=nodes))
     assert result["msg"] == "node: %s not in this cluster; nodes: node1, node2, node3, node4" % unknown
     assert result["failed_option"] == "node" and result["failed_reason"] == result["msg"][len("node: "):]
     assert len(api.calls) == 1
@@ -355,8 +340,7 @@ def test_return_docs_match_results_for_all_samples(api, capsys):
     for node, version, network in zip(NODE_NAMES, versions, NETWORK_SAMPLES):
         add_status(api, node, version)
         add_network(api, node, network)
-    result, code = run(capsys, dict(gather=["status", "network"]))
-    assert code == 0, result
+    result = run.ok(capsys, dict(gather=["status", "network"]))
     assert set(result) - {"changed", "invocation", "warnings"} == set(returns)
     for key, spec in returns.items():
         check_against_docs(result[key], spec, key, seen)

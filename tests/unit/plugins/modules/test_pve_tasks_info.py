@@ -67,8 +67,7 @@ def test_one_node_default_query_and_normalised_rows(capsys, api):
     node = "iaclab-01-01"
     api.get(BASE + "/nodes/%s/tasks" % node, json=recorded["body"],
             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "50"})])
-    result, code = run(capsys, {"node": node})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": node})
     assert result["changed"] is False
     assert len(api.calls) == 1
     tasks = result["tasks"]
@@ -99,8 +98,7 @@ def test_every_filter_is_sent_to_pve(capsys, api):
 
 def test_errors_false_is_sent_as_0_and_iso_datetime_with_zone(capsys, api):
     api.get(BASE + "/nodes/pve1/tasks", json={"data": []})
-    result, code = run(capsys, {"node": "pve1", "errors": False, "until": "2025-01-01T02:00:00+02:00"})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": "pve1", "errors": False, "until": "2025-01-01T02:00:00+02:00"})
     assert qs(api.calls[0]) == {"source": "archive", "start": "0", "limit": "50", "errors": "0", "until": "1735689600"}
     assert result["tasks"] == [] and result["total"] == 0
 
@@ -110,8 +108,7 @@ def test_running_and_token_tasks_keep_pve_fields(capsys, api):
     running["tokenid"] = "ansible"
     warned = row("pve1", 8, 1735700000, status="WARNINGS: 2", duration=40)
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [running, warned], "total": 2})
-    result, code = run(capsys, {"node": "pve1", "source": "all"})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": "pve1", "source": "all"})
     first, second = result["tasks"]
     assert first["outcome"] == "running" and first["duration"] is None and first["tokenid"] == "ansible"
     assert "status" not in first and "endtime" not in first
@@ -138,8 +135,7 @@ def test_a_node_that_does_not_answer_fails_naming_it(capsys, api, args, answer, 
     path = "/nodes/%s/tasks" % node + ("/" + urllib.parse.quote(NOPE_UPID, safe="") + "/status" if "upid" in args else "")
     api.get(BASE + path, **answer)
     api.get(BASE + "/nodes", json=nodes_body(*nodes))
-    result, code = run(capsys, args)
-    assert code == 1
+    result = run.fails(capsys, args)
     assert msg in result["msg"], result["msg"]
     if answer["status"] == 595:
         assert result["status"] == 595
@@ -153,8 +149,7 @@ def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
     for node, rows, total in (("pve1", pve1, 17), ("pve2", pve2, 3)):
         api.get(BASE + "/nodes/%s/tasks" % node, json={"data": rows, "total": total},
                 match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "4"})])
-    result, code = run(capsys, {"start": 1, "limit": 3})
-    assert code == 0, result
+    result = run.ok(capsys, {"start": 1, "limit": 3})
     # newest first over both nodes; the tie at 800 is broken by UPID (descending, like PVE's own order)
     order = [(t["node"], t["starttime"]) for t in result["tasks"]]
     assert order == [("pve2", 900), ("pve2", 800), ("pve1", 800)]
@@ -176,8 +171,7 @@ def test_nodes_are_asked_concurrently(capsys, api):
     slow_answer = InFlight(answer, delay=0.05, wait_for=8)
     for name in names:
         api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
-    result, code = run(capsys, {"limit": 0})
-    assert code == 0, result
+    result = run.ok(capsys, {"limit": 0})
     assert [t["node"] for t in result["tasks"]] == list(reversed(names))
     assert slow_answer.peak == 8  # bounded: 12 nodes, at most 8 at a time
 
@@ -186,8 +180,7 @@ def test_unreachable_node_is_skipped_with_a_warning(capsys, api):
     api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
     api.get(BASE + "/nodes/pve2/tasks", status=596)
-    result, code = run(capsys, {})
-    assert code == 0, result
+    result = run.ok(capsys, {})
     assert [t["node"] for t in result["tasks"]] == ["pve1"]
     assert result["total"] == 1
     assert any("pve2" in w and "596" in w for w in warnings_of(result))
@@ -199,8 +192,7 @@ def test_limit_0_over_all_nodes_fetches_everything(capsys, api):
             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
     api.get(BASE + "/nodes/pve2/tasks", json={"data": [row("pve2", 3, 500)], "total": 1},
             match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
-    result, code = run(capsys, {"limit": 0, "start": 1})
-    assert code == 0, result
+    result = run.ok(capsys, {"limit": 0, "start": 1})
     assert [(t["node"], t["starttime"]) for t in result["tasks"]] == [("pve2", 500), ("pve1", 10)]
     assert result["total"] == 3
 
@@ -229,8 +221,7 @@ def test_limit_0_pages_without_duplicates_or_gaps_while_tasks_arrive(capsys, api
     server = TaskServer(12000, arrivals={1: 3, 2: 2})
     original = [r["upid"] for r in server.rows]
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
-    result, code = run(capsys, {"node": "pve1", "limit": 0})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": "pve1", "limit": 0})
     got = [t["upid"] for t in result["tasks"]]
     assert len(got) == len(set(got)) == 12000
     assert got == original
@@ -243,8 +234,7 @@ def test_limit_0_pages_without_duplicates_or_gaps_while_tasks_arrive(capsys, api
 def test_limit_0_stops_at_total_without_an_extra_request(capsys, api):
     server = TaskServer(10000)
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
-    result, code = run(capsys, {"node": "pve1", "limit": 0, "start": 0})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": "pve1", "limit": 0, "start": 0})
     assert len(result["tasks"]) == 10000
     assert len(api.calls) == 2
 
@@ -252,8 +242,7 @@ def test_limit_0_stops_at_total_without_an_extra_request(capsys, api):
 def test_large_limit_is_paged_and_cut_to_the_limit(capsys, api):
     server = TaskServer(9000)
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=server)
-    result, code = run(capsys, {"node": "pve1", "limit": 6000, "start": 100})
-    assert code == 0, result
+    result = run.ok(capsys, {"node": "pve1", "limit": 6000, "start": 100})
     assert [(qs(c)["start"], qs(c)["limit"]) for c in api.calls] == [("100", "5000"), ("5100", "1000")]
     assert [t["upid"] for t in result["tasks"]] == [r["upid"] for r in server.rows[100:6100]]
     assert result["total"] == 9000
@@ -274,8 +263,7 @@ def test_upid_reads_status_and_log(capsys, api):
     api.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "100001"})], json={
         "data": [{"n": 2, "t": "TASK ERROR: migration aborted"}, {"n": 1, "t": "starting qmigrate for 120"}],
         "total": 2})
-    result, code = run(capsys, {"upid": TASK_UPID, "log": True})
-    assert code == 0, result
+    result = run.ok(capsys, {"upid": TASK_UPID, "log": True})
     # the UPID travels percent-escaped in the path
     assert "/tasks/UPID%3Apve2%3A00000FA8" in api.calls[0].request.url
     assert "%21ansible%3A/status" in api.calls[0].request.url
@@ -291,8 +279,7 @@ def test_upid_running_task_without_log(capsys, api):
     api.get(status_url("status"), json={"data": {
         "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
         "id": "120", "user": "root@pam!ansible", "status": "running"}})
-    result, code = run(capsys, {"upid": TASK_UPID, "node": "pve2"})
-    assert code == 0, result
+    result = run.ok(capsys, {"upid": TASK_UPID, "node": "pve2"})
     (task,) = result["tasks"]
     assert task["outcome"] == "running" and task["duration"] is None and "status" not in task
     assert task["user"] == "root@pam" and task["tokenid"] == "ansible"
@@ -310,8 +297,7 @@ def test_check_mode_runs_the_same_reads(capsys, api):
 
 def test_no_secret_in_failure_output(capsys, api):
     api.get(BASE + "/nodes/pve1/tasks", status=401)
-    result, code = run(capsys, {"node": "pve1"})
-    assert code == 1
+    result = run.fails(capsys, {"node": "pve1"})
     assert CONNECTION["api_token_secret"] not in json.dumps(result)
 
 
@@ -358,8 +344,7 @@ def test_endless_new_tasks_stop_at_max_rows(capsys, api):
         return 200, {}, json.dumps({"data": rows})
 
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=endless)
-    result, code = run(capsys, {"node": "pve1", "limit": 0, "max_rows": 12000})
-    assert code == 1, result
+    result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": 12000})
     assert "more than max_rows=12000 tasks" in result["msg"] and "raise max_rows" in result["msg"], result["msg"]
     assert served == [0, 5000, 10000]
 
@@ -372,8 +357,7 @@ def test_pages_of_mostly_seen_tasks_are_bounded(capsys, api):
         return 200, {}, json.dumps({"data": rows})
 
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=one_new)
-    result, code = run(capsys, {"node": "pve1", "limit": 0, "max_rows": 100})
-    assert code == 1, result
+    result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": 100})
     assert "max_rows=100" in result["msg"] and "for 3 pages" in result["msg"], result["msg"]
     assert len(api.calls) == 3
 
@@ -384,8 +368,7 @@ def test_log_longer_than_max_log_lines_fails(capsys, api):
                                                                                          "exitstatus": "OK"}})
     api.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/log"), match=[matchers.query_param_matcher({"limit": "4"})],
             json={"data": [{"n": n, "t": "line %d" % n} for n in range(1, 50)]})
-    result, code = run(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True, "max_log_lines": 3})
-    assert code == 1, result
+    result = run.fails(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True, "max_log_lines": 3})
     assert "more than max_log_lines=3 lines; raise max_log_lines" in result["msg"], result["msg"]
 
 
@@ -393,8 +376,7 @@ def test_node_names_from_the_api_are_terminal_safe_in_warnings(capsys, api):
     """A node name with an ANSI escape (a hostile or broken server): the module's warning shows it as \\x1b."""
     api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("evil\x1b[2J", "offline")))
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [], "total": 0})
-    result, code = run(capsys, {})
-    assert code == 0, result
+    result = run.ok(capsys, {})
     shown = json.dumps(result["warnings"])  # plain strings, or ansible-core 2.19's warning summaries
     assert "node evil\\\\x1b[2J is offline" in shown and "\\u001b" not in shown, shown
 
@@ -408,8 +390,7 @@ def test_times_out_of_range_are_missing_with_one_warning(capsys, api):
              dict(row("pve1", 4, 700), starttime="soon"), dict(row("pve1", 5, 600), endtime=1.5e9)]
     api.get(BASE + "/nodes", json=nodes_body(("pve1", "online")))
     api.get(BASE + "/nodes/pve1/tasks", json={"data": bogus + [good], "total": 5})
-    result, code = run(capsys, {})
-    assert code == 0, result
+    result = run.ok(capsys, {})
     tasks = {t["pid"]: t for t in result["tasks"]}
     assert result["tasks"][0]["pid"] == 1  # the one real start time is the newest
     assert tasks[1]["starttime"] == 1000 and tasks[1]["duration"] == 5
