@@ -124,20 +124,17 @@ def test_description_is_bounded(tmp_path):
     assert len(host_vars(inventory, "big")["pve_description"]) == 2048
 
 
-@pytest.mark.parametrize("value,message", [("[guest_agent, guest_agent]", "listed once"),
-                                           ("[config, none]", "no source"),
-                                           ("ssh", "ssh")])
-def test_bad_sources_fail_before_any_request(tmp_path, value, message):
+@pytest.mark.parametrize("body, message", [
+    ("ansible_host: [guest_agent, guest_agent]\n", "listed once"),
+    ("ansible_host: [config, none]\n", "no source"),
+    ("ansible_host: ssh\n", "ssh"),
+    ("guest_config: true\nfilters: [\"pve_ostype == 'l26'\"]\n", "set only after filtering"),  # no config variables
+])
+def test_bad_sources_fail_before_any_request(tmp_path, body, message):
     with profile_sim("pve9") as sim:
         with pytest.raises(AnsibleError, match=message):
-            parse_direct(source(tmp_path, sim, "ansible_host: %s\n" % value))
+            parse_direct(source(tmp_path, sim, body))
         assert sim.requests == []
-
-
-def test_filters_cannot_use_config_variables(tmp_path):
-    with profile_sim("pve9") as sim:
-        with pytest.raises(AnsibleError, match="set only after filtering"):
-            parse_direct(source(tmp_path, sim, "guest_config: true\nfilters: [\"pve_ostype == 'l26'\"]\n"))
 
 
 def test_cached_run_asks_nothing(tmp_path):
