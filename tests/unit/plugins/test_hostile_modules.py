@@ -75,10 +75,8 @@ class FatTasks:
 def test_tasks_limit_0_over_fat_pages_stays_bounded(capsys, where):
     fat = FatTasks(where)
     with LocalServer(fat) as server:
-        result, _code = run_module(pve_tasks_info, capsys, {
-            "api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
-            "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab",
-            "api_max_answer_mb": 4, "node": "pve1", "limit": 0, "max_rows": ROWS})
+        result, _code = run_module(pve_tasks_info, capsys, server.params(
+            api_max_answer_mb=4, node="pve1", limit=0, max_rows=ROWS))
     if where == "extra key":  # what pve_tasks_info does not return is dropped with its page
         assert not result.get("failed"), result.get("msg")
         assert len(result["tasks"]) == ROWS and not any("padding" in task for task in result["tasks"])

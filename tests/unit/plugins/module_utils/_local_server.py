@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HANG = "hang"
 TRUNCATE = "truncate"
 MIB = 1024 * 1024
+SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"  # the token secret of params(): UUID-shaped, no "not a UUID" warning
 
 
 def write_ca_and_cert(directory, name="local"):
@@ -165,6 +166,11 @@ class LocalServer:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True
+
+    def params(self, **overrides):
+        """Connection options of a token client of this (plain HTTP) server, without retries."""
+        return dict({"api_host": "http://127.0.0.1:%d" % self.port, "api_allow_http": True, "api_retries": 0,
+                     "api_token_id": "root@pam!hostile", "api_token_secret": SECRET}, **overrides)
 
     @property
     def connections(self):

@@ -40,13 +40,6 @@ def bomb(encodings):
     return body
 
 
-def params(server, **extra):
-    values = {"api_host": "http://127.0.0.1:%d" % server.port, "api_allow_http": True, "api_retries": 0,
-              "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab"}
-    values.update(extra)
-    return values
-
-
 CHILD_GET = """
 from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient
 from ansible_collections.pve.cluster.plugins.module_utils._options import ConnectionConfig
@@ -80,7 +73,7 @@ def test_decompression_bomb_is_refused_under_the_cap(status, encodings):
         return status, "Moved" if status == 301 else "OK", headers, payload
 
     with LocalServer(handler) as server:
-        outcome = run_capped(CHILD_GET % (params(server, api_max_answer_mb=8),), as_mib=900, timeout=120)
+        outcome = run_capped(CHILD_GET % (server.params(api_max_answer_mb=8),), as_mib=900, timeout=120)
     assert not outcome["killed"] and outcome["rc"] == 0, outcome
     assert outcome["result"]["error"] == "PveInvalidResponseError", outcome
     assert "larger than api_max_answer_mb=8 MiB (after decompression)" in outcome["result"]["message"]
@@ -97,7 +90,7 @@ def test_a_stacked_gzip_answer_within_the_cap_is_read():
         return 200, "OK", dict(JSON, **{"Content-Encoding": "deflate, gzip"}), payload
 
     with LocalServer(handler) as server:
-        client = PveClient(ConnectionConfig.from_params(params(server)))
+        client = PveClient(ConnectionConfig.from_params(server.params()))
         assert client.get("/version") == data["data"]
 
 
@@ -111,7 +104,7 @@ def test_an_encoding_the_client_does_not_decode_is_refused(encodings):
         return 200, "OK", dict(JSON, **{"Content-Encoding": encodings}), b"{}"
 
     with LocalServer(handler) as server:
-        client = PveClient(ConnectionConfig.from_params(params(server)))
+        client = PveClient(ConnectionConfig.from_params(server.params()))
         with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
             client.get("/version")
     assert "Content-Encoding" in str(excinfo.value) and "gzip, deflate" in str(excinfo.value)
@@ -145,7 +138,7 @@ def test_an_answer_nested_too_deep_is_refused(depth):
         return 200, "OK", JSON, text.encode()
 
     with LocalServer(handler) as server:
-        client = PveClient(ConnectionConfig.from_params(params(server)))
+        client = PveClient(ConnectionConfig.from_params(server.params()))
         with pytest.raises(_errors.PveInvalidResponseError) as excinfo:
             client.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node="pve1", vmid=100)
     assert "nested deeper than %d levels" % MAX_DEPTH in str(excinfo.value)
@@ -159,7 +152,7 @@ def test_an_answer_as_deep_as_the_limit_is_read():
         return 200, "OK", JSON, json.dumps({"data": nested(MAX_DEPTH)}).encode()
 
     with LocalServer(handler) as server:
-        client = PveClient(ConnectionConfig.from_params(params(server)))
+        client = PveClient(ConnectionConfig.from_params(server.params()))
         assert client.get("/version") == nested(MAX_DEPTH)
 
 
@@ -176,7 +169,7 @@ def test_json_numbers_out_of_range_are_missing_with_a_warning():
         return 200, "OK", JSON, text.encode()
 
     with LocalServer(handler) as server:
-        client = PveClient(ConnectionConfig.from_params(params(server)), warn=warnings.append)
+        client = PveClient(ConnectionConfig.from_params(server.params()), warn=warnings.append)
         rows = client.get("/cluster/resources")
     assert rows == [{"vmid": 100, "maxmem": None, "mem": None, "disk": None, "cpu": 0.5, "netin": 2 ** 64 - 1}]
     assert [w for w in warnings if "out of range" in w] == [

@@ -13,12 +13,13 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins.modules import (
     pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info)
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils import _local_server
 from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import (
     MIB, Hostile, echo_auth, endless_tasks, envelope, huge, raw_json, slow_drip)
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     run_module_output, warnings_of)
 
-SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"  # UUID-shaped: no "not a UUID" warning
+SECRET = _local_server.SECRET
 TICKET = "PVE:root@pam:6789ABCD::c2lnbmF0dXJlLWhvc3RpbGU="
 CSRF = "6789ABCD:Y3NyZi1ob3N0aWxl"
 MODULES = {m.__name__.rsplit(".", 1)[-1]: m for m in (pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info,
@@ -33,10 +34,7 @@ def hostile():
 
 def run(capsys, server, module, args=None, secret=SECRET, **connection):
     """The module against the server; returns (result, output). No secret may be in the output."""
-    options = {"api_host": server.url, "api_allow_http": True, "api_retries": 0,
-               "api_token_id": "root@pam!hostile", "api_token_secret": secret}
-    options.update(connection)
-    options = {k: v for k, v in options.items() if v is not None}
+    options = {k: v for k, v in server.params(api_token_secret=secret, **connection).items() if v is not None}
     result, _code, out = run_module_output(MODULES[module], capsys, dict(options, **(args or {})))
     for value in (secret, connection.get("api_password")):
         assert not value or value not in out, out
