@@ -20,6 +20,8 @@ from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples im
 BASE = "https://pve.example.com:8006/api2/json"
 SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
 PASSWORD = "s3cr3t-Passw0rd"
+RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
+STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
 TOKEN_CONFIG = "api_host: pve.example.com\napi_token_id: root@pam!ansible\napi_token_secret: %s\napi_retries: 0\n" % SECRET
 
 
@@ -37,6 +39,15 @@ def cache_options(tmp_path):
     """Source options that cache the answers in tmp_path/cache, named pvetest* (Ansible's jsonfile cache)."""
     return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"
             % (tmp_path / "cache"))
+
+
+def four_node(mock, tags=None):
+    """The four-node PVE 7.4 cluster of the samples; tags: {vmid: tags} to set on its guests."""
+    rows = sample_data(RES_4NODE)
+    for row in rows:
+        if row.get("vmid") in (tags or {}):
+            row["tags"] = tags[row["vmid"]]
+    add_base(mock, rows, sample_data(STATUS_4NODE))
 
 
 def write_source(tmp_path, body, name="test.pve.yml", connection=TOKEN_CONFIG):

@@ -19,11 +19,10 @@ import responses
 from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+    BASE, RES_4NODE, STATUS_4NODE, add_base, four_node, group_hosts, host_vars, load_inventory, parse_direct,
+    sample_data, write_source,
 )
 
-RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
-STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
 RES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
 STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
 VOLATILE = ("inventory_file", "inventory_dir")
@@ -31,10 +30,6 @@ VOLATILE = ("inventory_file", "inventory_dir")
 
 def plugin_vars(inventory, name):
     return dict((k, v) for k, v in host_vars(inventory, name).items() if k not in VOLATILE)
-
-
-def four_node(mock):
-    add_base(mock, sample_data(RES_4NODE), sample_data(STATUS_4NODE))
 
 
 def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):

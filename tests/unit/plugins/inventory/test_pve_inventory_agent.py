@@ -16,7 +16,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+    BASE, RES_4NODE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
 )
 
 AGENT = "qemu-agent-network-get-interfaces/"
@@ -25,7 +25,6 @@ VM102 = AGENT + "pve6.2_community-proxmox_vm102_guest-unsupported.json"
 VM103 = AGENT + "pve6.2_community-proxmox_vm103_multi-nic-weave.json"
 BRIDGE = AGENT + "rust-client_bridge-in-guest_cloudflarewarp.json"
 STATUS = "cluster-status/community-proxmox_standalone-node.json"
-RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 # An lxc answer as PVE 9 sends it (pve-container get_interfaces; prefix as a string, seen on 9.2.2).
 LXC_INTERFACES = [
     {"name": "lo", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8", "inet6": "::1/128",
@@ -39,7 +38,7 @@ LXC_INTERFACES = [
 
 def guest_row(vmid, name, kind="qemu", status="running", node="pve"):
     """A real qemu row of /cluster/resources (qemu/100 of the PVE 7.4 sample), re-labelled."""
-    row = copy.deepcopy(next(r for r in sample_data(RES) if r.get("id") == "qemu/100"))
+    row = copy.deepcopy(next(r for r in sample_data(RES_4NODE) if r.get("id") == "qemu/100"))
     row.update(id="%s/%d" % (kind, vmid), vmid=vmid, name=name, type=kind, status=status, node=node)
     return row
 

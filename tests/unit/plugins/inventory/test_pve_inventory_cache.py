@@ -12,18 +12,17 @@ import time
 import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, add_base, cache_options, host_vars, load_inventory, sample_data, write_source,
+    BASE, PASSWORD, RES_4NODE, STATUS_4NODE, add_base, cache_options, four_node, host_vars, load_inventory, sample_data,
+    write_source,
 )
 
-RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
-STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
 PASSWORD_CONFIG = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_retries: 0\n" % PASSWORD
 
 
 def mock_cluster(mock, agent=False):
     mock.add(responses.POST, BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::s", "CSRFPreventionToken": "c"}})
-    add_base(mock, sample_data(RES), sample_data(STATUS))
+    four_node(mock)
     if agent:
         mock.add(responses.GET, BASE + "/nodes/node2/qemu/100/agent/network-get-interfaces", json={"data": sample_data(VM101)})
 
@@ -83,10 +82,10 @@ def test_cache_refresh_and_options_applied_after_cache(tmp_path):
     assert "x_qemu" in inventory.groups
 
     # --flush-cache (InventoryManager cache=False): fetched again and the cache rewritten
-    resources = sample_data(RES)
+    resources = sample_data(RES_4NODE)
     resources[0]["name"] = "renamed"
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        add_base(mock, resources, sample_data(STATUS))
+        add_base(mock, resources, sample_data(STATUS_4NODE))
         inventory = load_inventory(path, cache=False)
         assert [c.request.path_url for c in mock.calls] == ["/api2/json/cluster/resources"]  # include_nodes: false
     assert "renamed.lab" in inventory.hosts

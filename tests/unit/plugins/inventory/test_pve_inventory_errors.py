@@ -16,11 +16,9 @@ from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, SECRET, TOKEN_CONFIG, add_base, fails_before_any_request, parse_direct, sample_data, write_source,
+    BASE, PASSWORD, SECRET, STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, four_node, parse_direct,
+    sample_data, write_source,
 )
-
-RES = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
-STATUS = "cluster-status/pve7.4_go-proxmox_4node.json"
 
 
 def plugin():
@@ -100,12 +98,12 @@ def test_api_failures_are_clear_errors_without_the_secrets(tmp_path, mock_api, m
 
 
 def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
-    add_base(mock_api, {"not": "a list"}, sample_data(STATUS))
+    add_base(mock_api, {"not": "a list"}, sample_data(STATUS_4NODE))
     with pytest.raises(AnsibleError, match=r"something other than a list"):
         parse_direct(write_source(tmp_path, ""))
 
 
 def test_sample_resources_and_status_need_exactly_two_requests(tmp_path, mock_api):
-    add_base(mock_api, sample_data(RES), sample_data(STATUS))
+    four_node(mock_api)
     parse_direct(write_source(tmp_path, "include_templates: true\n"))
     assert sorted(c.request.path_url for c in mock_api.calls) == ["/api2/json/cluster/resources", "/api2/json/cluster/status"]

@@ -13,20 +13,11 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_keys import COMMUNITY_PROXMOX
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    TOKEN_CONFIG, add_base, fails_before_any_request, load_inventory, parse_direct, sample_data, write_source,
+    STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, four_node, load_inventory, parse_direct, sample_data,
+    write_source,
 )
 
-RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
-STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
 NODES = ["node1", "node2", "node3", "node4"]
-
-
-def four_node(mock, tags=None):
-    rows = sample_data(RES_4NODE)
-    for row in rows:
-        if row.get("vmid") in (tags or {}):
-            row["tags"] = tags[row["vmid"]]
-    add_base(mock, rows, sample_data(STATUS_4NODE))
 
 
 def ours(warnings):
