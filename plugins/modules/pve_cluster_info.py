@@ -429,12 +429,13 @@ def main():
     result = {"changed": False, "unavailable": []}
     refused = None
     if "status" in gather:
-        with module.errors("Reading the cluster status"):
+        context = "Reading the cluster status"
+        with module.errors(context):
             try:
                 rows = expect(module.client.get("/cluster/status"), list, "GET /cluster/status")
             except PvePermissionError as err:
                 if gather == ["status"]:  # the one thing asked for: fail, listing it in unavailable as well
-                    module.fail_json(msg="Reading the cluster status: %s" % err,
+                    module.fail_json(msg="%s: %s" % (context, err),
                                      unavailable=[unavailable_entry("status", err)], **err.to_result())
                 refused = err
         if refused is None:

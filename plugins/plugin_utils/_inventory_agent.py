@@ -50,17 +50,13 @@ def fetch_answers(client_factory, guests, max_workers):
         return {}
     client = client_factory()
     containers = [g for g in guests if g[1] == "lxc"]
-    answers = _fetch(client, [g for g in guests if g[1] != "lxc"] + containers[:1], max_workers)
+    answers = fetch_per_guest(client, PATHS, [g for g in guests if g[1] != "lxc"] + containers[:1], max_workers)
     if containers and answers[containers[0][0]].get("status") == NO_LXC_ENDPOINT:
         for key, _kind, _node, _vmid in containers[1:]:
             answers[key] = dict(answers[containers[0][0]])
     else:
-        answers.update(_fetch(client, containers[1:], max_workers))
+        answers.update(fetch_per_guest(client, PATHS, containers[1:], max_workers))
     return answers
-
-
-def _fetch(client, guests, max_workers):
-    return fetch_per_guest(client, PATHS, guests, max_workers)
 
 
 def fetch_per_guest(client, paths, guests, max_workers):

@@ -99,13 +99,13 @@ class SharedText:
     def tags(self, value):
         """(tags, group suffixes) of a row's `tags`: one list per distinct tags text of the build, shared by
         every record with that text (never changed in place: the inventory stores a copy)."""
-        if not isinstance(value, str):
-            tags = [self(tag) for tag in split_tags(value)]
-            return tags, ["tag_" + tag for tag in tags]
-        found = self._tags.get(value)
+        cached = isinstance(value, str)  # a list (or nothing) is no key: split each time
+        found = self._tags.get(value) if cached else None
         if found is None:
             tags = [self(tag) for tag in split_tags(value)]
-            found = self._tags[value] = (tags, ["tag_" + tag for tag in tags])
+            found = (tags, ["tag_" + tag for tag in tags])
+            if cached:
+                self._tags[value] = found
         return found
 
     def suffix(self, head, value):
