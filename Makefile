@@ -125,7 +125,7 @@ runner: $(VENV_2.21)/.stamp-dev $(VENV_TOOLS)/.stamp-tools collection-tree
 
 # the oldest and newest core run the targets whose behaviour differs between cores (the roles, the inventory, the
 # README's first five minutes); the default core every target; the pve7 profile what differs between PVE versions
-CORE_TARGETS := inventory_pve inventory_pve_addresses inventory_user_files role_cluster_facts role_vmid_allocate readme_first_minutes
+CORE_TARGETS := inventory_pve inventory_user_files role_cluster_facts role_vmid_allocate readme_first_minutes
 test: venvs
 	@$(MAKE) sanity CORE=2.19
 	@$(MAKE) sanity CORE=2.21
@@ -134,7 +134,7 @@ test: venvs
 	@$(MAKE) integration CORE=2.19
 	@$(MAKE) integration CORE=2.17 INTEGRATION_ARGS='$(CORE_TARGETS)'
 	@$(MAKE) integration CORE=2.21 INTEGRATION_ARGS='$(CORE_TARGETS)'
-	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info pve_cluster_info inventory_pve inventory_pve_addresses'
+	@$(MAKE) integration PVE_PROFILE=pve7 INTEGRATION_ARGS='pve_node_info pve_cluster_info inventory_pve'
 	@$(MAKE) nox
 	@$(MAKE) actionlint
 	@$(MAKE) runner

@@ -16,8 +16,6 @@ import threading
 import pytest
 import responses
 
-from ansible.errors import AnsibleError
-
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
     BASE, RES_4NODE, STATUS_4NODE, add_base, four_node, group_hosts, host_vars, load_inventory, parse_direct,
     sample_data, write_source,
@@ -60,17 +58,6 @@ NODE1_LEAN = {
     "ansible_host": "192.168.1.1", "pve_node": "node1", "pve_type": "node", "pve_status": "online",
     "pve_ip": "192.168.1.1", "pve_nodeid": 1, "pve_cluster": "clustername",
 }
-
-
-def test_include_metrics_adds_the_figures(tmp_path, mock_api):
-    four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "include_metrics: true\n"))
-    assert plugin_vars(inventory, "server1") == dict(
-        SERVER1_LEAN, pve_cpu=0.0249060195469461, pve_maxcpu=1, pve_mem=842551296, pve_maxmem=1073741824, pve_disk=0,
-        pve_maxdisk=34359738368, pve_uptime=874350)
-    assert plugin_vars(inventory, "node1") == dict(
-        NODE1_LEAN, pve_cpu=0.00336910406788121, pve_maxcpu=8, pve_mem=2113265664, pve_maxmem=65919459328,
-        pve_disk=10486546432, pve_maxdisk=951055941632, pve_uptime=872854)
 
 
 def test_filters_and_constructed_options_see_every_field_without_include_metrics(tmp_path, mock_api):
@@ -130,104 +117,38 @@ def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warni
     assert node["pve_cluster"] is None
 
 
-def test_guest_named_like_a_node_keeps_both(tmp_path, mock_api, warnings):
-    resources = sample_data(RES_4NODE)
-    for row in resources:
-        if row.get("id") in ("qemu/100", "qemu/102"):
-            row["name"] = "node1"
-    add_base(mock_api, resources, sample_data(STATUS_4NODE))
-    inventory = load_inventory(write_source(tmp_path, ""))
-    assert plugin_vars(inventory, "node1")["pve_type"] == "node"
-    assert plugin_vars(inventory, "node1-100")["pve_vmid"] == 100
-    assert plugin_vars(inventory, "node1-102")["pve_vmid"] == 102
-    assert any("2 guest(s) share a hostname" in w for w in warnings)
+WEBS = {"qemu/100": "web", "qemu/200": "web"}  # server1 (running) and VM 200 (stopped)
 
 
-def _two_webs(mock):
-    """server1 (qemu/100, running) and VM 200 (qemu/200, stopped) both named web."""
-    resources = sample_data(RES_4NODE)
-    for row in resources:
-        if row.get("id") in ("qemu/100", "qemu/200"):
-            row["name"] = "web"
-    add_base(mock, resources, sample_data(STATUS_4NODE))
-
-
-@pytest.mark.parametrize("options", [
-    "",
-    "filters: ['pve_vmid != 100']\n",
-    "filters: ['pve_status == \"stopped\"']\n",
-    "include_nodes: false\nfilters: ['pve_vmid > 150']\n",
+@pytest.mark.parametrize("names, options, expected, warning", [
+    # {host: its pve_vmid (None: the node)}; a host mapped to False is absent
+    ({"qemu/100": "node1", "qemu/102": "node1"}, "", {"node1": None, "node1-100": 100, "node1-102": 102},
+     "2 guest(s) share a hostname"),
+    # the suffix does not depend on which guests are listed: qemu/100 has "web" whether it is listed or not
+    (WEBS, "", {"web": 100, "web-200": 200}, "web -> web-200 (qemu/200)"),
+    (WEBS, "filters: ['pve_vmid != 100']\n", {"web": False, "web-200": 200}, None),
+    (WEBS, "filters: ['pve_status == \"stopped\"']\n", {"web": False, "web-200": 200}, None),
+    (WEBS, "include_nodes: false\nfilters: ['pve_vmid > 150']\n", {"web": False, "web-200": 200}, None),
+    # the same name as the template qemu/101 (lower vmid), listed or not
+    ({"qemu/102": "leap154"}, "", {"leap154": False, "leap154-102": 102}, None),
+    ({"qemu/102": "leap154"}, "guest_types: [qemu]\ninclude_nodes: false\n", {"leap154-102": 102}, None),
+    ({"qemu/102": "leap154"}, "include_templates: true\n", {"leap154": 101, "leap154-102": 102}, None),
+    # an FQDN gets the suffix after its first label
+    (WEBS, "hostname: '{{ pve_name }}.lab.example.com'\n", {"web.lab.example.com": 100, "web-200.lab.example.com": 200},
+     "web.lab.example.com -> web-200.lab.example.com (qemu/200)"),
 ])
-def test_duplicate_names_do_not_depend_on_filters(tmp_path, mock_api, options):
-    _two_webs(mock_api)
-    inventory = load_inventory(write_source(tmp_path, options))
-    assert plugin_vars(inventory, "web-200")["pve_vmid"] == 200  # qemu/100 has "web", whether it is listed or not
-    assert "web" not in inventory.hosts or plugin_vars(inventory, "web")["pve_vmid"] == 100
-
-
-def test_duplicate_names_do_not_depend_on_guest_types_or_templates(tmp_path, mock_api):
+def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected, warning):
     resources = sample_data(RES_4NODE)
     for row in resources:
-        if row.get("id") == "qemu/102":
-            row["name"] = "leap154"  # the same name as the template qemu/101, which has the lower vmid
+        row["name"] = names.get(row.get("id"), row.get("name"))
     add_base(mock_api, resources, sample_data(STATUS_4NODE))
-    assert "leap154-102" in load_inventory(write_source(tmp_path, "")).hosts  # the template is not listed
-    mock_api.calls.reset()
-    assert "leap154-102" in load_inventory(write_source(tmp_path, "guest_types: [qemu]\ninclude_nodes: false\n")).hosts
-    mock_api.calls.reset()
-    inventory = load_inventory(write_source(tmp_path, "include_templates: true\n"))
-    assert plugin_vars(inventory, "leap154")["pve_template"] is True
-    assert plugin_vars(inventory, "leap154-102")["pve_vmid"] == 102
-
-
-def test_duplicate_fqdn_gets_the_suffix_after_the_first_label(tmp_path, mock_api, warnings):
-    _two_webs(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "hostname: '{{ pve_name }}.lab.example.com'\n"))
-    assert plugin_vars(inventory, "web.lab.example.com")["pve_vmid"] == 100
-    assert plugin_vars(inventory, "web-200.lab.example.com")["pve_vmid"] == 200
-    assert any("web.lab.example.com -> web-200.lab.example.com (qemu/200)" in w for w in warnings)
-
-
-def test_offline_node_keeps_its_guests(tmp_path, mock_api):
-    resources = sample_data(RES_4NODE)
-    status = sample_data(STATUS_4NODE)
-    for row in resources:
-        if row.get("id") == "node/node3":
-            for key in ("cpu", "mem", "uptime", "maxcpu", "maxmem", "disk", "maxdisk", "level", "cgroup-mode"):
-                row.pop(key)
-            row["status"] = "offline"
-        if row.get("id") == "qemu/100":  # PVE's view of a guest on an offline node: no live stats
-            row.update(node="node3", status="unknown")
-            for key in ("cpu", "mem", "uptime", "netin", "netout", "diskread", "diskwrite", "disk", "maxdisk"):
-                row.pop(key)
-    for row in status:
-        if row.get("name") == "node3":
-            row["online"] = 0
-    add_base(mock_api, resources, status)
-    inventory = load_inventory(write_source(tmp_path, "include_metrics: true\n"))
-
-    guest = plugin_vars(inventory, "server1")
-    assert guest["pve_status"] == "unknown" and guest["pve_node"] == "node3" and "pve_cpu" not in guest
-    assert guest["pve_maxmem"] == 1073741824
-    assert group_hosts(inventory, "pve_unknown") == ["server1"]
-    assert group_hosts(inventory, "pve_node_node3") == ["server1"]
-    node = plugin_vars(inventory, "node3")
-    assert node["pve_status"] == "offline" and node["ansible_host"] == "192.168.1.3" and "pve_uptime" not in node
-
-
-def test_group_names_are_made_safe(tmp_path, mock_api):
-    resources = sample_data(RES_VM)
-    resources[0].update(tags="web-1;db.main", pool="prod/web", node="pve-a")
-    status = sample_data(STATUS_STANDALONE)
-    status[0]["name"] = "pve-a"
-    add_base(mock_api, resources, status)
-    inventory = load_inventory(write_source(tmp_path, ""))
-    assert group_hosts(inventory, "pve_tag_web_1") == ["pxe.home.arpa"]
-    assert group_hosts(inventory, "pve_tag_db_main") == ["pxe.home.arpa"]
-    assert group_hosts(inventory, "pve_pool_prod_web") == ["pxe.home.arpa"]
-    assert group_hosts(inventory, "pve_node_pve_a") == ["pxe.home.arpa"]
-    assert plugin_vars(inventory, "pxe.home.arpa")["pve_pool"] == "prod/web"
-    assert plugin_vars(inventory, "pxe.home.arpa")["pve_tags"] == ["web-1", "db.main"]
+    inventory = load_inventory(write_source(tmp_path, options))
+    for host, vmid in expected.items():
+        if vmid is False:
+            assert host not in inventory.hosts
+        else:
+            assert plugin_vars(inventory, host).get("pve_vmid") == vmid, host
+    assert warning is None or any(warning in w for w in warnings), warnings
 
 
 def test_prefixes(tmp_path, mock_api):
@@ -255,12 +176,6 @@ def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
         assert any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
 
 
-def test_hostname_template_strict_fails(tmp_path, mock_api):
-    four_node(mock_api)
-    with pytest.raises(AnsibleError, match=r"hostname: .*pve_pool.* failed for qemu/100"):
-        parse_direct(write_source(tmp_path, "strict: true\nhostname: '{{ pve_pool }}'\n"))
-
-
 def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "filters:\n  - pve_type == 'node' or pve_status == 'running'\n"
@@ -268,19 +183,10 @@ def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "server1"]
 
 
-def test_filter_error_excludes_host_or_fails_with_strict(tmp_path, mock_api, warnings):
-    four_node(mock_api)
-    condition = "pve_type == 'node' or pve_maxmem > 'x'"
-    inventory = load_inventory(write_source(tmp_path, "filters: [\"%s\"]\n" % condition))
-    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
-    assert any("3 host(s) left out because a condition failed (qemu/100, qemu/102, qemu/200)" in w for w in warnings)
-    with pytest.raises(AnsibleError, match=r"filters: .*pve_maxmem > 'x'.* failed for qemu/100"):
-        parse_direct(write_source(tmp_path, "strict: true\nfilters: [\"%s\"]\n" % condition))
-
-
 def test_compose_groups_keyed_groups(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, """
+hostname: "{{ pve_name }}.lab"
 compose:
   ansible_user: "'root' if pve_type == 'node' else 'admin'"
   mem_label: "'%d GiB' % (pve_maxmem // 1073741824)"
@@ -291,38 +197,19 @@ keyed_groups:
     prefix: "on"
   - key: pve_tags
     prefix: tag
+  - key: pve_status
+    prefix: by_status
+    parent_group: statuses
 """))
+    assert sorted(inventory.hosts) == ["VM 200.lab", "machine-test.lab", "node1", "node2", "node3", "node4", "server1.lab"]
     assert host_vars(inventory, "node1")["ansible_user"] == "root"
-    assert host_vars(inventory, "server1")["ansible_user"] == "admin"
-    assert host_vars(inventory, "server1")["mem_label"] == "1 GiB"
+    assert host_vars(inventory, "server1.lab")["ansible_user"] == "admin"
+    assert host_vars(inventory, "server1.lab")["mem_label"] == "1 GiB"
     assert group_hosts(inventory, "big") == ["node1", "node2", "node3", "node4"]
-    assert group_hosts(inventory, "on_node1") == ["VM 200", "machine-test", "node1"]
-    assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test"]
-
-
-def test_password_auth_costs_one_login(tmp_path, mock_api):
-    mock_api.add(responses.POST, BASE + "/access/ticket",
-                 json={"data": {"ticket": "PVE:root@pam:4EEC61E2::sig", "CSRFPreventionToken": "4EEC61E2:x",
-                                "username": "root@pam"}})
-    four_node(mock_api)
-    path = write_source(tmp_path, "", connection="url: https://pve.example.com:8006\nuser: root@pam\n"
-                                                 "password: s3cr3t-Passw0rd\n")
-    inventory = load_inventory(path)
-    made = [call.request.method + " " + call.request.path_url for call in mock_api.calls]
-    # the login first; then the two reads, asked at the same time (so in either order)
-    assert made[0] == "POST /api2/json/access/ticket"
-    assert sorted(made[1:]) == ["GET /api2/json/cluster/resources", "GET /api2/json/cluster/status"]
-    assert all("PVEAuthCookie=PVE:root@pam:4EEC61E2::sig" in call.request.headers["Cookie"] for call in mock_api.calls[1:])
-    assert len(inventory.hosts) == 7
-
-
-def test_token_from_environment_and_header(tmp_path, mock_api, monkeypatch):
-    monkeypatch.setenv("PROXMOX_URL", "https://pve.example.com:8006")
-    monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!env")
-    monkeypatch.setenv("PVE_API_TOKEN_SECRET", "env-secret")
-    four_node(mock_api)
-    load_inventory(write_source(tmp_path, "", connection=""))
-    assert mock_api.calls[0].request.headers["Authorization"] == "PVEAPIToken=root@pam!env=env-secret"
+    assert group_hosts(inventory, "on_node1") == ["VM 200.lab", "machine-test.lab", "node1"]
+    assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test.lab"]
+    assert sorted(g.name for g in inventory.groups["statuses"].child_groups) == [
+        "by_status_online", "by_status_running", "by_status_stopped"]
 
 
 def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):

@@ -101,21 +101,6 @@ def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
     assert group_hosts(inventory, "pve_running")  # the run completed
 
 
-def test_ansible_host_networks_preference(tmp_path, agent_cluster):
-    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"
-                                                      "ansible_host_networks: [10.42.0.0/16, 10.0.0.0/8, '2606:4700::/32']\n"))
-    assert host_vars(inventory, "vm103")["ansible_host"] == "10.42.0.1"   # first network wins over NIC order
-    assert host_vars(inventory, "vm101")["ansible_host"] == "10.1.2.3"    # second network
-    assert host_vars(inventory, "vm108")["ansible_host"] == "10.2.16.69"  # 10.0.0.0/8 before the IPv6 network
-    assert "ansible_host" not in host_vars(inventory, "ct104")  # none inside: no fallback to any IPv4
-    assert host_vars(inventory, "ct104")["pve_ip_addresses"]
-
-
-def test_ansible_host_networks_ipv6(tmp_path, agent_cluster):
-    inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nansible_host_networks: ['2606:4700::/32']\n"))
-    assert host_vars(inventory, "vm108")["ansible_host"] == "2606:4700:cf1:1000::1a"
-
-
 def test_filters_limit_agent_requests(tmp_path, agent_cluster):
     load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nfilters: [\"pve_vmid in [101, 104]\"]\n"))
     asked = sorted(c.request.path_url for c in agent_cluster.calls if "/nodes/" in c.request.path_url)

@@ -103,13 +103,3 @@ def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(
         inventory = load_inventory(path)
         assert len(mock.calls) == 3
     assert host_vars(inventory, "server1")["ansible_host"] == "10.1.2.3"
-
-
-def test_cache_disabled_by_default_always_asks(tmp_path):
-    path = write_source(tmp_path, "")
-    for _attempt in range(2):
-        with responses.RequestsMock() as mock:
-            mock_cluster(mock)
-            mock.remove(responses.POST, BASE + "/access/ticket")
-            load_inventory(path)
-            assert len(mock.calls) == 2

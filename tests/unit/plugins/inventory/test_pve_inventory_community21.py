@@ -2,11 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A community.proxmox 2.1-style file (its main branch): each new key gets its equivalent (issue 23 point 5)."""
+"""A community.proxmox 2.1-style file (its main branch): a hostname over raw fields is answered with the variables
+to use, and the equivalents work (issue 23 point 5). Each 2.1 key's warning: test_pve_inventory_file_checks.py."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 import responses
@@ -22,21 +21,6 @@ RESOURCES = [
 STATUS = [{"id": "node/pve1", "type": "node", "name": "pve1", "ip": "192.0.2.11", "online": 1, "nodeid": 1}]
 
 
-@pytest.mark.parametrize("key, value, equivalent", [
-    ("exclude_vms", "true", "guest_types: []"),
-    ("facts_concurrency", "4", "max_workers"),
-    ("qemu_hostname", "\"{{ name }}\"", "branch on pve_type"),
-    ("lxc_hostname", "\"ct-{{ name }}\"", "branch on pve_type"),
-])
-def test_each_21_key_names_its_equivalent(tmp_path, mock_api, warnings, key, value, equivalent):
-    mock_api.add(responses.GET, BASE + "/cluster/resources", json={"data": RESOURCES})
-    mock_api.add(responses.GET, BASE + "/cluster/status", json={"data": STATUS})
-    parse_direct(write_source(tmp_path, "%s: %s\n" % (key, value)))
-    said = [w for w in warnings if repr(key) in w]
-    assert len(said) == 1 and "community.proxmox's" in said[0] and equivalent in said[0], warnings
-    fails_before_any_request(write_source(tmp_path, "strict: true\n%s: %s\n" % (key, value)), re.escape(equivalent))
-
-
 @pytest.mark.parametrize("option, template, answer", [
     ("hostname", "{{ name }}", "name -> pve_name"),
     ("hostname", "{{ name }}-{{ vmid }}", "vmid -> pve_vmid"),
@@ -49,16 +33,12 @@ def test_a_hostname_over_raw_fields_is_answered_with_the_variable(tmp_path, opti
     assert answer in str(error) and "raw API field" in str(error)
 
 
-def test_exclude_vms_equivalent_works(tmp_path, mock_api):
+@pytest.mark.parametrize("body, hosts", [
+    ("guest_types: []\n", ["pve1"]),  # exclude_vms' equivalent
+    ("hostname: \"{{ pve_name if pve_type == 'qemu' else 'ct-' ~ pve_name }}\"\n", ["ct-dns", "pve1", "web"]),
+    ("facts_prefix: ''\nhostname: \"{{ name }}-{{ vmid }}\"\n", ["dns-101", "pve1", "web-100"]),  # not mistaken
+])
+def test_the_equivalents_work(tmp_path, mock_api, body, hosts):
     mock_api.add(responses.GET, BASE + "/cluster/resources", json={"data": RESOURCES})
     mock_api.add(responses.GET, BASE + "/cluster/status", json={"data": STATUS})
-    assert sorted(parse_direct(write_source(tmp_path, "guest_types: []\n")).hosts) == ["pve1"]
-
-
-def test_a_pve_hostname_template_is_not_mistaken(tmp_path, mock_api):
-    mock_api.add(responses.GET, BASE + "/cluster/resources", json={"data": RESOURCES})
-    mock_api.add(responses.GET, BASE + "/cluster/status", json={"data": STATUS})
-    inventory = parse_direct(write_source(tmp_path, "hostname: \"{{ pve_name if pve_type == 'qemu' else 'ct-' ~ pve_name }}\"\n"))
-    assert sorted(inventory.hosts) == ["ct-dns", "pve1", "web"]
-    inventory = parse_direct(write_source(tmp_path, "facts_prefix: ''\nhostname: \"{{ name }}-{{ vmid }}\"\n"))
-    assert sorted(inventory.hosts) == ["dns-101", "pve1", "web-100"]
+    assert sorted(parse_direct(write_source(tmp_path, body)).hosts) == hosts

@@ -125,13 +125,17 @@ def _cached_source_and_victim(tmp_path):
 
 @pytest.mark.reliability(
     theme="hostile round two", case='10 link planted in a shared cache directory',
-    expected='Links named like the cache file: their target keeps mode 0644 and its content; the cache file is'
-             ' 0600.')
-def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
-    """Another user's symbolic link named like the cache file (its name ends with the cache key): the refresh
-    replaces nothing through it and changes no mode of its target."""
+    expected='Links named like the cache file, or with its own name: their target keeps mode 0644 and its content; '
+             'the cache file is 0600, never a link.')
+@pytest.mark.parametrize("own_name", [False, True], ids=["named like the cache file", "the cache file's own name"])
+def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path, own_name):
+    """Another user's symbolic link named like the cache file (its name ends with the cache key), or replacing it:
+    the refresh writes nothing through it and changes no mode of its target."""
     path, cache_file, victim = _cached_source_and_victim(tmp_path)
-    planted = [cache_file.parent / ("evil" + cache_file.name), cache_file.parent / (cache_file.name + ".x")]
+    planted = [cache_file] if own_name else [cache_file.parent / ("evil" + cache_file.name),
+                                             cache_file.parent / (cache_file.name + ".x")]
+    if own_name:
+        cache_file.unlink()
     for link in planted:
         link.symlink_to(victim)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -140,22 +144,8 @@ def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path):
         assert len(mock.calls) == 2
     assert stat.S_IMODE(victim.stat().st_mode) == 0o644
     assert victim.read_text() == "root's file\n"
-    assert all(link.is_symlink() for link in planted)
+    assert all(link.is_symlink() for link in planted if link != cache_file)
     assert stat.S_IMODE(cache_file.lstat().st_mode) == 0o600 and not cache_file.is_symlink()
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case="10 link with the cache file's own name",
-    expected='Replaced by the cache file (0600), its target untouched.')
-def test_a_link_with_the_cache_file_name_is_replaced_not_followed(tmp_path):
-    path, cache_file, victim = _cached_source_and_victim(tmp_path)
-    cache_file.unlink()
-    cache_file.symlink_to(victim)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, {})
-        load_inventory(path, cache=False)
-    assert victim.read_text() == "root's file\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
-    assert not cache_file.is_symlink() and stat.S_IMODE(cache_file.lstat().st_mode) == 0o600
 
 
 @pytest.mark.reliability(

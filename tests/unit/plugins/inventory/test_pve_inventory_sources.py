@@ -2,7 +2,9 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Host names across inventory sources: a guest never borrows a static host, two clusters never merge."""
+"""Host names across inventory sources: join_existing_hosts, two clusters never merge, one cluster in two files, a
+static file read later, names that would load host_vars from elsewhere. A guest named like a static host and two
+standalone hosts both named pve: integration inventory_user_files."""
 
 from __future__ import annotations
 
@@ -59,24 +61,6 @@ def _inventory(tmp_path, *sources):
 
 
 @pytest.mark.reliability(
-    theme="hostile round two", case='1 tenant VM named like a static host',
-    expected=('01-static.ini defines bastion with ansible_password; a VM named bastion whose agent reports '
-              '203.0.113.66: the static host keeps its address and joins no pve_* group, the VM is qemu-100 '
-              'without the password, one warning.'))
-def test_a_guest_never_borrows_a_static_host(tmp_path, mock_api, warnings):
-    (tmp_path / "01-static.ini").write_text(STATIC)
-    _source(tmp_path, "02-cluster.pve.yml", body="ansible_host: guest_agent\n")
-    _serve(mock_api, BASE, agent_ip="203.0.113.66")
-    inventory = _inventory(tmp_path, "01-static.ini", "02-cluster.pve.yml")
-    bastion = host_vars(inventory, "bastion")
-    assert bastion["ansible_host"] == "192.0.2.10" and "pve_vmid" not in bastion
-    assert [g.name for g in inventory.get_host("bastion").get_groups()] == ["all", "ungrouped"]
-    tenant = host_vars(inventory, "qemu-100")
-    assert tenant["ansible_host"] == "203.0.113.66" and "ansible_password" not in tenant
-    assert any("bastion -> qemu-100 (qemu/100)" in w and "join_existing_hosts" in w for w in warnings)
-
-
-@pytest.mark.reliability(
     theme="hostile round two", case='1 join_existing_hosts keeps the static ansible_host',
     expected=('With join_existing_hosts: true the VM joins bastion (its pve_* variables and groups), but '
               "neither the agent's address nor compose replaces the static ansible_host."))
@@ -98,12 +82,13 @@ def test_join_existing_hosts_keeps_the_other_sources_address(tmp_path, mock_api,
     theme="hostile round two", case='1 two clusters share host names',
     expected=('Two pve.cluster.pve sources for different connections, both with node pve and guests db and '
               'web: six hosts, the later ones <name>-<cluster or api host>, one warning.'))
-@pytest.mark.parametrize("cluster, suffix", [(None, "pve2-example-com"), ("lab2", "lab2")])
-def test_two_clusters_never_merge(tmp_path, mock_api, warnings, cluster, suffix):
+def test_two_clusters_never_merge(tmp_path, mock_api, warnings):
+    """The second cluster has a name (lab2): its suffix. Without one, the API host's: inventory_user_files."""
+    suffix = "lab2"
     _source(tmp_path, "a.pve.yml")
     _source(tmp_path, "b.pve.yml", host="pve2.example.com")
     _serve(mock_api, BASE, guest_name="db")
-    _serve(mock_api, BASE2, guest_name="db", cluster=cluster)
+    _serve(mock_api, BASE2, guest_name="db", cluster="lab2")
     inventory = _inventory(tmp_path, "a.pve.yml", "b.pve.yml")
     assert sorted(inventory.hosts) == sorted(["pve", "db", "web"] + ["pve-" + suffix, "db-" + suffix, "web-" + suffix])
     assert host_vars(inventory, "pve")["ansible_host"] == "198.51.100.2"

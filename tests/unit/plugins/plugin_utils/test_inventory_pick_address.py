@@ -27,37 +27,29 @@ def test_never_loopback_link_local_unspecified_multicast(networks):
     assert pick(NEVER, networks) is None
 
 
-def test_any_network_skips_loopback_listed_first():
-    assert pick(DUAL, ["0.0.0.0/0"]) == "10.1.2.3"
-    assert pick(DUAL, ["::/0"]) == "fd8c:4687:e88d:1be3::5"  # not ::1, not fe80::
-    assert pick(DUAL, ["2000::/3"]) == "2001:db8:1::5"
-
-
-def test_ipv4_is_the_default_preference():
-    assert pick(DUAL, []) == "10.1.2.3"
-    assert pick(DUAL, ["0.0.0.0/0", "::/0"]) == "10.1.2.3"
-    assert pick(DUAL, ["::/0", "0.0.0.0/0"]) == "fd8c:4687:e88d:1be3::5"  # the user's order
-
-
-def test_ipv6_only_guest_needs_ipv6_allowed():
-    assert pick(V6_ONLY, []) is None
-    assert pick(V6_ONLY, ["0.0.0.0/0"]) is None
-    assert pick(V6_ONLY, ["0.0.0.0/0", "::/0"]) == "2001:db8:6::7"
-
-
-def test_networks_restrict_never_fall_back():
-    """A tenant's agent that reports only an address outside the listed networks gets no ansible_host."""
-    assert pick(["203.0.113.66"], ["10.20.0.0/16"]) is None
-    assert pick(["203.0.113.66", "2001:db8::66"], ["10.20.0.0/16", "fd00::/8"]) is None
-    assert pick(["203.0.113.66", "10.20.3.4"], ["10.20.0.0/16"]) == "10.20.3.4"
-
-
-def test_first_network_wins_over_interface_order():
-    found = ["192.168.1.5", "10.20.0.9", "10.42.0.1"]
-    assert pick(found, ["10.42.0.0/16", "10.0.0.0/8"]) == "10.42.0.1"
-    assert pick(found, ["10.0.0.0/8", "10.42.0.0/16"]) == "10.20.0.9"
-
-
-def test_private_ranges_are_usable():
-    assert pick(["127.0.0.1", "172.16.0.143"], []) == "172.16.0.143"
-    assert pick(["100.96.0.72"], []) == "100.96.0.72"
+@pytest.mark.parametrize("found, networks, expected", [
+    # any network skips the loopback listed first, and link-local
+    (DUAL, ["0.0.0.0/0"], "10.1.2.3"),
+    (DUAL, ["::/0"], "fd8c:4687:e88d:1be3::5"),
+    (DUAL, ["2000::/3"], "2001:db8:1::5"),
+    # IPv4 is the default preference; the user's order otherwise
+    (DUAL, [], "10.1.2.3"),
+    (DUAL, ["0.0.0.0/0", "::/0"], "10.1.2.3"),
+    (DUAL, ["::/0", "0.0.0.0/0"], "fd8c:4687:e88d:1be3::5"),
+    # an IPv6-only guest needs IPv6 allowed
+    (V6_ONLY, [], None),
+    (V6_ONLY, ["0.0.0.0/0"], None),
+    (V6_ONLY, ["0.0.0.0/0", "::/0"], "2001:db8:6::7"),
+    # listed networks restrict, never fall back: a tenant's agent reporting only an outside address gets none
+    (["203.0.113.66"], ["10.20.0.0/16"], None),
+    (["203.0.113.66", "2001:db8::66"], ["10.20.0.0/16", "fd00::/8"], None),
+    (["203.0.113.66", "10.20.3.4"], ["10.20.0.0/16"], "10.20.3.4"),
+    # the first network wins over the interface order
+    (["192.168.1.5", "10.20.0.9", "10.42.0.1"], ["10.42.0.0/16", "10.0.0.0/8"], "10.42.0.1"),
+    (["192.168.1.5", "10.20.0.9", "10.42.0.1"], ["10.0.0.0/8", "10.42.0.0/16"], "10.20.0.9"),
+    # private and shared ranges are usable
+    (["127.0.0.1", "172.16.0.143"], [], "172.16.0.143"),
+    (["100.96.0.72"], [], "100.96.0.72"),
+])
+def test_pick_address(found, networks, expected):
+    assert pick(found, networks) == expected
