@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
 # make demo: show pve.cluster working, end to end.
 #
-# Without PVE_API_HOST: starts the bundled PVE API simulator (tests/pvesim) on 127.0.0.1 with
-# the demo scenario (3 nodes, one offline, a few dozen guests), and stops it at the end.
-# With PVE_API_HOST (+ PVE_API_TOKEN_ID/PVE_API_TOKEN_SECRET or PVE_API_USER/PVE_API_PASSWORD,
-# and PVE_CA_PATH or PVE_VALIDATE_CERTS=false): runs the same steps against that cluster.
-# Called by the Makefile with the venv on PATH and ANSIBLE_COLLECTIONS_PATH set to build/.
+# Without PVE_API_HOST: starts the bundled PVE API simulator (tests/pvesim) on 127.0.0.1 with the demo scenario
+# (3 nodes, one offline, a few dozen guests), and stops it at the end. With PVE_API_HOST (+ PVE_API_TOKEN_ID and
+# PVE_API_TOKEN_SECRET or PVE_API_USER and PVE_API_PASSWORD, and PVE_CA_PATH or PVE_VALIDATE_CERTS=false): the same
+# steps against that cluster. Called by the Makefile with the venv on PATH and ANSIBLE_COLLECTIONS_PATH set to build/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # DEMO_WORK: the tests write elsewhere; PVE_CLUSTER_BUILD_DIR: make demo BUILD=build-x
 WORK="${DEMO_WORK:-${PVE_CLUSTER_BUILD_DIR:-$ROOT/build}/demo}"
-SIM_DIR="$WORK/simulator"
-rm -rf "$WORK"
-mkdir -p "$WORK"
+rm -rf "$WORK" && mkdir -p "$WORK"
 SIM_PID=""
 
 # bold headings on a terminal only: a log (make demo > demo.log, CI) gets no escape codes
@@ -21,17 +18,14 @@ if [ -t 1 ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD="" PLAIN=""; fi
 say() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 
 stop_simulator() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill "$SIM_PID" 2>/dev/null || true
+    if [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; then
         wait "$SIM_PID" 2>/dev/null || true
         echo "(simulator stopped)"
     fi
 }
 trap stop_simulator EXIT INT TERM
 
-export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
-export ANSIBLE_LOCALHOST_WARNING=0
-export ANSIBLE_INVENTORY_UNPARSED_WARNING=0
+export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}" ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 ANSIBLE_PYTHON_INTERPRETER="$(command -v python)"
 export ANSIBLE_PYTHON_INTERPRETER
 
@@ -43,17 +37,16 @@ if [ -n "${PVE_API_HOST:-}" ]; then
     fi
 else
     say "Starting the bundled PVE API simulator (demo scenario: 3 nodes, one offline)"
-    PYTHONPATH="$ROOT/tests" python -m pvesim serve --scenario demo --port 0 --state-dir "$SIM_DIR" \
+    PYTHONPATH="$ROOT/tests" python -m pvesim serve --scenario demo --port 0 --state-dir "$WORK/simulator" \
         >"$WORK/simulator.log" 2>&1 &
     SIM_PID=$!
     for _ in $(seq 1 100); do
-        [ -s "$SIM_DIR/url" ] && break
-        kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK/simulator.log" >&2; exit 1; }
+        if [ -s "$WORK/simulator/url" ] || ! kill -0 "$SIM_PID" 2>/dev/null; then break; fi
         sleep 0.1
     done
-    [ -s "$SIM_DIR/url" ] || { echo "the simulator did not start; see $WORK/simulator.log" >&2; exit 1; }
+    [ -s "$WORK/simulator/url" ] || { cat "$WORK/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
     # shellcheck disable=SC1091
-    . "$SIM_DIR/env"
+    . "$WORK/simulator/env"
     echo "simulator: $PVE_API_HOST (CA: $PVE_CA_PATH)"
 fi
 
@@ -61,11 +54,11 @@ say "pve.cluster.pve_version_info (one ad-hoc module call)"
 ansible localhost -i localhost, -c local -m pve.cluster.pve_version_info
 
 say "Dynamic inventory: ansible-inventory --graph (one GET /cluster/resources + one GET /cluster/status)"
-cat >"$WORK/demo.pve.yml" <<'EOF'
+cat >"$WORK/demo.pve.yml" <<'YAML'
 plugin: pve.cluster.pve
 # The connection comes from the PVE_* environment variables. The groups are built in: pve_nodes,
 # pve_qemu, pve_lxc, pve_<status>, pve_node_<node>, pve_pool_<pool>, pve_tag_<tag>, pve_templates.
-EOF
+YAML
 ansible-inventory -i "$WORK/demo.pve.yml" --graph
 
 cd "$WORK"
@@ -75,13 +68,11 @@ for playbook in gather_facts allocate_vmid cluster_report; do
 done
 
 say "Done. What to look at:"
-echo "  - the cluster report:   $WORK/reports/pve-cluster-report.html  (open it in a browser)"
-echo "                          $WORK/reports/pve-cluster-report.md"
-echo "  - the inventory file:   $WORK/demo.pve.yml"
-echo "                          (try: ansible-inventory -i $WORK/demo.pve.yml --list)"
+echo "  - the cluster report:   $WORK/reports/pve-cluster-report.html (open it in a browser) and .md"
+echo "  - the inventory file:   $WORK/demo.pve.yml (try: ansible-inventory -i $WORK/demo.pve.yml --list)"
 echo "  - the playbooks:        $ROOT/playbooks/"
 if [ -n "$SIM_PID" ]; then
     echo "  - the simulator's log:  $WORK/simulator.log"
-    echo "  To run against a real cluster: PVE_API_HOST=pve1.example.com PVE_API_TOKEN_ID='user@pve!name' \\"
+    echo "  Against a real cluster: PVE_API_HOST=pve1.example.com PVE_API_TOKEN_ID='user@pve!name' \\"
     echo "      PVE_API_TOKEN_SECRET=... PVE_CA_PATH=/path/to/pve-root-ca.pem make demo"
 fi
