@@ -25,8 +25,6 @@ from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples im
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19
-    import contextlib
-
     from ansible.module_utils import basic as _basic
     from ansible.module_utils.common.text.converters import to_bytes
 
@@ -93,16 +91,6 @@ def module_runner(module, connection=None):
         return run_expecting
     run.ok, run.fails = expecting(0), expecting(1)  # the same, asserting the exit code; the result
     return run
-
-
-def refused(run, capsys, api, args):
-    """run(capsys, args) must fail before any request (bad input); the failure message."""
-    result, code = run(capsys, args)
-    assert code == 1 and result["failed"] is True, result
-    assert len(api.calls) == 0, [call.request.url for call in api.calls]
-    if "failed_option" in result:
-        assert result["msg"] == "%s: %s" % (result["failed_option"], result["failed_reason"]), result
-    return result["msg"]
 
 
 def warnings_of(result):

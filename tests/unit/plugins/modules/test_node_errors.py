@@ -18,16 +18,17 @@ from ansible_collections.pve.cluster.plugins import modules as modules_package
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info, pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_against
 
-UNKNOWN = "nope is not in this cluster; nodes: pve1, pve2, pve3"
+UNKNOWN = "is not in this cluster; nodes: pve1, pve2, pve3"
 OFFLINE = "pve3 is offline (as PVE reports in GET /nodes)"
 UPID_OF_NOPE = "UPID:nope:00000007:000003EF:6770A0E0:qmstart:100:root@pam:"
 
-# module, args naming the unknown node, the option the message names
+# module, args naming unknown nodes, the message (after the option's name)
 UNKNOWN_CASES = [
-    (pve_node_info, {"node": ["nope"]}, "node"),
-    (pve_tasks_info, {"node": "nope"}, "node"),
-    (pve_tasks_info, {"upid": UPID_OF_NOPE}, "upid"),
-    (pve_tasks_info, {"upid": UPID_OF_NOPE, "log": True}, "upid"),
+    (pve_node_info, {"node": ["pve2", "nope"]}, "nope " + UNKNOWN),
+    (pve_node_info, {"node": ["nope", "gone"]}, "nope, gone are not in this cluster; nodes: pve1, pve2, pve3"),
+    (pve_tasks_info, {"node": "nope"}, "nope " + UNKNOWN),
+    (pve_tasks_info, {"upid": UPID_OF_NOPE}, "nope " + UNKNOWN),
+    (pve_tasks_info, {"upid": UPID_OF_NOPE, "log": True}, "nope " + UNKNOWN),
 ]
 
 
@@ -42,12 +43,17 @@ def test_every_module_that_takes_a_node_is_covered():
     assert taking_a_node == covered == {"pve_node_info", "pve_tasks_info"}
 
 
-@pytest.mark.parametrize("module, args, option", UNKNOWN_CASES,
-                         ids=["node_info", "tasks_info-node", "tasks_info-upid", "tasks_info-upid-log"])
-def test_unknown_node_names_the_clusters_nodes(capsys, sim, module, args, option):
+@pytest.mark.parametrize("module, args, reason", UNKNOWN_CASES,
+                         ids=["node_info", "node_info-two", "tasks_info-node", "tasks_info-upid", "tasks_info-upid-log"])
+def test_unknown_node_names_the_clusters_nodes(capsys, sim, module, args, reason):
+    sim.clear_requests()
     result, code, _warnings = run_against(module, capsys, sim, **args)
+    option = "upid" if "upid" in args else "node"
     assert code == 1
-    assert result["msg"] == "%s: %s" % (option, UNKNOWN)
+    assert result["msg"] == "%s: %s" % (option, reason)
+    assert (result["failed_option"], result["failed_reason"]) == (option, reason)
+    if module is pve_node_info:  # GET /nodes names them: nothing else is asked
+        assert [r["path"] for r in sim.requests] == ["/nodes"]
 
 
 def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim):
@@ -75,13 +81,15 @@ def test_node_info_lists_an_offline_node_saying_offline(capsys, sim):
     assert [w for w in warnings if "pve3" in w] == ["node %s: listed with online: false and no details" % OFFLINE]
 
 
-def test_an_online_node_that_fails_keeps_the_error(capsys, sim):
-    """A 500 for a node GET /nodes calls online is PVE's own error, passed on with its context."""
-    sim.add_fault(path=r"^/nodes/pve2/tasks", status=500, message="something broke", times=1)
+@pytest.mark.parametrize("status", [500, 595])
+def test_an_online_node_that_fails_keeps_the_error(capsys, sim, status):
+    """A 500 (or a 595: online, yet unreachable) for a node GET /nodes calls online is PVE's own error, passed on
+    with its context."""
+    sim.add_fault(path=r"^/nodes/pve2/tasks", status=status, message="something broke", times=1)
     try:
         result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve2")
     finally:
         sim.clear_faults()
-    assert code == 1
-    assert result["msg"].startswith("Listing the tasks of node pve2: GET /nodes/pve2/tasks?"), result
-    assert result["msg"].endswith("failed: HTTP 500 something broke")
+    assert code == 1 and result["status"] == status
+    assert result["msg"].startswith("Listing the tasks of node pve2: GET /nodes/pve2/tasks?source=archive&start=0&limit=50 "
+                                    "failed: HTTP %d something broke" % status), result["msg"]

@@ -41,15 +41,6 @@ def test_sdn_zones_on_every_version(capsys, profile):
     assert zones == {(node, "localnetwork") for node in NODES}
 
 
-@pytest.mark.parametrize("profile", SMOKE_PROFILES)
-def test_other_filters_are_still_sent_to_pve(capsys, profile):
-    with profile_sim(profile) as sim:
-        rows = resources(capsys, sim, resource_type="storage")
-        asked = [r["query"] for r in sim.requests if r["path"] == "/cluster/resources"]
-    assert asked == [{"type": "storage"}]
-    assert rows and {r["type"] for r in rows} == {"storage"}
-
-
 def test_a_row_type_of_a_newer_pve_is_passed_through(capsys):
     future = [{"id": "qemu/100", "type": "qemu", "vmid": 100, "node": "pve1", "name": "a", "template": 0},
               {"id": "appliance/pve1/x", "type": "appliance", "node": "pve1", "appliance-kind": "x", "shared": 1}]

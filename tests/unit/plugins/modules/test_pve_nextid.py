@@ -15,7 +15,7 @@ from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, return_docs, module_runner, sample,
+    module_runner, sample,
 )
 
 
@@ -160,29 +160,3 @@ def test_crowded_range_stops_after_max_taken_ids(capsys, api):
     assert "range 100..999999 (lower..upper) is crowded" in result["msg"], result["msg"]
     assert "stopped after %d" % pve_nextid.MAX_TAKEN in result["msg"]
     assert len(api.calls) == 2 + pve_nextid.MAX_TAKEN
-
-
-# -- check mode, docs ------------------------------------------------------------------------------
-def test_check_mode_gives_the_same_answer(capsys, api):
-    api.get(NEXTID, json=NEXTID_200["body"])
-    result, code = run(capsys, {}, check_mode=True)
-    assert code == 0 and result["changed"] is False and result["vmid"] == 100
-
-
-def test_returned_keys_match_the_return_docs(capsys, api):
-    docs = return_docs(pve_nextid)
-    api.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
-    api.get(NEXTID, json={"data": "300"}, match=[matchers.query_param_matcher({"vmid": "300"})])
-    api.get(NEXTID, match=[matchers.query_param_matcher({"vmid": "200"})], **taken(200))
-    api.get(RESOURCES, json=GUESTS["body"])
-    api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
-    runs = [run(capsys, args)[0] for args in ({}, {"vmid": 300}, {"vmid": 200}, {"lower": 100, "upper": 106})]
-    search_keys = {"vmid", "vmids", "strategy", "range"}
-    for result, keys in zip(runs, ({"vmid", "vmids", "strategy"}, {"vmid", "vmids", "available"},
-                                   {"vmid", "vmids", "available"}, search_keys)):
-        assert set(result) - STANDARD_KEYS == keys, result
-        assert keys <= set(docs)
-        assert isinstance(result["vmid"], int)
-        assert all(isinstance(v, int) for v in result["vmids"])
-    assert isinstance(runs[1]["available"], bool)
-    assert docs["vmids"]["elements"] == "int"

@@ -39,13 +39,6 @@ def test_unknown_outcome_matches_statusfilter_unknown(capsys, sim):
     assert [t["outcome"] for t in result["tasks"]] == ["unknown"]
 
 
-def test_errors_with_statusfilter_is_refused_before_any_request(capsys, sim):
-    sim.clear_requests()
-    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve1", errors=True, statusfilter=["error"])
-    assert code == 1 and result["msg"].startswith("errors: cannot be combined with statusfilter")
-    assert sim.requests == []
-
-
 @pytest.mark.parametrize("profile", ALL_PROFILES)
 def test_whole_log_on_every_version(capsys, profile):
     with profile_sim(profile) as sim:
