@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import os
 import re
-import threading
 import time
 import urllib.parse
 
@@ -97,7 +96,7 @@ def _acl(entry):
 
 
 class Auth:
-    """Users, tokens and the ticket signing key (rotated by expire_tickets())."""
+    """Users, tokens and the ticket signing key."""
 
     def __init__(self, user=DEFAULT_USER, password=DEFAULT_PASSWORD, token_id=DEFAULT_TOKEN_ID,
                  token_secret=DEFAULT_TOKEN_SECRET, extra=None):
@@ -116,12 +115,6 @@ class Auth:
         for entry in (extra or {}).get("tokens", []):
             self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "acl": _acl(entry)}
         self._key = os.urandom(32)
-        self._lock = threading.Lock()
-
-    def expire_tickets(self):
-        """Invalidate every ticket and CSRF token issued so far."""
-        with self._lock:
-            self._key = os.urandom(32)
 
     def _sign(self, text):
         return base64.b64encode(hmac.new(self._key, text.encode(), hashlib.sha256).digest()).decode()

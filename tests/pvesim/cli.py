@@ -19,6 +19,9 @@ from .routes import ROUTES
 from .schema_check import extract
 from .simulator import Simulator
 
+START_WAIT = 60   # seconds `start` waits for the server to be ready
+STOP_WAIT = 10    # seconds `stop` waits for it to exit
+
 
 def _write(path, text):
     tmp = path + ".tmp"
@@ -117,17 +120,18 @@ def serve(args):
     return 0
 
 
-def _wait(sim, stop, idle_timeout):
-    """Until SIGTERM/SIGINT, or (idle_timeout > 0) until no API request arrived for idle_timeout seconds."""
-    last_change, seen = time.monotonic(), None
-    while not stop.wait(0.5):
+def _wait(sim, stop, idle_timeout, clock=time.monotonic, poll=0.5):
+    """Until SIGTERM/SIGINT, or (idle_timeout > 0) until no API request arrived for idle_timeout seconds
+    (by `clock`, checked every `poll` seconds)."""
+    last_change, seen = clock(), None
+    while not stop.wait(poll):
         if not idle_timeout:
             continue
         entries = sim.requests
         marker = (len(entries), entries[-1]["time"] if entries else None)
         if marker != seen:
-            last_change, seen = time.monotonic(), marker
-        elif time.monotonic() - last_change > idle_timeout:
+            last_change, seen = clock(), marker
+        elif clock() - last_change > idle_timeout:
             print("pvesim: no request for %ss, stopping" % idle_timeout, file=sys.stderr, flush=True)
             return
 
@@ -172,13 +176,13 @@ def start(args):
         # its own session, its output in the log: the caller's pipes close when this command exits
         server = subprocess.Popen(argv, stdin=devnull, stdout=log, stderr=subprocess.STDOUT,  # pylint: disable=consider-using-with
                                   start_new_session=True)
-    deadline = time.monotonic() + args.wait
+    deadline = time.monotonic() + START_WAIT
     while not os.path.exists(os.path.join(state_dir, "url")):
         if server.poll() is not None or time.monotonic() > deadline:
             if server.poll() is None:
                 server.kill()
             with open(log_path, encoding="utf-8", errors="replace") as log:
-                print("pvesim did not start within %ss: %s" % (args.wait, log.read()), file=sys.stderr)
+                print("pvesim did not start within %ss: %s" % (START_WAIT, log.read()), file=sys.stderr)
             if own_dir:
                 shutil.rmtree(state_dir, ignore_errors=True)
             return 1
@@ -210,13 +214,13 @@ def stop_server(args):
     """Stop the simulator of each --state-dir (default .pvesim); with --remove, delete the directories too."""
     failed = 0
     for state_dir in args.state_dir or [".pvesim"]:
-        failed |= _stop_one(os.path.abspath(state_dir), args.timeout)
+        failed |= _stop_one(os.path.abspath(state_dir))
         if args.remove:
             shutil.rmtree(state_dir, ignore_errors=True)
     return failed
 
 
-def _stop_one(state_dir, timeout):
+def _stop_one(state_dir, timeout=STOP_WAIT):
     pid_file = os.path.join(state_dir, "pid")
     try:
         with open(pid_file, encoding="utf-8") as handle:
@@ -267,11 +271,9 @@ def main(argv=None):
     p_start.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env, log go (default: a new temporary directory)")
     p_start.add_argument("--idle-timeout", type=float, default=900)
     p_start.add_argument("--moving-metrics", action="store_true", help="as serve --moving-metrics")
-    p_start.add_argument("--wait", type=float, default=60, help="seconds to wait for it to be ready")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")
     p_stop.add_argument("--state-dir", action="append", help="repeatable (default .pvesim)")
     p_stop.add_argument("--remove", action="store_true", help="delete the state directories too")
-    p_stop.add_argument("--timeout", type=float, default=10.0)
     p_schema = sub.add_parser("schema", help="print schema.json, extracted from pve-docs' api-viewer/apidata.js")
     p_schema.add_argument("apidata")
     p_schema.add_argument("commit", help="the pve-docs commit that apidata.js is from")

@@ -1,11 +1,10 @@
 """Fault injection: rules matched per request (path regex, method, query), applied by the server."""
 from __future__ import annotations
 
-import itertools
 import re
 import threading
 
-KINDS = ("status", "latency", "truncate", "malformed", "html", "hang", "take")
+KINDS = ("status", "truncate", "malformed", "html", "hang", "take")
 
 # PVE-like reason phrases per status; 401/595/596 have an empty body like pveproxy.
 REASONS = {
@@ -25,31 +24,24 @@ REASONS = {
 }
 EMPTY_BODY_STATUSES = (401, 595, 596, 597, 599)
 
-_IDS = itertools.count(1)
-
 
 class Fault:
     """One rule. times=None: forever; otherwise it fires that many times and then stops matching."""
 
-    def __init__(self, path=".*", kind=None, status=None, times=None, method=None, latency=None, query=None,
+    def __init__(self, path=".*", kind="status", status=None, times=None, method=None, query=None,
                  reason=None, message=None, body=None):
         # from a playbook on ansible-core < 2.19 (no native Jinja types) numbers arrive as strings
         status, times = (None if v is None else int(v) for v in (status, times))
-        latency = None if latency is None else float(latency)
-        if kind is None:
-            kind = "status" if status is not None else "latency"
         if kind not in KINDS:
             raise ValueError("unknown fault kind %r (one of %s)" % (kind, ", ".join(KINDS)))
         if kind == "status" and status is None:
             raise ValueError("a status fault needs a status")
-        self.id = next(_IDS)
         self.path = path
         self.regex = re.compile(path)
         self.kind = kind
         self.status = status
         self.times = times
         self.method = method.upper() if method else None
-        self.latency = latency
         self.query = {k: str(v) for k, v in (query or {}).items()}
         self.reason = reason
         self.message = message
@@ -66,11 +58,6 @@ class Fault:
             if got is None or not re.fullmatch(value, got if isinstance(got, str) else got[-1]):
                 return False
         return True
-
-    def to_dict(self):
-        return {"id": self.id, "path": self.path, "kind": self.kind, "status": self.status, "times": self.times,
-                "method": self.method, "latency": self.latency, "query": self.query, "hits": self.hits,
-                "reason": self.reason, "message": self.message}
 
 
 class FaultSet:
@@ -89,10 +76,6 @@ class FaultSet:
     def clear(self):
         with self._lock:
             self._faults = []
-
-    def list(self):
-        with self._lock:
-            return [f.to_dict() for f in self._faults]
 
     def take(self, method, path, query):
         """The fault to apply to this request (consuming one of its `times`), or None."""

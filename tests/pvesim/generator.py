@@ -14,8 +14,8 @@ ERRORS = ("unexpected status", "command 'ifreload -a' failed: exit code 1", "job
           "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout")
 
 
-def generate(nodes=50, guests=10000, tasks=100000, seed=1, offline_nodes=0, running_ratio=0.7,  # pylint: disable=too-many-locals
-             agent_fail_ratio=0.0, lxc_ratio=0.3, cluster="gen", now=None, running_tasks=5):
+def generate(nodes=50, guests=10000, tasks=100000, seed=1, running_ratio=0.7,  # pylint: disable=too-many-locals
+             lxc_ratio=0.3, cluster="gen", now=None, running_tasks=5):
     """Build a Scenario. Task times are relative to the server's start (or to `now` if given)."""
     rng = random.Random(seed)
     width = max(2, len(str(nodes)))
@@ -23,7 +23,7 @@ def generate(nodes=50, guests=10000, tasks=100000, seed=1, offline_nodes=0, runn
     for index in range(nodes):
         name = "pve%0*d" % (width, index + 1)
         node_list.append(Node(name=name, ip="10.%d.%d.%d" % (100 + index // 62500, (index // 250) % 250, 11 + index % 240),
-                              online=index < nodes - offline_nodes, nodeid=index + 1 if cluster else 0,
+                              online=True, nodeid=index + 1 if cluster else 0,
                               maxcpu=rng.choice((16, 32, 64, 128)), maxmem=rng.choice((128, 256, 512)) * 1024 ** 3,
                               maxdisk=rng.choice((100, 200, 500)) * 1024 ** 3))
     guest_list = []
@@ -43,9 +43,8 @@ def generate(nodes=50, guests=10000, tasks=100000, seed=1, offline_nodes=0, runn
             vmid=vmid, name="%s-%05d" % ("ct" if gtype == "lxc" else "vm", vmid), node=node_list[index % nodes].name,
             type=gtype, status=status, tags=tags, pool=pool, template=template,
             hastate="started" if status == "running" and rng.random() < 0.1 else None,
-            lock="backup" if rng.random() < 0.01 else None, agent=agent,
-            agent_state="not-running" if agent and rng.random() < agent_fail_ratio else "ok", ips=ips))
-    online = [n.name for n in node_list if n.online] or [n.name for n in node_list]
+            lock="backup" if rng.random() < 0.01 else None, agent=agent, ips=ips))
+    online = [n.name for n in node_list]
     task_list = []
     for index in range(tasks):
         age = index * 30 + rng.randint(0, 29)

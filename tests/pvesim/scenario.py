@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-from typing import Any
 
 import yaml
 
@@ -99,16 +97,6 @@ class Scenario:
     storage: list = dataclasses.field(default_factory=list)
     tasks: list = dataclasses.field(default_factory=list)
     auth: dict = dataclasses.field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (the scenario file format)."""
-        data = dataclasses.asdict(self)
-        data["tasks"] = [dict(zip(TASK_FIELDS, task)) for task in self.tasks]
-        return data
-
-    def to_json(self) -> bytes:
-        """Deterministic serialisation (used to check generator determinism)."""
-        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()
 
 
 def _task_tuple(raw, index):

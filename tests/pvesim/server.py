@@ -173,8 +173,6 @@ class Handler(BaseHTTPRequestHandler):
         fault = sim.faults.take(self.command, api_path, query)
         if fault is not None:
             entry["fault"] = fault.kind
-            if fault.latency:
-                time.sleep(fault.latency)
             if self._apply_fault(fault, entry):
                 return
         try:
@@ -280,19 +278,6 @@ class Handler(BaseHTTPRequestHandler):
         entry["user"] = data["username"]
         return encode({"data": data})
 
-    @staticmethod
-    def _admin_add_guest(sim, payload):
-        """POST /_sim/guests {vmid, node?, type?, name?}: another client creates a guest now."""
-        cluster = sim.router.cluster
-        vmid = int(payload["vmid"])
-        gtype = payload.get("type", "qemu")
-        if gtype not in ("qemu", "lxc"):
-            raise ValueError("type: qemu or lxc, got %r" % gtype)
-        holder = cluster.add_guest(vmid, payload.get("node") or cluster.local, gtype, payload.get("name"))
-        if holder is not None:
-            raise ValueError("VMID %d already exists (%s on %s)" % (vmid, holder.type, holder.node))
-        return {"vmid": vmid, "node": payload.get("node") or cluster.local, "type": gtype}
-
     def _admin(self, path, body):
         sim = self.server.sim
         method = self.command
@@ -304,22 +289,13 @@ class Handler(BaseHTTPRequestHandler):
         result = None
         try:
             if path == "/_sim/faults" and method == "POST":
-                items = payload if isinstance(payload, list) else [payload or {}]
-                result = [sim.faults.add(**item).to_dict() for item in items]
+                sim.faults.add(**(payload or {}))
             elif path == "/_sim/faults" and method == "DELETE":
                 sim.faults.clear()
-            elif path == "/_sim/faults" and method == "GET":
-                result = sim.faults.list()
             elif path == "/_sim/requests" and method == "GET":
                 result = sim.log.entries()
             elif path == "/_sim/requests" and method == "DELETE":
                 sim.log.clear()
-            elif path == "/_sim/guests" and method == "POST":
-                result = self._admin_add_guest(sim, payload or {})
-            elif path == "/_sim/guests" and method == "DELETE":
-                sim.router.cluster.drop_added_guests()
-            elif path == "/_sim/expire-tickets" and method == "POST":
-                sim.auth.expire_tickets()
             else:
                 self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
                 return

@@ -114,11 +114,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             out["PVE_VALIDATE_CERTS"] = "false"
         return out
 
-    # -- faults, log, tickets ------------------------------------------------------------------
-    def add_fault(self, path=".*", status=None, times=None, method=None, latency=None, kind=None, **kwargs):
-        """Add a fault rule; returns its description (with "id"). kinds: see faults.KINDS."""
-        return self.faults.add(path=path, status=status, times=times, method=method, latency=latency, kind=kind,
-                               **kwargs).to_dict()
+    # -- faults and log ------------------------------------------------------------------------
+    def add_fault(self, path=".*", status=None, times=None, method=None, kind="status", **kwargs):
+        """Add a fault rule (kinds: see faults.KINDS)."""
+        self.faults.add(path=path, status=status, times=times, method=method, kind=kind, **kwargs)
 
     def clear_faults(self):
         self.faults.clear()
@@ -139,6 +138,3 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         regex = re.compile(path_regex) if path_regex else None
         return sum(1 for e in self.log.entries()
                    if (regex is None or regex.search(e["path"])) and (method is None or e["method"] == method))
-
-    def expire_tickets(self):
-        self.auth.expire_tickets()

@@ -5,10 +5,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 import requests
+
+from pvesim import Simulator
+from pvesim.cli import _wait
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENV = dict(os.environ, PYTHONPATH=TESTS_DIR)
@@ -20,12 +24,11 @@ def _pvesim(*args):
                           check=False, timeout=60)
 
 
-def test_serve_writes_its_state_says_how_to_use_it_and_stops_when_idle(tmp_path):
+def test_serve_writes_its_state_says_how_to_use_it_and_stops_on_sigterm(tmp_path):
     """DIR/url, env, ca.pem, pid and settings.json (what setup_pvesim needs); on stdout the URL alone on the first
-    line, then the credentials, the CA, the env file and how to stop it; --idle-timeout ends a forgotten server."""
+    line, then the credentials, the CA, the env file and how to stop it; SIGTERM ends it cleanly."""
     state = tmp_path / "state"
-    cmd = [sys.executable, "-m", "pvesim", "serve", "--scenario", "standalone", "--state-dir", str(state),
-           "--idle-timeout", "3"]
+    cmd = [sys.executable, "-m", "pvesim", "serve", "--scenario", "standalone", "--state-dir", str(state)]
     proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # pylint: disable=consider-using-with
     try:
         deadline = time.time() + 20
@@ -46,17 +49,11 @@ def test_serve_writes_its_state_says_how_to_use_it_and_stops_when_idle(tmp_path)
         resp = requests.get(url + "/api2/json/version", verify=settings["ca_path"], timeout=10,
                             headers={"Authorization": "PVEAPIToken=%s=%s" % (ldap["token_id"], ldap["token_secret"])})
         assert resp.status_code == 200
-        token = "PVEAPIToken=root@pam!ansible=00000000-sim0-token-0000-000000000000"
-        for _round in range(3):  # requests keep it alive past the idle timeout
-            resp = requests.get(url + "/api2/json/version", headers={"Authorization": token},
-                                verify=settings["ca_path"], timeout=10)
-            assert resp.status_code == 200
-            assert resp.json()["data"] == settings["version"] and settings["profile"] == "pve9"
-            assert settings["sdn_rows"] == "sdn"  # the simplified (unnamed) simulator: the PVE 8 form
-            time.sleep(1)
-        assert proc.poll() is None
+        assert resp.json()["data"] == settings["version"] and settings["profile"] == "pve9"
+        assert settings["sdn_rows"] == "sdn"  # the simplified (unnamed) simulator: the PVE 8 form
+        proc.terminate()
         assert proc.wait(timeout=15) == 0
-        assert b"no request for 3.0s" in proc.stderr.read()
+        assert not (state / "url").exists() and not (state / "pid").exists()
         first, rest = proc.stdout.read().decode().split("\n", 1)
         assert first == url
         for text in ("root@pam!ansible = 00000000-sim0-token-0000-000000000000", "root@pam / sim-password",
@@ -67,6 +64,38 @@ def test_serve_writes_its_state_says_how_to_use_it_and_stops_when_idle(tmp_path)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+class _Clock:
+    """A clock that moves `step` seconds per reading and, on each of its first `busy` readings, makes a request."""
+
+    def __init__(self, sim, step, busy):
+        self.sim, self.step, self.busy, self.now = sim, step, busy, 0.0
+
+    def __call__(self):
+        self.now += self.step
+        if self.busy > 0:
+            self.busy -= 1
+            requests.get(self.sim.url + "/api2/json/version", timeout=10)
+        return self.now
+
+
+@pytest.mark.parametrize("idle_timeout", [0, 3])
+def test_idle_timeout_stops_only_after_that_long_without_a_request(capsys, idle_timeout):
+    """serve --idle-timeout (a forgotten server ends): requests keep it alive; it stops idle_timeout seconds
+    after the last one, by the clock it is given; 0 never stops by itself (here: the stop event ends it)."""
+    with Simulator(scenario="standalone", tls=False) as sim:
+        clock, stop = _Clock(sim, step=2.0, busy=5), threading.Event()
+        if not idle_timeout:
+            threading.Timer(0.5, stop.set).start()
+        _wait(sim, stop, idle_timeout, clock=clock, poll=0.01)
+    said = capsys.readouterr().err
+    if idle_timeout:
+        # the 5th request is seen at t=12 (the reading after it): the stop comes at the first reading more than
+        # 3 s later, t=16, not before
+        assert len(sim.requests) == 5 and clock.now == 16.0 and "pvesim: no request for 3s, stopping" in said
+    else:
+        assert stop.is_set() and said == ""
 
 
 def test_start_prints_settings_and_stop_removes_every_state_dir():

@@ -1,7 +1,7 @@
-"""The simulator's permission model: ACL paths, roles, pool-inherited roles and PVE's 403 texts."""
+"""The simulator's permission model: ACL paths, roles, pool-inherited roles and PVE's 403 texts. (Each scoped
+token's 403 on /cluster/status and /nodes/{node}/status: tests/unit/plugins/modules/test_least_privilege.py.)"""
 from __future__ import annotations
 
-import pytest
 import requests
 
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
@@ -35,22 +35,6 @@ def test_acl_pool_roles_reach_members_only():
     assert "VM.Audit" in acl.privs("/vms/100", pools)     # nested pool: /pool/prod propagates to /pool/prod/web
     assert acl.privs("/vms/102", pools) == frozenset()
     assert acl.privs("/vms/101") == frozenset()            # without pool membership nothing
-
-
-@pytest.mark.parametrize("kind,status", [("root", 200), ("pool", 403), ("vms", 403), ("none", 403), ("realm", 403)])
-def test_cluster_status_needs_sys_audit_on_root(sim, kind, status):
-    """Every scoped token authenticates (never 401); only Sys.Audit on / opens /cluster/status."""
-    resp = _get(sim, "/cluster/status", kind)
-    assert resp.status_code == status
-    if status == 403:
-        assert resp.json()["message"] == "Permission check failed (/, Sys.Audit)\n"
-        assert resp.reason == "Permission check failed (/, Sys.Audit)"
-
-
-def test_node_status_403_names_the_node_path(sim):
-    resp = _get(sim, "/nodes/pve1/status", "pool")
-    assert (resp.status_code, resp.reason) == (403, "Permission check failed (/nodes/pve1, Sys.Audit)")
-    assert _get(sim, "/nodes/pve1/status", "root").status_code == 200
 
 
 def test_resources_pool_token_sees_the_pool_guests_and_bare_nodes(sim):
