@@ -364,7 +364,7 @@ class Cluster:  # pylint: disable=too-many-public-methods
         return out
 
     def add_guest(self, vmid, node, gtype="qemu", name=None):
-        """Create a guest while serving (POST /nodes/{node}/qemu|lxc, or the admin API); None when the id is
+        """Create a guest while serving (POST /nodes/{node}/qemu|lxc, the take fault); None when the id is
         free and now taken, else the guest that already holds it. The check and the insert are one step."""
         with self._guests_lock:
             holder = self.guests.get(vmid)
@@ -381,7 +381,7 @@ class Cluster:  # pylint: disable=too-many-public-methods
         return None
 
     def drop_added_guests(self):
-        """Back to the scenario's guests (the admin API's DELETE /_sim/guests)."""
+        """Back to the scenario's guests (drop those added by create, the take fault or add_guest)."""
         with self._guests_lock:
             self.guests, self.guests_by_node = self._scenario_guests
             with self._cache_lock:
