@@ -2,7 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Which address becomes ansible_host, against the simulator (issue 24; issue 29 point 1)."""
+"""Which address becomes ansible_host, against the simulator (issue 24); pve_node_ip only from an address;
+pve_interfaces. The choice among an agent's addresses: plugin_utils/test_inventory_pick_address.py."""
 
 from __future__ import annotations
 
@@ -31,17 +32,6 @@ def test_ansible_host_networks(tmp_path, profile, networks, expected):
     inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: %s\n" % networks if networks else "")
     assert {host: host_vars(inventory, host).get("ansible_host", "missing") for host in expected} == expected
     assert host_vars(inventory, "db01")["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.2.10"]
-
-
-@pytest.mark.parametrize("profile", SMOKE_PROFILES)
-def test_node_ip_on_every_guest_without_a_request(tmp_path, profile):
-    with profile_sim(profile) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "filters: [\"pve_node_ip == '192.168.1.12'\"]\n"))
-        asked = sorted(r["path"] for r in sim.requests)
-    assert asked == ["/cluster/resources", "/cluster/status"]
-    guests = [h for h in inventory.hosts.values() if h.vars.get("pve_type") != "node"]
-    assert guests and {h.vars["pve_node"] for h in guests} == {"pve2"}
-    assert {h.vars["pve_node_ip"] for h in guests} == {"192.168.1.12"}
 
 
 def test_node_ip_only_an_address(tmp_path):
@@ -94,26 +84,3 @@ def test_interfaces_shapes():
     assert agent.interfaces(lxc_81) == [
         {"name": "eth0", "mac": "bc:24:11:00:00:01", "ipv4": ["10.0.3.10/24"], "ipv6": ["fd00::3/64"]}]
     assert agent.interfaces(None) == []
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case="1 tenant agent outside ansible_host_networks",
-    expected=("A tenant's agent reports only 203.0.113.66 (or loopback and link-local): with ansible_host_networks "
-              "[10.20.0.0/16] the guest gets no ansible_host (no fallback to any IPv4); loopback and link-local are "
-              "never picked, even inside 0.0.0.0/0; its claims stay in pve_ip_addresses."))
-def test_tenant_agent_cannot_steer_ansible_host(tmp_path):
-    """Issue 29 point 1: a tenant's agent reports only an address outside ansible_host_networks (or loopback):
-    the guest gets no ansible_host, whatever it claims; its claims stay visible in pve_ip_addresses."""
-    scenario = {"cluster": "c", "nodes": [{"name": "pve1", "ip": "10.20.0.1"}], "guests": [
-        {"vmid": 100, "name": "bastion", "node": "pve1", "agent": True, "ips": ["203.0.113.66/24"]},
-        {"vmid": 101, "name": "loopy", "node": "pve1", "agent": True, "ips": ["127.0.0.2/8", "fe80::5/64"]},
-        {"vmid": 102, "name": "honest", "node": "pve1", "agent": True, "ips": ["10.20.3.4/16"]}]}
-    with profile_sim("pve9", scenario) as sim:
-        options = "ansible_host: [guest_agent, config]\nansible_host_networks: [10.20.0.0/16, '0.0.0.0/0']\n"
-        inventory = parse_direct(source(tmp_path, sim, options))
-        strict = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\nansible_host_networks: [10.20.0.0/16]\n"))
-    assert host_vars(inventory, "bastion")["ansible_host"] == "203.0.113.66"  # 0.0.0.0/0 listed: allowed, on purpose
-    assert "ansible_host" not in host_vars(inventory, "loopy")                 # never loopback or link-local
-    assert "ansible_host" not in host_vars(strict, "bastion")                  # outside every listed network
-    assert host_vars(strict, "bastion")["pve_ip_addresses"][-1] == "203.0.113.66"
-    assert host_vars(strict, "honest")["ansible_host"] == "10.20.3.4"

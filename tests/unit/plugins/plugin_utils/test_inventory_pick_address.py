@@ -27,6 +27,12 @@ def test_never_loopback_link_local_unspecified_multicast(networks):
     assert pick(NEVER, networks) is None
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case="1 tenant agent outside ansible_host_networks",
+    expected=("A tenant's agent reports only 203.0.113.66 (or loopback and link-local): with ansible_host_networks "
+              "[10.20.0.0/16] the guest gets no ansible_host (no fallback to any IPv4); loopback and link-local are "
+              "never picked, even inside 0.0.0.0/0; its claims stay in pve_ip_addresses "
+              "(test_pve_inventory_addresses.py::test_ansible_host_networks)."))
 @pytest.mark.parametrize("found, networks, expected", [
     # any network skips the loopback listed first, and link-local
     (DUAL, ["0.0.0.0/0"], "10.1.2.3"),

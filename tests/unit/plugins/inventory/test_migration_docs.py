@@ -2,34 +2,64 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""docs/migrating-from-community-proxmox.md, section want_facts: its file, run as written, gives the ansible_host of
-community.proxmox's EXAMPLES (`proxmox_ipconfig0.ip | default(proxmox_net0.ip) | ipaddr('address')`).
+"""docs/migrating-from-community-proxmox.md: its two inventory files, run as written on the demo cluster.
 
-What that expression gives is computed here from the simulator's own config answers, as community.proxmox 2.0.0's
-_get_vm_config turns them into facts.
+cluster.pve.yml gives the proxmox_* groups and variables community.proxmox 2.0.0 gave for the same cluster
+(community_proxmox_demo.json beside this file: its non-empty proxmox_* groups and every host's proxmox_* variables,
+recorded from a real run of community.proxmox.proxmox). want-facts.pve.yml gives the ansible_host of
+community.proxmox's EXAMPLES (`proxmox_ipconfig0.ip | default(proxmox_net0.ip) | ipaddr('address')`), computed here
+from the simulator's config answers as community.proxmox 2.0.0's _get_vm_config turns them into facts.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import pathlib
 import re
 
 import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    ALL_PROFILES, demo_scenario, profile_sim)
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 DOC = ROOT / "docs" / "migrating-from-community-proxmox.md"
+RECORDED = pathlib.Path(__file__).with_name("community_proxmox_demo.json")
 
 
-def doc_file():
+def ours(tmp_path, sim, name):
+    """{host: its variables} of the page's inventory file `name`, as written, against sim."""
     blocks = [b for b in re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-              if "want-facts.pve.yml" in b]
-    assert len(blocks) == 1, "the want_facts section should show one inventory file"
-    return blocks[0]
+              if b.startswith("# %s\n" % name)]
+    assert len(blocks) == 1, "the migration page should show one %s" % name
+    path = tmp_path / name
+    path.write_text(blocks[0] + "api_host: %s\napi_token_id: '%s'\napi_token_secret: %s\napi_allow_http: true\n"
+                    "api_retries: 0\n" % (sim.url, sim.token_id, sim.token_secret))
+    inventory = parse_direct(path)
+    groups = dict((g.name, sorted(h.name for h in g.get_hosts())) for g in inventory.groups.values())
+    return dict((name, dict(host.vars)) for name, host in inventory.hosts.items()), groups
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES)
+def test_cluster_file_gives_community_proxmox_groups_and_variables(tmp_path, profile):
+    expected = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert expected["community.proxmox"] == "2.0.0"
+    with profile_sim(profile, demo_scenario(down_for=None)) as sim:
+        hosts, groups = ours(tmp_path, sim, "cluster.pve.yml")
+    assert dict((g, h) for g, h in groups.items() if g.startswith("proxmox_") and h) == expected["groups"]
+    for host, wanted in expected["hostvars"].items():
+        got = dict((k, v) for k, v in hosts[host].items() if k.startswith("proxmox_"))
+        # documented differences: proxmox_tags is "" where community.proxmox leaves it unset, and
+        # proxmox_tags_parsed (community.proxmox: want_facts only) is pve_tags
+        assert got.pop("proxmox_tags_parsed") == (wanted["proxmox_tags"].split(";") if "proxmox_tags" in wanted else [])
+        if got.get("proxmox_tags") == "" and "proxmox_tags" not in wanted:
+            del got["proxmox_tags"]
+        assert got == wanted, host
+    # beyond community.proxmox's hosts: the nodes, with the compose lines only
+    assert set(hosts) - set(expected["hostvars"]) == set(expected["groups"]["proxmox_nodes"])
 
 
 def community_address(ipconfig0, net0):
@@ -53,14 +83,6 @@ def as_community_dict(value):
     return value
 
 
-def ours(tmp_path, sim):
-    path = tmp_path / "want-facts.pve.yml"
-    path.write_text(doc_file() + "api_host: %s\napi_token_id: '%s'\napi_token_secret: %s\napi_allow_http: true\n"
-                    "api_retries: 0\n" % (sim.url, sim.token_id, sim.token_secret))
-    inventory = parse_direct(path)
-    return dict((name, dict(host.vars)) for name, host in inventory.hosts.items())
-
-
 def expected_from_configs(sim, guests):
     """{host: the example's ansible_host} for the guests community.proxmox lists (online nodes)."""
     client = Client(sim)
@@ -74,7 +96,7 @@ def expected_from_configs(sim, guests):
 @pytest.mark.parametrize("profile", ALL_PROFILES)
 def test_want_facts_section_as_written(tmp_path, profile):
     with profile_sim(profile) as sim:
-        hosts = ours(tmp_path, sim)
+        hosts, _groups = ours(tmp_path, sim, "want-facts.pve.yml")
         online = dict((n, v) for n, v in hosts.items() if v.get("pve_type") in ("qemu", "lxc") and v.get("pve_node") != "pve3")
         expected = expected_from_configs(sim, online)
     assert sum(1 for a in expected.values() if a) >= 20  # the comparison has substance
