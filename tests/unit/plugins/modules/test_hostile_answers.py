@@ -85,54 +85,43 @@ def test_ticket_and_csrf_echoed(hostile, capsys):
     assert hostile.count("/access/ticket") == 1
 
 
-def test_short_password_echoed(hostile, capsys):
-    """A 2-character password echoed by the login's 401 message: hidden (secrets of any length are scrubbed)."""
-    hostile.route("/access/ticket", envelope({"data": None, "message": "authentication failure for password Q~"},
-                                             status=401))
-    result, _out = run(capsys, hostile, "pve_version_info", secret=None, api_token_id=None,
-                       api_user="root@pam", api_password="Q~")
-    msg = failed_msg(result)
-    assert "Q~" not in msg and "password <hidden>" in msg, msg
+# -- one clear failure: odd text, deadlines, sizes -------------------------------------------------
+PASSWORD_LOGIN = {"secret": None, "api_token_id": None, "api_user": "root@pam"}
+DRIP = {"api_timeout": 1}  # one byte every 0.25 s: each read alone is within api_timeout, the whole request is not
+# name: (routes, connection, pve_version_info's args, what the message says, (fewest, most) GET /version or None)
+FAILURES = {
+    # a 2-character password echoed by the login's 401: hidden (secrets of any length are scrubbed)
+    "short password echoed": ({"/access/ticket": envelope({"data": None, "message": "authentication failure for password Q~"},
+                                                          status=401)}, dict(PASSWORD_LOGIN, api_password="Q~"), {},
+                              ["password <hidden>"], None),
+    # an ANSI escape and a carriage return: shown as \x1b and \x0d, never raw
+    "ansi escape": ({"/version": envelope({"data": None, "message": "bad \x1b[2J\x1b[31mred\rover"}, status=500)}, {}, {},
+                    ["bad \\x1b[2J\\x1b[31mred\\x0dover"], None),
+    "slow drip of the body": ({"/version": slow_drip(interval=0.25)}, {}, DRIP,
+                              ["did not answer within api_timeout=1s (a deadline for the whole request"], (1, 1)),
+    "slow drip of the headers": ({"/version": slow_drip(interval=0.25, header_drip=True)}, {}, DRIP,
+                                 ["did not answer within api_timeout=1s (a deadline for the whole request"], (1, 1)),
+    # the retries stop when the total deadline runs out: 2 or 3 requests, not 6
+    "total deadline": ({"/version": slow_drip(interval=0.25)}, {}, dict(DRIP, api_retries=5, api_total_timeout=2),
+                       ["api_total_timeout=2s ran out"], (2, 3)),
+    # 1 GiB, or about 1 MiB of gzip that inflates to 1 GiB: the default cap named (the peak memory: `make bench`)
+    "1 GiB answer": ({"/version": huge(1024 * MIB)}, {}, {},
+                     ["larger than api_max_answer_mb=64 MiB (after decompression)", "raise api_max_answer_mb"], None),
+    "gzip bomb": ({"/version": huge(1024 * MIB, compress=True)}, {}, {},
+                  ["larger than api_max_answer_mb=64 MiB (after decompression)", "raise api_max_answer_mb"], None),
+}
 
 
-def test_ansi_escape_in_error(hostile, capsys):
-    """An error message with an ANSI escape and a carriage return: shown as \\x1b and \\x0d, never raw."""
-    hostile.route("/version", envelope({"data": None, "message": "bad \x1b[2J\x1b[31mred\rover"}, status=500))
-    result, out = run(capsys, hostile, "pve_version_info")
-    assert "bad \\x1b[2J\\x1b[31mred\\x0dover" in failed_msg(result), result
-    assert "\x1b[2J" not in out
-
-
-# -- deadlines -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("header_drip", [False, True], ids=["body", "headers"])
-def test_slow_drip(hostile, capsys, header_drip):
-    """One byte every 0.25 s (of the body, or of the status line and headers): each read alone is within
-    api_timeout=1, the module still fails once, saying the deadline covers the whole request."""
-    hostile.route("/version", slow_drip(interval=0.25, header_drip=header_drip))
-    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 1})
-    assert "did not answer within api_timeout=1s (a deadline for the whole request" in failed_msg(result), result
-    assert hostile.count("/version") == 1
-
-
-def test_total_deadline(hostile, capsys):
-    """A slow drip with api_timeout=1, api_retries=5 and api_total_timeout=2: the retries stop when the total
-    deadline runs out (2 or 3 requests, not 6) and the message names api_total_timeout."""
-    hostile.route("/version", slow_drip(interval=0.25))
-    result, _out = run(capsys, hostile, "pve_version_info", {"api_timeout": 1, "api_retries": 5,
-                                                             "api_total_timeout": 2})
-    assert "api_total_timeout=2s ran out" in failed_msg(result), result
-    assert 2 <= hostile.count("/version") <= 3
-
-
-# -- sizes ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("compress", [False, True], ids=["1 GiB answer", "gzip bomb"])
-def test_huge_answer(hostile, capsys, compress):
-    """A 1 GiB answer (or about 1 MiB of gzip that inflates to 1 GiB): the module fails naming
-    api_max_answer_mb (default 64 MiB) and how to raise it. (The peak memory of such a run is a figure of
-    `make bench`.)"""
-    hostile.route("/version", huge(1024 * MIB, compress=compress))
-    msg = failed_msg(run(capsys, hostile, "pve_version_info")[0])
-    assert "larger than api_max_answer_mb=64 MiB (after decompression)" in msg and "raise api_max_answer_mb" in msg
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_a_hostile_answer_is_one_clear_failure(hostile, capsys, case):
+    routes, connection, args, texts, asked = FAILURES[case]
+    for path, answer in routes.items():
+        hostile.route(path, answer)
+    result, out = run(capsys, hostile, "pve_version_info", args, **connection)
+    assert all(text in failed_msg(result) for text in texts), result
+    assert "\x1b" not in out
+    if asked:
+        assert asked[0] <= hostile.count("/version") <= asked[1]
 
 
 def test_answer_cap_is_an_option(hostile, capsys):

@@ -42,34 +42,23 @@ def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
 
 
 # -- /cluster/status -------------------------------------------------------------------------------
-def test_three_node_cluster_status(api, capsys):
-    add_status(api)
-    add_resources(api)
-    result = run.ok(capsys)
+def node(name, nodeid, ip, local=False):
+    return {"name": name, "nodeid": nodeid, "ip": ip, "online": True, "local": local, "level": ""}
+
+
+@pytest.mark.parametrize("name, cluster, nodes", [
+    (STATUS_3NODE, {"name": "devcluster", "quorate": True, "nodes": 3, "version": 3},
+     [node("srv-proxmox-0%d" % i, i, "192.168.1.2%d" % i, local=i == 3) for i in (1, 2, 3)]),
+    (STATUS_4NODE, {"name": "clustername", "quorate": True, "nodes": 4, "version": 4},  # PVE's order: 2, 3, 1, 4
+     [node("node%d" % i, i, "192.168.1.%d" % i, local=i == 1) for i in (1, 2, 3, 4)]),
+    (STATUS_STANDALONE, None, [node("pve", 0, "192.168.1.2", local=True)]),  # a node without a cluster
+], ids=["3 nodes", "4 nodes sorted by name", "standalone"])
+def test_cluster_status(api, capsys, name, cluster, nodes):
+    add_status(api, name)
+    result = run.ok(capsys, dict(gather=["status"]))
     assert result["changed"] is False
-    assert result["cluster"] == {"name": "devcluster", "quorate": True, "nodes": 3, "version": 3}
-    assert result["cluster_nodes"] == [
-        {"name": "srv-proxmox-01", "nodeid": 1, "ip": "192.168.1.21", "online": True, "local": False, "level": ""},
-        {"name": "srv-proxmox-02", "nodeid": 2, "ip": "192.168.1.22", "online": True, "local": False, "level": ""},
-        {"name": "srv-proxmox-03", "nodeid": 3, "ip": "192.168.1.23", "online": True, "local": True, "level": ""},
-    ]
-    assert len(api.calls) == 2
-
-
-def test_four_node_cluster_sorted_by_name(api, capsys):
-    add_status(api, STATUS_4NODE)
-    result = run.ok(capsys, dict(gather=["status"]))
-    assert result["cluster"] == {"name": "clustername", "quorate": True, "nodes": 4, "version": 4}
-    assert [n["name"] for n in result["cluster_nodes"]] == ["node1", "node2", "node3", "node4"]
-    assert [n["local"] for n in result["cluster_nodes"]] == [True, False, False, False]
-
-
-def test_standalone_node_has_null_cluster(api, capsys):
-    add_status(api, STATUS_STANDALONE)
-    result = run.ok(capsys, dict(gather=["status"]))
-    assert "cluster" in result and result["cluster"] is None
-    assert result["cluster_nodes"] == [
-        {"name": "pve", "nodeid": 0, "ip": "192.168.1.2", "online": True, "local": True, "level": ""}]
+    assert "cluster" in result and result["cluster"] == cluster
+    assert result["cluster_nodes"] == nodes
 
 
 def test_not_quorate_and_offline_node(api, capsys):
@@ -86,39 +75,6 @@ def test_not_quorate_and_offline_node(api, capsys):
 
 
 # -- /cluster/resources ----------------------------------------------------------------------------
-@pytest.mark.parametrize("name", RESOURCES_ALL + [RESOURCES_VM, RESOURCES_NODE])
-def test_resources_are_normalised(api, capsys, name):
-    add_resources(api, name)
-    result = run.ok(capsys, dict(gather=["resources"]))
-    raw = sample(name)["body"]["data"]
-    got = result["resources"]
-    assert [r["id"] for r in got] == [r["id"] for r in raw]  # PVE's order, nothing dropped
-    for row, item in zip(raw, got):
-        assert set(item) == set(k.replace("-", "_") for k in row)
-        if "template" in row:
-            assert item["template"] is bool(row["template"])
-        if "shared" in row:
-            assert item["shared"] is bool(row["shared"])
-        if "cgroup-mode" in row:
-            assert item["cgroup_mode"] == row["cgroup-mode"]
-        if "vmid" in row:
-            assert item["vmid"] == int(row["vmid"])
-        for key in ("name", "node", "status", "maxmem", "content", "plugintype"):
-            if key in row:
-                assert item[key] == row[key]
-
-
-def test_tags_become_a_list(api, capsys):
-    data = body(RESOURCES_ALL[1])
-    data["data"][0]["tags"] = "prod;web"
-    api.add(responses.GET, BASE + "/cluster/resources", json=data)
-    result = run.ok(capsys, dict(gather=["resources"]))
-    by_id = dict((r["id"], r) for r in result["resources"])
-    assert by_id["qemu/100"]["tags"] == ["prod", "web"]
-    assert by_id["qemu/102"]["tags"] == ["go-proxmox+cloud-init"]
-    assert "tags" not in by_id["qemu/101"]
-
-
 @pytest.mark.parametrize("rtype, name", [("vm", RESOURCES_VM), ("node", RESOURCES_NODE)])
 def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     add_resources(api, name, match=[matchers.query_param_matcher({"type": rtype})])
@@ -127,13 +83,9 @@ def test_resource_type_is_sent_as_pve_type_filter(api, capsys, rtype, name):
     assert len(api.calls) == 1
 
 
-def test_no_type_param_by_default(api, capsys):
-    add_resources(api, match=[matchers.query_param_matcher({})])
-    run.ok(capsys, dict(gather=["resources"]))
-
-
 # -- only what was asked for -----------------------------------------------------------------------
 @pytest.mark.parametrize("gather, asked, left_out", [
+    (None, ["/cluster/status", "/cluster/resources"], set()),  # the default: both, resources without a type filter
     (["status"], ["/cluster/status"], {"resources"}),
     (["resources", "resources"], ["/cluster/resources"], {"cluster", "cluster_nodes"}),
     ([], [], {"cluster", "cluster_nodes", "resources"}),
@@ -141,7 +93,7 @@ def test_no_type_param_by_default(api, capsys):
 def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
     add_status(api)
     add_resources(api)
-    result = run.ok(capsys, dict(gather=gather))
+    result = run.ok(capsys, {} if gather is None else dict(gather=gather))
     assert not set(result) & left_out
     assert [c.request.url for c in api.calls] == [BASE + path for path in asked]
 
@@ -173,6 +125,9 @@ def test_return_docs_match_results_for_all_samples(capsys, status_name):
         assert set(result) - {"changed", "invocation"} == set(returns)
         for key, spec in returns.items():
             check_against_docs(result[key], spec, key, seen)
+        raw = sample(resources_name)["body"]["data"]  # PVE's order, no row dropped, no key added
+        assert [set(r) for r in result["resources"]] == [set(k.replace("-", "_") for k in row) for row in raw]
+        assert [r["id"] for r in result["resources"]] == [row["id"] for row in raw]
     for key in ("cluster_nodes[].nodeid", "resources[].template", "resources[].shared", "resources[].cgroup_mode",
                 "resources[].pool", "resources[].tags", "resources[].sdn", "resources[].plugintype"):
         assert key in seen, key

@@ -125,22 +125,6 @@ def test_lower_alone_searches_upwards_from_it(capsys, api):
     assert len(api.calls) == 3
 
 
-def test_count_alone_searches_from_100(capsys, api):
-    api.get(OPTIONS, json=NO_NEXT_ID)
-    api.get(RESOURCES, json=GUESTS["body"])
-    for vmid in (106, 107):
-        api.get(NEXTID, json={"data": str(vmid)}, match=[matchers.query_param_matcher({"vmid": str(vmid)})])
-    result = run.ok(capsys, {"count": 2})
-    assert result["vmids"] == [106, 107]
-
-
-def test_range_too_small_fails_before_checking_ids(capsys, api):
-    api.get(RESOURCES, json=GUESTS["body"])
-    result = run.fails(capsys, {"count": 3, "lower": 104, "upper": 107})
-    assert "104..107" in result["msg"] and "only 2 free ids" in result["msg"] and "count=3" in result["msg"]
-    assert len(api.calls) == 1  # only the guest list
-
-
 def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])

@@ -65,9 +65,10 @@ def test_random_draws_differ_between_runs_in_a_wide_range(capsys, sim):
     assert len(set(draws)) == 3, draws   # 3 equal draws out of 999,000 ids: about 1 in 10^12
 
 
-def test_random_fails_clearly_when_the_range_has_too_few_free_ids(capsys, sim):
+@pytest.mark.parametrize("strategy", ["lowest", "random"])
+def test_a_range_with_too_few_free_ids_fails_before_checking_ids(capsys, sim, strategy):
     sim.router.cluster.add_guest(301, "pve1")
-    result, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=3, lower=300, upper=302)
+    result, code, _w = run_against(pve_nextid, capsys, sim, strategy=strategy, count=3, lower=300, upper=302)
     assert code == 1
     assert result["msg"] == ("Not enough free VMIDs: count=3 asked, but the range 300..302 (lower..upper) has only 2 "
                              "free ids (1 in use)")

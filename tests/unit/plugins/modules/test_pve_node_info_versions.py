@@ -37,34 +37,30 @@ def assert_deadline_used(warnings, prefix, proxy_timeout, api_timeout):
         assert "595" in warning and "api_timeout" not in warning, warning
 
 
+# module, args, what is asked of pve2 (once each: a timeout is not retried) and pve3 (offline: nothing), the warning
+SILENT = [(pve_node_info, {"gather": ["status", "network"]}, ["/nodes/pve2/network", "/nodes/pve2/status"],
+           "node pve2 did not answer"),
+          (pve_tasks_info, {}, ["/nodes/pve2/tasks"], "node pve2 is unreachable")]
+
+
 @pytest.mark.parametrize("profile", SMOKE_PROFILES)
 @pytest.mark.parametrize("proxy_timeout, api_timeout", TIMINGS)
-def test_node_info_a_silent_node_costs_at_most_one_api_timeout(capsys, profile, proxy_timeout, api_timeout):
+@pytest.mark.parametrize("module, args, asked, said", SILENT, ids=["node_info", "tasks_info"])
+def test_a_silent_node_costs_at_most_one_api_timeout(capsys, profile, proxy_timeout, api_timeout, module, args, asked, said):
     with profile_sim(profile, silent_pve2(proxy_timeout)) as sim:
-        result, code, warnings = run_against(pve_node_info, capsys, sim, api_timeout=api_timeout,
-                                             api_retries=3, gather=["status", "network"])
-        asked = sorted(r["path"] for r in sim.requests if r["path"].startswith("/nodes/pve2/"))
+        result, code, warnings = run_against(module, capsys, sim, api_timeout=api_timeout, api_retries=3, **args)
+        requests = sorted(r["path"] for r in sim.requests if r["path"].startswith(("/nodes/pve2/", "/nodes/pve3/")))
     assert code == 0, result
-    assert asked == ["/nodes/pve2/network", "/nodes/pve2/status"]  # once each: a timeout is not retried
+    assert requests == asked
+    assert len([w for w in warnings if said in w]) == 1, warnings
+    assert_deadline_used(warnings, said, proxy_timeout, api_timeout)
+    if module is pve_tasks_info:
+        assert result["tasks"] and {t["node"] for t in result["tasks"]} == {"pve1"}
+        return
     nodes = {n["node"]: n for n in result["nodes"]}
-    assert nodes["pve2"]["online"] is False and "node_status" not in nodes["pve2"]
-    assert nodes["pve1"]["online"] is True and nodes["pve1"]["node_status"]
-    assert nodes["pve3"]["online"] is False  # offline for 10 minutes: listed, not asked
-    assert len([w for w in warnings if "node pve2 did not answer" in w]) == 1, warnings
-    assert_deadline_used(warnings, "node pve2 did not answer", proxy_timeout, api_timeout)
+    assert [nodes[name]["online"] for name in ("pve1", "pve2", "pve3")] == [True, False, False]
+    assert nodes["pve1"]["node_status"] and "node_status" not in nodes["pve2"]
     assert len([w for w in warnings if "node pve3 is offline" in w]) == 1, warnings
-
-
-@pytest.mark.parametrize("proxy_timeout, api_timeout", TIMINGS)
-def test_tasks_info_skips_a_silent_node_with_one_warning(capsys, proxy_timeout, api_timeout):
-    with profile_sim("pve9", silent_pve2(proxy_timeout)) as sim:
-        result, code, warnings = run_against(pve_tasks_info, capsys, sim, api_timeout=api_timeout, api_retries=3)
-        asked = [r["path"] for r in sim.requests if r["path"].startswith(("/nodes/pve2/", "/nodes/pve3/"))]
-    assert code == 0, result
-    assert asked == ["/nodes/pve2/tasks"]
-    assert result["tasks"] and {t["node"] for t in result["tasks"]} == {"pve1"}
-    assert len([w for w in warnings if "node pve2 is unreachable" in w]) == 1, warnings
-    assert_deadline_used(warnings, "node pve2 is unreachable", proxy_timeout, api_timeout)
 
 
 @pytest.mark.parametrize("profile", ALL_PROFILES)

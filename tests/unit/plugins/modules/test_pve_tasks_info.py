@@ -96,18 +96,6 @@ def test_every_filter_is_sent_to_pve(capsys, api):
     assert len(result["tasks"]) == 1
 
 
-def test_running_and_token_tasks_keep_pve_fields(capsys, api):
-    running = row("pve1", 9, 1735700100, status=None, user="root@pam")
-    running["tokenid"] = "ansible"
-    warned = row("pve1", 8, 1735700000, status="WARNINGS: 2", duration=40)
-    api.get(BASE + "/nodes/pve1/tasks", json={"data": [running, warned], "total": 2})
-    result = run.ok(capsys, {"node": "pve1", "source": "all"})
-    first, second = result["tasks"]
-    assert first["outcome"] == "running" and first["duration"] is None and first["tokenid"] == "ansible"
-    assert "status" not in first and "endtime" not in first
-    assert second["outcome"] == "warning" and second["duration"] == 40
-
-
 # -- all nodes -----------------------------------------------------------------------------------
 def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
     api.get(BASE + "/nodes", json=nodes_body(("pve2", "online"), ("pve1", "online"), ("pve3", "offline")))

@@ -10,33 +10,7 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim, run_against)
-
-
-@pytest.fixture(scope="module", params=SMOKE_PROFILES, name="sim")
-def fixture_sim(request, tmp_path_factory):
-    with profile_sim(request.param, state_dir=str(tmp_path_factory.mktemp("pvesim"))) as sim:
-        yield sim
-
-
-def test_outcomes_as_pve_sorts_them(capsys, sim):
-    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve1", source="all", limit=0)
-    assert code == 0, result
-    by_type = {(t["type"], t["id"]): t for t in result["tasks"]}
-    # "unexpected status" is PVE's `unknown`, not an error; a running task has no end status
-    assert by_type[("qmstop", "109")]["outcome"] == "unknown"
-    assert by_type[("srvreload", "networking")]["outcome"] == "error"
-    running = result["tasks"][0]
-    assert running["outcome"] == "running" and "status" not in running and running["duration"] is None
-    # running first, then by completion (PVE's order for one node)
-    ends = [t["endtime"] for t in result["tasks"][1:]]
-    assert ends == sorted(ends, reverse=True)
-
-
-def test_unknown_outcome_matches_statusfilter_unknown(capsys, sim):
-    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve1", statusfilter=["unknown"])
-    assert code == 0, result
-    assert [t["outcome"] for t in result["tasks"]] == ["unknown"]
+    ALL_PROFILES, demo_scenario, profile_sim, run_against)
 
 
 @pytest.mark.parametrize("profile", ALL_PROFILES)
