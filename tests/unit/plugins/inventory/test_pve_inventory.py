@@ -84,16 +84,12 @@ keyed_groups:
     assert "server1-qemu-100" in group_hosts(inventory, "cpus_1")
 
 
-def test_include_templates_and_guest_types(tmp_path, mock_api):
+def test_include_templates(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "include_templates: true\ninclude_nodes: false\n"))
     assert group_hosts(inventory, "pve_templates") == ["leap154"]
     assert plugin_vars(inventory, "leap154")["pve_template"] is True
     assert "pve_nodes" not in inventory.groups
-
-    mock_api.calls.reset()
-    inventory = load_inventory(write_source(tmp_path, "guest_types: [lxc]\n"))
-    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4"]
 
 
 def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warnings):
@@ -161,26 +157,23 @@ def test_prefixes(tmp_path, mock_api):
     assert group_hosts(inventory, "node_node2") == ["server1"]
 
 
-@pytest.mark.parametrize("hostname, expected", [
-    ("{{ pve_name | lower | replace(' ', '-') }}.example.com",
+@pytest.mark.parametrize("options, expected", [
+    ("include_nodes: false\nhostname: \"{{ pve_name | lower | replace(' ', '-') }}.example.com\"\n",
      ["machine-test.example.com", "server1.example.com", "vm-200.example.com"]),
-    ("{{ pve_vmid }}", ["100", "102", "200"]),
-    ("{{pve_name}}", ["VM 200", "machine-test", "server1"]),
-    ("{{ pve_pool }}", ["qemu-100", "qemu-102", "qemu-200"]),  # undefined -> <type>-<vmid>, with a warning
+    ("include_nodes: false\nhostname: '{{ pve_vmid }}'\n", ["100", "102", "200"]),
+    ("include_nodes: false\nhostname: '{{pve_name}}'\n", ["VM 200", "machine-test", "server1"]),
+    # undefined -> <type>-<vmid>, with one warning
+    ("include_nodes: false\nhostname: '{{ pve_pool }}'\n", ["qemu-100", "qemu-102", "qemu-200"]),
+    # filters apply to guests and nodes alike
+    ("filters:\n  - pve_type == 'node' or pve_status == 'running'\n  - pve_node != 'node4'\n",
+     ["node1", "node2", "node3", "server1"]),
+    ("guest_types: [lxc]\n", ["node1", "node2", "node3", "node4"]),
 ])
-def test_hostname_template(tmp_path, mock_api, warnings, hostname, expected):
+def test_hosts_selected_and_named(tmp_path, mock_api, warnings, options, expected):
     four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "include_nodes: false\nhostname: %r\n" % hostname))
+    inventory = load_inventory(write_source(tmp_path, options))
     assert sorted(inventory.hosts) == expected
-    if "pve_pool" in hostname:
-        assert any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
-
-
-def test_filters_apply_to_guests_and_nodes(tmp_path, mock_api):
-    four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "filters:\n  - pve_type == 'node' or pve_status == 'running'\n"
-                                                      "  - pve_node != 'node4'\n"))
-    assert sorted(inventory.hosts) == ["node1", "node2", "node3", "server1"]
+    assert ("pve_pool" in options) == any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
 
 
 def test_compose_groups_keyed_groups(tmp_path, mock_api):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import responses
 
 from ansible.errors import AnsibleError
 
@@ -64,35 +63,29 @@ def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):
                              r"option 'want_facts' is community\.proxmox's.*\(strict: true makes unknown options an error\)")
 
 
-@pytest.mark.parametrize("condition, message", [
-    ("pve_status == 'running' and", r"filters: \"pve_status == 'running' and\" is not a valid condition: unexpected"),
-    ("pve_xyzzy == 1", r"filters: 'pve_xyzzy == 1' uses pve_xyzzy, which no host has; the names a filter can use "
-                       r"are pve_cluster, pve_cpu, pve_disk, pve_diskread, pve_diskwrite, pve_hastate, pve_id, "),
-    ("pve_stauts == 'running'", r"uses pve_stauts, which no host has; did you mean pve_status\?"),
-    ("'10.0.0.1' in pve_ip_addresses", r"uses pve_ip_addresses, which is set only after filtering"),
-    ("ansible_host is defined", r"uses ansible_host, which is set only after filtering"),
+@pytest.mark.parametrize("body, message", [
+    ("filters: [\"pve_status == 'running' and\"]\n",
+     r"filters: \"pve_status == 'running' and\" is not a valid condition: unexpected"),
+    ("filters: ['pve_xyzzy == 1']\n", r"filters: 'pve_xyzzy == 1' uses pve_xyzzy, which no host has; the names a filter "
+                                      r"can use are pve_cluster, pve_cpu, pve_disk, pve_diskread, pve_diskwrite, pve_hastate, pve_id, "),
+    ("filters: [\"pve_stauts == 'running'\"]\n", r"uses pve_stauts, which no host has; did you mean pve_status\?"),
+    ("filters: [\"'10.0.0.1' in pve_ip_addresses\"]\n", r"uses pve_ip_addresses, which is set only after filtering"),
+    ("filters: ['ansible_host is defined']\n", r"uses ansible_host, which is set only after filtering"),
+    # the names follow facts_prefix
+    ("facts_prefix: proxmox_\nfilters: [\"pve_status == 'x'\"]\n",
+     r"uses pve_status, which no host has; did you mean proxmox_status\?"),
 ])
-def test_a_filter_that_cannot_work_fails_when_the_file_is_read(tmp_path, condition, message):
-    fails_before_any_request(write_source(tmp_path, "filters: [%r]\n" % condition), message)
+def test_a_filter_that_cannot_work_fails_when_the_file_is_read(tmp_path, body, message):
+    fails_before_any_request(write_source(tmp_path, body), message)
 
 
-def test_filter_names_follow_facts_prefix(tmp_path):
-    with responses.RequestsMock(assert_all_requests_are_fired=False):
-        with pytest.raises(AnsibleError, match=r"uses pve_status, which no host has; did you mean proxmox_status\?"):
-            parse_direct(write_source(tmp_path, "facts_prefix: proxmox_\nfilters: [\"pve_status == 'x'\"]\n"))
-
-
-def test_a_guest_variable_makes_the_condition_false_for_nodes_quietly(tmp_path, mock_api, warnings):
+@pytest.mark.parametrize("body, hosts", [
+    ("filters: [\"'prod' in pve_tags\"]\n", ["server1"]),  # a guest variable: false for the nodes
+    ("strict: true\nfilters:\n  - pve_type == 'node' or pve_pool == 'x'\n", NODES),  # missing on some guests
+])
+def test_a_variable_some_hosts_lack_makes_the_condition_false_for_them_quietly(tmp_path, mock_api, warnings, body, hosts):
     four_node(mock_api, tags={100: "prod;web", 102: "dev"})
-    inventory = load_inventory(write_source(tmp_path, "filters: [\"'prod' in pve_tags\"]\n"))
-    assert sorted(inventory.hosts) == ["server1"]
-    assert ours(warnings) == []
-
-
-def test_a_guest_variable_missing_on_some_guests_is_false_for_them_quietly(tmp_path, mock_api, warnings):
-    four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "strict: true\nfilters:\n  - pve_type == 'node' or pve_pool == 'x'\n"))
-    assert sorted(inventory.hosts) == NODES
+    assert sorted(load_inventory(write_source(tmp_path, body)).hosts) == hosts
     assert ours(warnings) == []
 
 
