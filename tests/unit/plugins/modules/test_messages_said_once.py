@@ -8,6 +8,7 @@ failed"). Every module, against the simulator, for the HTTP errors PVE sends (re
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -56,24 +57,28 @@ PVE_400 = ('{"data": null, "message": "Parameter verification failed.\\n", '
 AUDITOR = {"api_token_id": AUDITOR_TOKEN_ID, "api_token_secret": AUDITOR_TOKEN_SECRET}
 PASSWORD = {"api_token_id": None, "api_token_secret": None, "api_user": "root@pam", "api_password": "not-the-password"}
 
-# name: (module, module args, fault or None, what the message must name)
+# name: (module, module args, fault or None, what the message must name, keys the result must have)
 CASES = {
-    "401 token": (pve_version_info, {"api_token_secret": "11111111-2222-3333-4444-555555555555"}, None, "HTTP 401"),
-    "401 password": (pve_version_info, PASSWORD, None, "HTTP 401"),
-    "401 with PVE's message": (pve_version_info, {}, fault(r"^/version", 401, body=PVE_401), "HTTP 401"),
-    "403": (pve_cluster_info, dict(AUDITOR, gather=["status"]), None, "HTTP 403"),
+    "401 token": (pve_version_info, {"api_token_secret": "11111111-2222-3333-4444-555555555555"}, None, "HTTP 401", {}),
+    "401 password": (pve_version_info, PASSWORD, None, "HTTP 401", {}),
+    "401 with PVE's message": (pve_version_info, {}, fault(r"^/version", 401, body=PVE_401), "HTTP 401", {}),
+    "401 node list": (pve_node_info, {}, fault(r"^/nodes$", 401), "GET /nodes failed: HTTP 401", {"status": 401}),
+    "403": (pve_cluster_info, dict(AUDITOR, gather=["status"]), None, "HTTP 403", {}),
     "400 with errors": (pve_tasks_info, {"node": "pve1"}, fault(r"^/nodes/pve1/tasks", 400, body=PVE_400),
-                        "typefilter: value does not match"),
-    "500 one node": (pve_tasks_info, {"node": "pve1"}, fault(r"^/nodes/pve1/tasks", 500), "HTTP 500"),
-    "500 all nodes": (pve_tasks_info, {}, fault(r"^/nodes/pve2/tasks", 500), "HTTP 500"),
-    "500 node status": (pve_node_info, {}, fault(r"^/nodes/pve1/status", 500), "HTTP 500"),
-    "500 nextid": (pve_nextid, {}, fault(r"^/cluster/nextid", 500), "HTTP 500"),
+                        "typefilter: value does not match", {}),
+    "500 one node": (pve_tasks_info, {"node": "pve1"}, fault(r"^/nodes/pve1/tasks", 500), "HTTP 500", {}),
+    "500 all nodes": (pve_tasks_info, {}, fault(r"^/nodes/pve2/tasks", 500), "HTTP 500", {}),
+    "500 node status": (pve_node_info, {}, fault(r"^/nodes/pve1/status", 500),
+                        "node pve1: GET /nodes/pve1/status failed: HTTP 500 got timeout", {"status": 500, "failed_nodes": ["pve1"]}),
+    "500 nextid": (pve_nextid, {}, fault(r"^/cluster/nextid", 500), "GET /cluster/nextid failed: HTTP 500 got timeout", {}),
+    "500 resources of a type": (pve_cluster_info, {"gather": ["resources"], "resource_type": "storage"},
+                                fault(r"^/cluster/resources", 500), "GET /cluster/resources?type=storage failed: HTTP 500", {}),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_failure_says_each_thing_once(capsys, sim, case):
-    module, args, fault, expected = CASES[case]
+    module, args, fault, expected, keys = CASES[case]
     sim.clear_faults()
     if fault:
         sim.add_fault(**fault)
@@ -83,4 +88,6 @@ def test_a_failure_says_each_thing_once(capsys, sim, case):
         sim.clear_faults()
     assert code == 1, result
     assert expected in result["msg"], result["msg"]
+    assert dict((key, result.get(key)) for key in keys) == keys, result
+    assert sim.token_secret not in json.dumps(result)
     assert repeated_phrases(result["msg"]) == [], result["msg"]

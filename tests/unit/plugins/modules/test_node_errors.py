@@ -56,21 +56,15 @@ def test_unknown_node_names_the_clusters_nodes(capsys, sim, module, args, reason
         assert [r["path"] for r in sim.requests] == ["/nodes"]
 
 
-def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim):
+@pytest.mark.parametrize("args, option", [({"node": "pve3"}, "node"), ({"upid": UPID_OF_NOPE.replace(":nope:", ":pve3:")}, "upid")])
+def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim, args, option):
     sim.clear_requests()
-    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, node="pve3")
-    assert code == 1
-    assert result["msg"] == "node: " + OFFLINE
-    assert result["status"] == 595
-    # the tasks call, then one GET /nodes to say why
-    assert [r["path"] for r in sim.requests if r["path"].startswith("/nodes")] == ["/nodes/pve3/tasks", "/nodes"]
-
-
-def test_task_of_an_offline_node_fails_saying_offline(capsys, sim):
-    upid = UPID_OF_NOPE.replace(":nope:", ":pve3:")
-    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, upid=upid)
-    assert code == 1
-    assert result["msg"] == "upid: " + OFFLINE
+    result, code, _warnings = run_against(pve_tasks_info, capsys, sim, **args)
+    assert code == 1 and result["status"] == 595
+    assert result["msg"] == "%s: %s" % (option, OFFLINE)
+    # the task call, then one GET /nodes to say why
+    paths = [r["path"] for r in sim.requests if r["path"].startswith("/nodes")]
+    assert len(paths) == 2 and paths[0].startswith("/nodes/pve3/tasks") and paths[1] == "/nodes", paths
 
 
 def test_node_info_lists_an_offline_node_saying_offline(capsys, sim):

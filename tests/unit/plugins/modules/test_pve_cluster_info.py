@@ -99,12 +99,6 @@ def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
 
 
 # -- errors ----------------------------------------------------------------------------------------
-def test_resources_error_names_the_filter(api, capsys):
-    api.add(responses.GET, BASE + "/cluster/resources", status=500, json={"data": None, "message": "boom"})
-    result = run.fails(capsys, dict(gather=["resources"], resource_type="storage"))
-    assert "GET /cluster/resources?type=storage" in result["msg"] and "HTTP 500 boom" in result["msg"]
-
-
 def test_resource_type_choices_match_pve_schema():
     enum = schema_choices("/cluster/resources", "type")
     assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum

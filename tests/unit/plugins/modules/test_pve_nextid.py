@@ -61,12 +61,6 @@ def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, api):
     assert len(api.calls) == 1
 
 
-def test_plain_call_when_pve_has_no_free_id(capsys, api):
-    api.get(NEXTID, status=500, json={"data": None, "message": "unable to get any free VMID in range [100, 1000000]\n"})
-    result = run.fails(capsys, {})
-    assert "GET /cluster/nextid" in result["msg"] and "unable to get any free VMID" in result["msg"]
-
-
 @pytest.mark.parametrize("data, shown", [
     ("99", "'99'"), ("1000000000", "'1000000000'"), (-5, "-5"), ("1e3", "'1e3'"), ("abc", "'abc'"), (106.5, "106.5"),
     (True, "True"), ([106], "a list"), (None, "null"), ("9" * 5000, "'" + "9" * 36 + "..."),
