@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 
+from . import contract
 from .auth import REALM_USERS, SCOPED_TOKENS, realm_secret, scoped_secret
 from .profiles import PROFILES
 from .routes import ROUTES
@@ -243,10 +244,18 @@ def _stop_one(state_dir, timeout=STOP_WAIT):
 
 
 def schema(args):
-    """schema.json (to stdout) from pve-docs' api-viewer/apidata.js: the methods the simulator serves."""
+    """schema.json (to stdout) from pve-docs' api-viewer/apidata.js: the methods the simulator serves; of each GET's
+    `returns`, the optional properties the contract suite's answers carry (contract.py)."""
     with open(args.apidata, encoding="utf-8") as handle:
         methods = [(template, method) for method, template, _h, _p in ROUTES] + [("/access/ticket", "POST")]
-        print(json.dumps(extract(handle.read(), methods, args.commit), indent=1, sort_keys=True))
+        out = extract(handle.read(), methods, args.commit)
+    seen = set()
+    for template, data in contract.answers(out):
+        contract.answer_keys(out[template]["GET"]["returns"], data, template, seen)
+    for template, methods in out.items():
+        if "GET" in methods:
+            methods["GET"]["returns"] = contract.keep_answered(methods["GET"]["returns"], seen, template)
+    print(json.dumps(out, indent=1, sort_keys=True))
     return 0
 
 

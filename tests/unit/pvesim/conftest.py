@@ -11,6 +11,7 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 from pvesim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from pvesim.contract import offline_demo  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -34,16 +35,6 @@ def fixture_client(sim):
 
 
 PROFILE_NAMES = ("pve7", "pve8.1", "pve8", "pve9")
-
-
-def offline_demo(down_for):
-    """The demo scenario with pve3 down for `down_for` seconds (<= 300: inside the RRD window)."""
-    from pvesim import load_scenario  # pylint: disable=import-outside-toplevel
-    scenario = load_scenario("demo")
-    for node in scenario.nodes:
-        if not node.online:
-            node.down_for = down_for
-    return scenario
 
 
 @pytest.fixture(scope="session", name="profile_sim", params=PROFILE_NAMES)

@@ -10,38 +10,10 @@ import json
 import pytest
 import requests
 
-from pvesim import schema_check
+from pvesim import contract, schema_check
+from pvesim.contract import CALLS
 
 SCHEMA = schema_check.load_schema()
-
-CALLS = [
-    ("/version", "/version"),
-    ("/nodes", "/nodes"),
-    ("/cluster/status", "/cluster/status"),
-    ("/cluster/resources", "/cluster/resources"),
-    ("/cluster/resources", "/cluster/resources?type=vm"),
-    ("/cluster/resources", "/cluster/resources?type=storage"),
-    ("/cluster/resources", "/cluster/resources?type=node"),
-    ("/cluster/resources", "/cluster/resources?type=sdn"),
-    ("/nodes/{node}/status", "/nodes/pve1/status"),
-    ("/nodes/{node}/tasks", "/nodes/pve1/tasks?source=all"),
-    ("/nodes/{node}/network", "/nodes/pve1/network"),
-    ("/nodes/{node}/qemu", "/nodes/pve1/qemu"),
-    ("/nodes/{node}/qemu", "/nodes/pve2/qemu"),
-    ("/nodes/{node}/lxc", "/nodes/pve1/lxc"),
-    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/100/config"),
-    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/9000/config"),
-    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve1/qemu/111/config"),
-    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve2/qemu/119/config"),
-    ("/nodes/{node}/qemu/{vmid}/config", "/nodes/pve2/qemu/119/config?current=1"),
-    ("/nodes/{node}/lxc/{vmid}/config", "/nodes/pve1/lxc/103/config"),
-    ("/nodes/{node}/lxc/{vmid}/config", "/nodes/pve1/lxc/112/config"),
-    ("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", "/nodes/pve1/qemu/100/agent/network-get-interfaces"),
-    ("/nodes/{node}/lxc/{vmid}/interfaces", "/nodes/pve1/lxc/103/interfaces"),
-    ("/pools", "/pools"),
-    ("/pools", "/pools?poolid=prod/web"),
-    ("/access/permissions", "/access/permissions"),
-]
 
 
 # (profile, path) -> (how that release differs from the 9.1 schema, the schema problems that difference gives)
@@ -88,6 +60,33 @@ def test_returns_match_schema(pclient, template, path):
         assert all(isinstance(row["vmid"], str) for row in data)
         return
     assert set(problems) == expected, (reason, problems[:10])
+
+
+# Keys the simulator sends, as PVE does, that PVE's schema does not list (indexed families such as net0, fields
+# PVE sends without documenting them), where in the answer
+NOT_IN_SCHEMA = {
+    "/nodes[]": {"disk", "id", "maxdisk", "type"},
+    "/nodes/{node}/status": {"idle", "ksm", "kversion", "swap", "uptime", "wait"},
+    "/nodes/{node}/status.cpuinfo": {"flags", "hvm", "mhz", "user_hz"},
+    "/nodes/{node}/tasks[]": {"saved", "tokenid"},
+    "/nodes/{node}/tasks/{upid}/status": {"tokenid"},
+    "/nodes/{node}/network[]": {"bridge_fd", "bridge_stp"},
+    "/nodes/{node}/qemu[]": {"disk"},
+    "/nodes/{node}/lxc[]": {"type"},
+    "/nodes/{node}/qemu/{vmid}/config": {"ide2", "ipconfig0", "net0", "scsi0"},
+    "/nodes/{node}/lxc/{vmid}/config": {"net0"},
+    "/pools[].members[]": {"name", "status", "template"},
+}
+
+
+def test_schema_json_lists_every_key_the_answers_carry():
+    """schema.json keeps, of the optional properties, those these answers carry (tests/pvesim/contract.py): a key
+    the simulator starts to send fails here until schema.json is made again (README), or is listed above."""
+    seen = set()
+    for template, data in contract.answers(SCHEMA):
+        contract.answer_keys(SCHEMA[template]["GET"]["returns"], data, template, seen)
+    unlisted = {(where, key) for where, key, listed in seen if not listed}
+    assert unlisted == {(where, key) for where, keys in NOT_IN_SCHEMA.items() for key in keys}
 
 
 def test_task_status_and_log_match_schema(pclient):

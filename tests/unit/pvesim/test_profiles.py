@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pvesim import Simulator, load_scenario
+from pvesim.contract import offline_demo
 from pvesim.profiles import PROFILES, get_profile
 
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
-from ansible_collections.pve.cluster.tests.unit.pvesim.conftest import offline_demo
 
 
 def _rows(client, **params):
