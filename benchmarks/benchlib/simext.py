@@ -1,7 +1,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Simulator routes that only community.proxmox calls (make bench, and the want_facts comparison unit test).
+"""Simulator routes that only community.proxmox calls (make bench).
 
 Its inventory asks GET /pools/{poolid} for each pool and, with want_facts, .../{vmid}/status/current and
 .../{vmid}/snapshot per guest; its proxmox_node_info /nodes/{node}/version. pvesim does not serve these (the collection never calls them): extend() adds them,
