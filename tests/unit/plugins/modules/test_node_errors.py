@@ -68,11 +68,15 @@ def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim, args, option)
 
 
 def test_node_info_lists_an_offline_node_saying_offline(capsys, sim):
-    """pve_node_info has GET /nodes' row for it: listed with online false and a warning, not a failure."""
-    result, code, warnings = run_against(pve_node_info, capsys, sim, node=["pve3"])
+    """pve_node_info has GET /nodes' row for it: listed with online false, no details and a warning, not a failure;
+    nothing is asked of it."""
+    sim.clear_requests()
+    result, code, warnings = run_against(pve_node_info, capsys, sim, gather=["status", "network"])
     assert code == 0, result
-    assert [(n["node"], n["online"]) for n in result["nodes"]] == [("pve3", False)]
+    assert [(n["node"], n["online"], n["status"], "node_status" in n, "network" in n) for n in result["nodes"]] == [
+        ("pve1", True, "online", True, True), ("pve2", True, "online", True, True), ("pve3", False, "offline", False, False)]
     assert [w for w in warnings if "pve3" in w] == ["node %s: listed with online: false and no details" % OFFLINE]
+    assert not [r for r in sim.requests if r["path"].startswith("/nodes/pve3/")]
 
 
 @pytest.mark.parametrize("status", [500, 595])

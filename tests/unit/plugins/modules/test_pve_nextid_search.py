@@ -82,20 +82,30 @@ def test_an_id_taken_after_the_guest_list_is_skipped_by_random_too(capsys, sim):
     assert sorted(result["vmids"]) == [400, 401]
 
 
-def test_exclude_is_honoured_by_both_strategies(capsys, sim):
-    lowest, code, _w = run_against(pve_nextid, capsys, sim, count=2, lower=135, upper=140, exclude=[135, 137])
-    assert code == 0 and lowest["vmids"] == [136, 138], lowest
-    drawn, code, _w = run_against(pve_nextid, capsys, sim, strategy="random", count=2, lower=135, upper=138,
-                                  exclude=[135, 137])
-    assert code == 0 and sorted(drawn["vmids"]) == [136, 138], drawn
+# args, what the result holds (a set: drawn at random; None: left out), the first requests (or None)
+SEARCHES = {
+    "exclude, lowest": ({"count": 2, "lower": 135, "upper": 140, "exclude": [135, 137]}, {"vmids": [136, 138]}, None),
+    "exclude, random": ({"strategy": "random", "count": 2, "lower": 135, "upper": 138, "exclude": [135, 137]},
+                        {"vmids": {136, 138}}, None),
+    "exclude alone: a search in datacenter.cfg's next-id": (
+        {"exclude": [5000]}, {"vmids": [5001], "range": {"lower": 5000, "upper": 5009, "source": "datacenter.cfg next-id"}},
+        [("/cluster/options", None), ("/cluster/resources", None), ("/cluster/nextid", "5001")]),
+    "keep: each confirmed, never handed out": ({"count": 2, "lower": 135, "upper": 200, "keep": [135, 150]},
+                                               {"kept": [135, 150], "vmids": [136, 137]},
+                                               [("/cluster/nextid", "135"), ("/cluster/nextid", "150")]),
+    "keep alone, count 0: only checks": ({"count": 0, "lower": 135, "upper": 200, "keep": [140]},
+                                         {"vmids": [], "vmid": None, "kept": [140]}, None),
+}
 
 
-def test_exclude_alone_makes_a_search_in_the_datacenter_next_id_range(capsys, sim):
-    result, code, _w = run_against(pve_nextid, capsys, sim, exclude=[5000])
+@pytest.mark.parametrize("case", sorted(SEARCHES))
+def test_exclude_and_keep(capsys, sim, case):
+    args, expected, first = SEARCHES[case]
+    result, code, _w = run_against(pve_nextid, capsys, sim, **args)
     assert code == 0, result
-    assert result["vmids"] == [5001]
-    assert result["range"] == {"lower": 5000, "upper": 5009, "source": "datacenter.cfg next-id"}
-    assert paths(sim) == [("/cluster/options", None), ("/cluster/resources", None), ("/cluster/nextid", "5001")]
+    assert dict((key, set(result[key]) if isinstance(value, set) else result.get(key))
+                for key, value in expected.items()) == expected, result
+    assert first is None or paths(sim)[:len(first)] == first, paths(sim)
 
 
 def test_without_sys_audit_the_default_range_is_pves_own(capsys, sim):
@@ -104,19 +114,6 @@ def test_without_sys_audit_the_default_range_is_pves_own(capsys, sim):
     assert code == 0, result
     assert result["range"] == {"lower": 100, "upper": 999999, "source": "PVE's default range"}
     assert 135 <= result["vmid"] <= 999999 and result["vmid"] != 9000
-
-
-def test_keep_confirms_each_id_and_never_hands_it_out(capsys, sim):
-    result, code, _w = run_against(pve_nextid, capsys, sim, count=2, lower=135, upper=200, keep=[135, 150])
-    assert code == 0, result
-    assert result["kept"] == [135, 150] and result["vmids"] == [136, 137]
-    assert paths(sim)[:2] == [("/cluster/nextid", "135"), ("/cluster/nextid", "150")]
-
-
-def test_keep_alone_with_count_0_only_checks(capsys, sim):
-    result, code, _w = run_against(pve_nextid, capsys, sim, count=0, lower=135, upper=200, keep=[140])
-    assert code == 0, result
-    assert result["vmids"] == [] and "vmid" not in result and result["kept"] == [140]
 
 
 def test_a_taken_kept_id_fails_naming_it(capsys, sim):

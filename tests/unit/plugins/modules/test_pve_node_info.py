@@ -141,29 +141,7 @@ def test_per_node_calls_run_concurrently_and_bounded(api, capsys, count, expecte
     assert slow.peak == expected_peak  # that many requests in flight at once: concurrent, and bounded
 
 
-# -- offline and unreachable nodes -----------------------------------------------------------------
-def test_offline_node_stays_listed_without_details_and_warns(api, capsys):
-    data = body(NODES_SAMPLE)
-    for row in data["data"]:
-        if row["node"] == "node3":
-            for key in ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime"):
-                row.pop(key)
-            row["status"] = "offline"
-    add_nodes(api, data)
-    for node in ("node1", "node2", "node4"):
-        add_status(api, node)
-        add_network(api, node)
-    result = run.ok(capsys, dict(gather=["status", "network"]))
-    node3 = [n for n in result["nodes"] if n["node"] == "node3"][0]
-    assert node3["online"] is False and node3["status"] == "offline"
-    assert "node_status" not in node3 and "network" not in node3
-    assert [n["node"] for n in result["nodes"]] == NODE_NAMES
-    assert all(n["online"] and "node_status" in n and "network" in n for n in result["nodes"] if n["node"] != "node3")
-    assert not [c for c in api.calls if "/nodes/node3/" in c.request.url]
-    warnings = warnings_of(result)
-    assert len(warnings) == 1 and "node3" in warnings[0] and "offline" in warnings[0]
-
-
+# -- unreachable nodes (offline ones: test_node_errors.py) ----------------------------------------
 @pytest.mark.parametrize("status", [595, 596])
 def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
     add_nodes(api)

@@ -131,16 +131,6 @@ def test_nodes_are_asked_concurrently(capsys, api):
     assert slow_answer.peak == 8  # bounded: 12 nodes, at most 8 at a time
 
 
-def test_unreachable_node_is_skipped_with_a_warning(capsys, api):
-    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
-    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000)], "total": 1})
-    api.get(BASE + "/nodes/pve2/tasks", status=596)
-    result = run.ok(capsys, {})
-    assert [t["node"] for t in result["tasks"]] == ["pve1"]
-    assert result["total"] == 1
-    assert any("pve2" in w and "596" in w for w in warnings_of(result))
-
-
 def test_limit_0_over_all_nodes_fetches_everything(capsys, api):
     api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000), row("pve1", 2, 10)], "total": 2},
