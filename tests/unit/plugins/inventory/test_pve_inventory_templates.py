@@ -15,7 +15,8 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import BASE, SECRET, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, SECRET, TOKEN_CONFIG, write_source)
 
 RESOURCES = [
     {"id": "node/pve1", "type": "node", "node": "pve1", "status": "online"},
@@ -85,23 +86,25 @@ def test_a_failing_template_names_the_option(tmp_path, mock_api, user_env, optio
     assert len(mock_api.calls) == 0
 
 
+OTHER = "https://other.example.com:8006"
+
+
 @pytest.mark.reliability(
     theme="hostile round two", case='2 first api_host variable wins (inventory)',
     expected=('PVE_API_HOST before PROXMOX_HOST before PROXMOX_URL: the token goes to the first one set, not '
-              'the last.'))
-@pytest.mark.parametrize("first, later, value, expect", [
-    ("PVE_API_HOST", "PROXMOX_URL", "https://other.example.com:8006", BASE),
-    ("PVE_API_HOST", "PROXMOX_HOST", "other.example.com", BASE),
-    ("PROXMOX_HOST", "PROXMOX_URL", "https://other.example.com:8006", BASE),
+              'the last; a value in the file wins over every variable.'))
+@pytest.mark.parametrize("env, connection", [
+    ({"PVE_API_HOST": "pve.example.com", "PROXMOX_URL": OTHER}, ""),
+    ({"PVE_API_HOST": "pve.example.com", "PROXMOX_HOST": "other.example.com"}, ""),
+    ({"PROXMOX_HOST": "pve.example.com", "PROXMOX_URL": OTHER}, ""),
+    ({"PVE_API_HOST": "other.example.com", "PROXMOX_URL": OTHER}, TOKEN_CONFIG),  # api_host: pve.example.com
 ])
-def test_first_host_variable_wins(tmp_path, mock_api, monkeypatch, first, later, value, expect):
-    monkeypatch.setenv(first, "pve.example.com")
-    monkeypatch.setenv(later, value)
-    monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
-    monkeypatch.setenv("PVE_API_TOKEN_SECRET", SECRET)
+def test_first_host_variable_wins(tmp_path, mock_api, monkeypatch, env, connection):
+    for name, value in dict(env, PVE_API_TOKEN_ID="root@pam!ansible", PVE_API_TOKEN_SECRET=SECRET).items():
+        monkeypatch.setenv(name, value)
     _base(mock_api)
-    _parse(write_source(tmp_path, "", connection=""))
-    assert mock_api.calls[0].request.url.startswith(expect)
+    _parse(write_source(tmp_path, "", connection=connection))
+    assert mock_api.calls[0].request.url.startswith(BASE)
 
 
 @pytest.mark.reliability(
@@ -121,14 +124,6 @@ def test_pve_variables_win_over_proxmox_ones(tmp_path, mock_api, monkeypatch):
     request = mock_api.calls[0].request
     assert request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=%s" % SECRET
     assert request.req_kwargs["verify"] is not False
-
-
-def test_a_file_value_wins_over_every_variable(tmp_path, mock_api, monkeypatch):
-    monkeypatch.setenv("PVE_API_HOST", "other.example.com")
-    monkeypatch.setenv("PROXMOX_URL", "https://third.example.com:8006")
-    _base(mock_api)
-    _parse(write_source(tmp_path, ""))
-    assert mock_api.calls[0].request.url.startswith(BASE)
 
 
 def test_an_environment_value_is_never_templated(tmp_path, mock_api, monkeypatch):
