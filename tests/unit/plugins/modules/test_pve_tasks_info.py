@@ -115,7 +115,7 @@ def test_all_online_nodes_merged_newest_first_with_start_and_limit(capsys, api):
     assert any("pve3" in w and "offline" in w for w in warnings_of(result))
 
 
-def test_nodes_are_asked_concurrently(capsys, api):
+def test_nodes_are_asked_concurrently_and_limit_0_reads_all(capsys, api):
     names = ["pve%02d" % number for number in range(1, 13)]
     api.get(BASE + "/nodes", json=nodes_body(*[(name, "online") for name in names]))
 
@@ -126,20 +126,10 @@ def test_nodes_are_asked_concurrently(capsys, api):
     slow_answer = InFlight(answer, delay=0.05, wait_for=8)
     for name in names:
         api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
-    result = run.ok(capsys, {"limit": 0})
-    assert [t["node"] for t in result["tasks"]] == list(reversed(names))
+    result = run.ok(capsys, {"limit": 0, "start": 1})  # everything: each node from 0 in pages, then start over the merge
+    assert [t["node"] for t in result["tasks"]] == list(reversed(names))[1:] and result["total"] == 12
+    assert set((qs(c)["start"], qs(c)["limit"]) for c in api.calls[1:]) == {("0", "5000")}
     assert slow_answer.peak == 8  # bounded: 12 nodes, at most 8 at a time
-
-
-def test_limit_0_over_all_nodes_fetches_everything(capsys, api):
-    api.get(BASE + "/nodes", json=nodes_body(("pve1", "online"), ("pve2", "online")))
-    api.get(BASE + "/nodes/pve1/tasks", json={"data": [row("pve1", 1, 1000), row("pve1", 2, 10)], "total": 2},
-            match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
-    api.get(BASE + "/nodes/pve2/tasks", json={"data": [row("pve2", 3, 500)], "total": 1},
-            match=[matchers.query_param_matcher({"source": "archive", "start": "0", "limit": "5000"})])
-    result = run.ok(capsys, {"limit": 0, "start": 1})
-    assert [(t["node"], t["starttime"]) for t in result["tasks"]] == [("pve2", 500), ("pve1", 10)]
-    assert result["total"] == 3
 
 
 # -- limit 0: paging -------------------------------------------------------------------------------
@@ -242,34 +232,27 @@ def test_returned_keys_match_the_return_docs(capsys, api):
 
 
 # -- bounds: a server that never stops sending -----------------------------------------------------
-def test_endless_new_tasks_stop_at_max_rows(capsys, api):
-    """A node that answers every page with a full page of new tasks (and no total): limit 0 stops at max_rows."""
-    served = []
-
-    def endless(request):
-        start = int(qs_of(request.url)["start"])
-        size = int(qs_of(request.url)["limit"])
-        served.append(start)
-        rows = [row("pve1", start + index + 1, 1735700000 + start + index) for index in range(size)]
-        return 200, {}, json.dumps({"data": rows})
-
-    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=endless)
-    result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": 12000})
-    assert "more than max_rows=12000 tasks" in result["msg"] and "raise max_rows" in result["msg"], result["msg"]
-    assert served == [0, 5000, 10000]
+def endless(request):
+    """Every page full of new tasks, and no total."""
+    start, size = int(qs_of(request.url)["start"]), int(qs_of(request.url)["limit"])
+    return 200, {}, json.dumps({"data": [row("pve1", start + index + 1, 1735700000 + start + index) for index in range(size)]})
 
 
-def test_pages_of_mostly_seen_tasks_are_bounded(capsys, api):
-    """Every page repeats the rows seen before and adds one new task: paging stops after the page cap."""
-    def one_new(request):
-        start = int(qs_of(request.url)["start"])
-        rows = [row("pve1", 1, 1735700000)] * 4999 + [row("pve1", start + 2, 1735700000 + start)]
-        return 200, {}, json.dumps({"data": rows})
+def one_new(request):
+    """Every page repeats the rows seen before and adds one new task."""
+    start = int(qs_of(request.url)["start"])
+    return 200, {}, json.dumps({"data": [row("pve1", 1, 1735700000)] * 4999 + [row("pve1", start + 2, 1735700000 + start)]})
 
-    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=one_new)
-    result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": 100})
-    assert "max_rows=100" in result["msg"] and "for 3 pages" in result["msg"], result["msg"]
-    assert len(api.calls) == 3
+
+@pytest.mark.parametrize("answer, max_rows, said, starts", [
+    (endless, 12000, ["more than max_rows=12000 tasks", "raise max_rows"], [0, 5000, 10000]),  # stops at max_rows
+    (one_new, 100, ["max_rows=100", "for 3 pages"], None),  # stops after the page cap
+], ids=["endless new tasks", "pages of mostly seen tasks"])
+def test_limit_0_paging_is_bounded(capsys, api, answer, max_rows, said, starts):
+    api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=answer)
+    result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": max_rows})
+    assert all(text in result["msg"] for text in said), result["msg"]
+    assert len(api.calls) == 3 and starts in (None, [int(qs(c)["start"]) for c in api.calls])
 
 
 def test_log_longer_than_max_log_lines_fails(capsys, api):
