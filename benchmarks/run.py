@@ -27,25 +27,29 @@ SCENARIOS = {1: inventory.sizes, 2: inventory.addresses, 3: modules.plays, 4: mo
              6: vmid.allocation, 7: inventory.addresses}
 
 
-def numbers(text, allowed, option):
-    try:
-        chosen = sorted(set(int(x) for x in text.split(",") if x.strip()))
-    except ValueError:
-        chosen = [text]
-    if not chosen or set(chosen) - set(allowed):
-        raise argparse.ArgumentTypeError("%s: comma-separated, out of %s" % (option, ",".join(map(str, allowed))))
-    return chosen
+def numbers(allowed):
+    """An argparse type: comma-separated numbers out of `allowed`."""
+    def parse(text):
+        try:
+            chosen = sorted(set(int(x) for x in text.split(",") if x.strip()))
+        except ValueError:
+            chosen = []
+        if not chosen or set(chosen) - set(allowed):
+            raise argparse.ArgumentTypeError("comma-separated, out of %s" % ",".join(map(str, sorted(allowed))))
+        return chosen
+    return parse
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--only", type=lambda t: numbers(t, SCENARIOS, "--only"), default=sorted(SCENARIOS),
-                        help="scenario numbers, e.g. 1,3 (default: all)")
-    parser.add_argument("--runs", type=int, default=5, choices=range(1, 100), metavar="N", help="runs per contender")
-    parser.add_argument("--sizes", type=lambda t: numbers(t, inventory.SIZES, "--sizes"), default=sorted(inventory.SIZES),
+    parser.add_argument("--only", type=numbers(SCENARIOS), default=sorted(SCENARIOS), help="scenarios, e.g. 1,3 (default: all)")
+    parser.add_argument("--runs", type=int, default=5, metavar="N", help="runs per contender (default 5)")
+    parser.add_argument("--sizes", type=numbers(inventory.SIZES), default=sorted(inventory.SIZES),
                         help="scenario 1's guest counts (default: 1000,10000,50000)")
     parser.add_argument("--output", default=str(install.BUILD / "bench-results.md"), help="the report file")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs: at least 1")
     started = time.monotonic()
     ctx = Context(args, install.prepare())
     print("== pve.cluster benchmark: scenarios %s, %d run(s) each; work dir %s"
