@@ -36,12 +36,14 @@ HOSTS_PLAY = """- hosts: new_vms
 
 
 def together(ctx, command, count, sim):
-    """Start `count` copies of `command` at once; every id they print, or raises on a failed one."""
-    procs = [subprocess.Popen([str(c) for c in command], env=ctx.env(sim), stdout=subprocess.PIPE,  # pylint: disable=consider-using-with
-                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True) for _i in range(count)]
+    """Start `count` copies of `command` at once (each killed after 15 minutes); every id they print, or raises on a
+    failed one."""
+    procs = [subprocess.Popen(["timeout", "-s", "KILL", "900"] + [str(c) for c in command], env=ctx.env(sim),  # pylint: disable=consider-using-with
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+             for _i in range(count)]
     ids = []
     for proc in procs:
-        out = proc.communicate(timeout=900)[0]
+        out = proc.communicate()[0]
         if proc.returncode or not IDS.search(out):
             raise RuntimeError("exit %s: %s" % (proc.returncode, out[-600:]))
         ids += [int(v) for found in IDS.findall(out) for v in found.split(",") if v]
