@@ -38,7 +38,6 @@ CALLS = [
     ("/nodes/{node}/lxc/{vmid}/interfaces", "/nodes/pve1/lxc/103/interfaces"),
     ("/pools", "/pools"),
     ("/pools", "/pools?poolid=prod/web"),
-    ("/access/permissions", "/access/permissions"),
 ]
 TASK_CALLS = ("/nodes/{node}/tasks/{upid}/status", "/nodes/{node}/tasks/{upid}/log")
 

@@ -234,11 +234,6 @@ def h_pools(cl, p, ident):
                       if ident.has("/pool/" + row["poolid"], "Pool.Audit")])
 
 
-def h_permissions(cl, p, ident):
-    paths = (p["path"],) if p.get("path") else ("/", "/access", "/nodes", "/pool", "/sdn", "/storage", "/vms")
-    return _envelope({path: {priv: 1 for priv in sorted(ident.privs(path, cl.pool_of))} for path in paths})
-
-
 AUDIT_PRIVS = ("Datastore.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit")
 NODE_STATS = ("cpu", "disk", "maxcpu", "maxdisk", "maxmem", "mem", "uptime")
 # 'check' of each method in the API schema: (ACL path template, privileges, any of them)
@@ -270,7 +265,6 @@ ROUTES = [
     ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", h_agent, AGENT),
     ("GET", "/nodes/{node}/lxc/{vmid}/interfaces", h_lxc_ifaces, VM_AUDIT),
     ("GET", "/pools", h_pools, None),
-    ("GET", "/access/permissions", h_permissions, None),
 ]
 
 

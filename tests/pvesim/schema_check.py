@@ -39,8 +39,7 @@ def load_schema(path=SCHEMA_PATH):
 
 # The keywords verify() and check_returns() read: schema.json keeps only these (format only when a name), and
 # no indexed key family such as `net[n]` (a name no answer has: check_returns cannot read it).
-PARAMETER_KEYWORDS = ("type", "optional", "minimum", "maximum", "maxLength", "minLength", "enum", "pattern", "format",
-                      "requires")
+PARAMETER_KEYWORDS = ("type", "optional", "minimum", "maximum", "maxLength", "minLength", "enum", "format", "requires")
 RETURNS_KEYWORDS = ("type", "optional", "enum", "items", "properties")
 # The create endpoints keep only the parameters the simulator's create reads; others are refused as unknown.
 CREATE_PARAMETERS = ("node", "vmid", "name", "hostname", "ostemplate")
@@ -76,11 +75,6 @@ def extract(apidata_text, methods, commit):
             kept["additionalProperties"] = info["parameters"]["additionalProperties"]
         out.setdefault(template, {})[method] = {"parameters": kept, "returns": _keep(info["returns"], RETURNS_KEYWORDS)}
     return out
-
-
-def py_pattern(pattern):
-    """Perl regex (PVE dialect) -> anchored Python regex."""
-    return re.compile("^(?:" + pattern.replace("(?^:", "(?:") + ")$")
 
 
 def _check_format(fmt, value):
@@ -127,8 +121,6 @@ def _check_one(spec, value):
         return value, "value must be at least %s characters long" % spec["minLength"]
     if "enum" in spec and value not in spec["enum"]:
         return value, "value '%s' does not have a value in the enumeration '%s'" % (value, ", ".join(spec["enum"]))
-    if "pattern" in spec and not py_pattern(spec["pattern"]).match(value):
-        return value, "value does not match the regex pattern"
     fmt = spec.get("format")
     if isinstance(fmt, str):
         return value, _check_format(fmt, value)

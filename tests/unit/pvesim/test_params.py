@@ -22,7 +22,6 @@ def _errors(client, path, **params):
     ("/cluster/nextid", {"vmid": "99"}, "vmid", "value must have a minimum value of 100"),
     ("/cluster/nextid", {"vmid": "1000000000"}, "vmid", "value must have a maximum value of 999999999"),
     ("/cluster/resources", {"type": "pool"}, "type", "value 'pool' does not have a value in the enumeration 'vm, storage, node, sdn'"),
-    ("/access/permissions", {"userid": "nouser"}, "userid", "value does not match the regex pattern"),
 ])
 def test_parameter_errors(client, path, params, param, message):
     assert _errors(client, path, **params) == {param: message}

@@ -94,9 +94,3 @@ def test_network_bridges_need_sdn_audit(sim):
     mine = _get(sim, "/nodes/pve1/network", "pool").json()["data"]
     assert mine and not [i for i in mine if i["type"] == "bridge"]
     assert [i for i in _get(sim, "/nodes/pve1/network", "root").json()["data"] if i["type"] == "bridge"]
-
-
-def test_permissions_endpoint_reports_the_acl(sim):
-    data = _get(sim, "/access/permissions", "pool", {"path": "/vms/104"}).json()["data"]
-    assert set(data["/vms/104"]) == set(ROLES["PVEAuditor"])
-    assert _get(sim, "/access/permissions", "pool", {"path": "/"}).json()["data"] == {"/": {}}
