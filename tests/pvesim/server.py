@@ -88,10 +88,6 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_GET
 
-    def do_HEAD(self):  # pylint: disable=invalid-name
-        self._read_body()
-        self._send(501, "method 'HEAD' not available", b"", "text/plain")
-
     # -- plumbing ------------------------------------------------------------------------------
     def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -108,8 +104,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        if self.command == "HEAD":
-            return
         if truncate:
             self.wfile.write(body[:max(0, len(body) // 2)])
             self.wfile.flush()

@@ -27,7 +27,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     is PVE 9.1 with test-speed shortcuts (no 401 delay, offline nodes simplified). auth_delay overrides.
     """
 
-    def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, now=None, profile=None,
+    def __init__(self, scenario="demo", tls=True, latency=0.0, state_dir=None, port=0, profile=None,
                  auth_delay=None, moving_metrics=False):
         self.tls = tls
         self.latency = latency
@@ -38,7 +38,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         if isinstance(scenario, str) and scenario.startswith("generate:"):
             scenario = generate_from_spec(scenario[len("generate:"):])
         self.scenario = load_scenario(scenario)
-        cluster = Cluster(self.scenario, now=now, profile=profile)
+        cluster = Cluster(self.scenario, profile=profile)
         cluster.moving_metrics = moving_metrics  # CPU, memory, uptime differ on every read, as on PVE
         self.router = Router(cluster)
         self.profile = cluster.profile
