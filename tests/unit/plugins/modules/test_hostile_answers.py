@@ -110,15 +110,6 @@ def test_a_hostile_answer_is_one_clear_failure(hostile, capsys, case):
         assert asked[0] <= hostile.count("/version") <= asked[1]
 
 
-def test_answer_cap_is_an_option(hostile, capsys):
-    """A 3 MiB answer with api_max_answer_mb=2 fails, naming the option; with 4 it is read."""
-    hostile.route("/cluster/resources", huge(3 * MIB))
-    small, _out = run(capsys, hostile, "pve_cluster_info", {"api_max_answer_mb": 2, "gather": ["resources"]})
-    assert "api_max_answer_mb=2 MiB" in failed_msg(small)
-    big, _out = run(capsys, hostile, "pve_cluster_info", {"api_max_answer_mb": 4, "gather": ["resources"]})
-    assert big.get("failed") is not True and big["resources"] == [], big
-
-
 # -- wrong-typed data, odd text --------------------------------------------------------------------
 @pytest.mark.parametrize("module, path, data, said", [
     ("pve_version_info", "/version", None, "null"),

@@ -15,6 +15,8 @@ import yaml
 
 from plugin_source import module_block
 
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
+
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("*.py") if not path.stem.startswith("_"))
 
@@ -83,3 +85,11 @@ def test_module_is_in_the_changelog(name):
 def test_module_has_a_section_in_the_interface(name):
     interface = (ROOT / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
     assert re.search(r"^### %s\b" % name, interface, re.M), "docs/INTERFACE.md has no '### %s' section" % name
+
+
+@pytest.mark.parametrize("name, option, path", [("pve_node_info", "network_type", "/nodes/{node}/network"),
+                                                ("pve_cluster_info", "resource_type", "/cluster/resources")])
+def test_type_choices_are_pves(name, option, path):
+    """The choices of a type filter are PVE's own (schema.json); its docs say the same (sanity validate-modules)."""
+    module = importlib.import_module("ansible_collections.pve.cluster.plugins.modules." + name)
+    assert module.ARGUMENT_SPEC[option]["choices"] == schema_choices(path, "type")

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import pytest
 import responses
-import yaml
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     BASE, CONNECTION, body, check_against_docs, return_docs, module_runner, sample,
 )
@@ -99,12 +97,6 @@ def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
 
 
 # -- errors ----------------------------------------------------------------------------------------
-def test_resource_type_choices_match_pve_schema():
-    enum = schema_choices("/cluster/resources", "type")
-    assert pve_cluster_info.ARGUMENT_SPEC["resource_type"]["choices"] == enum
-    assert yaml.safe_load(pve_cluster_info.DOCUMENTATION)["options"]["resource_type"]["choices"] == enum
-
-
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
 @pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
 def test_return_docs_match_results_for_all_samples(capsys, status_name):

@@ -11,12 +11,10 @@ import re
 
 import pytest
 import responses
-import yaml
 from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import schema_choices
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     BASE, CONNECTION, body, check_against_docs, return_docs, module_runner, sample, warnings_of,
 )
@@ -160,13 +158,6 @@ def test_unreachable_node_is_online_false_with_warning(api, capsys, status):
     assert len(warnings) == 1
     assert "node2" in warnings[0] and "HTTP %d" % status in warnings[0]
     assert sum(1 for n in result["nodes"] if n["online"]) == 3
-
-
-def test_network_type_choices_match_pve_schema():
-    enum = schema_choices("/nodes/{node}/network", "type")
-    documented = yaml.safe_load(pve_node_info.DOCUMENTATION)["options"]["network_type"]["choices"]
-    assert pve_node_info.ARGUMENT_SPEC["network_type"]["choices"] == enum
-    assert documented == enum
 
 
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
