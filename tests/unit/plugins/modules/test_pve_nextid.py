@@ -49,16 +49,18 @@ def checked(call):
     return urllib.parse.urlsplit(call.request.url).path.rsplit("/", 1)[-1], qs(call).get("vmid")
 
 
-# -- plain call -------------------------------------------------------------------------------
-def test_plain_call_is_one_get_and_the_string_becomes_an_int(capsys, api):
-    assert NEXTID_200["body"]["data"] == "100"  # PVE sends the id as a JSON string
-    api.get(NEXTID, json=NEXTID_200["body"], match=[matchers.query_param_matcher({})])
-    result = run.ok(capsys, {})
-    assert result["vmid"] == 100 and isinstance(result["vmid"], int)
-    assert result["vmids"] == [100]
-    assert "available" not in result
-    assert result["changed"] is False
-    assert len(api.calls) == 1
+# -- one request: the next free id, or is this one free? ----------------------------------------------
+@pytest.mark.parametrize("args, answer, expected", [
+    ({}, {"json": NEXTID_200["body"]}, {"vmid": 100, "vmids": [100], "available": "left out"}),  # PVE sends "100"
+    ({"vmid": 4242}, {"json": {"data": "4242"}}, {"vmid": 4242, "vmids": [4242], "available": True}),
+    ({"vmid": 200}, taken(200), {"vmid": 200, "vmids": [], "available": False}),  # PVE's 400 for a taken id: no failure
+], ids=["the next free id", "a free id", "a taken id"])
+def test_one_request_answers(capsys, api, args, answer, expected):
+    assert NEXTID_200["body"]["data"] == "100"
+    api.get(NEXTID, match=[matchers.query_param_matcher(dict((k, str(v)) for k, v in args.items()))], **answer)
+    result = run.ok(capsys, args)
+    assert dict((key, result.get(key, "left out")) for key in expected) == expected and result["changed"] is False
+    assert isinstance(result["vmid"], int) and len(api.calls) == 1
 
 
 @pytest.mark.parametrize("data, shown", [
@@ -70,22 +72,6 @@ def test_plain_call_with_an_id_outside_the_vmid_range_fails(capsys, api, data, s
     api.get(NEXTID, json={"data": data})
     result = run.fails(capsys, {})
     assert "GET /cluster/nextid: PVE returned %s instead of a VMID (an integer in 100..999999999)" % shown in result["msg"]
-
-
-# -- vmid: is it free? ---------------------------------------------------------------------------
-def test_free_vmid_is_available(capsys, api):
-    api.get(NEXTID, json={"data": "4242"}, match=[matchers.query_param_matcher({"vmid": "4242"})])
-    result = run.ok(capsys, {"vmid": 4242})
-    assert result["available"] is True and result["vmid"] == 4242 and result["vmids"] == [4242]
-    assert len(api.calls) == 1
-
-
-def test_taken_vmid_is_not_available_and_not_a_failure(capsys, api):
-    api.get(NEXTID, status=NEXTID_400["status"], json=NEXTID_400["body"],
-            match=[matchers.query_param_matcher({"vmid": "200"})])
-    result = run.ok(capsys, {"vmid": 200})
-    assert result["available"] is False and result["vmid"] == 200 and result["vmids"] == []
-    assert "failed" not in result or result["failed"] is False
 
 
 def test_other_400_fails_with_pves_message(capsys, api):

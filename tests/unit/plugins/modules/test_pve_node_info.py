@@ -11,7 +11,6 @@ import re
 
 import pytest
 import responses
-from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_node_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
@@ -91,29 +90,20 @@ def test_default_gathers_status_of_every_node_sorted(api, capsys):
     assert len(api.calls) == 1 + 2 * len(NODE_NAMES)
 
 
-def test_network_type_is_sent_as_pve_type_filter(api, capsys):
+@pytest.mark.parametrize("args, asked, nodes", [
+    ({"gather": []}, [], NODE_NAMES),  # the node list, no details
+    ({"name": ["node4", "node2", "node4"]}, ["/nodes/node2/status", "/nodes/node4/status"], ["node2", "node4"]),  # alias
+    ({"name": ["node3"], "gather": ["network"], "network_type": "any_bridge"}, ["/nodes/node3/network?type=any_bridge"],
+     ["node3"]),  # network_type is PVE's own type filter
+], ids=["no part", "two nodes", "bridges of one node"])
+def test_only_the_nodes_and_parts_asked_for(api, capsys, args, asked, nodes):
     add_nodes(api)
-    add_network(api, "node3", match=[matchers.query_param_matcher({"type": "any_bridge"})])
-    result = run.ok(capsys, dict(name=["node3"], gather=["network"], network_type="any_bridge"))
-    assert result["nodes"][0]["node"] == "node3"
-    assert len(get_calls(api, "/nodes/node3/network")) == 1
-
-
-def test_empty_gather_is_one_request(api, capsys):
-    add_nodes(api)
-    result = run.ok(capsys, dict(gather=[]))
-    assert len(api.calls) == 1
-    assert [sorted(set(n) & {"node_status", "network"}) for n in result["nodes"]] == [[]] * 4
-
-
-def test_node_subset_and_alias_only_calls_those_nodes(api, capsys):
-    add_nodes(api)
-    add_status(api, "node4")
-    add_status(api, "node2")
-    result = run.ok(capsys, dict(name=["node4", "node2", "node4"]))
-    assert [n["node"] for n in result["nodes"]] == ["node2", "node4"]
-    assert sorted(c.request.url for c in api.calls) == [BASE + "/nodes", BASE + "/nodes/node2/status",
-                                                        BASE + "/nodes/node4/status"]
+    for node in NODE_NAMES:
+        add_status(api, node)
+        add_network(api, node)
+    result = run.ok(capsys, args)
+    assert [n["node"] for n in result["nodes"]] == nodes
+    assert sorted(c.request.url for c in api.calls) == [BASE + path for path in ["/nodes"] + asked]
 
 
 # -- concurrency -----------------------------------------------------------------------------------

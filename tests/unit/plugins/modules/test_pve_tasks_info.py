@@ -62,7 +62,7 @@ def nodes_body(*states):
 
 
 # -- one node ------------------------------------------------------------------------------------
-def test_one_node_default_query_and_normalised_rows(capsys, api):
+def test_one_node_default_query_and_rows_in_pves_order(capsys, api):
     recorded = sample("node-tasks/pve6.4-8_community-proxmox_srvreload.json")
     node = "iaclab-01-01"
     api.get(BASE + "/nodes/%s/tasks" % node, json=recorded["body"],
@@ -72,9 +72,6 @@ def test_one_node_default_query_and_normalised_rows(capsys, api):
     assert len(api.calls) == 1
     tasks = result["tasks"]
     assert [t["upid"] for t in tasks] == [r["upid"] for r in recorded["body"]["data"]]
-    assert [t["outcome"] for t in tasks] == ["ok", "error", "ok"]
-    assert [t["duration"] for t in tasks] == [1, 1, 0]
-    assert tasks[1]["status"] == "command 'ifreload -a' failed: exit code 1"
     assert set(tasks[0]) == {"upid", "node", "type", "id", "user", "status", "starttime", "endtime", "pid",
                              "pstart", "outcome", "duration"}
     # The sample has no `total` (PVE leaves it out when 0): the rows themselves count.
