@@ -12,7 +12,6 @@ goes away, so a broken client cannot keep the test running or make this server a
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import time
@@ -82,12 +81,10 @@ def _api_path(path):
 
 
 # -- answer builders ---------------------------------------------------------------------------
-def send_bytes(request, body, status=200, content_type="application/json;charset=UTF-8", headers=None):
+def send_bytes(request, body, status=200, content_type="application/json;charset=UTF-8"):
     request.send_response(status)
     request.send_header("Content-Type", content_type)
     request.send_header("Content-Length", str(len(body)))
-    for key, value in (headers or {}).items():
-        request.send_header(key, value)
     request.end_headers()
     request.wfile.write(body)
 
@@ -120,10 +117,9 @@ def echo_auth(status=200, where="message"):
     return handler
 
 
-def slow_drip(interval=0.5, max_bytes=240, header_drip=False, stats=None):
+def slow_drip(interval=0.5, max_bytes=240, header_drip=False):
     """Headers at once (or header_drip: the status line byte by byte), then one body byte per interval.
-    Bounded: at most max_bytes bytes and MAX_SECONDS. `stats` (a list) gets, per request, the seconds
-    until a write failed because the client had gone (None if it never went)."""
+    Bounded: at most max_bytes bytes and MAX_SECONDS; stops when the client has gone."""
     def handler(request):
         started = time.monotonic()
         body = (b'{"data": {"version": "9.1.1", "release": "9.1", "repoid": "x", "pad": "' + b"x" * max_bytes + b'"}}')
@@ -132,7 +128,6 @@ def slow_drip(interval=0.5, max_bytes=240, header_drip=False, stats=None):
         if not header_drip:
             request.wfile.write(head)
             request.wfile.flush()
-        gone = None
         for index in range(min(len(stream), max_bytes)):
             if time.monotonic() - started > MAX_SECONDS:
                 break
@@ -140,11 +135,8 @@ def slow_drip(interval=0.5, max_bytes=240, header_drip=False, stats=None):
                 request.wfile.write(stream[index:index + 1])
                 request.wfile.flush()
             except OSError:
-                gone = time.monotonic() - started
                 break
             time.sleep(interval)
-        if stats is not None:
-            stats.append(gone)
         request.close_connection = True
     return handler
 
@@ -188,7 +180,3 @@ def endless_tasks(node="pve1"):
                          "starttime": 1735700000 - index, "endtime": 1735700001 - index, "status": "OK"})
         send_json(request, {"data": rows})
     return handler
-
-
-def gzip_bytes(data):
-    return gzip.compress(data, 9)

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hostile round two (issue 29 points 8, 9 and 14) against the modules: pve_tasks_info `limit: 0` over pages of fat
-rows keeps neither what it does not return nor more text than api_max_answer_mb, numbers sent as out-of-range text treated as
-missing with a warning (and the cluster report's macros render them), one login per run however many calls PVE
-refuses, clear errors for a login answer that is a list and a task upid that is a list."""
+rows keeps neither what it does not return nor more text than api_max_answer_mb, numbers sent as out-of-range text
+treated as missing with a warning (and the cluster report's macros render them), a clear error for a task upid that
+is a list. (The client's share of point 14: test_client.py.)"""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import jinja2
 import pytest
-import responses
 from ansible.plugins.filter.core import FilterModule as CoreFilters
 
-from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info, pve_tasks_info, pve_version_info
+from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info, pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
     BASE, CONNECTION, module_runner, run_module, warnings_of)
@@ -128,55 +127,3 @@ def test_numbers_sent_as_text_out_of_range_are_missing_with_one_warning(capsys, 
     context = {"pve_cluster": {"nodes": [], "cluster": None, "offline_nodes": [], "unavailable": []},
                "cluster_report_guests": {"resources": []}, "cluster_report_tasks": {"tasks": [], "total": 0}}
     assert macros.render(g=guest, **context) == "–|unknown|0 MiB|0"
-
-
-run_version = module_runner(pve_version_info, dict(CONNECTION, api_token_id=None, api_token_secret=None,
-                                                   api_user="root@pam", api_password="hunter2"))
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case='14 login answer is a list',
-    expected="POST /access/ticket answers a list: 'PVE answered with a list where an object was expected' (not"
-             ' an AttributeError).')
-def test_a_login_answer_that_is_a_list_is_a_clear_error(capsys, api):
-    api.post(BASE + "/access/ticket", json={"data": [{"ticket": "PVE:root@pam:1::x"}]})
-    result, code = run_version(capsys)
-    assert code == 1, result
-    assert "POST /access/ticket: PVE answered with a list where an object was expected" in result["msg"], result
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case='14 every call refused with 401 (module)',
-    expected='One login and one re-login, then the 401 is the error.')
-def test_one_relogin_per_run_when_every_call_is_refused(capsys, api):
-    """Every GET answers 401 although the login works: one login and one re-login, then the 401 is the error
-    (not a login per refused call: 81 logins for 400 guests before)."""
-    api.post(BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::sig", "CSRFPreventionToken": "c:1"}})
-    for path in ("/cluster/status", "/cluster/resources"):
-        api.get(BASE + path, status=401, json={"data": None})
-    run_relogin = module_runner(pve_cluster_info, dict(CONNECTION, api_token_id=None, api_token_secret=None,
-                                                       api_user="root@pam", api_password="hunter2"))
-    result, code = run_relogin(capsys, {"gather": ["status", "resources"]})
-    logins = [call for call in api.calls if call.request.method == "POST"]
-    assert code == 1 and "HTTP 401" in result["msg"], result
-    assert len(logins) == 2, [call.request.url for call in api.calls]
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case='14 every agent call refused with 401',
-    expected='40 refused calls on one client: 2 POST /access/ticket (was one per refusal).')
-def test_one_relogin_per_client_across_many_refused_calls():
-    from ansible_collections.pve.cluster.plugins.module_utils import _errors
-    from ansible_collections.pve.cluster.plugins.module_utils._client import PveClient
-    from ansible_collections.pve.cluster.plugins.module_utils._options import ConnectionConfig
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        mocked.post(BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::sig"}})
-        mocked.get(BASE + "/nodes/pve1/qemu/100/agent/network-get-interfaces", status=401, json={"data": None})
-        client = PveClient(ConnectionConfig.from_params({"api_host": "pve.example.com", "api_user": "root@pam",
-                                                         "api_password": "hunter2", "api_retries": 0}))
-        for _attempt in range(40):
-            with pytest.raises(_errors.PveAuthError):
-                client.get("/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", node="pve1", vmid=100)
-        logins = [call for call in mocked.calls if call.request.method == "POST"]
-    assert len(logins) == 2

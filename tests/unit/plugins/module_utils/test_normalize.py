@@ -174,13 +174,21 @@ def test_to_bool(value, expected):
     assert N.to_bool(value) is expected
 
 
+@pytest.mark.reliability(
+    theme="hostile round two", case='9 numeric text out of range',
+    expected='1e999, 400, 5,000 and 4,000-digit numbers as text: None, noted once (a short excerpt).')
 @pytest.mark.parametrize("value, expected", [
     ("100", 100), ("-3", -3), ("3400.000", 3400.0), ("0.5", 0.5), (" 7 ", 7), ("9.1.2", "9.1.2"), ("abc", "abc"),
-    ("", ""), (None, None), (5, 5), ("1e3", 1000.0),
+    ("", ""), (None, None), (5, 5), ("1e3", 1000.0), ("18446744073709551615", 2 ** 64 - 1),
+    ("1e999", None), ("-1e999", None), ("9" * 400, None), ("7" * 5000, None), ("1" * 4000 + ".5", None),
+    ("18446744073709551616", None),
 ])
 def test_to_number(value, expected):
+    N.take_out_of_range()
     result = N.to_number(value)
     assert result == expected and type(result) is type(expected)
+    noted = N.take_out_of_range()   # a number out of range: noted once, as a short excerpt
+    assert [len(text) < 40 for text in noted] == ([True] if value is not None and expected is None else [])
 
 
 @pytest.mark.parametrize("status, endtime, outcome", [
