@@ -87,13 +87,15 @@ def mocked():
 
 
 def token_params(**overrides):
-    return dict({"api_host": HOST, "api_token_id": TOKEN_ID, "api_token_secret": SECRET, "api_timeout": 1,
-                 "api_retries": 2}, **overrides)
+    params = {"api_host": HOST, "api_token_id": TOKEN_ID, "api_token_secret": SECRET, "api_timeout": 1, "api_retries": 2}
+    params.update(overrides)
+    return params
 
 
 def password_params(**overrides):
-    return dict({"api_host": HOST, "api_user": "root@pam", "api_password": PASSWORD, "api_timeout": 1,
-                 "api_retries": 2}, **overrides)
+    params = {"api_host": HOST, "api_user": "root@pam", "api_password": PASSWORD, "api_timeout": 1, "api_retries": 2}
+    params.update(overrides)
+    return params
 
 
 def make_client(record, **params):

@@ -94,9 +94,8 @@ FAILURES = [
         (596, "Broken pipe", None, _errors.PveNodeUnreachableError, "HTTP 596 Broken pipe"),
         (501, "Method 'GET /nodes/pve1/foo' not implemented", None, _errors.PveServerError, "HTTP 501 Method 'GET /nodes"),
         # PVE since 2025: the message in the body too (it wins over the reason phrase)
-        (500, "Internal Server Error", {"data": None, "message": "Configuration file 'nodes/pve1/qemu-server/100.conf' "
-                                                                "does not exist\n"},
-         _errors.PveServerError, "HTTP 500 Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist"),
+        (500, "Internal Server Error", {"data": None, "message": "Configuration file '100.conf' does not exist\n"},
+         _errors.PveServerError, "HTTP 500 Configuration file '100.conf' does not exist"),
     ]]
 
 
