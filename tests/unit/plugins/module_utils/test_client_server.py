@@ -29,6 +29,7 @@ from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_serv
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils import test_client
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils.test_client import (
     OK, SECRET, TOKEN_ID, make_client, retry_warnings, token_params)
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim
 
 fast_backoff = test_client.fast_backoff
 record = test_client.record
@@ -179,22 +180,25 @@ def test_requests_ca_bundle_replaces_neither_validate_certs_false_nor_ca_path(re
 
 def test_errors_close_the_connection_and_the_next_request_opens_a_new_one(record):
     """After every answer >= 400 pveproxy closes the connection (`Connection: close`, AnyEvent.pm response():
-    keep_alive = 0 if $code >= 400): the next request opens a new one, without an error or a retry."""
-    def pveproxy(request):
-        if request["path"].endswith("/version"):
-            return _ok(request)
-        return 500, "Internal Server Error", dict(JSON, Connection="close"), b'{"data": null}'
+    keep_alive = 0 if $code >= 400), as the simulator does: the next request opens a new one, without an error or a
+    retry."""
+    calls = [("/version", None), ("/nodes/pve1/qemu/999/config", None), ("/version", None),
+             ("/cluster/resources", {"type": "pool"}), ("/version", None), ("/version", None), ("/nodes/pve3/status", None),
+             ("/version", None)]
     outcomes = []
-    with LocalServer(pveproxy) as server:
-        with make_client(record, **_local_params(server, scheme="http", api_retries=3)) as client:
-            for path in ["/version", "/bad", "/version", "/version", "/bad", "/bad", "/version"]:
+    with profile_sim("pve9") as sim:
+        params = token_params(api_host=sim.url, api_token_id=sim.token_id, api_token_secret=sim.token_secret,
+                              api_allow_http=True, api_retries=3)
+        with make_client(record, **params) as client:
+            for path, query in calls:
                 try:
-                    outcomes.append(client.get(path)["version"])
-                except _errors.PveServerError as err:
+                    outcomes.append(client.get(path, params=query)["release"])
+                except _errors.PveHttpError as err:
                     outcomes.append(err.status)
-    assert outcomes == ["9.1.2", 500, "9.1.2", "9.1.2", 500, 500, "9.1.2"]
-    assert len(server.requests) == 7 and retry_warnings(record) == []   # nothing retried, nothing lost
-    assert server.connections == 4   # a new one after each error
+        assert sim.request_count() == len(calls) and retry_warnings(record) == []   # nothing retried, nothing lost
+        release = sim.profile["version"]["release"]
+        assert outcomes == [release, 500, release, 400, release, release, 595, release]
+        assert sim.connections == 4   # one for the first answers, a new one after each error
 
 
 def test_deadlines_hold_in_a_forked_child(record):
