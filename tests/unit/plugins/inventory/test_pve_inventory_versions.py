@@ -84,13 +84,14 @@ def test_container_addresses_on_every_version(tmp_path, warnings, profile):
 
 
 def test_guests_of_a_silent_node_are_asked_once(tmp_path, warnings):
-    """A node the cluster sees online but that never answers: each guest's read times out once, not api_retries times."""
+    """A node the cluster sees online but that never answers: each guest's read times out once, not api_retries times.
+    api_timeout leaves the nodes that do answer seconds to spare on a loaded machine."""
     scenario = demo_scenario(down_for=600, proxy_timeout=30)
     scenario.nodes[1].unresponsive = True  # pve2
     with profile_sim("pve9", scenario) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\napi_timeout: 1\napi_retries: 3\n"))
+        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\napi_timeout: 3\napi_retries: 3\n"))
         asked = [r["path"] for r in sim.requests if r["path"].startswith("/nodes/pve2/")]
     assert asked and len(asked) == len(set(asked)), asked
     silent = [h for h in inventory.hosts.values() if h.vars.get("pve_node") == "pve2" and h.vars.get("pve_agent_error")]
-    assert len(silent) == len(asked) and all("api_timeout=1s" in h.vars["pve_agent_error"] for h in silent)
+    assert len(silent) == len(asked) and all("api_timeout=3s" in h.vars["pve_agent_error"] for h in silent)
     assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"
