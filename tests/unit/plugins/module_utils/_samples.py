@@ -13,12 +13,6 @@ import json
 import pathlib
 
 SAMPLES_DIR = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "pve-api-samples"
-SCHEMA_PATH = pathlib.Path(__file__).resolve().parents[3] / "pvesim" / "schema.json"
-
-
-def find_samples_dir():
-    """tests/unit/fixtures/pve-api-samples."""
-    return SAMPLES_DIR
 
 
 def load_sample(relative):
@@ -46,11 +40,9 @@ def all_keys(value):
             yield from all_keys(item)
 
 
-def load_schema():
-    """PVE's API schema for the paths used here (the simulator's copy, tests/pvesim/schema.json)."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
 def schema_choices(path, parameter):
-    """The values PVE's schema allows for the GET parameter `parameter` of `path` (its enum)."""
+    """The values PVE's schema allows for the GET parameter `parameter` of `path` (its enum; the simulator's copy of
+    PVE's schema, tests/pvesim/schema.json)."""
+    from pvesim.schema_check import load_schema
+
     return load_schema()[path]["GET"]["parameters"]["properties"][parameter]["enum"]

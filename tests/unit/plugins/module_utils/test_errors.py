@@ -2,7 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The error tree and error_from_response (HTTP status -> type, message from body or reason)."""
+"""The error tree and error_from_response (HTTP status -> type, hints, odd bodies). The message from the body or the
+reason phrase, as the client reads them: test_client_server.py::test_failures."""
 
 from __future__ import annotations
 
@@ -31,24 +32,10 @@ def test_status_to_type(status, error_type):
     assert (err.status, err.method, err.path) == (status, "GET", "/x")
 
 
-def test_message_from_body_wins_over_reason():
-    err = _errors.error_from_response(500, "GET", "/nodes/pve1/qemu/100/status/current", "VM 100 is not running",
-                                      {"data": None, "message": "VM 100 is not running\n"})
-    assert str(err) == "GET /nodes/pve1/qemu/100/status/current failed: HTTP 500 VM 100 is not running"
-    assert err.pve_message == "VM 100 is not running"
-
-
-def test_old_pve_message_only_in_reason_phrase():
-    err = _errors.error_from_response(400, "GET", "/cluster/nextid", "Parameter verification failed.",
-                                      {"data": None, "errors": {"vmid": "VM 200 already exists"}})
-    assert str(err) == "GET /cluster/nextid failed: HTTP 400 Parameter verification failed. (vmid: VM 200 already exists)"
-    assert err.errors == {"vmid": "VM 200 already exists"}
-    assert err.to_result() == {"status": 400, "errors": {"vmid": "VM 200 already exists"}}
-
-
 def test_errors_sorted_and_stringified():
     err = _errors.error_from_response(400, "GET", "/p", "", {"errors": {"b": 2, "a": "x"}, "message": None})
     assert str(err) == "GET /p failed: HTTP 400 (a: x, b: 2)"
+    assert err.to_result() == {"status": 400, "errors": {"a": "x", "b": "2"}}
 
 
 def test_empty_everything():

@@ -256,8 +256,8 @@ def test_validators(check, value, expected):
 
 
 @pytest.mark.parametrize("check, value", (
-    [(validate_node, value) for value in ["", "-a", "a-", "a_b", "a.b", "a/b", "a b", None, 1, ["pve1"], "pve1\n"]]
-    + [(validate_vmid, value) for value in [99, 1000000000, -5, "x", None, True, False, [], 1.5e12]]
+    [(validate_node, value) for value in ["", "-a", "a-", "a_b", "a.b", "a/b", "../x", "a b", None, 1, ["pve1"], "pve1\n"]]
+    + [(validate_vmid, value) for value in [99, 0, 1000000000, -5, "x", "", "1e3", None, True, False, [], 1.5e12]]
     + [(parse_time, value) for value in ["yesterday", "2025-13-01", True, float("inf"), float("nan"), "1e3"]]))
 def test_validators_name_the_option(check, value):
     with pytest.raises(PveOptionError) as excinfo:
