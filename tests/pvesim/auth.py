@@ -88,6 +88,14 @@ class Identity:
         return priv in self.acl.privs(path, pool_of)
 
 
+def _fresh(stamp):
+    """A ticket's or CSRF token's hex time stamp is no older than TICKET_LIFETIME (and at most 5 minutes ahead)."""
+    try:
+        return -300 <= time.time() - int(stamp, 16) <= TICKET_LIFETIME
+    except ValueError:
+        return False
+
+
 def _acl(entry):
     """An entry's ACL: 'acl' (paths and roles) or 'privs' (the same everywhere)."""
     if "acl" in entry:
@@ -158,26 +166,13 @@ class Auth:
         fields = plain.split(":")
         if len(fields) != 3 or fields[0] != "PVE":
             return None
-        if not hmac.compare_digest(self._sign(plain), sig):
-            return None
-        try:
-            stamp = int(fields[2], 16)
-        except ValueError:
-            return None
-        age = time.time() - stamp
-        if age > TICKET_LIFETIME or age < -300:
+        if not hmac.compare_digest(self._sign(plain), sig) or not _fresh(fields[2]):
             return None
         return fields[1]
 
     def _csrf_ok(self, token, user):
-        if not token or ":" not in token:
-            return False
-        stamp, sig = token.split(":", 1)
-        try:
-            age = time.time() - int(stamp, 16)
-        except ValueError:
-            return False
-        return -300 <= age <= TICKET_LIFETIME and hmac.compare_digest(self._sign("%s:%s" % (stamp, user))[:43], sig)
+        stamp, sep, sig = (token or "").partition(":")
+        return bool(sep) and _fresh(stamp) and hmac.compare_digest(self._sign("%s:%s" % (stamp, user))[:43], sig)
 
     def identify(self, headers):
         """Identity for request headers; raises AuthError(401) like pveproxy."""

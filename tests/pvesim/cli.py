@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -39,16 +40,15 @@ def write_state(sim, state_dir):
     _write(os.path.join(state_dir, "env"), "\n".join(lines) + "\n")
     # the same settings as data, for test harnesses (tests/integration/targets/setup_pvesim)
     # profile and version (what GET /version answers) let a target assert the same on every profile
-    version = sim.router.cluster.version()
-    # the type of the SDN rows of /cluster/resources (sdn, or network from PVE 9.1)
-    sdn_rows = sim.router.cluster.sdn_row_type()
-    _write(os.path.join(state_dir, "settings.json"), json.dumps({
-        "url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
-        "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
-        "version": version, "sdn_rows": sdn_rows, "realm_users": _realm_users(), "scoped_tokens": _scoped_tokens()}, indent=2,
-        sort_keys=True) + "\n")
+    # sdn_rows: the type of the SDN rows of /cluster/resources (sdn, or network from PVE 9.1)
+    settings = {"url": sim.url, "port": sim.port, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
+                "token_id": sim.token_id, "token_secret": sim.token_secret, "profile": sim.profile["name"],
+                "version": sim.router.cluster.version(), "sdn_rows": sim.router.cluster.sdn_row_type(),
+                "realm_users": _realm_users(), "scoped_tokens": _scoped_tokens()}
+    _write(os.path.join(state_dir, "settings.json"), json.dumps(settings, indent=2, sort_keys=True) + "\n")
     _write(os.path.join(state_dir, "pid"), "%d\n" % os.getpid())
     _write(os.path.join(state_dir, "url"), sim.url + "\n")
+    return settings
 
 
 def how_to_use(settings, state_dir, command):
@@ -87,10 +87,8 @@ def _scoped_tokens():
 def _forget(state_dir):
     """Remove DIR/url and DIR/pid: no server answers there (yet, or any more)."""
     for name in ("url", "pid"):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(state_dir, name))
-        except FileNotFoundError:
-            pass
 
 
 def serve(args):
@@ -107,10 +105,8 @@ def serve(args):
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     sim.start()
-    write_state(sim, state_dir)
+    settings = write_state(sim, state_dir)
     # the URL alone on the first line (scripts read it), then how to use it
-    settings = {"url": sim.url, "ca_path": sim.ca_path, "user": sim.user, "password": sim.password,
-                "token_id": sim.token_id, "token_secret": sim.token_secret}
     print(sim.url, flush=True)
     print(how_to_use(settings, state_dir, _command()).split("\n", 1)[1], flush=True)
     try:
@@ -201,14 +197,19 @@ def start(args):
     return 0
 
 
-def _running_pid(state_dir):
-    """The pid of a simulator still running in state_dir, else None."""
+def _read_pid(state_dir):
+    """The pid in DIR/pid, else None."""
     try:
         with open(os.path.join(state_dir, "pid"), encoding="utf-8") as handle:
-            pid = int(handle.read().strip())
+            return int(handle.read().strip())
     except (OSError, ValueError):
         return None
-    return None if _gone(pid) else pid
+
+
+def _running_pid(state_dir):
+    """The pid of a simulator still running in state_dir, else None."""
+    pid = _read_pid(state_dir)
+    return None if pid is None or _gone(pid) else pid
 
 
 def stop_server(args):
@@ -223,10 +224,8 @@ def stop_server(args):
 
 def _stop_one(state_dir, timeout=STOP_WAIT):
     pid_file = os.path.join(state_dir, "pid")
-    try:
-        with open(pid_file, encoding="utf-8") as handle:
-            pid = int(handle.read().strip())
-    except (FileNotFoundError, ValueError):
+    pid = _read_pid(state_dir)
+    if pid is None:
         print("no running pvesim in %s" % state_dir, file=sys.stderr)
         return 1
     try:
@@ -263,23 +262,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m pvesim", description="Proxmox VE API simulator")
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="run the simulator in the foreground")
-    p_serve.add_argument("--scenario", default="demo",
-                         help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1")
-    p_serve.add_argument("--profile", default=None, choices=sorted(PROFILES),
-                         help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
     p_serve.add_argument("--port", type=int, default=0)
-    p_serve.add_argument("--moving-metrics", action="store_true",
-                         help="CPU, memory in use and uptime in /cluster/resources differ on every read, as on PVE")
-    p_serve.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env go (default .pvesim)")
-    p_serve.add_argument("--idle-timeout", type=float, default=0,
-                         help="stop after this many seconds without an API request (0: never; a safety net for tests)")
     p_start = sub.add_parser("start", help="serve in the background in a new state directory; print its settings"
                                            " and state_dir as JSON once it is ready")
-    p_start.add_argument("--scenario", default="demo")
-    p_start.add_argument("--profile", default=None, choices=sorted(PROFILES))
-    p_start.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env, log go (default: a new temporary directory)")
-    p_start.add_argument("--idle-timeout", type=float, default=900)
-    p_start.add_argument("--moving-metrics", action="store_true", help="as serve --moving-metrics")
+    for parser_, idle_timeout in ((p_serve, 0), (p_start, 900)):
+        parser_.add_argument("--scenario", default="demo",
+                             help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1")
+        parser_.add_argument("--profile", default=None, choices=sorted(PROFILES),
+                             help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
+        parser_.add_argument("--moving-metrics", action="store_true",
+                             help="CPU, memory in use and uptime in /cluster/resources differ on every read, as on PVE")
+        parser_.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env (start: and log) go"
+                                                              " (default: serve .pvesim, start a new temporary directory)")
+        parser_.add_argument("--idle-timeout", type=float, default=idle_timeout,
+                             help="stop after this many seconds without an API request (0: never; a safety net for tests)")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")
     p_stop.add_argument("--state-dir", action="append", help="repeatable (default .pvesim)")
     p_stop.add_argument("--remove", action="store_true", help="delete the state directories too")

@@ -33,38 +33,34 @@ class NotFound(Exception):
     """A handler error that becomes HTTP 500 with PVE's message."""
 
 
+def _fill(obj, defaults):
+    """Set each attribute of obj that the scenario left unset (None, or an empty ip) to its default."""
+    for key, value in defaults.items():
+        if getattr(obj, key) in (None, ""):
+            setattr(obj, key, value)
+
+
 def _fill_node(node, index, pveversion):
     h = _h("node", node.name)
-    defaults = {"ip": "192.168.100.%d" % (11 + index), "maxcpu": (8, 16, 32, 64)[h % 4],
-                "maxmem": (64, 128, 256)[h % 3] * GIB, "maxdisk": 100 * GIB, "uptime": 86400 + h % 5000000,
-                "cpu": round(0.01 + (h % 3000) / 10000.0, 6), "pveversion": pveversion}
-    for key, value in defaults.items():
-        if getattr(node, key) in (None, ""):
-            setattr(node, key, value)
-    if node.mem is None:
-        node.mem = int(node.maxmem * (0.2 + (h % 50) / 100.0))
-    if node.disk is None:
-        node.disk = int(node.maxdisk * (0.05 + (h % 40) / 100.0))
+    _fill(node, {"ip": "192.168.100.%d" % (11 + index), "maxcpu": (8, 16, 32, 64)[h % 4],
+                 "maxmem": (64, 128, 256)[h % 3] * GIB, "maxdisk": 100 * GIB, "uptime": 86400 + h % 5000000,
+                 "cpu": round(0.01 + (h % 3000) / 10000.0, 6), "pveversion": pveversion})
+    _fill(node, {"mem": int(node.maxmem * (0.2 + (h % 50) / 100.0)),
+                 "disk": int(node.maxdisk * (0.05 + (h % 40) / 100.0))})
 
 
 def _fill_guest(guest):
     h = _h("guest", guest.vmid)
     lxc = guest.type == "lxc"
-    defaults = {"maxcpu": (1, 2, 4, 8)[h % 4], "maxmem": (512 * MIB, GIB, 2 * GIB, 4 * GIB, 8 * GIB)[h % 5],
-                "maxdisk": 8 * GIB if lxc else (32 * GIB, 64 * GIB, 0)[h % 3]}
-    for key, value in defaults.items():
-        if getattr(guest, key) is None:
-            setattr(guest, key, value)
+    _fill(guest, {"maxcpu": (1, 2, 4, 8)[h % 4], "maxmem": (512 * MIB, GIB, 2 * GIB, 4 * GIB, 8 * GIB)[h % 5],
+                  "maxdisk": 8 * GIB if lxc else (32 * GIB, 64 * GIB, 0)[h % 3]})
     running = guest.status == "running"
-    live = {"cpu": round(0.001 + (h % 5000) / 100000.0, 6) if running else 0,
-            "mem": int(guest.maxmem * (0.2 + (h % 60) / 100.0)) if running else 0,
-            "uptime": 600 + h % 2000000 if running else 0,
-            "netin": (h % 10 ** 9) if running else 0, "netout": (h % 10 ** 8) if running else 0,
-            "diskread": (h % 10 ** 10) if running else 0, "diskwrite": (h % 10 ** 9) if running else 0,
-            "disk": int(guest.maxdisk * (0.1 + (h % 50) / 100.0)) if running and lxc else 0}
-    for key, value in live.items():
-        if getattr(guest, key) is None:
-            setattr(guest, key, value)
+    _fill(guest, {"cpu": round(0.001 + (h % 5000) / 100000.0, 6) if running else 0,
+                  "mem": int(guest.maxmem * (0.2 + (h % 60) / 100.0)) if running else 0,
+                  "uptime": 600 + h % 2000000 if running else 0,
+                  "netin": (h % 10 ** 9) if running else 0, "netout": (h % 10 ** 8) if running else 0,
+                  "diskread": (h % 10 ** 10) if running else 0, "diskwrite": (h % 10 ** 9) if running else 0,
+                  "disk": int(guest.maxdisk * (0.1 + (h % 50) / 100.0)) if running and lxc else 0})
 
 
 def _new_guest(vmid, node, gtype, name):

@@ -33,6 +33,11 @@ class ApiError(Exception):
         return encode(out)
 
 
+def param_error(errors):
+    """400 Parameter verification failed, with per-parameter messages (JSONSchema.pm)."""
+    return ApiError(400, "Parameter verification failed.", errors)
+
+
 def _envelope(data, total=None):
     out = {"data": data}
     if total:
@@ -96,7 +101,7 @@ def h_nextid(cl, p, _i):
     vmid = p.get("vmid")
     if vmid is not None:
         if not cl.nextid(vmid):
-            raise ApiError(400, "Parameter verification failed.", {"vmid": "VM %d already exists" % vmid})
+            raise param_error({"vmid": "VM %d already exists" % vmid})
         return _envelope(str(vmid))
     return _envelope(str(cl.nextid()))
 
@@ -144,10 +149,10 @@ def h_tasks(cl, p, ident):
 def _task_row(cl, p, ident):
     upid = p["upid"]
     if not UPID_RE.match(upid):
-        raise ApiError(400, "Parameter verification failed.", {"upid": "unable to parse worker upid '%s'" % upid})
+        raise param_error({"upid": "unable to parse worker upid '%s'" % upid})
     row = cl.task_stores[p["node"]].find(upid)
     if row is None:
-        raise ApiError(400, "Parameter verification failed.", {"upid": "no such task"})
+        raise param_error({"upid": "no such task"})
     if not _task_owner(ident)(row[USER], row[TOKEN]):
         _require(ident, "/nodes/" + p["node"], ("Sys.Audit",))
     return row
@@ -179,42 +184,30 @@ def h_network(cl, p, ident):
     allowed = cl.profile["network_types"]
     if itype is not None and itype not in allowed:
         # this release's enum (pve-manager PVE/API2/Network.pm), checked like JSONSchema.pm does
-        raise ApiError(400, "Parameter verification failed.",
-                       {"type": "value '%s' does not have a value in the enumeration '%s'" % (itype, ", ".join(allowed))})
+        raise param_error({"type": "value '%s' does not have a value in the enumeration '%s'" % (itype, ", ".join(allowed))})
     rows = cl.network(p["node"], itype)
     # Network.pm index: bridges only with SDN.Audit or SDN.Use on /sdn/zones/localnetwork/<bridge>
     return _envelope([r for r in rows if r.get("type") not in ("bridge", "OVSBridge")
                       or ident.privs("/sdn/zones/localnetwork/" + r["iface"]) & {"SDN.Audit", "SDN.Use"}])
 
 
-def _own_guests(cl, rows, ident):
-    return [r for r in rows if ident.has("/vms/%s" % r["vmid"], "VM.Audit", cl.pool_of)]
+def _h_list(gtype):
+    def handler(cl, p, ident):
+        return _envelope([r for r in cl.guest_list(p["node"], gtype)
+                          if ident.has("/vms/%s" % r["vmid"], "VM.Audit", cl.pool_of)])
+    return handler
 
 
-def h_qemu_list(cl, p, ident):
-    return _envelope(_own_guests(cl, cl.guest_list(p["node"], "qemu"), ident))
-
-
-def h_lxc_list(cl, p, ident):
-    return _envelope(_own_guests(cl, cl.guest_list(p["node"], "lxc"), ident))
-
-
-def _config(cl, p, gtype):
-    guest = cl.guest(p["node"], p["vmid"], gtype)
-    try:
-        return _envelope(cl.config(guest, current=p.get("current", 0), snapshot=p.get("snapshot")))
-    except schema_check.ParamError as err:
-        raise ApiError(400, "Parameter verification failed.", err.errors) from err
-    except LookupError as err:
-        raise NotFound(str(err)) from err
-
-
-def h_qemu_config(cl, p, _i):
-    return _config(cl, p, "qemu")
-
-
-def h_lxc_config(cl, p, _i):
-    return _config(cl, p, "lxc")
+def _h_config(gtype):
+    def handler(cl, p, _i):
+        guest = cl.guest(p["node"], p["vmid"], gtype)
+        try:
+            return _envelope(cl.config(guest, current=p.get("current", 0), snapshot=p.get("snapshot")))
+        except schema_check.ParamError as err:
+            raise param_error(err.errors) from err
+        except LookupError as err:
+            raise NotFound(str(err)) from err
+    return handler
 
 
 def h_agent(cl, p, _i):
@@ -258,10 +251,10 @@ ROUTES = [
     ("GET", "/nodes/{node}/tasks/{upid}/status", h_task_status, None),
     ("GET", "/nodes/{node}/tasks/{upid}/log", h_task_log, None),
     ("GET", "/nodes/{node}/network", h_network, None),
-    ("GET", "/nodes/{node}/qemu", h_qemu_list, None),
-    ("GET", "/nodes/{node}/lxc", h_lxc_list, None),
-    ("GET", "/nodes/{node}/qemu/{vmid}/config", h_qemu_config, VM_AUDIT),
-    ("GET", "/nodes/{node}/lxc/{vmid}/config", h_lxc_config, VM_AUDIT),
+    ("GET", "/nodes/{node}/qemu", _h_list("qemu"), None),
+    ("GET", "/nodes/{node}/lxc", _h_list("lxc"), None),
+    ("GET", "/nodes/{node}/qemu/{vmid}/config", _h_config("qemu"), VM_AUDIT),
+    ("GET", "/nodes/{node}/lxc/{vmid}/config", _h_config("lxc"), VM_AUDIT),
     ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", h_agent, AGENT),
     ("GET", "/nodes/{node}/lxc/{vmid}/interfaces", h_lxc_ifaces, VM_AUDIT),
     ("GET", "/pools", h_pools, None),
@@ -273,6 +266,14 @@ def _require(ident, path, privs, any_of=False, pool_of=None):
     granted = ident.privs(path, pool_of)
     if (any_of and not granted & set(privs)) or (not any_of and not set(privs) <= granted):
         raise PermissionDenied(path, privs if any_of else [p for p in privs if p not in granted][:1])
+
+
+def verify(method_schema, params):
+    """schema_check.verify with its ParamError as PVE's 400 answer."""
+    try:
+        return schema_check.verify(method_schema, params)
+    except schema_check.ParamError as err:
+        raise param_error(err.errors) from err
 
 
 def _compile(template):
@@ -313,13 +314,9 @@ class Router:
         params = dict(path_params)
         for key, value in query.items():
             if key in path_params and value != path_params[key]:
-                raise ApiError(400, "Parameter verification failed.",
-                               {key: "duplicate parameter (already defined in URI) with conflicting values!"})
+                raise param_error({key: "duplicate parameter (already defined in URI) with conflicting values!"})
             params[key] = value
-        try:
-            typed = schema_check.verify(self.schema[template][method], params)
-        except schema_check.ParamError as err:
-            raise ApiError(400, "Parameter verification failed.", err.errors) from err
+        typed = verify(self.schema[template][method], params)
         try:
             if perm is not None:
                 path_t, privs, any_of = perm

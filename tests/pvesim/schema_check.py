@@ -14,6 +14,8 @@ _REALM_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\.\-_]+$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 TASK_STATUS_TYPES = ("ok", "warning", "error", "unknown")
+# parameter types given as strings: (what a value must match, its conversion)
+_SCALARS = {"boolean": (re.compile(r"\A[01]\Z"), int), "integer": (_INT_RE, int), "number": (_NUMBER_RE, float)}
 
 _FORMATS = {
     "pve-node": (_NODE_RE, "value does not look like a valid node name"),
@@ -95,18 +97,11 @@ def _check_format(fmt, value):
 def _check_one(spec, value):
     """Return (converted value, error message or None)."""
     ptype = spec.get("type", "string")
-    if ptype == "boolean":
-        if value not in ("0", "1"):
-            return value, "type check ('boolean') failed - got '%s'" % value
-        value = int(value)
-    elif ptype == "integer":
-        if not _INT_RE.match(value):
-            return value, "type check ('integer') failed - got '%s'" % value
-        value = int(value)
-    elif ptype == "number":
-        if not _NUMBER_RE.match(value):
-            return value, "type check ('number') failed - got '%s'" % value
-        value = float(value)
+    if ptype in _SCALARS:
+        pattern, convert = _SCALARS[ptype]
+        if not pattern.match(value):
+            return value, "type check ('%s') failed - got '%s'" % (ptype, value)
+        value = convert(value)
     if ptype in ("integer", "number"):
         if "minimum" in spec and value < spec["minimum"]:
             return value, "value must have a minimum value of %s" % spec["minimum"]
@@ -159,22 +154,15 @@ def verify(method_schema, params):
 NUMERIC_STRING_FIELDS = frozenset(("netmask6", "mtu", "vlan-id", "bridge_fd", "prefix"))
 
 
+_PY_TYPES = {"integer": int, "number": (int, float), "string": str, "array": list, "object": dict}
+
+
 def _type_ok(stype, value, name):
-    if stype == "integer":
-        if isinstance(value, str) and name in NUMERIC_STRING_FIELDS:
-            return _INT_RE.match(value) is not None
-        return isinstance(value, int) and not isinstance(value, bool)
-    if stype == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if stype == "integer" and isinstance(value, str) and name in NUMERIC_STRING_FIELDS:
+        return _INT_RE.match(value) is not None
     if stype == "boolean":
         return value in (0, 1) and not isinstance(value, float)
-    if stype == "string":
-        return isinstance(value, str)
-    if stype == "array":
-        return isinstance(value, list)
-    if stype == "object":
-        return isinstance(value, dict)
-    return True
+    return stype not in _PY_TYPES or (isinstance(value, _PY_TYPES[stype]) and not isinstance(value, bool))
 
 
 def check_returns(spec, value, where="data", name=""):

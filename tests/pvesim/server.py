@@ -9,11 +9,10 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import schema_check
 from .auth import AuthError
 from .cluster import encode
 from .faults import EMPTY_BODY_STATUSES, REASONS
-from .routes import ApiError
+from .routes import ApiError, param_error, verify
 
 JSON_TYPE = "application/json;charset=UTF-8"
 HTML_ERROR = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
@@ -214,13 +213,10 @@ class Handler(BaseHTTPRequestHandler):
             entry["status"] = status
             self._send(status, fault.message or reason, out)
             return True
-        if kind == "html":
+        if kind in ("html", "malformed"):
             entry["status"] = 200
-            self._send(200, "OK", HTML_ERROR if fault.body is None else fault.body.encode(), "text/html")
-            return True
-        if kind == "malformed":
-            entry["status"] = 200
-            self._send(200, "OK", MALFORMED if fault.body is None else fault.body.encode())
+            default, ctype = (HTML_ERROR, "text/html") if kind == "html" else (MALFORMED, JSON_TYPE)
+            self._send(200, "OK", default if fault.body is None else fault.body.encode(), ctype)
             return True
         if kind == "hang":
             entry["status"] = 0
@@ -251,7 +247,7 @@ class Handler(BaseHTTPRequestHandler):
                 return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body).items()}
             return _first_values(urllib.parse.parse_qs(body.decode(), keep_blank_values=True))
         except (ValueError, AttributeError, UnicodeDecodeError) as err:
-            raise ApiError(400, "Parameter verification failed.", {"body": "not a form or a JSON object"}) from err
+            raise param_error({"body": "not a form or a JSON object"}) from err
 
     def _login(self, sim, entry, body):
         if (self.headers.get("Authorization") or "").startswith("PVEAPIToken"):
@@ -259,10 +255,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(403, "Permission check failed (URI '/access/ticket' not available with API token, "
                                 "need proper ticket.)")
         form = self._form(body) if body else {}
-        try:
-            params = schema_check.verify(sim.router.schema["/access/ticket"]["POST"], form)
-        except schema_check.ParamError as err:
-            raise ApiError(400, "Parameter verification failed.", err.errors) from err
+        params = verify(sim.router.schema["/access/ticket"]["POST"], form)
         data = sim.auth.login(params["username"], params["password"], params.get("realm"))
         if data is None:
             raise ApiError(401, "authentication failure")
@@ -280,19 +273,14 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, "invalid JSON", encode({"data": None, "message": "invalid JSON\n"}))
             return
-        result = None
+        calls = {("POST", "/_sim/faults"): lambda: sim.faults.add(**(payload or {})) and None,
+                 ("DELETE", "/_sim/faults"): sim.faults.clear, ("GET", "/_sim/requests"): sim.log.entries,
+                 ("DELETE", "/_sim/requests"): sim.log.clear}
+        if (method, path) not in calls:
+            self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
+            return
         try:
-            if path == "/_sim/faults" and method == "POST":
-                sim.faults.add(**(payload or {}))
-            elif path == "/_sim/faults" and method == "DELETE":
-                sim.faults.clear()
-            elif path == "/_sim/requests" and method == "GET":
-                result = sim.log.entries()
-            elif path == "/_sim/requests" and method == "DELETE":
-                sim.log.clear()
-            else:
-                self._send(404, "Not Found", encode({"data": None, "message": "no such admin call\n"}))
-                return
+            result = calls[method, path]()
         except (TypeError, ValueError, KeyError, AttributeError) as err:
             self._send(400, "Bad Request", encode({"data": None, "message": "%s\n" % err}))
             return
