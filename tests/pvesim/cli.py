@@ -272,8 +272,8 @@ def main(argv=None):
                              help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
         parser_.add_argument("--moving-metrics", action="store_true",
                              help="CPU, memory in use and uptime in /cluster/resources differ on every read, as on PVE")
-        parser_.add_argument("--state-dir", default=None, help="where url, ca.pem, pid, env (start: and log) go"
-                                                              " (default: serve .pvesim, start a new temporary directory)")
+        parser_.add_argument("--state-dir", default=None,
+                             help="where url, ca.pem, pid, env (start: and log) go (default: serve .pvesim, start a new temp dir)")
         parser_.add_argument("--idle-timeout", type=float, default=idle_timeout,
                              help="stop after this many seconds without an API request (0: never; a safety net for tests)")
     p_stop = sub.add_parser("stop", help="stop a simulator started with serve or start")

@@ -7,7 +7,6 @@ import json
 import threading
 import time
 
-from . import guest_config
 from .guest_config import GIB, MIB
 from .profiles import RRD_WINDOW, get_profile
 from .scenario import Guest
@@ -186,9 +185,6 @@ class Cluster:  # pylint: disable=too-many-public-methods
         if for_resources and node.hastate:
             row["hastate"] = node.hastate
         return row
-
-    def nodes_list(self):
-        return [self.node_row(n, False) for n in self.nodes.values()]
 
     def cluster_status(self):
         rows = []
@@ -460,10 +456,6 @@ class Cluster:  # pylint: disable=too-many-public-methods
                 row["template"] = 1
             rows.append(row)
         return rows
-
-    def config(self, guest, current=0, snapshot=None):
-        """GET /nodes/{node}/<type>/{vmid}/config (guest_config.py: read from qemu-server and pve-container)."""
-        return guest_config.answer(guest, self.profile, mac_for(guest.vmid), current=current, snapshot=snapshot)
 
     def agent_interfaces(self, guest):
         if not guest.agent:

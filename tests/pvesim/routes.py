@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from . import schema_check
-from .cluster import NotFound, encode
+from . import guest_config, schema_check
+from .cluster import NotFound, encode, mac_for
 from .permissions import PermissionDenied
 from .tasks import TOKEN, UPID_RE, USER, row_dict, task_log
 
@@ -56,7 +56,7 @@ def _unrestricted(ident):
 
 def h_nodes(cl, _p, ident):
     if _unrestricted(ident):
-        return cl.cached(("nodes",), lambda: encode(_envelope(cl.nodes_list())))
+        return cl.cached(("nodes",), lambda: encode(_envelope([cl.node_row(n, False) for n in cl.nodes.values()])))
     # pve-manager Nodes.pm index: usage figures only with Sys.Audit on /nodes/<node>
     return _envelope([_node_row(cl.node_row(n, False), ident) for n in cl.nodes.values()])
 
@@ -202,7 +202,8 @@ def _h_config(gtype):
     def handler(cl, p, _i):
         guest = cl.guest(p["node"], p["vmid"], gtype)
         try:
-            return _envelope(cl.config(guest, current=p.get("current", 0), snapshot=p.get("snapshot")))
+            return _envelope(guest_config.answer(guest, cl.profile, mac_for(guest.vmid), current=p.get("current", 0),
+                                                 snapshot=p.get("snapshot")))
         except schema_check.ParamError as err:
             raise param_error(err.errors) from err
         except LookupError as err:

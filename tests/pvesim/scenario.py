@@ -8,8 +8,6 @@ import yaml
 
 SCENARIO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
 
-GUEST_STATS = ("cpu", "mem", "maxcpu", "maxmem", "disk", "maxdisk", "uptime", "netin", "netout", "diskread", "diskwrite")
-
 
 @dataclasses.dataclass
 class Node:
@@ -74,7 +72,6 @@ class Guest:
 
 # A task: (node, age, duration, type, id, user, tokenid, status, pid, pstart, log)
 # age: seconds before "now" the task started; duration None = still running (status None too).
-TASK_FIELDS = ("node", "age", "duration", "type", "id", "user", "tokenid", "status", "pid", "pstart", "log")
 
 
 @dataclasses.dataclass

@@ -99,10 +99,6 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     def url(self):
         return "%s://%s:%d" % ("https" if self.tls else "http", self.host, self.port)
 
-    @property
-    def api_url(self):
-        return self.url + "/api2/json"
-
     def env(self):
         """Environment variables for the collection (token auth)."""
         out = {"PVE_API_HOST": self.url, "PVE_API_PORT": str(self.port), "PVE_API_USER": self.user,

@@ -59,7 +59,7 @@ def test_resources_vm_token_sees_one_guest_without_its_pool(sim):
 
 def test_resources_root_auditor_sees_what_root_sees(sim):
     mine = _get(sim, "/cluster/resources", "root").json()["data"]
-    admin = requests.get(sim.api_url + "/cluster/resources", verify=sim.ca_path, timeout=10,
+    admin = requests.get(sim.url + "/api2/json/cluster/resources", verify=sim.ca_path, timeout=10,
                          headers={"Authorization": "PVEAPIToken=%s=%s" % (sim.token_id, sim.token_secret)}).json()
     assert mine == admin["data"]
 
