@@ -10,6 +10,7 @@ import time
 import urllib.parse
 
 from .permissions import ALL_PRIVS, Acl
+from .routes import ApiError
 
 TICKET_LIFETIME = 7200
 
@@ -58,13 +59,9 @@ def scoped_secret(kind):
     return "00000000-sim0-%s-0000-000000000000" % kind[:4].ljust(4, "0")
 
 
-class AuthError(Exception):
-    """401 (reason only, empty body) or 403."""
-
-    def __init__(self, status, reason):
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
+def _unauthorized(reason):
+    """pveproxy's 401: the reason phrase only, an empty body."""
+    return ApiError(401, reason, empty=True)
 
 
 class Identity:
@@ -175,7 +172,7 @@ class Auth:
         return bool(sep) and _fresh(stamp) and hmac.compare_digest(self._sign("%s:%s" % (stamp, user))[:43], sig)
 
     def identify(self, headers):
-        """Identity for request headers; raises AuthError(401) like pveproxy."""
+        """Identity for request headers; raises a 401 ApiError like pveproxy."""
         authz = headers.get("Authorization") or ""
         if authz.startswith("PVEAPIToken"):
             value = authz[len("PVEAPIToken"):].lstrip("= ").strip() if authz[len("PVEAPIToken"):][:1] in ("=", " ") else ""
@@ -184,7 +181,7 @@ class Auth:
                 tokenid, _sep, secret = value.rpartition(" ")
             entry = self.tokens.get(tokenid)
             if entry is None or not hmac.compare_digest(str(entry["secret"]), secret):
-                raise AuthError(401, "Authentication failed!")
+                raise _unauthorized("Authentication failed!")
             user, _bang, name = tokenid.rpartition("!")
             return Identity("token", user, name, entry["acl"])
         ticket = None
@@ -196,9 +193,9 @@ class Auth:
         if ticket is None and authz.startswith("PVEAuthCookie="):
             ticket = urllib.parse.unquote(authz[len("PVEAuthCookie="):])
         if ticket is None:
-            raise AuthError(401, "No ticket")
+            raise _unauthorized("No ticket")
         user = self._ticket_user(ticket)
         if user is None or user not in self.users:
-            raise AuthError(401, "Authentication failed!")
+            raise _unauthorized("Authentication failed!")
         csrf = self._csrf_ok(headers.get("CSRFPreventionToken"), user)
         return Identity("ticket", user, None, self.users[user]["acl"], csrf_ok=csrf)

@@ -12,6 +12,8 @@ from .profiles import RRD_WINDOW, get_profile
 from .scenario import Guest
 from .tasks import TaskStore
 
+# the figures of a guest's /cluster/resources row that only a live node reports (0 otherwise)
+LIVE_FIGURES = ("cpu", "disk", "diskread", "diskwrite", "mem", "netin", "netout", "uptime")
 CPU_FLAGS = "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm"
 
 
@@ -210,21 +212,17 @@ class Cluster:  # pylint: disable=too-many-public-methods
             if guest.tags:
                 row["tags"] = ";".join(guest.tags)
             return row
-        row = {"cpu": guest.cpu if live else 0, "disk": guest.disk if live else 0,
-               "diskread": guest.diskread if live else 0, "diskwrite": guest.diskwrite if live else 0,
-               "id": "%s/%d" % (guest.type, guest.vmid), "maxcpu": guest.maxcpu, "maxdisk": guest.maxdisk,
-               "maxmem": guest.maxmem, "mem": guest.mem if live else 0}
+        row = {"id": "%s/%d" % (guest.type, guest.vmid), "maxcpu": guest.maxcpu, "maxdisk": guest.maxdisk,
+               "maxmem": guest.maxmem, "name": guest.name, "node": guest.node, "status": status,
+               "template": 1 if guest.template else 0, "type": guest.type, "vmid": guest.vmid}
+        row.update((key, getattr(guest, key) if live else 0) for key in LIVE_FIGURES)
         if guest.type == "qemu" and self.profile["memhost"]:
             row["memhost"] = row["mem"]
-        row.update({"name": guest.name, "netin": guest.netin if live else 0, "netout": guest.netout if live else 0,
-                    "node": guest.node})
         if guest.pool:
             row["pool"] = guest.pool
-        row["status"] = status
         if guest.tags:
             row["tags"] = ";".join(guest.tags)
-        row.update({"template": 1 if guest.template else 0, "type": guest.type,
-                    "uptime": guest.uptime if live else 0, "vmid": guest.vmid})
+        row = dict(sorted(row.items()))   # the keys in PVE's order (sorted), then hastate and lock
         if guest.hastate:
             row["hastate"] = guest.hastate
         if guest.lock:
@@ -472,11 +470,8 @@ class Cluster:  # pylint: disable=too-many-public-methods
             {"ip-address": "127.0.0.1", "ip-address-type": "ipv4", "prefix": 8},
             {"ip-address": "::1", "ip-address-type": "ipv6", "prefix": 128}],
             "name": "lo", "statistics": dict(stats)}]
-        addrs = []
-        for cidr in guest.ips:
-            iface = ipaddress.ip_interface(cidr)
-            addrs.append({"ip-address": str(iface.ip), "ip-address-type": "ipv%d" % iface.version,
-                          "prefix": iface.network.prefixlen})
+        addrs = [{"ip-address": str(iface.ip), "ip-address-type": "ipv%d" % iface.version, "prefix": iface.network.prefixlen}
+                 for iface in map(ipaddress.ip_interface, guest.ips)]
         eth = {"hardware-address": mac_for(guest.vmid), "name": "eth0", "statistics": stats}
         if addrs:
             eth["ip-addresses"] = addrs

@@ -9,7 +9,6 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .auth import AuthError
 from .cluster import encode
 from .faults import EMPTY_BODY_STATUSES, REASONS
 from .routes import ApiError, param_error, verify
@@ -173,13 +172,8 @@ class Handler(BaseHTTPRequestHandler):
             reason = "OK"
         except ApiError as err:
             status, out, reason = err.status, err.body(with_message=sim.error_message), err.message
-            delay = err.delay or (sim.auth_delay if status == 401 else 0)
+            delay = err.delay or (sim.auth_delay if status == 401 else 0)   # AnyEvent.pm: "always delay unauthorized calls by 3 seconds"
             if delay and sim.stop_event.wait(delay):
-                return
-        except AuthError as err:
-            status, out, reason = err.status, b"", err.reason
-            # AnyEvent.pm: "always delay unauthorized calls by 3 seconds"
-            if sim.auth_delay and sim.stop_event.wait(sim.auth_delay):
                 return
         entry["status"] = status
         if fault is not None and fault.kind == "take" and status == 200:
@@ -235,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         entry["auth_ok"] = True
         entry["user"] = ident.user + ("!" + ident.tokenid if ident.tokenid else "")
         if method != "GET" and ident.kind == "ticket" and not ident.csrf_ok:
-            raise AuthError(401, "Permission denied - invalid csrf token")
+            raise ApiError(401, "Permission denied - invalid csrf token", empty=True)
         if method in ("POST", "PUT") and body:
             query = dict(query, **self._form(body))  # pveproxy reads parameters from the query and the body
         return sim.router.dispatch(method, api_path, query, ident)

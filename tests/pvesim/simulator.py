@@ -102,12 +102,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     def env(self):
         """Environment variables for the collection (token auth)."""
         out = {"PVE_API_HOST": self.url, "PVE_API_PORT": str(self.port), "PVE_API_USER": self.user,
-               "PVE_API_TOKEN_ID": self.token_id, "PVE_API_TOKEN_SECRET": self.token_secret}
+               "PVE_API_TOKEN_ID": self.token_id, "PVE_API_TOKEN_SECRET": self.token_secret,
+               "PVE_VALIDATE_CERTS": "true" if self.ca_path else "false"}
         if self.ca_path:
             out["PVE_CA_PATH"] = self.ca_path
-            out["PVE_VALIDATE_CERTS"] = "true"
-        else:
-            out["PVE_VALIDATE_CERTS"] = "false"
         return out
 
     # -- faults and log ------------------------------------------------------------------------
