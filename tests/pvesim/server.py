@@ -1,6 +1,7 @@
 """HTTP(S) server: request handling, auth, faults, request log and the /_sim admin API."""
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -105,11 +106,8 @@ class Handler(BaseHTTPRequestHandler):
         if truncate:
             self.wfile.write(body[:max(0, len(body) // 2)])
             self.wfile.flush()
-            self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         else:
             self.wfile.write(body)
 
@@ -133,12 +131,12 @@ class Handler(BaseHTTPRequestHandler):
         sim = self.server.sim
         split = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(split.path)
-        query_lists = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        query = _first_values(urllib.parse.parse_qs(split.query, keep_blank_values=True))
         body = self._read_body()
         if path.startswith("/_sim/"):
             self._admin(path, body)
             return
-        entry = {"time": time.time(), "method": self.command, "path": path, "query": _first_values(query_lists),
+        entry = {"time": time.time(), "method": self.command, "path": path, "query": dict(query),
                  "status": None, "auth": "none", "user": None, "fault": None}
         authz = self.headers.get("Authorization") or ""
         if authz.startswith("PVEAPIToken"):
@@ -151,12 +149,11 @@ class Handler(BaseHTTPRequestHandler):
         # Logged on arrival (the entry is completed in place), so a request that is still being
         # answered, or hangs, belongs to the test that made it, not to whoever reads the log later.
         sim.log.add(entry)
-        self._api(sim, entry, query_lists, body)
+        self._api(sim, entry, query, body)
 
-    def _api(self, sim, entry, query_lists, body):
+    def _api(self, sim, entry, query, body):
         if sim.latency:
             time.sleep(sim.latency)
-        query = _first_values(query_lists)
         if not self.path.startswith("/api2/json"):
             entry["status"] = 501
             self._send(501, "no such uri", b"", "text/plain")
@@ -227,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         ident = sim.auth.identify(self.headers)
         entry["auth"] = ident.kind
         entry["auth_ok"] = True
-        entry["user"] = ident.user + ("!" + ident.tokenid if ident.tokenid else "")
+        entry["user"] = ident.full_id
         if method != "GET" and ident.kind == "ticket" and not ident.csrf_ok:
             raise ApiError(401, "Permission denied - invalid csrf token", empty=True)
         if method in ("POST", "PUT") and body:
@@ -244,8 +241,7 @@ class Handler(BaseHTTPRequestHandler):
             raise param_error({"body": "not a form or a JSON object"}) from err
 
     def _login(self, sim, entry, body):
-        if (self.headers.get("Authorization") or "").startswith("PVEAPIToken"):
-            entry["auth"] = "token"
+        if entry["auth"] == "token":   # an Authorization: PVEAPIToken header (_handle)
             raise ApiError(403, "Permission check failed (URI '/access/ticket' not available with API token, "
                                 "need proper ticket.)")
         form = self._form(body) if body else {}
