@@ -90,29 +90,18 @@ class TaskStore:
             rows = [r for r in rows if owner(r[USER], r[TOKEN])]
         if not (errors or since or until or typefilter or userfilter or vmid or statusfilter):
             return [row_dict(self.node, r, True) for r in rows[start:start + limit]], len(rows)
-        page = []
-        count = 0
         if errors:
             statusfilter = {"warning", "error", "unknown"}  # errors=1: statusfilter ignored, only "ok" left out
-        for row in rows:
-            if since is not None and row[START] < since:
-                continue
-            if until is not None and row[START] > until:
-                continue
-            if typefilter and row[TYPE] != typefilter:
-                continue
-            if vmid and row[ID] != vmid:
-                continue
+
+        def wanted(row):
             # archived rows are matched after the token is split off (user@realm only), running ones before
             running_token = "!" + row[TOKEN] if row[TOKEN] and row[STATUS] is None else ""
-            if userfilter and userfilter not in (row[USER] + running_token).lower():
-                continue
-            if statusfilter is not None and status_class(row[STATUS]) not in statusfilter:
-                continue
-            if start <= count < start + limit:
-                page.append(row)
-            count += 1
-        return [row_dict(self.node, r, True) for r in page], count
+            return ((since is None or row[START] >= since) and (until is None or row[START] <= until)
+                    and (not typefilter or row[TYPE] == typefilter) and (not vmid or row[ID] == vmid)
+                    and (not userfilter or userfilter in (row[USER] + running_token).lower())
+                    and (statusfilter is None or status_class(row[STATUS]) in statusfilter))
+        matched = [row for row in rows if wanted(row)]
+        return [row_dict(self.node, r, True) for r in matched[start:start + limit]], len(matched)
 
     def find(self, upid):
         """The row of a UPID on this node, or None."""
