@@ -9,6 +9,7 @@ from __future__ import annotations
 import _thread
 import copy
 import signal
+import threading
 import time
 
 import pytest
@@ -135,11 +136,16 @@ def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
     # interrupt_main() does nothing while SIGINT is ignored, as it is in a job a non-interactive shell
     # started in the background (CI): Python's own handler, as in `ansible-inventory` at a terminal
     previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    threads_before = set(threading.enumerate())
     try:
         with pytest.raises(KeyboardInterrupt):
             parse_direct(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 2\n"))
     finally:
         if previous_handler is not None:  # None: a handler not set from Python, nothing to put back
             signal.signal(signal.SIGINT, previous_handler)
-    time.sleep(1.0)  # without cancellation, the two workers would send ~20 more requests meanwhile
+    # the pool's workers end once nothing is left for them; without cancellation they would send all 200 first (the
+    # client's deadline watcher, a daemon thread, stays)
+    for worker in set(threading.enumerate()) - threads_before:
+        if not worker.daemon:
+            worker.join(timeout=60)
     assert len(started) <= 10  # the pending ones were cancelled, not sent
