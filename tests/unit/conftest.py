@@ -15,9 +15,17 @@ import shutil
 import sys
 import tempfile
 
+from hypothesis import HealthCheck, settings
+
 _TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _TESTS_DIR not in sys.path:
     sys.path.insert(0, _TESTS_DIR)
+
+
+# The property tests' settings, in one place: hypothesis' own default of 100 examples per test; no deadline and
+# no too_slow health check (a loaded machine is not a failure). A test that sets max_examples keeps its own.
+settings.register_profile("pve_cluster", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pve_cluster")
 
 
 def pytest_configure(config):

@@ -14,13 +14,12 @@ import re
 
 import pytest
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveOptionError
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_agent as agent
 from ansible_collections.pve.cluster.plugins.plugin_utils import _inventory_hosts as hosts
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # ansible.constants.INVALID_VARIABLE_NAMES: what to_safe_group_name replaces
 INVALID = re.compile(r"^[\d\W]|[^\w]")
 
@@ -40,7 +39,6 @@ guest_rows = st.fixed_dictionaries(
               "cpu": json_values, "maxmem": json_values, "uptime": json_values})
 
 
-@SETTINGS
 @given(st.sampled_from(["pve_", "", "x-", "9", "pve.", "ü"]), st.text(max_size=30))
 def test_group_names_are_always_valid(prefix, suffix):
     namer = hosts.GroupNamer(prefix)
@@ -53,7 +51,6 @@ def test_group_names_are_always_valid(prefix, suffix):
         assert char == keep or char == "_"
 
 
-@SETTINGS
 @given(guest_rows, st.one_of(st.none(), api_text), st.sampled_from(["pve_", "", "x_"]))
 def test_guest_record_never_raises_and_groups_are_valid(row, cluster, prefix):
     record = hosts.guest_record(row, cluster, prefix)
@@ -70,7 +67,6 @@ def test_guest_record_never_raises_and_groups_are_valid(row, cluster, prefix):
     assert record.fallback_name() == "%s-%d" % (row["type"], record.vmid)
 
 
-@SETTINGS
 @given(st.lists(st.one_of(guest_rows, json_values), max_size=5), st.lists(st.one_of(
     st.fixed_dictionaries({"type": st.sampled_from(["node", "cluster"]), "name": api_text},
                           optional={"ip": json_values, "online": json_values, "nodeid": json_values}),
@@ -85,7 +81,6 @@ def test_node_records_and_cluster_info_never_raise(resources, status):
         assert record.vars["pve_type"] == "node" and record.groups == ["nodes"]
 
 
-@SETTINGS
 @given(json_values)
 def test_agent_answers_give_addresses_or_value_error(data):
     try:
@@ -103,7 +98,6 @@ def test_agent_answers_give_addresses_or_value_error(data):
             ipaddress.ip_interface(text)
 
 
-@SETTINGS
 @given(st.lists(st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=4))
 def test_networks_option_only_option_errors(values):
     try:
