@@ -1,4 +1,4 @@
-"""Generator determinism (large clusters are served in make bench: benchmarks/benchlib/inventory_bench.py)."""
+"""Generator determinism (large clusters are served in make bench: benchmarks/benchlib/inventory.py)."""
 from __future__ import annotations
 
 from pvesim import Simulator, generate
