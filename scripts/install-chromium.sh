@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install Debian's headless-capable Chromium for the report browser test (tests/unit/playbooks/test_report_browser.py,
-# which skips without it and never installs it itself). Does nothing when /usr/bin/chromium exists. Needs root or
-# password-less sudo and a reachable Debian mirror; exits non-zero when it cannot install (the test then skips).
+# Install Debian's headless-capable Chromium for the report browser check (the integration target playbooks'
+# files/report_browser.py, which skips without it and never installs it itself). Does nothing when /usr/bin/chromium
+# exists. Needs root or password-less sudo and a reachable Debian mirror; exits non-zero when it cannot install (the
+# check then skips).
 set -euo pipefail
 
 if [ -x /usr/bin/chromium ]; then

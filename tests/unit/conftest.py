@@ -2,10 +2,9 @@
 # Copyright: pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Make the PVE API simulator (package ``pvesim`` in the collection's tests/ directory) importable, and give the
-test run one shared directory (PYTEST_PVE_CLUSTER_SHARED, removed at its end) for what tests build once:
-ansible-test runs every test in a fork of its own, so a session-scoped fixture is built again for each test.
-That fork ends without tearing its fixtures down: every temporary file of the run (tempfile, and TMPDIR for
-the processes tests start) goes under the shared directory, so nothing a test made outlives the run."""
+test run one shared directory (PYTEST_PVE_CLUSTER_SHARED, removed at its end): ansible-test runs every test in a
+fork of its own, which ends without tearing its fixtures down, so every temporary file of the run (tempfile, and
+TMPDIR for the processes tests start) goes under that directory, and nothing a test made outlives the run."""
 
 from __future__ import annotations
 

@@ -2,13 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run ansible-playbook as a user runs it (a clean environment, the collection of this tree), and build what
-several tests read once per test run (shared_once: ansible-test runs each test in a fork of its own, so a
-session-scoped fixture would be built again for every test)."""
+"""Run ansible-playbook as a user runs it (a clean environment, the collection of this tree)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pathlib
 import subprocess
@@ -17,7 +14,6 @@ import sys
 # .../ansible_collections/pve/cluster/tests/unit/playbooks/_playbook.py
 COLLECTION = pathlib.Path(__file__).resolve().parents[3]
 COLLECTIONS_ROOT = COLLECTION.parents[2]
-REPORT_PLAYBOOK = COLLECTION / "playbooks" / "cluster_report.yml"
 
 
 def ansible_bin(name):
@@ -50,25 +46,3 @@ def ansible_playbook(tmp_path, *args, env=None):
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     assert "Traceback" not in proc.stdout + proc.stderr
     return proc
-
-
-def cluster_report(tmp_path, *args, env=None):
-    """playbooks/cluster_report.yml written into tmp_path/reports: (process, Markdown path, HTML path)."""
-    outdir = tmp_path / "reports"
-    proc = ansible_playbook(tmp_path, "-c", "local", REPORT_PLAYBOOK, "-e", "cluster_report_dir=%s" % outdir, *args,
-                            env=env)
-    return proc, outdir / "pve-cluster-report.md", outdir / "pve-cluster-report.html"
-
-
-def shared_once(name, build):
-    """The directory `name` under this test run's shared directory (tests/unit/conftest.py), made by
-    build(directory) the first time any test of any worker asks for it; a build that failed is tried again."""
-    root = pathlib.Path(os.environ["PYTEST_PVE_CLUSTER_SHARED"])
-    directory = root / name
-    with open(str(root / (name + ".lock")), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / (name + ".done")).exists():
-            directory.mkdir(exist_ok=True)
-            build(directory)
-            (root / (name + ".done")).write_text("")
-    return directory

@@ -2,14 +2,15 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The demo cluster's report in headless Chromium, in two launches: as written, it loads without a console message
-(a 1280 px screenshot); copies in frames 600 and 1280 px wide have no table wider than its container, no cell whose
-content spills out and no column squeezed to a character or two (control frames: both checks can fail). What the
-report says: the integration target playbooks.
+"""The cluster report in headless Chromium, in two launches: as written, it loads without a console message (a
+1280 px screenshot); copies in frames 600 and 1280 px wide have no table wider than its container, no cell whose
+content spills out and no column squeezed to a character or two (control frames: both checks can fail).
 
-Chromium is Debian's `chromium` package (scripts/install-chromium.sh installs it, by hand: no test runs
-apt-get). Without it these tests skip, saying so. PVE_REPORT_SCREENSHOT=PATH keeps the 1280 px screenshot
-(e.g. docs/images/cluster-report.png).
+    python report_browser.py REPORT.html WORKDIR [KEEP.png]
+
+Prints each problem and exits 1; exits 0 saying "skipped" when no Chromium is on PATH. Chromium is Debian's
+`chromium` package (scripts/install-chromium.sh installs it, by hand: no test runs apt-get). KEEP.png keeps the
+1280 px screenshot (e.g. docs/images/cluster-report.png).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ import re
 import shutil
 import struct
 import subprocess
-
-import pytest
+import sys
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = [
@@ -71,46 +71,43 @@ MEASURE = """<script>
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    found = [shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)]
-    if not found:
-        pytest.skip("no headless Chromium here (looked for %s on PATH): install Debian's chromium package, "
-                    "e.g. with scripts/install-chromium.sh, to run the report's browser checks" % ", ".join(CHROMIUM_NAMES))
-    return found[0]
+class Failed(Exception):
+    """A launch that did not do what the check needs."""
 
 
-def browse(chromium, tmp_path, url, *args):
+def browse(chromium, workdir, url, *args):
     """Run headless Chromium on url with a fresh profile; return (stdout, console messages)."""
-    profile = tmp_path / ("profile-%d" % len(list(tmp_path.glob("profile-*"))))
+    profile = os.path.join(workdir, "profile-%d" % len([n for n in os.listdir(workdir) if n.startswith("profile-")]))
     command = [chromium] + CHROMIUM_FLAGS + ["--user-data-dir=%s" % profile] + list(args) + [url]
     result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
+    if result.returncode != 0:
+        raise Failed("chromium exited %d: %s" % (result.returncode, result.stderr[-3000:]))
     return result.stdout, CONSOLE_RE.findall(result.stderr)
 
 
 def framed(key, html, width):
     """A frame `width` px wide showing html, its CSP meta removed and MEASURE added, and the <pre> it reports into."""
-    page, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
-    assert removed <= 1
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html, count=1)
     page = page.replace("</body>", MEASURE.replace("NARROWEST", str(NARROWEST_CELL)).replace("KEY", key) + "</body>")
     return '<pre id="measured-%s"></pre><iframe style="width:%dpx;height:2000px;border:0" srcdoc="%s"></iframe>' % (
         key, width, markup.escape(page))
 
 
-def measure(chromium, tmp_path, pages, extra=""):
+def measure(chromium, workdir, pages, extra=""):
     """The layout of each page (key, html, width) in a frame that wide, all in one launch beside the `extra` markup:
     ({key: {"inner", "page", "tables": [{problems}]}}, console messages)."""
-    path = tmp_path / "measure.html"
-    path.write_text("<!DOCTYPE html><html><body>%s%s</body></html>" % ("".join(framed(*page) for page in pages), extra),
-                    encoding="utf-8")
-    dom, console = browse(chromium, tmp_path, path.as_uri(), "--dump-dom", "--window-size=1400,2000")
+    path = os.path.join(workdir, "measure.html")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("<!DOCTYPE html><html><body>%s%s</body></html>" % ("".join(framed(*page) for page in pages), extra))
+    dom, console = browse(chromium, workdir, "file://" + path, "--dump-dom", "--window-size=1400,2000")
     results = {}
     for key, _html, width in pages:
         found = re.search(r'<pre id="measured-%s">(.+?)</pre>' % key, dom, flags=re.S)
-        assert found, dom[-2000:]
+        if not found:
+            raise Failed("frame %s measured nothing: %s" % (key, dom[-2000:]))
         results[key] = json.loads(markup.unescape(found.group(1)))
-        assert results[key]["inner"] == width, results[key]     # the layout was done at that width
+        if results[key]["inner"] != width:  # the layout was done at that width
+            raise Failed("frame %s laid out at %s px, not %d" % (key, results[key]["inner"], width))
     return results, console
 
 
@@ -136,37 +133,62 @@ CONSOLE_CONTROL = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Securit
                    '<img src="http://192.0.2.1/x.png"><script>notDefined();</script></body></html>')
 
 
-def test_no_table_overflows_at_600_and_1280_px_and_the_checks_can_fail(chromium, demo_report, tmp_path):
-    report = demo_report.html.read_text(encoding="utf-8")
-    results, console = measure(chromium, tmp_path, [("control", LAYOUT_CONTROL, 600), ("w600", report, 600),
-                                                    ("w1280", report, 1280)],
+def layout_checks(chromium, workdir, report):
+    """Problems of the report at 600 and 1280 px, and of the controls (each must be found)."""
+    results, console = measure(chromium, workdir, [("control", LAYOUT_CONTROL, 600), ("w600", report, 600),
+                                                   ("w1280", report, 1280)],
                                extra='<iframe srcdoc="%s"></iframe>' % markup.escape(CONSOLE_CONTROL))
-    problems = layout_problems(results["control"])
-    assert any("table 0 (wide): table spans" in p for p in problems), problems
-    assert any("table 1 (squeezed): cell 'error text' is" in p for p in problems), problems
-    assert any("table 2 (spill): cell 'y y" in p and "spills out" in p for p in problems), problems
-    assert any("the page scrolls sideways" in p for p in problems), problems
-    assert any("notDefined is not defined" in line for line in console), console
-    assert any("Content Security Policy" in line for line in console), console
+    control = layout_problems(results["control"])
+    problems = ["the control is not found: " + what for what, found in [
+        ("a table wider than its box", any("table 0 (wide): table spans" in p for p in control)),
+        ("a squeezed column", any("table 1 (squeezed): cell 'error text' is" in p for p in control)),
+        ("a cell whose text spills out", any("table 2 (spill): cell 'y y" in p and "spills out" in p for p in control)),
+        ("a page that scrolls sideways", any("the page scrolls sideways" in p for p in control)),
+        ("a script error", any("notDefined is not defined" in line for line in console)),
+        ("an asset the CSP blocks", any("Content Security Policy" in line for line in console))] if not found]
     for key in ("w600", "w1280"):
-        assert len(results[key]["tables"]) >= 4       # nodes, failed tasks, a guest table per node with guests
-        assert layout_problems(results[key]) == [], key
+        if len(results[key]["tables"]) < 4:       # nodes, failed tasks, a guest table per node with guests
+            problems.append("%s: %d tables" % (key, len(results[key]["tables"])))
+        problems.extend("%s: %s" % (key, p) for p in layout_problems(results[key]))
+    return problems
 
 
 def png_size(path):
     with open(path, "rb") as handle:
         head = handle.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return struct.unpack(">II", head[16:24])
+    return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else None
 
 
-def test_the_report_loads_without_console_messages_in_a_1280_px_screenshot(chromium, demo_report, tmp_path):
-    shot = tmp_path / "cluster-report-1280.png"
-    _out, console = browse(chromium, tmp_path, demo_report.html.as_uri(), "--screenshot=%s" % shot,
+def screenshot_checks(chromium, workdir, report_path, keep=None):
+    """Problems of the report loaded as written: console messages, a 1280 x 1600 PNG that is not blank."""
+    shot = os.path.join(workdir, "cluster-report-1280.png")
+    _out, console = browse(chromium, workdir, "file://" + os.path.abspath(report_path), "--screenshot=%s" % shot,
                            "--window-size=1280,1600")
-    assert console == []
-    assert png_size(shot) == (1280, 1600)
-    assert shot.stat().st_size > 20000   # a blank page is a few kB; the report is far more
-    keep = os.environ.get("PVE_REPORT_SCREENSHOT")
+    problems = ["console: " + line for line in console]
+    if png_size(shot) != (1280, 1600):
+        problems.append("the screenshot is not a 1280 x 1600 PNG: %s" % (png_size(shot),))
+    elif os.path.getsize(shot) <= 20000:   # a blank page is a few kB; the report is far more
+        problems.append("the screenshot is %d bytes: a blank page" % os.path.getsize(shot))
     if keep:
-        shutil.copyfile(str(shot), keep)
+        shutil.copyfile(shot, keep)
+    return problems
+
+
+def main(report_path, workdir, keep=None):
+    found = [shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)]
+    if not found:
+        print("skipped: no headless Chromium here (looked for %s on PATH): install Debian's chromium package, e.g. with "
+              "scripts/install-chromium.sh, to run the report's browser checks" % ", ".join(CHROMIUM_NAMES))
+        return 0
+    with open(report_path, encoding="utf-8") as handle:
+        report = handle.read()
+    try:
+        problems = layout_checks(found[0], workdir, report) + screenshot_checks(found[0], workdir, report_path, keep)
+    except Failed as err:
+        problems = [str(err)]
+    print("\n".join(problems) or "the report passed the browser checks in %s" % found[0])
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

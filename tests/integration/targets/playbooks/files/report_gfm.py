@@ -2,18 +2,21 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Markdown report under a GFM renderer (markdown-it-py, CommonMark with GFM tables, as GitHub
-renders tables): every pipe table of the file is a table, with all its rows and cells, and none of it
-is swallowed by a blockquote or a paragraph (a table right after `> Node offline: ...` is, without a
-blank line between them)."""
+"""The Markdown report under a GFM renderer (markdown-it-py, CommonMark with GFM tables, as GitHub renders tables):
+every pipe table of the file is a table, with all its rows and cells, and none of it is swallowed by a blockquote or
+a paragraph (a table right after `> Node offline: ...` is, without a blank line between them: the control).
+
+    python report_gfm.py REPORT.md
+
+Prints each problem and exits 1.
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 
-import pytest
-
-markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is not installed (requirements/dev-*.txt)")
+import markdown_it
 
 DELIMITER_ROW = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
 
@@ -77,15 +80,24 @@ def check_tables(text):
     return problems
 
 
-def test_the_check_can_fail():
-    """A table right under a blockquote line (no blank line) is folded into the quote: the check says so."""
-    folded = "> Node offline: last known state.\n| ID | Name |\n|---|---|\n| 1 | a |\n"
-    assert check_tables(folded)
-    assert check_tables(folded.replace("state.\n", "state.\n\n")) == []
+# A table right under a blockquote line (no blank line) is folded into the quote: the check must say so
+FOLDED = "> Node offline: last known state.\n| ID | Name |\n|---|---|\n| 1 | a |\n"
 
 
-def test_every_table_of_the_report_is_a_table(demo_report):
-    text = demo_report.markdown.read_text(encoding="utf-8")
-    assert "> Node offline" in text            # the demo cluster has an offline node with guests
-    assert len(source_tables(text)) >= 5       # summary, nodes, a guest table per node, failed tasks
-    assert check_tables(text) == []
+def main(path):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    problems = [] if check_tables(FOLDED) else ["the control: a table folded into a blockquote is not found"]
+    if check_tables(FOLDED.replace("state.\n", "state.\n\n")):
+        problems.append("the control: a table after a blank line is reported")
+    if "> Node offline" not in text:       # the demo cluster has an offline node with guests
+        problems.append("no '> Node offline' note in %s" % path)
+    if len(source_tables(text)) < 5:       # summary, nodes, a guest table per node, failed tasks
+        problems.append("%d tables in %s" % (len(source_tables(text)), path))
+    problems.extend(check_tables(text))
+    print("\n".join(problems) or "%d tables, each rendered as written" % len(source_tables(text)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
