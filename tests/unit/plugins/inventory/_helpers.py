@@ -16,6 +16,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_sample
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim
 
 BASE = "https://pve.example.com:8006/api2/json"
 SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
@@ -30,9 +31,23 @@ def sample_data(relative):
     return load_sample(relative)["body"]["data"]
 
 
-def add_base(mock, resources, status):
-    mock.add(responses.GET, BASE + "/cluster/resources", json={"data": resources})
-    mock.add(responses.GET, BASE + "/cluster/status", json={"data": status})
+def add_base(mock, resources, status, base=BASE):
+    mock.add(responses.GET, base + "/cluster/resources", json={"data": resources})
+    mock.add(responses.GET, base + "/cluster/status", json={"data": status})
+
+
+def guest(vmid, name, node="pve1", kind="qemu", **extra):
+    """A running guest's row of /cluster/resources."""
+    return dict({"id": "%s/%s" % (kind, vmid), "type": kind, "vmid": vmid, "name": name, "node": node,
+                 "status": "running", "template": 0}, **extra)
+
+
+def one_node(mock, *guests, node="pve1", ip="192.0.2.11", cluster=None, base=BASE):
+    """A cluster of one node (and its /cluster/status row) holding `guests`; cluster: its name (none: standalone)."""
+    status = [{"id": "node/" + node, "type": "node", "name": node, "ip": ip, "online": 1, "nodeid": 1}]
+    if cluster:
+        status.insert(0, {"id": "cluster", "type": "cluster", "name": cluster, "nodes": 1, "quorate": 1})
+    add_base(mock, [{"id": "node/" + node, "type": "node", "node": node, "status": "online"}] + list(guests), status, base)
 
 
 def cache_options(tmp_path):
@@ -56,16 +71,33 @@ def write_source(tmp_path, body, name="test.pve.yml", connection=TOKEN_CONFIG):
     return path
 
 
-def load_inventory(path, cache=True):
+def sim_source(tmp_path, sim, body="", token=None, name="versions.pve.yml"):
+    """An inventory source for the simulator sim; token: (id, secret), sim's own by default."""
+    token_id, secret = token or (sim.token_id, sim.token_secret)
+    return write_source(tmp_path, body, name, "api_host: %s\napi_token_id: '%s'\napi_token_secret: %s\napi_retries: 0\n"
+                        "api_allow_http: true\n" % (sim.url, token_id, secret))
+
+
+def sim_inventory(tmp_path, profile, body, scenario=None, faults=()):
+    """(the inventory of a source with body, the paths it asked) against the simulator of profile."""
+    with profile_sim(profile, scenario) as sim:
+        for fault in faults:
+            sim.add_fault(**fault)
+        inventory = parse_direct(sim_source(tmp_path, sim, body))
+        return inventory, [r["path"] for r in sim.requests]
+
+
+def load_inventory(*paths, cache=True):
     """The real path: InventoryManager -> auto plugin -> pve.cluster.pve via the collection loader."""
-    manager = InventoryManager(loader=DataLoader(), sources=[str(path)], cache=cache)
-    assert str(path) in [str(s) for s in manager._inventory.processed_sources], "the inventory source failed to parse"
+    manager = InventoryManager(loader=DataLoader(), sources=[str(p) for p in paths], cache=cache)
+    parsed = [str(s) for s in manager._inventory.processed_sources]
+    assert all(str(p) in parsed for p in paths), "an inventory source failed to parse: %s" % parsed
     return manager
 
 
-def parse_direct(path, cache=False):
+def parse_direct(path, cache=False, plugin=None):
     """inventory_loader.get('pve.cluster.pve').parse(): errors propagate instead of becoming warnings."""
-    plugin = inventory_loader.get("pve.cluster.pve")
+    plugin = plugin or inventory_loader.get("pve.cluster.pve")
     inventory = InventoryData()
     plugin.parse(inventory, DataLoader(), str(path), cache=cache)
     try:

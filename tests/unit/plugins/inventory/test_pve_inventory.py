@@ -132,6 +132,11 @@ WEBS = {"qemu/100": "web", "qemu/200": "web"}  # server1 (running) and VM 200 (s
     # an FQDN gets the suffix after its first label
     (WEBS, "hostname: '{{ pve_name }}.lab.example.com'\n", {"web.lab.example.com": 100, "web-200.lab.example.com": 200},
      "web.lab.example.com -> web-200.lab.example.com (qemu/200)"),
+    # node_hostname: the same rules; a failing one without strict gives the node's own name
+    ({}, "node_hostname: hv.example.com\n", {"hv.example.com": None, "hv-node2.example.com": None},
+     "hv.example.com -> hv-node2.example.com (node/node2)"),
+    ({}, "node_hostname: pve_nodes\n", {"node-pve_nodes": None, "pve_nodes-node2": None}, None),  # our own group's name
+    ({}, "node_hostname: '{{ pve_node_missing }}'\n", {"node1": None, "node4": None}, None),
 ])
 def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected, warning):
     resources = sample_data(RES_4NODE)
@@ -144,6 +149,7 @@ def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected,
             assert host not in inventory.hosts
         else:
             assert plugin_vars(inventory, host).get("pve_vmid") == vmid, host
+            assert vmid or host in group_hosts(inventory, "pve_nodes")
     assert warning is None or any(warning in w for w in warnings), warnings
 
 

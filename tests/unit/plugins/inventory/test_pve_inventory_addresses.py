@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    host_vars, parse_direct, sim_inventory, sim_source)
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import SMOKE_PROFILES, profile_sim
 
 
 def agent_inventory(tmp_path, profile, body):
-    with profile_sim(profile) as sim:
-        return parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_nodes: false\n" + body))
+    return sim_inventory(tmp_path, profile, "ansible_host: guest_agent\ninclude_nodes: false\n" + body)[0]
 
 
 @pytest.mark.parametrize("profile", SMOKE_PROFILES)
@@ -40,8 +39,8 @@ def test_node_ip_only_an_address(tmp_path):
                 "guests": [{"vmid": 100, "name": "a", "node": "pve1", "type": "qemu", "status": "running"},
                            {"vmid": 101, "name": "b", "node": "pve2", "type": "lxc", "status": "stopped"}]}
     with profile_sim("pve9", scenario) as sim:
-        inventory = parse_direct(source(tmp_path, sim, ""))
-        no_status = parse_direct(source(tmp_path, sim, "include_nodes: false\n"))
+        inventory = parse_direct(sim_source(tmp_path, sim))
+        no_status = parse_direct(sim_source(tmp_path, sim, "include_nodes: false\n"))
     assert "pve_node_ip" not in host_vars(inventory, "a")
     assert host_vars(inventory, "b")["pve_node_ip"] == "10.9.0.2"
     assert "pve_node_ip" not in host_vars(no_status, "b")

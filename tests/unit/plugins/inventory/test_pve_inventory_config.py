@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import cache_options, host_vars, parse_direct
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory.test_pve_inventory_versions import source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    cache_options, host_vars, parse_direct, sim_inventory, sim_source)
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
 
 CONFIG_PATH = "/config"
 
 
 def run(tmp_path, profile, body, faults=()):
-    with profile_sim(profile) as sim:
-        for fault in faults:
-            sim.add_fault(**fault)
-        inventory = parse_direct(source(tmp_path, sim, "include_nodes: false\n" + body))
-        asked = [r["path"] for r in sim.requests]
-    return inventory, asked
+    return sim_inventory(tmp_path, profile, "include_nodes: false\n" + body, faults=faults)
 
 
 def online_guests(inventory):
@@ -114,17 +109,16 @@ def test_guest_config_variables(tmp_path, profile):
 def test_description_is_bounded(tmp_path):
     scenario = {"nodes": [{"name": "pve1", "ip": "10.9.0.1"}], "guests": [
         {"vmid": 100, "name": "big", "node": "pve1", "config": {"description": "x" * 8192}}]}
-    with profile_sim("pve9", scenario) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "guest_config: true\n"))
+    inventory, _asked = sim_inventory(tmp_path, "pve9", "guest_config: true\n", scenario)
     assert len(host_vars(inventory, "big")["pve_description"]) == 2048
 
 
 def test_cached_run_asks_nothing(tmp_path):
     body = "ansible_host: [guest_agent, config]\nguest_config: true\n" + cache_options(tmp_path)
     with profile_sim("pve9") as sim:
-        first = parse_direct(source(tmp_path, sim, body), cache=True)
+        first = parse_direct(sim_source(tmp_path, sim, body), cache=True)
         sim.clear_requests()
-        second = parse_direct(source(tmp_path, sim, body), cache=True)
+        second = parse_direct(sim_source(tmp_path, sim, body), cache=True)
         assert sim.requests == []
     for name in ("noagent01", "db01", "proxy01"):
         assert host_vars(second, name)["ansible_host"] == host_vars(first, name)["ansible_host"]

@@ -13,8 +13,8 @@ from ansible.errors import AnsibleError
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, SECRET, STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, parse_direct,
-    sample_data, write_source,
+    BASE, PASSWORD, SECRET, STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, guest, one_node,
+    parse_direct, sample_data, write_source,
 )
 
 
@@ -92,3 +92,19 @@ def test_unexpected_shape_is_a_clear_error(tmp_path, mock_api):
     add_base(mock_api, {"not": "a list"}, sample_data(STATUS_4NODE))
     with pytest.raises(AnsibleError, match=r"something other than a list"):
         parse_direct(write_source(tmp_path, ""))
+
+
+@pytest.mark.parametrize("body, text", [
+    ("compose:\n  broken: pve_maxmem // 0\n", "broken"),
+    ("compose:\n  typo: pve_nosuchvar + 1\n", "pve_nosuchvar"),
+    ("keyed_groups:\n  - key: pve_vmid.nosuchattr\n", "nosuchattr"),
+    ("groups:\n  grp: pve_status.nosuchattr.x\n", "grp"),
+    ("hostname: '{{ pve_pool }}'\n", r"hostname: .*pve_pool.* failed for qemu/101"),
+    ("filters: [\"pve_vmid > 'x'\"]\n", r"filters: .*pve_vmid > 'x'.* failed for qemu/100"),
+    ("node_hostname: \"{{ pve_node_missing }}\"\n", r"node_hostname: .* failed for node/pve1"),
+])
+def test_errors_stay_errors_with_strict(tmp_path, mock_api, body, text):
+    """strict: true makes a failing hostname, node_hostname, filter, compose, groups or keyed_groups entry an error."""
+    one_node(mock_api, guest(100, "web", tags="prod;web", pool="shop", maxmem=2 ** 30), guest(101, "db", tags="prod"))
+    with pytest.raises(AnsibleError, match=text):
+        parse_direct(write_source(tmp_path, "strict: true\n" + body))

@@ -2,7 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve.cluster.pve checks its own file: unknown keys, community.proxmox options, filters that cannot work."""
+"""pve.cluster.pve checks its own file: unknown keys, community.proxmox options (2.0 and its main branch, 2.1: issue 23
+point 5), filters that cannot work."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.pve.cluster.plugins.plugin_utils._inventory_keys import COMMUNITY_PROXMOX
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, four_node, load_inventory, parse_direct, sample_data,
-    write_source,
+    STATUS_4NODE, TOKEN_CONFIG, add_base, fails_before_any_request, four_node, guest, load_inventory, one_node, parse_direct,
+    sample_data, write_source,
 )
 
 NODES = ["node1", "node2", "node3", "node4"]
@@ -55,6 +56,28 @@ def test_each_community_proxmox_option_gets_its_equivalent(tmp_path, mock_api, w
     mock_api.calls.reset()
     fails_before_any_request(write_source(tmp_path, "strict: true\n%s: true\n" % key),
                              re.escape("option %r is community.proxmox's and does nothing here: %s" % (key, COMMUNITY_PROXMOX[key])))
+
+
+@pytest.mark.parametrize("option, template, answer", [
+    ("hostname", "{{ name }}", "name -> pve_name"),
+    ("hostname", "{{ name }}-{{ vmid }}", "vmid -> pve_vmid"),
+    ("hostname", "{{ node }}-{{ name }}.example.com", "node -> pve_node"),
+    ("node_hostname", "{{ name }}.example.com", "name -> pve_name"),
+    ("node_hostname", "{{ online }}", "online has no equivalent"),
+])
+def test_a_hostname_over_raw_fields_is_answered_with_the_variable(tmp_path, option, template, answer):
+    error = fails_before_any_request(write_source(tmp_path, "%s: \"%s\"\n" % (option, template)), option + ": ")
+    assert answer in str(error) and "raw API field" in str(error)
+
+
+@pytest.mark.parametrize("body, hosts", [
+    ("guest_types: []\n", ["pve1"]),  # exclude_vms' equivalent
+    ("hostname: \"{{ pve_name if pve_type == 'qemu' else 'ct-' ~ pve_name }}\"\n", ["ct-dns", "pve1", "web"]),
+    ("facts_prefix: ''\nhostname: \"{{ name }}-{{ vmid }}\"\n", ["dns-101", "pve1", "web-100"]),  # not mistaken
+])
+def test_the_community_proxmox_equivalents_work(tmp_path, mock_api, body, hosts):
+    one_node(mock_api, guest(100, "web"), guest(101, "dns", kind="lxc"))
+    assert sorted(parse_direct(write_source(tmp_path, body)).hosts) == hosts
 
 
 def test_strict_makes_unknown_keys_an_error_before_any_request(tmp_path):

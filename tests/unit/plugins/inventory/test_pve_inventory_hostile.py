@@ -16,15 +16,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, add_base, cache_options, host_vars, load_inventory, write_source)
-
-NODE = {"id": "node/pve", "type": "node", "node": "pve", "status": "online", "maxcpu": 4}
-STATUS = [{"type": "node", "id": "node/pve", "name": "pve", "nodeid": 1, "online": 1, "local": 1, "ip": "10.0.0.1"}]
-
-
-def guest(vmid, name):
-    return {"id": "qemu/%d" % vmid, "type": "qemu", "vmid": vmid, "name": name, "node": "pve", "status": "running",
-            "template": 0, "maxmem": 1024}
+    BASE, cache_options, guest, host_vars, load_inventory, one_node, write_source)
 
 
 def agent_path(vmid):
@@ -43,7 +35,7 @@ def cache_files(tmp_path):
 
 
 def mock_cluster(mock, answers):
-    add_base(mock, [NODE] + [guest(vmid, "vm%d" % vmid) for vmid in sorted(answers)], STATUS)
+    one_node(mock, *[guest(vmid, "vm%d" % vmid, node="pve") for vmid in sorted(answers)], node="pve", ip="10.0.0.1")
     for vmid, data in answers.items():
         mock.add(responses.GET, agent_path(vmid), json={"data": data})
 

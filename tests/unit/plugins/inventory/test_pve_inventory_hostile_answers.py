@@ -13,11 +13,9 @@ import stat
 
 import pytest
 
-from ansible.inventory.manager import InventoryManager
-from ansible.parsing.dataloader import DataLoader
-
 from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import GUEST, NODE, Hostile, envelope
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import cache_options, host_vars, write_source
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    cache_options, host_vars, load_inventory, write_source)
 
 SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"
 VAULT = {"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768696a6b6c6d6e6f70\n"}
@@ -40,10 +38,6 @@ def guest(vmid, name, **extra):
     return row
 
 
-def inventory(*sources):
-    return InventoryManager(loader=DataLoader(), sources=[str(s) for s in sources], cache=True)
-
-
 def all_vars(manager):
     return {name: host_vars(manager, name) for name in manager.hosts}
 
@@ -64,7 +58,7 @@ def test_guest_names_never_rewire_groups(hostile, tmp_path, warnings):
     other.write_text("all:\n  children:\n    production:\n      hosts:\n        db1:\n")
     source = write_source(tmp_path, "groups:\n  big: pve_maxmem > 0\nkeyed_groups:\n  - key: pve_tags\n    prefix: tag\n",
                           connection=connection(hostile))
-    manager = inventory(other, source)
+    manager = load_inventory(other, source)
     hosts = set(manager.hosts)
     assert {"qemu-100", "qemu-101", "qemu-102", "qemu-103", "qemu-104", "tag_web", "web01", "db1"} <= hosts, hosts
     for group in ("pve_running", "pve_qemu", "pve_tag_web", "big", "tag_web", "pve_node_pve1"):
@@ -89,7 +83,7 @@ def test_echoed_secret_in_hostvars_and_cache(hostile, tmp_path, capsys, secret):
     cache = tmp_path / "cache"
     source = write_source(tmp_path, "ansible_host: guest_agent\n" + cache_options(tmp_path),
                           connection=connection(hostile, secret))
-    variables = all_vars(inventory(source))
+    variables = all_vars(load_inventory(source))
     files = sorted(cache.iterdir())
     assert len(files) == 1, files
     captured = capsys.readouterr()
@@ -107,9 +101,9 @@ def test_cache_is_keyed_on_the_connection(tmp_path):
     with Hostile() as one, Hostile() as two:
         one.route("/cluster/resources", [NODE, guest(100, "alpha")])
         two.route("/cluster/resources", [NODE, guest(100, "beta")])
-        first = inventory(write_source(tmp_path, cache, connection=connection(one)))
-        second = inventory(write_source(tmp_path, cache, connection=connection(two)))
-        third = inventory(write_source(tmp_path, cache, connection=connection(one)))
+        first = load_inventory(write_source(tmp_path, cache, connection=connection(one)))
+        second = load_inventory(write_source(tmp_path, cache, connection=connection(two)))
+        third = load_inventory(write_source(tmp_path, cache, connection=connection(one)))
         asked = one.count("/cluster/resources")
     assert "alpha" in first.hosts and "beta" in second.hosts and "alpha" not in second.hosts
     assert "alpha" in third.hosts and asked == 1, asked
@@ -120,7 +114,7 @@ def test_vault_dict_is_never_revived(hostile, tmp_path, warnings):
     with a warning, and never decrypted or turned into text."""
     hostile.route("/cluster/resources", [NODE, guest(100, "web01", lock=VAULT, hastate=VAULT["__ansible_vault"])])
     source = write_source(tmp_path, cache_options(tmp_path), connection=connection(hostile))
-    runs = [all_vars(inventory(source)) for _run in range(2)]
+    runs = [all_vars(load_inventory(source)) for _run in range(2)]
     assert hostile.count("/cluster/resources") == 1
     for variables in runs:
         assert "pve_lock" not in variables["web01"], variables["web01"]
@@ -141,7 +135,7 @@ def test_bad_rows(hostile, tmp_path, warnings):
         {"type": "cluster", "name": "hostile", "id": "cluster"},
         {"type": "node", "name": "pve1", "ip": "127.0.0.1", "id": "node/pve1"},
         {"type": "node", "name": "pve2", "ip": "attacker.example.com", "id": "node/pve2"}])
-    manager = inventory(write_source(tmp_path, "include_nodes: true\n", connection=connection(hostile)))
+    manager = load_inventory(write_source(tmp_path, "include_nodes: true\n", connection=connection(hostile)))
     said = " ".join(" ".join(warnings).split())
     assert "5 guest row(s) left out: vmid is not an integer in 100..999999999" in said, said
     assert "'qemu/\\x1b[2Jx'" in said and "\x1b" not in said, said

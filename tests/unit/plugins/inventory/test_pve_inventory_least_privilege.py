@@ -14,7 +14,7 @@ from ansible.errors import AnsibleError
 from pvesim import Simulator
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, parse_direct, sim_source
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario
 
 REFUSED = "Permission check failed (/, Sys.Audit)"
@@ -28,11 +28,7 @@ def fixture_lp_sim(tmp_path_factory):
 
 
 def source(tmp_path, sim, kind, body=""):
-    path = tmp_path / ("%s.pve.yml" % kind)
-    path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: '%s'\napi_token_secret: %s\n"
-                    "api_retries: 0\napi_allow_http: true\n%s"
-                    % (sim.url, SCOPED_TOKENS[kind][0], scoped_secret(kind), body))
-    return path
+    return sim_source(tmp_path, sim, body, (SCOPED_TOKENS[kind][0], scoped_secret(kind)), "%s.pve.yml" % kind)
 
 
 def guests(inventory):

@@ -14,29 +14,16 @@ import responses
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import BASE, SECRET, host_vars
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
+    BASE, TOKEN_CONFIG, guest, host_vars, load_inventory, one_node, write_source)
 
 BASE2 = "https://pve2.example.com:8006/api2/json"
 STATIC = "bastion ansible_host=192.0.2.10 ansible_user=admin ansible_password=static-admin-pw\n"
 
 
-def _standalone(guest_name, ips=None):
-    resources = [
-        {"id": "node/pve", "type": "node", "node": "pve", "status": "online"},
-        {"id": "qemu/100", "type": "qemu", "vmid": 100, "name": guest_name, "node": "pve", "status": "running",
-         "template": 0},
-        {"id": "qemu/101", "type": "qemu", "vmid": 101, "name": "web", "node": "pve", "status": "running", "template": 0},
-    ]
-    status = [{"id": "node/pve", "type": "node", "name": "pve", "ip": "198.51.100.2", "online": 1, "nodeid": 0}]
-    return resources, status
-
-
 def _serve(mock, base, guest_name="bastion", agent_ip=None, cluster=None):
-    resources, status = _standalone(guest_name)
-    if cluster:
-        status.insert(0, {"id": "cluster", "type": "cluster", "name": cluster, "nodes": 1, "quorate": 1})
-    mock.add(responses.GET, base + "/cluster/resources", json={"data": resources})
-    mock.add(responses.GET, base + "/cluster/status", json={"data": status})
+    one_node(mock, guest(100, guest_name, node="pve"), guest(101, "web", node="pve"), node="pve", ip="198.51.100.2",
+             cluster=cluster, base=base)
     if agent_ip:
         answer = {"result": [{"name": "eth0", "ip-addresses": [{"ip-address-type": "ipv4", "ip-address": agent_ip,
                                                                "prefix": 24}]}]}
@@ -46,18 +33,11 @@ def _serve(mock, base, guest_name="bastion", agent_ip=None, cluster=None):
 
 
 def _source(tmp_path, name, host="pve.example.com", body=""):
-    path = tmp_path / name
-    path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: root@pam!ansible\napi_token_secret: %s\n"
-                    "api_retries: 0\n%s" % (host, SECRET, body))
-    return path
+    return write_source(tmp_path, body, name, TOKEN_CONFIG.replace("pve.example.com", host))
 
 
 def _inventory(tmp_path, *sources):
-    paths = [str(tmp_path / s) for s in sources]
-    manager = InventoryManager(loader=DataLoader(), sources=paths)
-    parsed = [str(s) for s in manager._inventory.processed_sources]
-    assert paths == [p for p in paths if p in parsed], "a source failed to parse: %s" % parsed
-    return manager
+    return load_inventory(*(tmp_path / s for s in sources))
 
 
 @pytest.mark.reliability(

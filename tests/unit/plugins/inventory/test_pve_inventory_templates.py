@@ -8,24 +8,13 @@ wins, never templated). A !vault string, extra vars and secrets grepped in every
 from __future__ import annotations
 
 import pytest
-import responses
 
 from ansible.errors import AnsibleError
-from ansible.inventory.data import InventoryData
-from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, SECRET, TOKEN_CONFIG, write_source)
+    BASE, SECRET, TOKEN_CONFIG, guest, one_node, parse_direct, write_source)
 
-RESOURCES = [
-    {"id": "node/pve1", "type": "node", "node": "pve1", "status": "online"},
-    {"id": "qemu/100", "type": "qemu", "vmid": 100, "name": "web", "node": "pve1", "status": "running", "template": 0},
-]
-STATUS = [
-    {"id": "cluster", "type": "cluster", "name": "lab", "nodes": 1, "quorate": 1},
-    {"id": "node/pve1", "type": "node", "name": "pve1", "ip": "192.0.2.11", "online": 1, "nodeid": 1},
-]
 FROM_ENV = ("api_host: \"{{ lookup('ansible.builtin.env', 'MY_PVE_HOST') }}\"\n"
             "api_port: \"{{ lookup('env', 'MY_PVE_PORT') }}\"\n"
             "token_id: \"{{ lookup('env', 'MY_PVE_TOKEN_ID') }}\"\n"  # community.proxmox's names: aliases here
@@ -33,19 +22,6 @@ FROM_ENV = ("api_host: \"{{ lookup('ansible.builtin.env', 'MY_PVE_HOST') }}\"\n"
             "validate_certs: \"{{ lookup('env', 'MY_PVE_VALIDATE') }}\"\n"
             "api_timeout: \"{{ 4 * 3 }}\"\n"
             "api_retries: 0\n")
-
-
-def _base(mock, base=BASE):
-    mock.add(responses.GET, base + "/cluster/resources", json={"data": RESOURCES})
-    mock.add(responses.GET, base + "/cluster/status", json={"data": STATUS})
-
-
-def _parse(path):
-    """The plugin and the inventory it filled (errors propagate)."""
-    plugin = inventory_loader.get("pve.cluster.pve")
-    inventory = InventoryData()
-    plugin.parse(inventory, DataLoader(), str(path), cache=False)
-    return plugin, inventory
 
 
 @pytest.fixture
@@ -58,8 +34,9 @@ def user_env(monkeypatch):
 
 
 def test_lookups_in_every_connection_option(tmp_path, mock_api, user_env):
-    _base(mock_api)
-    plugin, inventory = _parse(write_source(tmp_path, "", connection=FROM_ENV))
+    one_node(mock_api, guest(100, "web"))
+    plugin = inventory_loader.get("pve.cluster.pve")
+    inventory = parse_direct(write_source(tmp_path, "", connection=FROM_ENV), plugin=plugin)
     assert sorted(inventory.hosts) == ["pve1", "web"]
     call = mock_api.calls[0]
     assert call.request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=%s" % SECRET
@@ -78,7 +55,7 @@ def test_a_failing_template_names_the_option(tmp_path, mock_api, user_env, optio
     connection = "\n".join(line for line in connection.splitlines() if not line.startswith(option + ":"))
     path = write_source(tmp_path, "", connection=connection + "\n%s: \"%s\"\n" % (option, template))
     with pytest.raises(AnsibleError) as caught:
-        _parse(path)
+        parse_direct(path)
     text = str(caught.value)
     assert text.startswith("%s: the template " % option) and "failed to render" in text, text
     assert error in text and "does not name a host" not in text
@@ -102,8 +79,8 @@ OTHER = "https://other.example.com:8006"
 def test_first_host_variable_wins(tmp_path, mock_api, monkeypatch, env, connection):
     for name, value in dict(env, PVE_API_TOKEN_ID="root@pam!ansible", PVE_API_TOKEN_SECRET=SECRET).items():
         monkeypatch.setenv(name, value)
-    _base(mock_api)
-    _parse(write_source(tmp_path, "", connection=connection))
+    one_node(mock_api, guest(100, "web"))
+    parse_direct(write_source(tmp_path, "", connection=connection))
     assert mock_api.calls[0].request.url.startswith(BASE)
 
 
@@ -119,8 +96,8 @@ def test_pve_variables_win_over_proxmox_ones(tmp_path, mock_api, monkeypatch):
     monkeypatch.setenv("PROXMOX_TOKEN_SECRET", "other-secret")
     monkeypatch.setenv("PVE_VALIDATE_CERTS", "true")
     monkeypatch.setenv("PROXMOX_VALIDATE_CERTS", "false")
-    _base(mock_api)
-    _parse(write_source(tmp_path, "", connection=""))
+    one_node(mock_api, guest(100, "web"))
+    parse_direct(write_source(tmp_path, "", connection=""))
     request = mock_api.calls[0].request
     assert request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=%s" % SECRET
     assert request.req_kwargs["verify"] is not False
@@ -130,6 +107,6 @@ def test_an_environment_value_is_never_templated(tmp_path, mock_api, monkeypatch
     monkeypatch.setenv("PVE_API_HOST", "pve.example.com")
     monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
     monkeypatch.setenv("PVE_API_TOKEN_SECRET", "{{ lookup('env', 'HOME') }}")
-    _base(mock_api)
+    one_node(mock_api, guest(100, "web"))
     with pytest.raises(AnsibleError, match="api_token_secret: must be printable ASCII"):
-        _parse(write_source(tmp_path, "", connection=""))
+        parse_direct(write_source(tmp_path, "", connection=""))

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import group_hosts, host_vars, parse_direct
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import group_hosts, host_vars, sim_inventory
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    ALL_PROFILES, SMOKE_PROFILES, demo_scenario, profile_sim)
-
-OFFLINE_GUESTS = {"qemu/128", "qemu/129", "lxc/130", "qemu/131", "qemu/132", "lxc/133", "qemu/134"}
-
-
-def source(tmp_path, sim, body=""):
-    path = tmp_path / "versions.pve.yml"
-    path.write_text("plugin: pve.cluster.pve\napi_host: %s\napi_token_id: '%s'\napi_token_secret: %s\n"
-                    "validate_certs: false\napi_retries: 0\napi_allow_http: true\n%s" % (sim.url, sim.token_id, sim.token_secret, body))
-    return path
+    ALL_PROFILES, SMOKE_PROFILES, demo_scenario)
 
 
 def agent_run_with_pve3_down(tmp_path, warnings, profile, down_for):
     """(inventory, the one offline warning) of a guest_agent run; asserts nothing was asked of pve3's guests."""
-    with profile_sim(profile, demo_scenario(down_for=down_for)) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_metrics: true\n"))
-        asked = [r["path"] for r in sim.requests]
+    inventory, asked = sim_inventory(tmp_path, profile, "ansible_host: guest_agent\ninclude_metrics: true\n",
+                                     demo_scenario(down_for=down_for))
     assert not [p for p in asked if p.startswith("/nodes/pve3/")], asked
     found = [w for w in warnings if "offline" in w]
     assert len(found) == 1, warnings
@@ -63,9 +53,8 @@ def test_guests_of_a_node_down_for_2_minutes(tmp_path, warnings, profile):
 
 @pytest.mark.parametrize("profile", ALL_PROFILES)
 def test_container_addresses_on_every_version(tmp_path, warnings, profile):
-    with profile_sim(profile) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\ninclude_nodes: false\n"))
-        lxc_asked = [r["path"] for r in sim.requests if "/lxc/" in r["path"]]
+    inventory, asked = sim_inventory(tmp_path, profile, "ansible_host: guest_agent\ninclude_nodes: false\n")
+    lxc_asked = [p for p in asked if "/lxc/" in p]
     cache = host_vars(inventory, "cache01")
     dns = host_vars(inventory, "dns01")
     if profile == "pve7":
@@ -91,9 +80,8 @@ def test_guests_of_a_silent_node_are_asked_once(tmp_path, warnings):
     scenario = demo_scenario(down_for=600, proxy_timeout=30)
     scenario.nodes[1].unresponsive = True  # pve2
     scenario.guests = [g for g in scenario.guests if not (g.node == "pve2" and g.type == "lxc")]
-    with profile_sim("pve9", scenario) as sim:
-        inventory = parse_direct(source(tmp_path, sim, "ansible_host: guest_agent\napi_timeout: 3\napi_retries: 3\n"))
-        asked = [r["path"] for r in sim.requests if r["path"].startswith("/nodes/pve2/")]
+    inventory, asked = sim_inventory(tmp_path, "pve9", "ansible_host: guest_agent\napi_timeout: 3\napi_retries: 3\n", scenario)
+    asked = [p for p in asked if p.startswith("/nodes/pve2/")]
     assert asked and len(asked) == len(set(asked)), asked
     silent = [h for h in inventory.hosts.values() if h.vars.get("pve_node") == "pve2" and h.vars.get("pve_agent_error")]
     assert len(silent) == len(asked) and all("api_timeout=3s" in h.vars["pve_agent_error"] for h in silent)
