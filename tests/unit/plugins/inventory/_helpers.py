@@ -23,6 +23,8 @@ SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
 PASSWORD = "s3cr3t-Passw0rd"
 RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.json"
 STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
+RES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
+STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
 TOKEN_CONFIG = "api_host: pve.example.com\napi_token_id: root@pam!ansible\napi_token_secret: %s\napi_retries: 0\n" % SECRET
 
 

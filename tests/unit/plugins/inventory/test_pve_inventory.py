@@ -17,12 +17,10 @@ import pytest
 import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, RES_4NODE, STATUS_4NODE, add_base, four_node, group_hosts, host_vars, load_inventory, parse_direct,
+    BASE, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_base, four_node, group_hosts, host_vars, load_inventory, parse_direct,
     sample_data, write_source,
 )
 
-RES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
-STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
 VOLATILE = ("inventory_file", "inventory_dir")
 
 
@@ -61,35 +59,38 @@ NODE1_LEAN = {
 
 
 def test_filters_and_constructed_options_see_every_field_without_include_metrics(tmp_path, mock_api):
-    """pve_maxmem, pve_netin, pve_id are no host variables by default, yet filters, hostname, compose, groups
-    and keyed_groups read them; nothing they read is stored unless compose says so."""
+    """pve_maxmem, pve_netin, pve_cpu, pve_maxcpu and pve_id are no host variables by default, yet filters, hostname,
+    compose, groups and keyed_groups read them; only what compose sets is stored."""
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, """
 filters: ["pve_maxmem > 1000000000", "pve_type == 'node' or pve_netin > 0"]
 hostname: "{{ pve_name }}-{{ pve_id | replace('/', '-') }}"
 compose:
-  memory: pve_maxmem
+  ansible_user: "'root' if pve_type == 'node' else 'admin'"
+  mem_label: "'%d GiB' % (pve_maxmem // 1073741824)"
   pve_id: pve_id
 groups:
+  big: pve_maxmem > 16000000000
   busy: pve_type != 'node' and pve_cpu > 0.02
 keyed_groups:
   - key: pve_maxcpu | string
     prefix: cpus
+  - key: pve_node
+    prefix: "on"
+  - key: pve_status
+    prefix: by_status
+    parent_group: statuses
 """))
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4", "server1-qemu-100"]
     server = plugin_vars(inventory, "server1-qemu-100")
-    assert server["memory"] == 1073741824 and server["pve_id"] == "qemu/100"  # stored because compose says so
+    assert server["ansible_user"] == "admin" and server["mem_label"] == "1 GiB" and server["pve_id"] == "qemu/100"
     assert not set(server) & {"pve_maxmem", "pve_cpu", "pve_netin", "pve_maxcpu"}
+    assert host_vars(inventory, "node1")["ansible_user"] == "root"
+    assert group_hosts(inventory, "big") == ["node1", "node2", "node3", "node4"]
     assert group_hosts(inventory, "busy") == ["server1-qemu-100"]
     assert "server1-qemu-100" in group_hosts(inventory, "cpus_1")
-
-
-def test_include_templates(tmp_path, mock_api):
-    four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "include_templates: true\ninclude_nodes: false\n"))
-    assert group_hosts(inventory, "pve_templates") == ["leap154"]
-    assert plugin_vars(inventory, "leap154")["pve_template"] is True
-    assert "pve_nodes" not in inventory.groups
+    assert group_hosts(inventory, "on_node2") == ["node2", "server1-qemu-100"]
+    assert sorted(g.name for g in inventory.groups["statuses"].child_groups) == ["by_status_online", "by_status_running"]
 
 
 def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warnings):
@@ -153,12 +154,13 @@ def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected,
     assert warning is None or any(warning in w for w in warnings), warnings
 
 
-def test_prefixes(tmp_path, mock_api):
+def test_prefixes_and_include_templates(tmp_path, mock_api):
     four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\n"))
-    assert plugin_vars(inventory, "server1")["px_vmid"] == 100
+    inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\ninclude_templates: true\n"))
+    assert plugin_vars(inventory, "server1")["px_vmid"] == 100 and plugin_vars(inventory, "leap154")["px_template"] is True
     assert not [k for k in plugin_vars(inventory, "server1") if k.startswith("pve_")]
-    assert group_hosts(inventory, "qemu") == ["VM 200", "machine-test", "server1"]
+    assert group_hosts(inventory, "templates") == ["leap154"]
+    assert group_hosts(inventory, "qemu") == ["VM 200", "leap154", "machine-test", "server1"]
     assert group_hosts(inventory, "nodes") == ["node1", "node2", "node3", "node4"]
     assert group_hosts(inventory, "node_node2") == ["server1"]
 
@@ -180,35 +182,6 @@ def test_hosts_selected_and_named(tmp_path, mock_api, warnings, options, expecte
     inventory = load_inventory(write_source(tmp_path, options))
     assert sorted(inventory.hosts) == expected
     assert ("pve_pool" in options) == any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
-
-
-def test_compose_groups_keyed_groups(tmp_path, mock_api):
-    four_node(mock_api)
-    inventory = load_inventory(write_source(tmp_path, """
-hostname: "{{ pve_name }}.lab"
-compose:
-  ansible_user: "'root' if pve_type == 'node' else 'admin'"
-  mem_label: "'%d GiB' % (pve_maxmem // 1073741824)"
-groups:
-  big: pve_maxmem > 16000000000
-keyed_groups:
-  - key: pve_node
-    prefix: "on"
-  - key: pve_tags
-    prefix: tag
-  - key: pve_status
-    prefix: by_status
-    parent_group: statuses
-"""))
-    assert sorted(inventory.hosts) == ["VM 200.lab", "machine-test.lab", "node1", "node2", "node3", "node4", "server1.lab"]
-    assert host_vars(inventory, "node1")["ansible_user"] == "root"
-    assert host_vars(inventory, "server1.lab")["ansible_user"] == "admin"
-    assert host_vars(inventory, "server1.lab")["mem_label"] == "1 GiB"
-    assert group_hosts(inventory, "big") == ["node1", "node2", "node3", "node4"]
-    assert group_hosts(inventory, "on_node1") == ["VM 200.lab", "machine-test.lab", "node1"]
-    assert group_hosts(inventory, "tag_go_proxmox_cloud_init") == ["machine-test.lab"]
-    assert sorted(g.name for g in inventory.groups["statuses"].child_groups) == [
-        "by_status_online", "by_status_running", "by_status_stopped"]
 
 
 def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):

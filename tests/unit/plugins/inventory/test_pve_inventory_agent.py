@@ -17,7 +17,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, RES_4NODE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+    BASE, RES_4NODE, STATUS_STANDALONE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
 )
 
 AGENT = "qemu-agent-network-get-interfaces/"
@@ -25,7 +25,6 @@ VM101 = AGENT + "pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
 VM102 = AGENT + "pve6.2_community-proxmox_vm102_guest-unsupported.json"
 VM103 = AGENT + "pve6.2_community-proxmox_vm103_multi-nic-weave.json"
 BRIDGE = AGENT + "rust-client_bridge-in-guest_cloudflarewarp.json"
-STATUS = "cluster-status/community-proxmox_standalone-node.json"
 # An lxc answer as PVE 9 sends it (pve-container get_interfaces; prefix as a string, seen on 9.2.2).
 LXC_INTERFACES = [
     {"name": "lo", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8", "inet6": "::1/128",
@@ -55,7 +54,7 @@ def agent_cluster(mock_api):
     rows = [guest_row(101, "vm101"), guest_row(102, "win102"), guest_row(103, "vm103"), guest_row(104, "ct104", "lxc"),
             guest_row(105, "vm105"), guest_row(106, "vm106"), guest_row(107, "stopped107", status="stopped"),
             guest_row(108, "vm108"), guest_row(109, "ct109", "lxc"), guest_row(110, "vm110")]
-    add_base(mock_api, rows, sample_data(STATUS))
+    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
     mock_api.add(responses.GET, agent_path(101), json={"data": sample_data(VM101)})
     mock_api.add(responses.GET, agent_path(102), json={"data": sample_data(VM102)})
     mock_api.add(responses.GET, agent_path(103), json={"data": sample_data(VM103)})
@@ -110,7 +109,7 @@ def test_filters_limit_agent_requests(tmp_path, agent_cluster):
 
 def test_max_workers_bounds_concurrency(tmp_path, mock_api):
     rows = [guest_row(200 + i, "g%d" % i) for i in range(24)]
-    add_base(mock_api, rows, sample_data(STATUS))
+    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
     answer = InFlight(lambda _request: (200, {}, '{"data": {"result": []}}'), delay=0.03)
     for i in range(24):
         mock_api.add_callback(responses.GET, agent_path(200 + i), callback=answer)
@@ -121,7 +120,7 @@ def test_max_workers_bounds_concurrency(tmp_path, mock_api):
 
 def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
     rows = [guest_row(300 + i, "g%d" % i) for i in range(200)]
-    add_base(mock_api, rows, sample_data(STATUS))
+    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
     started = []
 
     def answer(request):

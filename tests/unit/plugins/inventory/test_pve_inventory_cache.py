@@ -2,7 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve.cluster.pve cache: raw answers cached, a cached run makes no request (not even a login)."""
+"""pve.cluster.pve cache: raw answers cached, a cached run makes no request (not even a login); API strings read back
+from it are never templated (names, tags, pools, locks, hastate; a fresh run's: integration injection)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ import time
 
 import responses
 
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+try:
+    from ansible.template import trust_as_template  # ansible-core >= 2.19: only trusted templates render
+except ImportError:  # before data tagging every str template renders
+    def trust_as_template(value):
+        return value
+
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, RES_4NODE, STATUS_4NODE, add_base, cache_options, four_node, host_vars, load_inventory, sample_data,
+    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_base, cache_options, four_node, host_vars, load_inventory, sample_data,
     write_source,
 )
 
@@ -103,3 +113,44 @@ def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(
         inventory = load_inventory(path)
         assert len(mock.calls) == 3
     assert host_vars(inventory, "server1")["ansible_host"] == "10.1.2.3"
+
+
+EVIL = "{{ lookup('pipe', 'id') }}"
+EVIL_TAG = "{{7*7}}"  # tags are split at blanks and commas, so the tag form has none (rendered: 49)
+
+
+def evil_cluster(mock):
+    resources = sample_data(RES_VM)
+    row = resources[0]  # qemu/100, running, on node pve
+    row.update(name=EVIL, pool=EVIL, lock=EVIL, hastate=EVIL, tags=EVIL_TAG)
+    add_base(mock, resources, sample_data(STATUS_STANDALONE))
+    mock.add(responses.GET, BASE + "/nodes/pve/qemu/100/agent/network-get-interfaces",
+             json={"data": {"result": [{"name": EVIL, "ip-addresses": [{"ip-address": "10.9.9.9", "prefix": 24}]}]}})
+    mock.add(responses.GET, BASE + "/nodes/pve/lxc/102/interfaces", json={"data": []})
+
+
+def render(value_template, variables):
+    """Template like a play would: the value is looked up from the host's variables."""
+    templar = Templar(loader=DataLoader(), variables=variables)
+    return templar.template(trust_as_template(value_template))
+
+
+def test_api_strings_from_the_cache_are_not_templated(tmp_path):
+    path = write_source(tmp_path, "ansible_host: guest_agent\ncompose:\n  copied_name: pve_name\n" + cache_options(tmp_path))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        evil_cluster(mock)
+        load_inventory(path)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        inventory = load_inventory(path)  # from the cache this time
+        assert len(mock.calls) == 0
+
+    assert EVIL in inventory.hosts  # the hostname is the literal name
+    variables = host_vars(inventory, EVIL)
+    for key in ("pve_name", "pve_pool", "pve_lock", "pve_hastate", "copied_name"):
+        assert variables[key] == EVIL
+        result = render("{{ %s }}" % key, variables)
+        assert result == EVIL, key
+        assert "uid=" not in str(result)
+    assert variables["pve_tags"] == [EVIL_TAG]
+    assert render("{{ pve_tags[0] }}", variables) == EVIL_TAG
+    assert render("{{ pve_name }} and {{ pve_pool }}", variables) == EVIL + " and " + EVIL

@@ -45,8 +45,6 @@ def mock_cluster(mock, answers):
     expected='Treated as missing with a warning on the first run; two cached runs after it read plain data '
              'with no request.')
 def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
-    """{"__ansible_type": "Bogus"} inside an interface: the first run treats it as missing (a warning), so the cached
-    runs after it read plain data instead of failing "Object of type 'Bogus' is not JSON deserializable"."""
     path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n")
     poisoned = interfaces("192.0.2.10")
     poisoned["result"].append({"name": "eth1", "statistics": {"__ansible_type": "Bogus", "value": 1}})
@@ -95,8 +93,6 @@ RESULT({"found": len(found), "first": found[0], "picked": agent.pick_address(fou
     theme="hostile round two", case='6 100,000 addresses in one agent answer',
     expected='Read and picked in a child killed after 60 s (linear: about a second; was quadratic, minutes).')
 def test_100000_addresses_in_one_answer_are_read_in_linear_time():
-    """3 MB of addresses from one tenant: the duplicate check was quadratic (2 min 19 s for the build); bounded by a
-    child process killed after 60 s, far above what a linear check takes (about a second)."""
     outcome = run_capped(CHILD_ADDRESSES % 100000, as_mib=1024, timeout=60)
     assert not outcome["killed"], "addresses() ran for more than 60 s on 100,000 addresses"
     assert outcome["rc"] == 0, outcome
@@ -121,8 +117,6 @@ def _cached_source_and_victim(tmp_path):
              'the cache file is 0600, never a link.')
 @pytest.mark.parametrize("own_name", [False, True], ids=["named like the cache file", "the cache file's own name"])
 def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path, own_name):
-    """Another user's symbolic link named like the cache file (its name ends with the cache key), or replacing it:
-    the refresh writes nothing through it and changes no mode of its target."""
     path, cache_file, victim = _cached_source_and_victim(tmp_path)
     planted = [cache_file] if own_name else [cache_file.parent / ("evil" + cache_file.name),
                                              cache_file.parent / (cache_file.name + ".x")]
@@ -145,8 +139,6 @@ def test_a_link_planted_in_a_shared_cache_directory_is_never_followed(tmp_path, 
     expected='After every rename and chmod while the cache is written (first write and refresh), no file in '
              'the cache directory has group or other bits; no chmod at all.')
 def test_the_cache_file_is_never_readable_by_others(tmp_path, monkeypatch):
-    """Every rename and chmod while the cache is written is watched: after each, no file of the cache directory may be
-    readable or writable by group or others (Ansible's own set() makes it 0644 before a later chmod 0600)."""
     path = write_source(tmp_path, cache_options(tmp_path))
     exposed = []
 

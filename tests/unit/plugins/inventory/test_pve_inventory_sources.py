@@ -101,8 +101,6 @@ def test_a_static_file_read_later_is_ansibles_merge(tmp_path, mock_api):
               'never loads ../outside/loot.yml, other host_vars still load.'))
 @pytest.mark.parametrize("name", ["../../../outside/loot", "..", "a\\..\\b"])
 def test_a_guest_name_never_names_a_file_outside_the_inventory(tmp_path, mock_api, warnings, name):
-    """host_group_vars loads host_vars/<hostname>: a guest named ../../../outside/loot would load a file
-    outside the inventory. PVE never sends such a name: the guest is named <type>-<vmid>, with a warning."""
     inventory_dir = tmp_path / "a" / "b" / "inv"
     (inventory_dir / "host_vars").mkdir(parents=True)
     (tmp_path / "a" / "outside").mkdir()

@@ -70,37 +70,26 @@ OTHER = "https://other.example.com:8006"
     theme="hostile round two", case='2 first api_host variable wins (inventory)',
     expected=('PVE_API_HOST before PROXMOX_HOST before PROXMOX_URL: the token goes to the first one set, not '
               'the last; a value in the file wins over every variable.'))
+@pytest.mark.reliability(
+    theme="hostile round two", case='2 PVE_* wins over PROXMOX_* (inventory)',
+    expected=('PROXMOX_TOKEN_ID/SECRET and PROXMOX_VALIDATE_CERTS=false beside the PVE_* ones: the PVE_* token'
+              ' is sent and the certificate is checked.'))
 @pytest.mark.parametrize("env, connection", [
     ({"PVE_API_HOST": "pve.example.com", "PROXMOX_URL": OTHER}, ""),
     ({"PVE_API_HOST": "pve.example.com", "PROXMOX_HOST": "other.example.com"}, ""),
     ({"PROXMOX_HOST": "pve.example.com", "PROXMOX_URL": OTHER}, ""),
     ({"PVE_API_HOST": "other.example.com", "PROXMOX_URL": OTHER}, TOKEN_CONFIG),  # api_host: pve.example.com
+    ({"PVE_API_HOST": "pve.example.com", "PROXMOX_TOKEN_ID": "evil@pve!steal", "PROXMOX_TOKEN_SECRET": "other-secret",
+      "PVE_VALIDATE_CERTS": "true", "PROXMOX_VALIDATE_CERTS": "false"}, ""),
 ])
-def test_first_host_variable_wins(tmp_path, mock_api, monkeypatch, env, connection):
+def test_first_variable_wins(tmp_path, mock_api, monkeypatch, env, connection):
     for name, value in dict(env, PVE_API_TOKEN_ID="root@pam!ansible", PVE_API_TOKEN_SECRET=SECRET).items():
         monkeypatch.setenv(name, value)
     one_node(mock_api, guest(100, "web"))
     parse_direct(write_source(tmp_path, "", connection=connection))
-    assert mock_api.calls[0].request.url.startswith(BASE)
-
-
-@pytest.mark.reliability(
-    theme="hostile round two", case='2 PVE_* wins over PROXMOX_* (inventory)',
-    expected=('PROXMOX_TOKEN_ID/SECRET and PROXMOX_VALIDATE_CERTS=false beside the PVE_* ones: the PVE_* token'
-              ' is sent and the certificate is checked.'))
-def test_pve_variables_win_over_proxmox_ones(tmp_path, mock_api, monkeypatch):
-    monkeypatch.setenv("PVE_API_HOST", "pve.example.com")
-    monkeypatch.setenv("PVE_API_TOKEN_ID", "root@pam!ansible")
-    monkeypatch.setenv("PROXMOX_TOKEN_ID", "evil@pve!steal")
-    monkeypatch.setenv("PVE_API_TOKEN_SECRET", SECRET)
-    monkeypatch.setenv("PROXMOX_TOKEN_SECRET", "other-secret")
-    monkeypatch.setenv("PVE_VALIDATE_CERTS", "true")
-    monkeypatch.setenv("PROXMOX_VALIDATE_CERTS", "false")
-    one_node(mock_api, guest(100, "web"))
-    parse_direct(write_source(tmp_path, "", connection=""))
     request = mock_api.calls[0].request
+    assert request.url.startswith(BASE) and request.req_kwargs["verify"] is not False
     assert request.headers["Authorization"] == "PVEAPIToken=root@pam!ansible=%s" % SECRET
-    assert request.req_kwargs["verify"] is not False
 
 
 def test_an_environment_value_is_never_templated(tmp_path, mock_api, monkeypatch):
