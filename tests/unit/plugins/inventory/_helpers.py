@@ -52,6 +52,18 @@ def one_node(mock, *guests, node="pve1", ip="192.0.2.11", cluster=None, base=BAS
     add_base(mock, [{"id": "node/" + node, "type": "node", "node": node, "status": "online"}] + list(guests), status, base)
 
 
+def add_agent(mock, vmid, kind="qemu", node="pve", base=BASE, **answer):
+    """The answer (responses' json=, status=, body=...) to one guest's address read (qemu: the guest agent's)."""
+    what = "lxc/%d/interfaces" if kind == "lxc" else "qemu/%d/agent/network-get-interfaces"
+    mock.add(responses.GET, "%s/nodes/%s/%s" % (base, node, what % vmid), **answer)
+
+
+def agent_answer(*addresses, **extra):
+    """A guest agent's network-get-interfaces data: eth0 with `addresses` (/24), plus `extra` keys."""
+    return {"result": [dict({"name": "eth0", "hardware-address": "bc:24:11:00:00:01", "ip-addresses": [
+        {"ip-address": a, "ip-address-type": "inet", "prefix": 24} for a in addresses]}, **extra)]}
+
+
 def cache_options(tmp_path):
     """Source options that cache the answers in tmp_path/cache, named pvetest* (Ansible's jsonfile cache)."""
     return ("cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_prefix: pvetest\n"

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import _thread
-import copy
 import signal
 import threading
 import time
@@ -17,7 +16,8 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, RES_4NODE, STATUS_STANDALONE, add_base, group_hosts, host_vars, load_inventory, parse_direct, sample_data, write_source,
+    BASE, STATUS_STANDALONE, add_agent, add_base, group_hosts, guest, host_vars, load_inventory, parse_direct, sample_data,
+    write_source,
 )
 
 AGENT = "qemu-agent-network-get-interfaces/"
@@ -36,34 +36,21 @@ LXC_INTERFACES = [
 ]
 
 
-def guest_row(vmid, name, kind="qemu", status="running", node="pve"):
-    """A real qemu row of /cluster/resources (qemu/100 of the PVE 7.4 sample), re-labelled."""
-    row = copy.deepcopy(next(r for r in sample_data(RES_4NODE) if r.get("id") == "qemu/100"))
-    row.update(id="%s/%d" % (kind, vmid), vmid=vmid, name=name, type=kind, status=status, node=node)
-    return row
-
-
-def agent_path(vmid, kind="qemu", node="pve"):
-    if kind == "lxc":
-        return "%s/nodes/%s/lxc/%d/interfaces" % (BASE, node, vmid)
-    return "%s/nodes/%s/qemu/%d/agent/network-get-interfaces" % (BASE, node, vmid)
-
-
 @pytest.fixture
 def agent_cluster(mock_api):
-    rows = [guest_row(101, "vm101"), guest_row(102, "win102"), guest_row(103, "vm103"), guest_row(104, "ct104", "lxc"),
-            guest_row(105, "vm105"), guest_row(106, "vm106"), guest_row(107, "stopped107", status="stopped"),
-            guest_row(108, "vm108"), guest_row(109, "ct109", "lxc"), guest_row(110, "vm110")]
-    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
-    mock_api.add(responses.GET, agent_path(101), json={"data": sample_data(VM101)})
-    mock_api.add(responses.GET, agent_path(102), json={"data": sample_data(VM102)})
-    mock_api.add(responses.GET, agent_path(103), json={"data": sample_data(VM103)})
-    mock_api.add(responses.GET, agent_path(104, "lxc"), json={"data": LXC_INTERFACES})
-    mock_api.add(responses.GET, agent_path(105), status=595, body="")  # node unreachable (pveproxy, empty body)
-    mock_api.add(responses.GET, agent_path(106), body="<html>proxy error</html>", content_type="text/html")
-    mock_api.add(responses.GET, agent_path(108), json={"data": sample_data(BRIDGE)})
-    mock_api.add(responses.GET, agent_path(109, "lxc"), json={"data": None})  # container stopped meanwhile
-    mock_api.add(responses.GET, agent_path(110), status=500, json={"data": None, "message": "QEMU guest agent is not running\n"})
+    rows = [guest(101, "vm101"), guest(102, "win102"), guest(103, "vm103"), guest(104, "ct104", kind="lxc"),
+            guest(105, "vm105"), guest(106, "vm106"), guest(107, "stopped107", status="stopped"),
+            guest(108, "vm108"), guest(109, "ct109", kind="lxc"), guest(110, "vm110")]
+    add_base(mock_api, [dict(row, node="pve") for row in rows], sample_data(STATUS_STANDALONE))
+    add_agent(mock_api, 101, json={"data": sample_data(VM101)})
+    add_agent(mock_api, 102, json={"data": sample_data(VM102)})
+    add_agent(mock_api, 103, json={"data": sample_data(VM103)})
+    add_agent(mock_api, 104, "lxc", json={"data": LXC_INTERFACES})
+    add_agent(mock_api, 105, status=595, body="")  # node unreachable (pveproxy, empty body)
+    add_agent(mock_api, 106, body="<html>proxy error</html>", content_type="text/html")
+    add_agent(mock_api, 108, json={"data": sample_data(BRIDGE)})
+    add_agent(mock_api, 109, "lxc", json={"data": None})  # container stopped meanwhile
+    add_agent(mock_api, 110, status=500, json={"data": None, "message": "QEMU guest agent is not running\n"})
     return mock_api
 
 
@@ -108,19 +95,18 @@ def test_filters_limit_agent_requests(tmp_path, agent_cluster):
 
 
 def test_max_workers_bounds_concurrency(tmp_path, mock_api):
-    rows = [guest_row(200 + i, "g%d" % i) for i in range(24)]
-    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
+    add_base(mock_api, [guest(200 + i, "g%d" % i, node="pve") for i in range(24)], sample_data(STATUS_STANDALONE))
     answer = InFlight(lambda _request: (200, {}, '{"data": {"result": []}}'), delay=0.03)
     for i in range(24):
-        mock_api.add_callback(responses.GET, agent_path(200 + i), callback=answer)
+        mock_api.add_callback(responses.GET, BASE + "/nodes/pve/qemu/%d/agent/network-get-interfaces" % (200 + i),
+                              callback=answer)
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nmax_workers: 3\n"))
     assert len(inventory.hosts) == 25
     assert 2 <= answer.peak <= 3
 
 
 def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
-    rows = [guest_row(300 + i, "g%d" % i) for i in range(200)]
-    add_base(mock_api, rows, sample_data(STATUS_STANDALONE))
+    add_base(mock_api, [guest(300 + i, "g%d" % i, node="pve") for i in range(200)], sample_data(STATUS_STANDALONE))
     started = []
 
     def answer(request):
@@ -131,7 +117,8 @@ def test_ctrl_c_cancels_pending_requests(tmp_path, mock_api):
         return 200, {}, '{"data": {"result": []}}'
 
     for i in range(200):
-        mock_api.add_callback(responses.GET, agent_path(300 + i), callback=answer)
+        mock_api.add_callback(responses.GET, BASE + "/nodes/pve/qemu/%d/agent/network-get-interfaces" % (300 + i),
+                              callback=answer)
     # interrupt_main() does nothing while SIGINT is ignored, as it is in a job a non-interactive shell
     # started in the background (CI): Python's own handler, as in `ansible-inventory` at a terminal
     previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -22,8 +22,8 @@ except ImportError:  # before data tagging every str template renders
         return value
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_base, cache_options, four_node, host_vars, load_inventory, sample_data,
-    write_source,
+    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_agent, add_base, agent_answer, cache_options,
+    four_node, host_vars, load_inventory, sample_data, write_source,
 )
 
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
@@ -34,7 +34,7 @@ def mock_cluster(mock, agent=False):
     mock.add(responses.POST, BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::s", "CSRFPreventionToken": "c"}})
     four_node(mock)
     if agent:
-        mock.add(responses.GET, BASE + "/nodes/node2/qemu/100/agent/network-get-interfaces", json={"data": sample_data(VM101)})
+        add_agent(mock, 100, node="node2", json={"data": sample_data(VM101)})
 
 
 def snapshot(inventory):
@@ -124,9 +124,8 @@ def evil_cluster(mock):
     row = resources[0]  # qemu/100, running, on node pve
     row.update(name=EVIL, pool=EVIL, lock=EVIL, hastate=EVIL, tags=EVIL_TAG)
     add_base(mock, resources, sample_data(STATUS_STANDALONE))
-    mock.add(responses.GET, BASE + "/nodes/pve/qemu/100/agent/network-get-interfaces",
-             json={"data": {"result": [{"name": EVIL, "ip-addresses": [{"ip-address": "10.9.9.9", "prefix": 24}]}]}})
-    mock.add(responses.GET, BASE + "/nodes/pve/lxc/102/interfaces", json={"data": []})
+    add_agent(mock, 100, json={"data": agent_answer("10.9.9.9", name=EVIL)})
+    add_agent(mock, 102, "lxc", json={"data": []})
 
 
 def render(value_template, variables):

@@ -16,18 +16,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, cache_options, guest, host_vars, load_inventory, one_node, write_source)
-
-
-def agent_path(vmid):
-    return "%s/nodes/pve/qemu/%d/agent/network-get-interfaces" % (BASE, vmid)
-
-
-def interfaces(*addresses, **extra):
-    entry = dict({"name": "eth0", "hardware-address": "bc:24:11:00:00:01",
-                  "ip-addresses": [{"ip-address": a, "ip-address-type": "inet", "prefix": 24} for a in addresses]},
-                 **extra)
-    return {"result": [entry]}
+    add_agent, agent_answer, cache_options, guest, host_vars, load_inventory, one_node, write_source)
 
 
 def cache_files(tmp_path):
@@ -37,7 +26,7 @@ def cache_files(tmp_path):
 def mock_cluster(mock, answers):
     one_node(mock, *[guest(vmid, "vm%d" % vmid, node="pve") for vmid in sorted(answers)], node="pve", ip="10.0.0.1")
     for vmid, data in answers.items():
-        mock.add(responses.GET, agent_path(vmid), json={"data": data})
+        add_agent(mock, vmid, json={"data": data})
 
 
 @pytest.mark.reliability(
@@ -46,7 +35,7 @@ def mock_cluster(mock, answers):
              'with no request.')
 def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
     path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n")
-    poisoned = interfaces("192.0.2.10")
+    poisoned = agent_answer("192.0.2.10")
     poisoned["result"].append({"name": "eth1", "statistics": {"__ansible_type": "Bogus", "value": 1}})
     poisoned["result"].append({"__ansible_tagged_value": "x", "__ansible_tags": ["Bogus"]})
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -71,7 +60,7 @@ def test_an_agent_answer_nested_500_deep_fails_that_guest_only(tmp_path, warning
         deep = {"a": deep} if level % 2 else [deep]
     path = write_source(tmp_path, "ansible_host: guest_agent\n")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, {100: interfaces("192.0.2.10", statistics=deep), 101: interfaces("192.0.2.11")})
+        mock_cluster(mock, {100: agent_answer("192.0.2.10", statistics=deep), 101: agent_answer("192.0.2.11")})
         inventory = load_inventory(path)
     assert "nested deeper than 32 levels" in host_vars(inventory, "vm100")["pve_agent_error"]
     assert "ansible_host" not in host_vars(inventory, "vm100")

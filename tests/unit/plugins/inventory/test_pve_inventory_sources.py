@@ -9,13 +9,12 @@ standalone hosts both named pve: integration inventory_user_files."""
 from __future__ import annotations
 
 import pytest
-import responses
 
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, TOKEN_CONFIG, guest, host_vars, load_inventory, one_node, write_source)
+    BASE, TOKEN_CONFIG, add_agent, agent_answer, guest, host_vars, load_inventory, one_node, write_source)
 
 BASE2 = "https://pve2.example.com:8006/api2/json"
 STATIC = "bastion ansible_host=192.0.2.10 ansible_user=admin ansible_password=static-admin-pw\n"
@@ -24,12 +23,8 @@ STATIC = "bastion ansible_host=192.0.2.10 ansible_user=admin ansible_password=st
 def _serve(mock, base, guest_name="bastion", agent_ip=None, cluster=None):
     one_node(mock, guest(100, guest_name, node="pve"), guest(101, "web", node="pve"), node="pve", ip="198.51.100.2",
              cluster=cluster, base=base)
-    if agent_ip:
-        answer = {"result": [{"name": "eth0", "ip-addresses": [{"ip-address-type": "ipv4", "ip-address": agent_ip,
-                                                               "prefix": 24}]}]}
-        for vmid in (100, 101):
-            mock.add(responses.GET, base + "/nodes/pve/qemu/%d/agent/network-get-interfaces" % vmid,
-                     json={"data": answer})
+    for vmid in (100, 101) if agent_ip else ():
+        add_agent(mock, vmid, base=base, json={"data": agent_answer(agent_ip)})
 
 
 def _source(tmp_path, name, host="pve.example.com", body=""):
