@@ -17,9 +17,7 @@ from ansible.utils.display import Display
 
 
 def _warm_up():
-    """One parse of a source with compose, groups and keyed_groups through the real path: ansible-test runs
-    every test in a fork of this process, which then finds the plugins, their options and the templating
-    loaded instead of loading them again for each test."""
+    """One parse through the real path: each test's fork of this process finds the plugins and templating loaded."""
     from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (  # pylint: disable=import-outside-toplevel
         add_base, load_inventory, write_source)
     with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

@@ -2,14 +2,9 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""docs/migrating-from-community-proxmox.md: its two inventory files, run as written on the demo cluster.
-
-cluster.pve.yml gives the proxmox_* groups and variables community.proxmox 2.0.0 gave for the same cluster
-(community_proxmox_demo.json beside this file: its non-empty proxmox_* groups and every host's proxmox_* variables,
-recorded from a real run of community.proxmox.proxmox). want-facts.pve.yml gives the ansible_host of
-community.proxmox's EXAMPLES (`proxmox_ipconfig0.ip | default(proxmox_net0.ip) | ipaddr('address')`), computed here
-from the simulator's config answers as community.proxmox 2.0.0's _get_vm_config turns them into facts.
-"""
+"""docs/migrating-from-community-proxmox.md: its two inventory files, run as written on the demo cluster. cluster.pve.yml
+gives what a real run of community.proxmox 2.0.0 gave (community_proxmox_demo.json); want-facts.pve.yml the ansible_host
+of community.proxmox's EXAMPLES (`proxmox_ipconfig0.ip | default(proxmox_net0.ip) | ipaddr('address')`)."""
 
 from __future__ import annotations
 
@@ -63,8 +58,7 @@ def test_cluster_file_gives_community_proxmox_groups_and_variables(tmp_path, pro
 
 
 def community_address(ipconfig0, net0):
-    """The EXAMPLES expression over community.proxmox's facts (dicts when every part has '='):
-    ipconfig0.ip, else net0.ip (undefined: no ansible_host), then ipaddr('address') (False for no address)."""
+    """The EXAMPLES expression over community.proxmox's facts (None: undefined; False: ipaddr found no address)."""
     value = (ipconfig0 or {}).get("ip") if isinstance(ipconfig0, dict) else None
     if value is None:
         value = net0.get("ip") if isinstance(net0, dict) else None

@@ -2,11 +2,7 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve.cluster.pve: hosts, hostvars, groups, hostnames, filters, constructed options.
-
-Real parse path (InventoryManager -> auto -> pve.cluster.pve through the collection loader);
-HTTP mocked with `responses`, fed from tests/unit/fixtures/pve-api-samples.
-"""
+"""pve.cluster.pve: hosts, hostvars, groups, hostnames, filters, constructed options (on the real samples)."""
 
 from __future__ import annotations
 
@@ -181,15 +177,12 @@ def test_hosts_selected_and_named(tmp_path, mock_api, warnings, options, expecte
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, options))
     assert sorted(inventory.hosts) == expected
+    assert ("include_nodes: false" in options) == ("pve_nodes" not in inventory.groups)
     assert ("pve_pool" in options) == any("hostname could not be rendered for 3 host(s)" in w for w in warnings)
 
 
 def test_the_two_reads_are_in_flight_together(tmp_path, mock_api):
-    """/cluster/resources and /cluster/status are asked at the same time: one round trip, not two.
-
-    Each answer waits until both requests have arrived; asked one after the other, the barrier
-    breaks and the answers are 500s, which fail the run.
-    """
+    """Each answer waits until both requests have arrived: asked one after the other, they get 500s."""
     both_arrived = threading.Barrier(2, timeout=5)
 
     def answer(body):

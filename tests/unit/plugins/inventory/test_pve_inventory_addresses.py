@@ -24,11 +24,10 @@ def agent_inventory(tmp_path, profile, body):
     ("['0.0.0.0/0']", {"web01": "10.0.1.10", "dns01": "192.168.10.2"}),
     ("['::/0']", {"web01": "fd00:1::10", "dns01": "fd00:10::2", "web02": "missing"}),  # web02: IPv4 only (and ::1)
     ("[10.0.1.0/24]", {"web01": "10.0.1.10", "db01": "missing"}),  # db01's addresses are all outside: no IPv4 fallback
-    (None, {"web01": "10.0.1.10"}),  # IPv4 is preferred by default
     ("['0.0.0.0/0', '::/0']", {"web01": "10.0.1.10"}),
 ])
 def test_ansible_host_networks(tmp_path, profile, networks, expected):
-    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: %s\n" % networks if networks else "")
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: %s\n" % networks)
     assert {host: host_vars(inventory, host).get("ansible_host", "missing") for host in expected} == expected
     assert host_vars(inventory, "db01")["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.2.10"]
 

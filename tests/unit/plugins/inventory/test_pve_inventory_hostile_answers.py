@@ -47,9 +47,8 @@ def members(manager, group):
 
 
 def test_guest_names_never_rewire_groups(hostile, tmp_path, warnings):
-    """Guests named all, ungrouped, production (a group of another inventory source), pve_running (our own
-    group), big (a `groups:` entry) and tag_web (a name `keyed_groups` makes later): the first five get a
-    <type>-<vmid> name with one warning, and no group is nested under another."""
+    """Guests named like groups (production: another source's; tag_web: keyed_groups makes it later): the first five
+    get a <type>-<vmid> name with one warning, and no group is nested under another."""
     names = {100: "all", 101: "ungrouped", 102: "production", 103: "pve_running", 104: "big", 105: "tag_web",
              106: "web01"}
     hostile.route("/cluster/resources", [NODE] + [guest(vmid, name) for vmid, name in names.items()])
@@ -122,9 +121,8 @@ def test_vault_dict_is_never_revived(hostile, tmp_path, warnings):
 
 
 def test_bad_rows(hostile, tmp_path, warnings):
-    """Rows with a vmid that is a word, below 100, above 999999999 or a float; a name with an ANSI escape and a
-    lone surrogate; a node whose /cluster/status ip is a host name: bad rows left out with one warning naming
-    them (an escape shown as \\x1b), the name escaped and its surrogate replaced, no ansible_host from a host name."""
+    """Bad vmids left out with one warning naming them (an escape shown as \\x1b), a name escaped and its surrogate
+    replaced, no ansible_host from a node ip that is a host name."""
     hostile.route("/cluster/resources", [
         NODE, dict(NODE, node="pve2", id="node/pve2"),
         guest(100, "ok"), guest("abc", "word"), guest(5, "low"), guest(10 ** 12, "high"), guest(101.5, "float"),

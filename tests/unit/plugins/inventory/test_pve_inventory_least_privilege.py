@@ -2,9 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pve.cluster.pve with least-privilege tokens against the simulator's permission model: what the warning says,
-which variables go, include_nodes: false. What each token lists, the refused /cluster/status and the error of a
-token without any privilege, through ansible-inventory: integration token_matrix."""
+"""pve.cluster.pve with least-privilege tokens (the simulator's permissions): the warning, the variables left out,
+include_nodes: false. What each token lists through ansible-inventory: integration token_matrix."""
 
 from __future__ import annotations
 

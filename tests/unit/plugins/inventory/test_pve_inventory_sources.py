@@ -31,10 +31,6 @@ def _source(tmp_path, name, host="pve.example.com", body=""):
     return write_source(tmp_path, body, name, TOKEN_CONFIG.replace("pve.example.com", host))
 
 
-def _inventory(tmp_path, *sources):
-    return load_inventory(*(tmp_path / s for s in sources))
-
-
 @pytest.mark.reliability(
     theme="hostile round two", case='1 join_existing_hosts keeps the static ansible_host',
     expected=('With join_existing_hosts: true the VM joins bastion (its pve_* variables and groups), but '
@@ -44,7 +40,7 @@ def test_join_existing_hosts_keeps_the_other_sources_address(tmp_path, mock_api,
     _source(tmp_path, "02-cluster.pve.yml", body=(
         "ansible_host: guest_agent\njoin_existing_hosts: true\ncompose:\n  ansible_host: pve_ip_addresses[0]\n"))
     _serve(mock_api, BASE, agent_ip="203.0.113.66")
-    inventory = _inventory(tmp_path, "01-static.ini", "02-cluster.pve.yml")
+    inventory = load_inventory(tmp_path / "01-static.ini", tmp_path / "02-cluster.pve.yml")
     bastion = host_vars(inventory, "bastion")
     assert bastion["pve_vmid"] == 100 and bastion["ansible_password"] == "static-admin-pw"
     assert bastion["ansible_host"] == "192.0.2.10"  # neither the agent's address nor compose replaced it
@@ -64,7 +60,7 @@ def test_two_clusters_never_merge(tmp_path, mock_api, warnings):
     _source(tmp_path, "b.pve.yml", host="pve2.example.com")
     _serve(mock_api, BASE, guest_name="db")
     _serve(mock_api, BASE2, guest_name="db", cluster="lab2")
-    inventory = _inventory(tmp_path, "a.pve.yml", "b.pve.yml")
+    inventory = load_inventory(tmp_path / "a.pve.yml", tmp_path / "b.pve.yml")
     assert sorted(inventory.hosts) == sorted(["pve", "db", "web"] + ["pve-" + suffix, "db-" + suffix, "web-" + suffix])
     assert host_vars(inventory, "pve")["ansible_host"] == "198.51.100.2"
     assert [w for w in warnings if "another pve.cluster.pve source" in w and "web -> web-%s (qemu/101)" % suffix in w]
@@ -76,7 +72,7 @@ def test_the_same_cluster_in_two_files_is_one_host(tmp_path, mock_api, warnings)
     _source(tmp_path, "b.pve.yml", body="filters: [\"pve_type == 'node' or pve_vmid == 101\"]\n")
     _serve(mock_api, BASE)
     _serve(mock_api, BASE)
-    inventory = _inventory(tmp_path, "a.pve.yml", "b.pve.yml")
+    inventory = load_inventory(tmp_path / "a.pve.yml", tmp_path / "b.pve.yml")
     assert sorted(inventory.hosts) == ["bastion", "pve", "web"]
     assert not any("renamed" in w for w in warnings)
 
@@ -86,7 +82,7 @@ def test_a_static_file_read_later_is_ansibles_merge(tmp_path, mock_api):
     _source(tmp_path, "01-cluster.pve.yml")
     (tmp_path / "02-static.ini").write_text("web owner=team-web\n")
     _serve(mock_api, BASE)
-    inventory = _inventory(tmp_path, "01-cluster.pve.yml", "02-static.ini")
+    inventory = load_inventory(tmp_path / "01-cluster.pve.yml", tmp_path / "02-static.ini")
     assert host_vars(inventory, "web")["owner"] == "team-web" and host_vars(inventory, "web")["pve_vmid"] == 101
 
 

@@ -69,14 +69,12 @@ def test_container_addresses_on_every_version(tmp_path, warnings, profile):
         assert cache["ansible_host"] == "10.0.3.10"
         assert dns["pve_ip_addresses"] == ["127.0.0.1", "::1", "192.168.10.2", "fd00:10::2"]
         assert not [w for w in warnings if "lxc/{vmid}/interfaces" in w]
-    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"  # qemu via the agent, every version
+    assert host_vars(inventory, "web01")["ansible_host"] == "10.0.1.10"  # qemu via the agent (IPv4 by default), every version
 
 
 def test_guests_of_a_silent_node_are_asked_once(tmp_path, warnings):
-    """A node the cluster sees online but that never answers: each guest's read times out once, not api_retries times.
-    api_timeout leaves the nodes that do answer seconds to spare on a loaded machine. pve2 keeps its VMs only: its
-    containers would be asked in a second round (after the first container's answer), a second api_timeout of
-    waiting for the same per-guest read (fetch_per_guest, timeouts not retried)."""
+    """A node seen online that never answers: each guest's read times out once, not api_retries times (pve2 keeps its
+    VMs only: its containers would cost a second api_timeout, asked after the first container's answer)."""
     scenario = demo_scenario(down_for=600, proxy_timeout=30)
     scenario.nodes[1].unresponsive = True  # pve2
     scenario.guests = [g for g in scenario.guests if not (g.node == "pve2" and g.type == "lxc")]

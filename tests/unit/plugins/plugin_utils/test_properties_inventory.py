@@ -2,10 +2,8 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Property tests (hypothesis) for the inventory plugin's pure helpers, fed arbitrary API data:
-group names are always valid Ansible group names, host records are built or skipped but never
-raise, guest-agent answers give valid addresses or a ValueError, CIDR options only PveOptionError.
-(Complements test_properties.py, which covers UPIDs, hosts/URLs, tags, times, paths, normalisers.)"""
+"""Property tests (hypothesis) for the inventory plugin's pure helpers, fed arbitrary API data (test_properties.py:
+the client's)."""
 
 from __future__ import annotations
 
@@ -110,8 +108,7 @@ def test_networks_option_only_option_errors(values):
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "inf", "NaN", "1e999", "-1e999"])
 def test_non_finite_numbers_are_dropped(value):
-    """The client turns JSON NaN/Infinity/1e999 into None, but PVE sends many numbers as text, and a numeric
-    string such as "1e999" becomes an infinite float here: no int() overflow, no non-JSON value in hostvars."""
+    """PVE sends many numbers as text: "1e999" is an infinite float here (no int() overflow, no non-JSON hostvar)."""
     cluster, nodes = hosts.cluster_info([{"type": "node", "name": "pve1", "nodeid": value, "online": 1}])
     rows = [{"type": "node", "node": "pve1", "status": "online", "maxmem": value}]
     (record,) = hosts.node_records(rows, nodes, cluster, "pve_", metrics=True)
