@@ -79,6 +79,11 @@ def four_node(mock, tags=None):
     add_base(mock, rows, sample_data(STATUS_4NODE))
 
 
+def cache_files(tmp_path):
+    """The cache files cache_options wrote (never a link planted beside them)."""
+    return sorted(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("pvetest") and not p.is_symlink())
+
+
 def write_source(tmp_path, body, name="test.pve.yml", connection=TOKEN_CONFIG):
     path = tmp_path / name
     path.write_text("plugin: pve.cluster.pve\n" + connection + body)

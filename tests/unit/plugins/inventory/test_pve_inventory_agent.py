@@ -80,12 +80,6 @@ def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
     assert group_hosts(inventory, "pve_running")  # the run completed
 
 
-def test_filters_limit_agent_requests(tmp_path, agent_cluster):
-    load_inventory(write_source(tmp_path, "ansible_host: guest_agent\nfilters: [\"pve_vmid in [101, 104]\"]\n"))
-    asked = sorted(c.request.path_url for c in agent_cluster.calls if "/nodes/" in c.request.path_url)
-    assert asked == ["/api2/json/nodes/pve/lxc/104/interfaces", "/api2/json/nodes/pve/qemu/101/agent/network-get-interfaces"]
-
-
 def test_max_workers_bounds_concurrency(tmp_path, mock_api):
     add_base(mock_api, [guest(200 + i, "g%d" % i, node="pve") for i in range(24)], sample_data(STATUS_STANDALONE))
     answer = InFlight(lambda _request: (200, {}, '{"data": {"result": []}}'), delay=0.03)

@@ -22,8 +22,8 @@ except ImportError:  # before data tagging every str template renders
         return value
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_agent, add_base, agent_answer, cache_options,
-    four_node, host_vars, load_inventory, sample_data, write_source,
+    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_agent, add_base, agent_answer, cache_files,
+    cache_options, four_node, host_vars, load_inventory, sample_data, write_source,
 )
 
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
@@ -49,10 +49,6 @@ def filled_cache(tmp_path):
         mock_cluster(mock)
         load_inventory(path)
         return path, len(mock.calls)
-
-
-def cache_files(tmp_path):
-    return sorted((tmp_path / "cache").glob("pvetest*"))
 
 
 def test_cached_run_makes_no_request(tmp_path):

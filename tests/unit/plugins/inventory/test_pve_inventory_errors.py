@@ -23,9 +23,8 @@ def plugin():
 
 
 def test_verify_file(tmp_path, warnings):
-    good = write_source(tmp_path, "", name="cluster.pve.yml")
-    assert plugin().verify_file(str(good)) is True
-    assert plugin().verify_file(str(write_source(tmp_path, "", name="pve.yaml"))) is True
+    for name in ("cluster.pve.yml", "pve.yaml"):
+        assert plugin().verify_file(str(write_source(tmp_path, "", name=name))) is True
     other = tmp_path / "hosts.yml"
     other.write_text("all:\n  hosts:\n    a:\n")
     assert plugin().verify_file(str(other)) is False

@@ -16,11 +16,7 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    add_agent, agent_answer, cache_options, guest, host_vars, load_inventory, one_node, write_source)
-
-
-def cache_files(tmp_path):
-    return sorted(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("pvetest") and not p.is_symlink())
+    add_agent, agent_answer, cache_files, cache_options, guest, host_vars, load_inventory, one_node, write_source)
 
 
 def mock_cluster(mock, answers):

@@ -26,11 +26,9 @@ FROM_ENV = ("api_host: \"{{ lookup('ansible.builtin.env', 'MY_PVE_HOST') }}\"\n"
 
 @pytest.fixture
 def user_env(monkeypatch):
-    monkeypatch.setenv("MY_PVE_HOST", "pve.example.com")
-    monkeypatch.setenv("MY_PVE_PORT", "8006")
-    monkeypatch.setenv("MY_PVE_TOKEN_ID", "root@pam!ansible")
-    monkeypatch.setenv("MY_PVE_SECRET", SECRET)
-    monkeypatch.setenv("MY_PVE_VALIDATE", "false")
+    for name, value in {"HOST": "pve.example.com", "PORT": "8006", "TOKEN_ID": "root@pam!ansible", "SECRET": SECRET,
+                        "VALIDATE": "false"}.items():
+        monkeypatch.setenv("MY_PVE_" + name, value)
 
 
 def test_lookups_in_every_connection_option(tmp_path, mock_api, user_env):
