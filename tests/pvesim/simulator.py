@@ -72,7 +72,8 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             self.ca_path = paths["ca"]
         self._server = SimHTTPServer((self.host, self.requested_port), self)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+        # stop() waits for the loop's next poll; the unit suite starts and stops a few hundred simulators
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
                                         name="pvesim", daemon=True)
         self._thread.start()
         return self

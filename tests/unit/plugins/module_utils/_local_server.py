@@ -125,7 +125,7 @@ class LocalServer:
             context.load_cert_chain(cert, key)
             self._server.ssl_context = context
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01})  # stop() waits one poll
         self._thread.daemon = True
 
     def params(self, **overrides):
