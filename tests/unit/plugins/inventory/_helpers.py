@@ -25,6 +25,7 @@ RES_4NODE = "cluster-resources/pve7.4_go-proxmox_4node_qemu-template-storage.jso
 STATUS_4NODE = "cluster-status/pve7.4_go-proxmox_4node.json"
 RES_VM = "cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-pool.json"
 STATUS_STANDALONE = "cluster-status/community-proxmox_standalone-node.json"
+VAULT = {"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768696a6b6c6d6e6f70\n"}
 TOKEN_CONFIG = "api_host: pve.example.com\napi_token_id: root@pam!ansible\napi_token_secret: %s\napi_retries: 0\n" % SECRET
 
 

@@ -8,6 +8,7 @@ directory where another user plants links and reads files."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -16,11 +17,11 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    add_agent, agent_answer, cache_files, cache_options, guest, host_vars, load_inventory, one_node, write_source)
+    VAULT, add_agent, agent_answer, cache_files, cache_options, guest, host_vars, load_inventory, one_node, write_source)
 
 
-def mock_cluster(mock, answers):
-    one_node(mock, *[guest(vmid, "vm%d" % vmid, node="pve") for vmid in sorted(answers)], node="pve", ip="10.0.0.1")
+def mock_cluster(mock, answers, **row):
+    one_node(mock, *[guest(vmid, "vm%d" % vmid, node="pve", **row) for vmid in sorted(answers)], node="pve", ip="10.0.0.1")
     for vmid, data in answers.items():
         add_agent(mock, vmid, json={"data": data})
 
@@ -30,21 +31,25 @@ def mock_cluster(mock, answers):
     expected='Treated as missing with a warning on the first run; two cached runs after it read plain data '
              'with no request.')
 def test_an_ansible_type_key_never_poisons_the_cache(tmp_path, warnings):
+    """And a guest's lock that is {"__ansible_vault": ...}: treated as missing too, never decrypted or made text."""
     path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n")
     poisoned = agent_answer("192.0.2.10")
     poisoned["result"].append({"name": "eth1", "statistics": {"__ansible_type": "Bogus", "value": 1}})
     poisoned["result"].append({"__ansible_tagged_value": "x", "__ansible_tags": ["Bogus"]})
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, {100: poisoned})
+        mock_cluster(mock, {100: poisoned}, lock=VAULT, hastate=VAULT["__ansible_vault"])
         first = host_vars(load_inventory(path), "vm100")
-    assert first["ansible_host"] == "192.0.2.10"
-    assert any("__ansible_type" in w and "treated as missing" in w for w in warnings), warnings
+    assert first["ansible_host"] == "192.0.2.10" and "pve_lock" not in first
+    assert "__ansible_" not in json.dumps(first, default=str)
+    for said in ("1 value(s) from the API", "2 value(s) from the guest agents"):
+        assert any(said + " were not plain data" in " ".join(w.split()) for w in warnings), warnings
     assert "__ansible_" not in cache_files(tmp_path)[0].read_text().replace('"__payload__"', "")
     for _run in range(2):
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:  # nothing registered: no request
             again = host_vars(load_inventory(path), "vm100")
             assert len(mock.calls) == 0
-        assert again["ansible_host"] == "192.0.2.10"
+        assert again["ansible_host"] == "192.0.2.10" and "pve_lock" not in again
+        assert "__ansible_" not in json.dumps(again, default=str)
 
 
 @pytest.mark.reliability(

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """pve.cluster.pve against a hostile server (tests/unit/plugins/_hostile_server.py, plain HTTP on 127.0.0.1):
-guest names that are group names, secrets echoed into hostvars and the cache, the cache's key and file mode,
-values Ansible would revive as vault objects, rows of the wrong shape, control characters."""
+guest names that are group names, secrets echoed into hostvars and the cache, the cache's key, rows of the wrong
+shape, control characters."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers impor
     cache_options, host_vars, load_inventory, write_source)
 
 SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"
-VAULT = {"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768696a6b6c6d6e6f70\n"}
 
 
 @pytest.fixture
@@ -104,20 +103,6 @@ def test_cache_is_keyed_on_the_connection(tmp_path):
         asked = one.count("/cluster/resources")
     assert "alpha" in first.hosts and "beta" in second.hosts and "alpha" not in second.hosts
     assert "alpha" in third.hosts and asked == 1, asked
-
-
-def test_vault_dict_is_never_revived(hostile, tmp_path, warnings):
-    """A guest's lock is {"__ansible_vault": ...}: on the fresh and on the cached run it is treated as missing,
-    with a warning, and never decrypted or turned into text."""
-    hostile.route("/cluster/resources", [NODE, guest(100, "web01", lock=VAULT, hastate=VAULT["__ansible_vault"])])
-    source = write_source(tmp_path, cache_options(tmp_path), connection=connection(hostile))
-    runs = [all_vars(load_inventory(source)) for _run in range(2)]
-    assert hostile.count("/cluster/resources") == 1
-    for variables in runs:
-        assert "pve_lock" not in variables["web01"], variables["web01"]
-        assert "__ansible_vault" not in json.dumps(variables, default=str)
-    assert any("1 value(s) from the API were not plain data" in " ".join(w.split()) for w in warnings), warnings
-    assert "__ansible_vault" not in next((tmp_path / "cache").iterdir()).read_text()
 
 
 def test_bad_rows(hostile, tmp_path, warnings):
