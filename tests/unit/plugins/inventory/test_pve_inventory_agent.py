@@ -25,43 +25,29 @@ VM101 = AGENT + "pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
 VM102 = AGENT + "pve6.2_community-proxmox_vm102_guest-unsupported.json"
 VM103 = AGENT + "pve6.2_community-proxmox_vm103_multi-nic-weave.json"
 BRIDGE = AGENT + "rust-client_bridge-in-guest_cloudflarewarp.json"
-# An lxc answer as PVE 9 sends it (pve-container get_interfaces; prefix as a string, seen on 9.2.2).
-LXC_INTERFACES = [
-    {"name": "lo", "hwaddr": "00:00:00:00:00:00", "inet": "127.0.0.1/8", "inet6": "::1/128",
-     "ip-addresses": [{"ip-address": "127.0.0.1", "ip-address-type": "inet", "prefix": "8"},
-                      {"ip-address": "::1", "ip-address-type": "inet6", "prefix": "128"}]},
-    {"name": "eth0", "hwaddr": "bc:24:11:00:00:01", "inet": "192.168.10.7/24",
-     "ip-addresses": [{"ip-address": "192.168.10.7", "ip-address-type": "inet", "prefix": "24"},
-                      {"ip-address": "fe80::be24:11ff:fe00:1", "ip-address-type": "inet6", "prefix": "64"}]},
-]
 
 
-@pytest.fixture
-def agent_cluster(mock_api):
-    rows = [guest(101, "vm101"), guest(102, "win102"), guest(103, "vm103"), guest(104, "ct104", kind="lxc"),
-            guest(105, "vm105"), guest(106, "vm106"), guest(107, "stopped107", status="stopped"),
-            guest(108, "vm108"), guest(109, "ct109", kind="lxc"), guest(110, "vm110")]
+def test_guest_agent_addresses_and_errors(tmp_path, mock_api, warnings):
+    """Real agent answers and failures; a container's answer on every PVE version: versions::test_container_addresses."""
+    rows = [guest(101, "vm101"), guest(102, "win102"), guest(103, "vm103"), guest(105, "vm105"), guest(106, "vm106"),
+            guest(107, "stopped107", status="stopped"), guest(108, "vm108"), guest(109, "ct109", kind="lxc"),
+            guest(110, "vm110")]
     add_base(mock_api, [dict(row, node="pve") for row in rows], sample_data(STATUS_STANDALONE))
     add_agent(mock_api, 101, json={"data": sample_data(VM101)})
     add_agent(mock_api, 102, json={"data": sample_data(VM102)})
     add_agent(mock_api, 103, json={"data": sample_data(VM103)})
-    add_agent(mock_api, 104, "lxc", json={"data": LXC_INTERFACES})
     add_agent(mock_api, 105, status=595, body="")  # node unreachable (pveproxy, empty body)
     add_agent(mock_api, 106, body="<html>proxy error</html>", content_type="text/html")
     add_agent(mock_api, 108, json={"data": sample_data(BRIDGE)})
     add_agent(mock_api, 109, "lxc", json={"data": None})  # container stopped meanwhile
     add_agent(mock_api, 110, status=500, json={"data": None, "message": "QEMU guest agent is not running\n"})
-    return mock_api
-
-
-def test_guest_agent_addresses_and_errors(tmp_path, agent_cluster, warnings):
     inventory = load_inventory(write_source(tmp_path, "ansible_host: guest_agent\n"))
 
-    paths = sorted(call.request.path_url for call in agent_cluster.calls)
-    assert len(paths) == 2 + 9  # resources, status, and the nine running guests (not stopped107)
+    paths = sorted(call.request.path_url for call in mock_api.calls)
+    assert len(paths) == 2 + 8  # resources, status, and the eight running guests (not stopped107)
     assert not [p for p in paths if "/107/" in p]
 
-    addresses = {"vm101": "10.1.2.3", "vm103": "172.16.0.143", "vm108": "10.2.16.69", "ct104": "192.168.10.7", "ct109": None}
+    addresses = {"vm101": "10.1.2.3", "vm103": "172.16.0.143", "vm108": "10.2.16.69", "ct109": None}
     assert {h: host_vars(inventory, h).get("ansible_host") for h in addresses} == addresses  # vm101: eth0, not lo
     assert host_vars(inventory, "vm101")["pve_ip_addresses"] == [
         "127.0.0.1", "::1", "10.1.2.3", "fd8c:4687:e88d:1be3:5b70:7b88:c79c:293", "10.10.2.3"]
