@@ -5,8 +5,7 @@
 """A small hostile PVE API server for the hostile-answer unit tests (module_utils/_local_server.py, plain HTTP).
 
 It answers like a tiny one-node cluster by default; a test replaces any path's answer with a
-handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge or a gzip-bomb
-body. Every loop here is bounded in count and in time (MAX_SECONDS), and stops when the client
+handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge body. Every loop here is bounded in count and in time (MAX_SECONDS), and stops when the client
 goes away, so a broken client cannot keep the test running or make this server allocate.
 """
 
@@ -15,8 +14,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.parse
-import zlib
 
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import MIB, LocalServer
 
@@ -103,17 +100,11 @@ def envelope(envelope_dict, status=200):
     return lambda request: send_json(request, envelope_dict, status=status)
 
 
-def echo_auth(status=200, where="message"):
-    """Echo the request's Authorization header (the token secret) or Cookie (the ticket) back."""
+def echo_auth(status=500):
+    """Echo the request's Authorization header (the token secret) or Cookie (the ticket) back in the message."""
     def handler(request):
         secret = request.headers.get("Authorization") or request.headers.get("Cookie") or ""
-        if where == "errors_key":
-            body = {"data": None, "message": "bad param", "errors": {secret: "is wrong"}}
-        elif where == "data":
-            body = {"data": {"version": secret, "release": secret, "repoid": "x"}}
-        else:
-            body = {"data": None, "message": "you sent %s" % secret}
-        send_json(request, body, status=status)
+        send_json(request, {"data": None, "message": "you sent %s" % secret}, status=status)
     return handler
 
 
@@ -141,42 +132,19 @@ def slow_drip(interval=0.5, max_bytes=240, header_drip=False):
     return handler
 
 
-def huge(total_bytes, compress=False):
-    """A JSON answer of `total_bytes` (after decompression with compress=True), streamed from one 1 MiB block.
+def huge(total_bytes):
+    """A JSON answer of `total_bytes`, streamed from one 1 MiB block.
     Bounded: total_bytes and MAX_SECONDS; stops when the client disconnects."""
     def handler(request):
         started = time.monotonic()
         block = b" " * MIB
         request.send_response(200)
         request.send_header("Content-Type", "application/json;charset=UTF-8")
-        if compress:
-            request.send_header("Content-Encoding", "gzip")
         request.send_header("Connection", "close")
         request.end_headers()
-        packer = zlib.compressobj(9, zlib.DEFLATED, 31) if compress else None  # 31: gzip framing
-        sent = 0
-        pieces = [b'{"data": ['] + [block] * (total_bytes // MIB) + [b"]}"]
-        for piece in pieces:
+        for piece in [b'{"data": ['] + [block] * (total_bytes // MIB) + [b"]}"]:
             if time.monotonic() - started > MAX_SECONDS:
                 break
-            request.wfile.write(packer.compress(piece) if packer else piece)
-            sent += len(piece)
-        if packer:
-            request.wfile.write(packer.flush())
+            request.wfile.write(piece)
         request.close_connection = True
-    return handler
-
-
-def endless_tasks(node="pve1"):
-    """/nodes/<node>/tasks that always answers a full page of tasks never seen before, and no total.
-    Bounded: one page per request, at most 5000 rows (PVE's page size)."""
-    def handler(request):
-        query = dict(urllib.parse.parse_qsl(request.path.partition("?")[2]))
-        start, size = int(query.get("start", 0)), min(int(query.get("limit", 50)), 5000)
-        rows = []
-        for index in range(start, start + size):
-            upid = "UPID:%s:%08X:%08X:%08X:qmstart:100:root@pam:" % (node, 1000 + index, 5000 + index, 1735700000 - index)
-            rows.append({"upid": upid, "node": node, "type": "qmstart", "id": "100", "user": "root@pam",
-                         "starttime": 1735700000 - index, "endtime": 1735700001 - index, "status": "OK"})
-        send_json(request, {"data": rows})
     return handler

@@ -46,38 +46,14 @@ def test_parse_api_host(api_host, api_port, expected):
     assert parse_api_host(api_host, api_port) == expected
 
 
-@pytest.mark.parametrize("api_host, api_port, option", [
-    (None, 8006, "api_host"),
-    ("", 8006, "api_host"),
-    ("   ", 8006, "api_host"),
-    ("a:b:c", 8006, "api_host"),
-    ("-pve1", 8006, "api_host"),
-    ("pve1..example", 8006, "api_host"),
-    ("ssh://pve1", 8006, "api_host"),
-    ("https://pve1/api2/extjs", 8006, "api_host"),
-    ("pve1/api2/json", 8006, "api_host"),
-    ("pve1:", 8006, "api_host"),
-    ("pve1:x", 8006, "api_host"),
-    ("pve1:0", 8006, "api_host"),
-    ("pve1:65536", 8006, "api_host"),
-    ("pve1:-1", 8006, "api_host"),
-    ("[::1", 8006, "api_host"),
-    ("[::1]8006", 8006, "api_host"),
-    ("::%:", 8006, "api_host"),
-    ("[fe80::1%eth0]:8006", 8006, "api_host"),
-    ("[]", 8006, "api_host"),
-    ("[pve1]", 8006, "api_host"),
-    ("1:2:3:4:5:6:7:8:9", 8006, "api_host"),
-    ("gggg::1", 8006, "api_host"),
-    ("pve1.", 8006, "api_host"),
-    (".pve1", 8006, "api_host"),
-    ("pve 1", 8006, "api_host"),
-    ("pve1?x=1", 8006, "api_host"),
-    ("pve1\n.example", 8006, "api_host"),
-    ("pve1", 0, "api_port"),
-    ("pve1", 70000, "api_port"),
-    ("pve1", "abc", "api_port"),
-    ("pve1", True, "api_port"),
+BAD_API_HOSTS = [None, "", "   ", "a:b:c", "-pve1", "pve1..example", "ssh://pve1", "https://pve1/api2/extjs",
+                 "pve1/api2/json", "pve1:", "pve1:x", "pve1:0", "pve1:65536", "pve1:-1", "[::1", "[::1]8006", "::%:",
+                 "[fe80::1%eth0]:8006", "[]", "[pve1]", "1:2:3:4:5:6:7:8:9", "gggg::1", "pve1.", ".pve1", "pve 1",
+                 "pve1?x=1", "pve1\n.example"]
+
+
+@pytest.mark.parametrize("api_host, api_port, option", [(api_host, 8006, "api_host") for api_host in BAD_API_HOSTS] + [
+    ("pve1", 0, "api_port"), ("pve1", 70000, "api_port"), ("pve1", "abc", "api_port"), ("pve1", True, "api_port"),
 ])
 def test_parse_api_host_errors(api_host, api_port, option):
     with pytest.raises(PveOptionError) as excinfo:
@@ -142,37 +118,27 @@ def _params(**kwargs):
     return params
 
 
-def test_config_token_and_defaults():
+def test_config_token_password_and_defaults():
     config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ansible", api_token_secret=SECRET))
     assert (config.base_url, config.endpoint, config.auth_kind) == ("https://pve1:8006/api2/json", "pve1:8006", "token")
     assert (config.token_id, config.token_secret, config.verify, config.timeout, config.retries) == (
         "root@pam!ansible", SECRET, True, 10, 3)
-    assert SECRET not in repr(config) and SECRET not in str(config)
+    password = ConnectionConfig.from_params(_params(api_user="root@pam", api_password=SECRET, api_retries=0))
+    assert (password.auth_kind, password.user, password.password, password.retries) == ("ticket", "root@pam", SECRET, 0)
+    assert [text for text in (repr(config), str(config), repr(password)) if SECRET in text] == []
 
 
-def test_config_password():
-    config = ConnectionConfig.from_params(_params(api_user="root@pam", api_password=SECRET, api_retries=0))
-    assert (config.auth_kind, config.user, config.password, config.retries) == ("ticket", "root@pam", SECRET, 0)
-    assert SECRET not in repr(config)
-
-
-@pytest.mark.parametrize("value, expected", [
-    (True, True), (False, False), (None, True), ("yes", True), ("no", False), ("0", False), ("TRUE", True), ("off", False),
+@pytest.mark.parametrize("value, ca, expected", [
+    (True, False, True), (False, False, False), (None, False, True), ("yes", False, True), ("no", False, False),
+    ("0", False, False), ("TRUE", False, True), ("off", False, False),
+    (None, True, "CA"), (False, True, False),  # validate_certs false wins over ca_path
 ])
-def test_validate_certs(value, expected):
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, validate_certs=value))
-    assert config.verify is expected
-
-
-def test_ca_path(tmp_path):
-    ca = tmp_path / "ca.pem"
-    ca.write_text("x")
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, ca_path=str(ca)))
-    assert config.verify == str(ca)
-    # validate_certs false wins over ca_path
-    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, ca_path=str(ca),
-                                                  validate_certs=False))
-    assert config.verify is False
+def test_validate_certs_and_ca_path(tmp_path, value, ca, expected):
+    ca_path = tmp_path / "ca.pem"
+    ca_path.write_text("x")
+    config = ConnectionConfig.from_params(_params(api_token_id="root@pam!ab", api_token_secret=SECRET, validate_certs=value,
+                                                  ca_path=str(ca_path) if ca else None))
+    assert config.verify == str(ca_path) if expected == "CA" else config.verify is expected
 
 
 @pytest.mark.parametrize("kwargs, option", [

@@ -47,24 +47,10 @@ def failed_msg(result):
 
 
 # -- secrets -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("status, where", [(500, "message"), (400, "errors_key"), (200, "data")])
-def test_echoed_token_secret(hostile, capsys, status, where):
-    """The server echoes the Authorization header (with the token secret) in an error message, as a key of a
-    400's errors map, or in a 200 answer's data: the result shows <hidden>."""
-    hostile.route("/version", echo_auth(status=status, where=where))
-    result, _out = run(capsys, hostile, "pve_version_info")
-    text = str(dict(result, invocation=None))
-    assert SECRET not in text and "<hidden>" in text, result
-    if status != 200:
-        failed_msg(result)
-    else:
-        assert result["version"]["version"] == "PVEAPIToken=root@pam!hostile=<hidden>", result
-
-
 def test_short_token_secret_echoed(hostile, capsys):
     """A 3-character token secret echoed in an error: scrubbed all the same, with a warning that it does not
     look like a PVE token secret."""
-    hostile.route("/version", echo_auth(status=500))
+    hostile.route("/version", echo_auth())
     result, _out = run(capsys, hostile, "pve_version_info", secret="Zq7")
     msg = failed_msg(result)
     assert "Zq7" not in msg and "PVEAPIToken=root@pam!hostile=<hidden>" in msg, msg
@@ -90,11 +76,9 @@ FAILURES = {
     # the retries stop when the total deadline runs out: 2 or 3 requests, not 6
     "total deadline": ({"/version": slow_drip(interval=0.25)}, {}, dict(DRIP, api_retries=5, api_total_timeout=2),
                        ["api_total_timeout=2s ran out"], (2, 3)),
-    # 1 GiB, or about 1 MiB of gzip that inflates to 1 GiB: the default cap named (the peak memory: `make bench`)
+    # 1 GiB: the default cap named (gzip bombs: test_client_server.py; the peak memory: `make bench`)
     "1 GiB answer": ({"/version": huge(1024 * MIB)}, {}, {},
                      ["larger than api_max_answer_mb=64 MiB (after decompression)", "raise api_max_answer_mb"], None),
-    "gzip bomb": ({"/version": huge(1024 * MIB, compress=True)}, {}, {},
-                  ["larger than api_max_answer_mb=64 MiB (after decompression)", "raise api_max_answer_mb"], None),
 }
 
 
