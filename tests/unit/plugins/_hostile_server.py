@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A small hostile PVE API server for the hostile-answer unit tests (module_utils/_local_server.py, plain HTTP).
 
-It answers like a tiny one-node cluster by default; a test replaces any path's answer with a
-handler: JSON of any shape, an echo of the request's secrets, a slow drip, a huge body. Every loop here is bounded in count and in time (MAX_SECONDS), and stops when the client
-goes away, so a broken client cannot keep the test running or make this server allocate.
+It answers like a tiny one-node cluster by default; a test replaces any path's answer with a handler: JSON of any
+shape, an echo of the request's secrets, a slow drip, a huge body. Every loop here is bounded in count and in time
+(MAX_SECONDS), and stops when the client goes away, so a broken client cannot keep the test running or make this
+server allocate.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import contextlib
 import copy
 import json
 import re
+import urllib.parse
 
 import pytest
 import yaml
@@ -91,6 +92,12 @@ def module_runner(module, connection=None):
         return run_expecting
     run.ok, run.fails = expecting(0), expecting(1)  # the same, asserting the exit code; the result
     return run
+
+
+def query(call):
+    """The query of a recorded `responses` call, a request or a URL, as a dict."""
+    url = getattr(getattr(call, "request", call), "url", call)
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
 
 
 def warnings_of(result):

@@ -21,29 +21,33 @@ ROOT = pathlib.Path(__file__).resolve().parents[4]
 MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("*.py") if not path.stem.startswith("_"))
 
 
-def test_there_are_modules():
-    assert "pve_version_info" in MODULES and len(MODULES) >= 5
-
-
 def test_action_group_pve_lists_exactly_the_modules():
+    assert "pve_version_info" in MODULES and len(MODULES) >= 5
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
     assert sorted(runtime["action_groups"]["pve"]) == MODULES
 
 
+def _changelog_text():
+    changelogs = ROOT / "changelogs"
+    paths = [changelogs / "changelog.yaml"] + sorted((changelogs / "fragments").glob("*.yml"))
+    return "\n".join(path.read_text(encoding="utf-8") for path in paths if path.is_file())
+
+
 @pytest.mark.parametrize("name", MODULES)
-def test_module_uses_the_skeleton(name):
-    """A module-level ARGUMENT_SPEC handed to PveModule."""
+def test_module_has_every_part(name):
+    """The skeleton (a module-level ARGUMENT_SPEC handed to PveModule), an author with a GitHub handle (ansible-doc
+    prints '(!UNKNOWN)' otherwise), and the files of CONTRIBUTING's "Add a module": the module, meta/runtime.yml
+    (above), its unit test, a changelog entry, its docs/INTERFACE.md section, its integration target (below)."""
     module = importlib.import_module("ansible_collections.pve.cluster.plugins.modules." + name)
     assert isinstance(module.ARGUMENT_SPEC, dict)
     source = (ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")
     assert "PveModule(argument_spec=ARGUMENT_SPEC" in source
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_author_has_a_github_handle(name):
-    """ansible-doc prints '(!UNKNOWN)' for an author without a GitHub handle."""
     authors = module_block(name, "DOCUMENTATION")["author"]
     assert authors and all(re.search(r"\(@[\w-]+\)$", author) for author in authors), authors
+    assert (ROOT / "tests" / "unit" / "plugins" / "modules" / ("test_%s.py" % name)).is_file()
+    assert re.search(r"\b%s\b" % name, _changelog_text()), "no changelog fragment names %s" % name
+    interface = (ROOT / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
+    assert re.search(r"^### %s\b" % name, interface, re.M), "docs/INTERFACE.md has no '### %s' section" % name
 
 
 # The integration target of each module (named like it), inventory plugin, role, and of the playbooks.
@@ -62,29 +66,6 @@ def test_integration_target_runs_against_the_simulator(name):
     assert [d if isinstance(d, str) else d.get("role") for d in dependencies] == ["setup_pvesim"]
     aliases = (target / "aliases").read_text(encoding="utf-8").split()
     assert "hidden" not in aliases and "disabled" not in aliases and "unsupported" not in aliases, aliases
-
-
-# The six files of CONTRIBUTING's "Add a module": the module, meta/runtime.yml (above), and these.
-def _changelog_text():
-    changelogs = ROOT / "changelogs"
-    paths = [changelogs / "changelog.yaml"] + sorted((changelogs / "fragments").glob("*.yml"))
-    return "\n".join(path.read_text(encoding="utf-8") for path in paths if path.is_file())
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_module_has_a_unit_test(name):
-    assert (ROOT / "tests" / "unit" / "plugins" / "modules" / ("test_%s.py" % name)).is_file()
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_module_is_in_the_changelog(name):
-    assert re.search(r"\b%s\b" % name, _changelog_text()), "no changelog fragment names %s" % name
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_module_has_a_section_in_the_interface(name):
-    interface = (ROOT / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
-    assert re.search(r"^### %s\b" % name, interface, re.M), "docs/INTERFACE.md has no '### %s' section" % name
 
 
 @pytest.mark.parametrize("name, option, path", [("pve_node_info", "network_type", "/nodes/{node}/network"),

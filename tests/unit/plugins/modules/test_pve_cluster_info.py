@@ -96,7 +96,6 @@ def test_only_what_gather_asks_for(api, capsys, gather, asked, left_out):
     assert [c.request.url for c in api.calls] == [BASE + path for path in asked]
 
 
-# -- errors ----------------------------------------------------------------------------------------
 # -- RETURN docs cannot drift from what the module returns -----------------------------------------
 @pytest.mark.parametrize("status_name", [STATUS_3NODE, STATUS_STANDALONE, STATUS_4NODE])
 def test_return_docs_match_results_for_all_samples(capsys, status_name):

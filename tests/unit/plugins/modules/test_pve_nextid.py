@@ -15,16 +15,13 @@ from responses import matchers
 
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    module_runner, sample,
+    BASE, CONNECTION, module_runner, query, sample,
 )
 
-
-BASE = "https://pve.test:8006/api2/json"
 NEXTID = BASE + "/cluster/nextid"
 RESOURCES = BASE + "/cluster/resources"
 OPTIONS = BASE + "/cluster/options"
 NO_NEXT_ID = {"data": {"allowed-tags": []}}  # datacenter.cfg without next-id: PVE's range 100..999999
-CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
 
 NEXTID_200 = sample("cluster-nextid/go-proxmox_pve7x_nextid.json")
 NEXTID_400 = sample("cluster-nextid/go-proxmox_pve7x_nextid_vmid-exists_400.json")
@@ -32,10 +29,6 @@ GUESTS = sample("cluster-resources/community-proxmox_vm-info_type-vm_qemu-lxc-po
 
 
 run = module_runner(pve_nextid, CONNECTION)
-
-
-def qs(call):
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(call.request.url).query))
 
 
 def taken(vmid):
@@ -46,7 +39,7 @@ def taken(vmid):
 
 def checked(call):
     """(path, vmid asked) of a recorded call."""
-    return urllib.parse.urlsplit(call.request.url).path.rsplit("/", 1)[-1], qs(call).get("vmid")
+    return urllib.parse.urlsplit(call.request.url).path.rsplit("/", 1)[-1], query(call).get("vmid")
 
 
 # -- one request: the next free id, or is this one free? ----------------------------------------------

@@ -17,24 +17,10 @@ from responses import matchers
 from ansible_collections.pve.cluster.plugins.modules import pve_tasks_info
 from ansible_collections.pve.cluster.tests.unit.plugins._in_flight import InFlight
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, check_against_docs, return_docs, module_runner, sample, warnings_of,
+    BASE, CONNECTION, STANDARD_KEYS, check_against_docs, query, return_docs, module_runner, sample, warnings_of,
 )
 
-BASE = "https://pve.test:8006/api2/json"
-CONNECTION = {"api_host": "pve.test", "api_token_id": "root@pam!unit", "api_token_secret": "s3cret-token-value"}
-
-
-# -- helpers -----------------------------------------------------------------------------------
 run = module_runner(pve_tasks_info, CONNECTION)
-
-
-def qs(call):
-    """The query string of a recorded call as a flat dict."""
-    return qs_of(call.request.url)
-
-
-def qs_of(url):
-    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query, keep_blank_values=True))
 
 
 def path_of(call):
@@ -88,7 +74,7 @@ def test_every_filter_is_sent_to_pve(capsys, api):
                                 "until": 1735776000, "statusfilter": ["ok", "error"], "typefilter": "vzdump",
                                 "userfilter": "root", "vmid": 100, "errors": False})
     assert code == 0, result
-    assert qs(api.calls[0]) == expected
+    assert query(api.calls[0]) == expected
     assert result["total"] == 42
     assert len(result["tasks"]) == 1
 
@@ -125,7 +111,7 @@ def test_nodes_are_asked_concurrently_and_limit_0_reads_all(capsys, api):
         api.add_callback(responses.GET, BASE + "/nodes/%s/tasks" % name, callback=slow_answer)
     result = run.ok(capsys, {"limit": 0, "start": 1})  # everything: each node from 0 in pages, then start over the merge
     assert [t["node"] for t in result["tasks"]] == list(reversed(names))[1:] and result["total"] == 12
-    assert set((qs(c)["start"], qs(c)["limit"]) for c in api.calls[1:]) == {("0", "5000")}
+    assert set((query(c)["start"], query(c)["limit"]) for c in api.calls[1:]) == {("0", "5000")}
     assert slow_answer.peak == 8  # bounded: 12 nodes, at most 8 at a time
 
 
@@ -139,8 +125,8 @@ class TaskServer:
         self.requests = 0
 
     def __call__(self, request):
-        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.url).query))
-        start, limit = int(query["start"]), int(query["limit"])
+        asked = query(request)
+        start, limit = int(asked["start"]), int(asked["limit"])
         page = self.rows[start:start + limit] if limit else self.rows[start:]
         body = json.dumps({"data": page, "total": len(self.rows)})
         self.requests += 1
@@ -163,7 +149,7 @@ def test_paging_has_no_duplicates_or_gaps(capsys, api, count, arrivals, args, pa
     got = [t["upid"] for t in result["tasks"]]
     start = args.get("start", 0)
     assert got == original[start:start + (args["limit"] or count)] and len(set(got)) == len(got)
-    assert [(int(qs(c)["start"]), int(qs(c)["limit"])) for c in api.calls] == pages
+    assert [(int(query(c)["start"]), int(query(c)["limit"])) for c in api.calls] == pages
     assert result["total"] == count
 
 
@@ -231,13 +217,13 @@ def test_returned_keys_match_the_return_docs(capsys, api):
 # -- bounds: a server that never stops sending -----------------------------------------------------
 def endless(request):
     """Every page full of new tasks, and no total."""
-    start, size = int(qs_of(request.url)["start"]), int(qs_of(request.url)["limit"])
+    start, size = int(query(request)["start"]), int(query(request)["limit"])
     return 200, {}, json.dumps({"data": [row("pve1", start + index + 1, 1735700000 + start + index) for index in range(size)]})
 
 
 def one_new(request):
     """Every page repeats the rows seen before and adds one new task."""
-    start = int(qs_of(request.url)["start"])
+    start = int(query(request)["start"])
     return 200, {}, json.dumps({"data": [row("pve1", 1, 1735700000)] * 4999 + [row("pve1", start + 2, 1735700000 + start)]})
 
 
@@ -249,7 +235,7 @@ def test_limit_0_paging_is_bounded(capsys, api, answer, max_rows, said, starts):
     api.add_callback(responses.GET, BASE + "/nodes/pve1/tasks", callback=answer)
     result = run.fails(capsys, {"node": "pve1", "limit": 0, "max_rows": max_rows})
     assert all(text in result["msg"] for text in said), result["msg"]
-    assert len(api.calls) == 3 and starts in (None, [int(qs(c)["start"]) for c in api.calls])
+    assert len(api.calls) == 3 and starts in (None, [int(query(c)["start"]) for c in api.calls])
 
 
 def test_log_longer_than_max_log_lines_fails(capsys, api):

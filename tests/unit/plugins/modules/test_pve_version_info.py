@@ -14,17 +14,15 @@ import responses
 
 from ansible_collections.pve.cluster.plugins.modules import pve_version_info
 from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._samples import load_samples
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import module_runner
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    BASE, CONNECTION, SECRET, module_runner)
 
-SECRET = "a3c1d9e4-SECRET-module-test-77f0"
-URL = "https://pve1.example.com:8006/api2/json/version"
-run = module_runner(pve_version_info, {"api_host": "pve1.example.com", "api_token_id": "root@pam!ansible",
-                                       "api_token_secret": SECRET, "api_retries": 0})
+run = module_runner(pve_version_info, CONNECTION)
 
 
 @pytest.mark.parametrize("name, sample", load_samples("version"))
 def test_returns_the_version(api, capsys, name, sample):
-    api.add(responses.GET, URL, status=sample["status"], json=sample["body"])
+    api.add(responses.GET, BASE + "/version", status=sample["status"], json=sample["body"])
     result = run.ok(capsys)
     assert result["changed"] is False
     assert result["version"] == sample["body"]["data"]
