@@ -69,9 +69,8 @@ def test_option_error():
 
 
 def test_transport_errors():
-    assert issubclass(_errors.PveTLSError, _errors.PveTransportError)
-    assert issubclass(_errors.PveTimeoutError, _errors.PveTransportError)
-    assert issubclass(_errors.PveConnectionError, _errors.PveTransportError)
+    for error_type in (_errors.PveTLSError, _errors.PveTimeoutError, _errors.PveConnectionError):
+        assert issubclass(error_type, _errors.PveTransportError), error_type
     err = _errors.PveInvalidResponseError("bad", status=200, method="GET", path="/v")
     assert (str(err), err.to_result()) == ("bad", {"status": 200})
     assert _errors.PveInvalidResponseError("bad").to_result() == {}

@@ -251,19 +251,16 @@ def test_token_id_splits_at_the_last_bang():
     assert config.token_id == "a!b@ad!ansible"
 
 
-def test_http_is_refused_without_the_opt_in():
+@pytest.mark.parametrize("allow", [None, False, True, "yes", "1"])
+def test_http_needs_the_opt_in(allow):
+    params = _params(api_host="http://pve1", api_allow_http=allow, api_token_id="root@pam!ansible", api_token_secret=SECRET)
+    if allow:
+        assert ConnectionConfig.from_params(params).base_url == "http://pve1:8006/api2/json"
+        return
     with pytest.raises(PveOptionError) as excinfo:
-        ConnectionConfig.from_params(_params(api_host="http://pve1", api_token_id="root@pam!ansible", api_token_secret=SECRET))
-    assert excinfo.value.option == "api_host"
+        ConnectionConfig.from_params(params)
+    assert excinfo.value.option == "api_host" and "api_allow_http" in str(excinfo.value)
     assert "clear text" in str(excinfo.value) and "use https://" in str(excinfo.value)
-    assert "api_allow_http" in str(excinfo.value)
-
-
-@pytest.mark.parametrize("allow", [True, "yes", "1"])
-def test_http_with_the_opt_in(allow):
-    config = ConnectionConfig.from_params(_params(api_host="http://pve1", api_allow_http=allow,
-                                                  api_token_id="root@pam!ansible", api_token_secret=SECRET))
-    assert config.base_url == "http://pve1:8006/api2/json"
 
 
 def test_two_credential_sources_say_where_each_came_from(monkeypatch):

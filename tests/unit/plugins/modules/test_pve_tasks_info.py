@@ -157,17 +157,24 @@ def test_paging_has_no_duplicates_or_gaps(capsys, api, count, arrivals, args, pa
 TASK_UPID = "UPID:pve2:00000FA8:000186D8:6B092A15:qmigrate:120:root@pam!ansible:"
 
 
+TASK_STATUS = {"upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709,
+               "type": "qmigrate", "id": "120", "user": "root@pam", "tokenid": "ansible", "status": "stopped",
+               "exitstatus": "migration aborted"}
+
+
 def status_url(kind):
     return BASE + "/nodes/pve2/tasks/" + urllib.parse.quote(TASK_UPID, safe="") + "/" + kind
 
 
-def test_upid_reads_status_and_log(capsys, api):
-    api.get(status_url("status"), json={"data": {
-        "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
-        "id": "120", "user": "root@pam", "tokenid": "ansible", "status": "stopped", "exitstatus": "migration aborted"}})
+def add_task_with_log(api):
+    api.get(status_url("status"), json={"data": TASK_STATUS})
     api.get(status_url("log"), match=[matchers.query_param_matcher({"limit": "100001"})], json={
         "data": [{"n": 2, "t": "TASK ERROR: migration aborted"}, {"n": 1, "t": "starting qmigrate for 120"}],
         "total": 2})
+
+
+def test_upid_reads_status_and_log(capsys, api):
+    add_task_with_log(api)
     result = run.ok(capsys, {"upid": TASK_UPID, "log": True})
     # the UPID travels percent-escaped in the path
     assert "/tasks/UPID%3Apve2%3A00000FA8" in api.calls[0].request.url
@@ -181,9 +188,9 @@ def test_upid_reads_status_and_log(capsys, api):
 
 
 def test_upid_running_task_without_log(capsys, api):
-    api.get(status_url("status"), json={"data": {
-        "upid": TASK_UPID, "node": "pve2", "pid": 4008, "pstart": 100056, "starttime": 1795762709, "type": "qmigrate",
-        "id": "120", "user": "root@pam!ansible", "status": "running"}})
+    running = dict(TASK_STATUS, user="root@pam!ansible", status="running")
+    del running["tokenid"], running["exitstatus"]
+    api.get(status_url("status"), json={"data": running})
     result = run.ok(capsys, {"upid": TASK_UPID, "node": "pve2"})
     (task,) = result["tasks"]
     assert task["outcome"] == "running" and task["duration"] is None and "status" not in task
@@ -195,16 +202,11 @@ def test_upid_running_task_without_log(capsys, api):
 # -- docs --------------------------------------------------------------------------------------
 def test_returned_keys_match_the_return_docs(capsys, api):
     docs = return_docs(pve_tasks_info)
-    token_row = row("pve1", 9, 1735700100, status=None)
-    token_row["tokenid"] = "ansible"
+    token_row = dict(row("pve1", 9, 1735700100, status=None), tokenid="ansible")
     api.get(BASE + "/nodes/pve1/tasks", json={"data": [token_row, row("pve1", 8, 1735700000)], "total": 2})
-    api.get(BASE + "/nodes/pve1/tasks/" + urllib.parse.quote(upid("pve1", 8, 1735700000), safe="") + "/status",
-            json={"data": {"upid": upid("pve1", 8, 1735700000), "node": "pve1", "pid": 8, "pstart": 1008,
-                           "starttime": 1735700000, "type": "qmstart", "id": "100", "user": "root@pam",
-                           "status": "stopped", "exitstatus": "OK"}})
-    api.get(re.compile(re.escape(BASE) + r"/nodes/pve1/tasks/.*/log"), json={"data": [{"n": 1, "t": "TASK OK"}]})
-    listed, _code = run(capsys, {"node": "pve1", "source": "all"})
-    single, _code = run(capsys, {"upid": upid("pve1", 8, 1735700000), "log": True})
+    add_task_with_log(api)
+    listed = run.ok(capsys, {"node": "pve1", "source": "all"})
+    single = run.ok(capsys, {"upid": TASK_UPID, "log": True})
     seen = set()
     for result in (listed, single):
         assert set(result) - STANDARD_KEYS == set(docs)
