@@ -47,23 +47,15 @@ def test_every_place_names_the_same_options():
 
 
 @pytest.mark.parametrize("name", sorted(CONNECTION))
-def test_module_block(name):
+def test_module_block_plugin_block_and_interface_row(name):
     doc = MODULE_DOC[name]
     (fallback,) = [line for line in doc["description"] if line.startswith("If not set")]
     assert documented(doc, re.findall(r"E\((\w+)\)", fallback)) == declared(name)
     assert "aliases" not in doc
-
-
-@pytest.mark.parametrize("name", sorted(CONNECTION))
-def test_plugin_block(name):
     doc = PLUGIN_DOC[name]
     assert documented(doc, [entry["name"] for entry in doc.get("env", [])]) == declared(name)
     alias = CONNECTION[name].get("inventory_alias")
     assert doc.get("aliases", []) == ([alias] if alias else [])
-
-
-@pytest.mark.parametrize("name", sorted(CONNECTION))
-def test_interface_row(name):
     _option, types, default, env, _notes = interface_rows()[name]
     kind, _sep, no_log = types.partition(", ")
     row = {"type": kind, "default": None if default in ("required", "\u2013") else yaml.safe_load(default),
