@@ -70,11 +70,13 @@ def test_request_log_query(sim, client):
     assert sim.request_count(r"/tasks$") == 1
 
 
-def test_global_latency():
-    from pvesim import Simulator  # pylint: disable=import-outside-toplevel
+def test_global_latency(monkeypatch):
+    """What the simulator decided (one wait of the configured latency before answering), not how long it took."""
+    from pvesim import Simulator, server  # pylint: disable=import-outside-toplevel
+    waits = []
+    monkeypatch.setattr(server.time, "sleep", waits.append)
     with Simulator(scenario="standalone", tls=False, latency=0.2) as sim:
         conn = http.client.HTTPConnection(sim.host, sim.port, timeout=5)
-        started = time.perf_counter()
         conn.request("GET", "/api2/json/version")
         assert conn.getresponse().status == 401
-        assert time.perf_counter() - started >= 0.2
+    assert waits == [0.2]
