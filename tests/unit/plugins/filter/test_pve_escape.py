@@ -65,8 +65,6 @@ def role_messages(tmp_path):
     """The failure messages of vmid_allocate and of cluster_facts' three assertions against hostile_pve, in one
     play (each role call in a block whose rescue keeps the message); cluster_facts reads the API once, its
     assertions then run from that fact. The play also runs pve_escape's EXAMPLES as printed."""
-    connection = {"api_host": "http://127.0.0.1:%d", "api_allow_http": True, "api_retries": 0,
-                  "api_token_id": "root@pam!hostile", "api_token_secret": "5ec7e700-0bad-4bad-8bad-0123456789ab"}
     role_calls = [("vmid_allocate", "main", {"vmid_allocate_requested": 100}),
                   ("cluster_facts", "main", {"cluster_facts_assert_quorate": True}),
                   ("cluster_facts", "assertions", {"cluster_facts_assert_all_online": True}),
@@ -81,10 +79,9 @@ def role_messages(tmp_path):
         "content": "{{ guest_name | pve.cluster.pve_escape }}", "dest": str(tmp_path / "out.txt")},
         "vars": {"guest_name": "web\x1b[2J01"}}]
     with LocalServer(hostile_pve) as server:
-        connection["api_host"] %= server.port
         play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
                  "vars": {"ansible_python_interpreter": sys.executable, "messages": []},
-                 "module_defaults": {"group/pve.cluster.pve": connection}, "tasks": tasks}]
+                 "module_defaults": {"group/pve.cluster.pve": server.params()}, "tasks": tasks}]
         (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
         proc = ansible_playbook(tmp_path, tmp_path / "play.yml")
     assert ESC not in proc.stdout + proc.stderr  # the raw escape reaches no terminal

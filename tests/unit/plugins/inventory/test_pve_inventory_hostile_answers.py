@@ -15,8 +15,7 @@ import pytest
 from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import GUEST, NODE, Hostile, envelope
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
     cache_options, host_vars, load_inventory, write_source)
-
-SECRET = "5ec7e700-0bad-4bad-8bad-0123456789ab"
+from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import SECRET
 
 
 @pytest.fixture
