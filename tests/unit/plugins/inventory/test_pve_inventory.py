@@ -120,15 +120,10 @@ WEBS = {"qemu/100": "web", "qemu/200": "web"}  # server1 (running) and VM 200 (s
     # the suffix does not depend on which guests are listed: qemu/100 has "web" whether it is listed or not
     (WEBS, "", {"web": 100, "web-200": 200}, "web -> web-200 (qemu/200)"),
     (WEBS, "filters: ['pve_vmid != 100']\n", {"web": False, "web-200": 200}, None),
-    (WEBS, "filters: ['pve_status == \"stopped\"']\n", {"web": False, "web-200": 200}, None),
     (WEBS, "include_nodes: false\nfilters: ['pve_vmid > 150']\n", {"web": False, "web-200": 200}, None),
     # the same name as the template qemu/101 (lower vmid), listed or not
     ({"qemu/102": "leap154"}, "", {"leap154": False, "leap154-102": 102}, None),
-    ({"qemu/102": "leap154"}, "guest_types: [qemu]\ninclude_nodes: false\n", {"leap154-102": 102}, None),
     ({"qemu/102": "leap154"}, "include_templates: true\n", {"leap154": 101, "leap154-102": 102}, None),
-    # an FQDN gets the suffix after its first label
-    (WEBS, "hostname: '{{ pve_name }}.lab.example.com'\n", {"web.lab.example.com": 100, "web-200.lab.example.com": 200},
-     "web.lab.example.com -> web-200.lab.example.com (qemu/200)"),
     # node_hostname: the same rules; a failing one without strict gives the node's own name
     ({}, "node_hostname: hv.example.com\n", {"hv.example.com": None, "hv-node2.example.com": None},
      "hv.example.com -> hv-node2.example.com (node/node2)"),
@@ -162,16 +157,12 @@ def test_prefixes_and_include_templates(tmp_path, mock_api):
 
 
 @pytest.mark.parametrize("options, expected", [
-    ("include_nodes: false\nhostname: \"{{ pve_name | lower | replace(' ', '-') }}.example.com\"\n",
-     ["machine-test.example.com", "server1.example.com", "vm-200.example.com"]),
     ("include_nodes: false\nhostname: '{{ pve_vmid }}'\n", ["100", "102", "200"]),
-    ("include_nodes: false\nhostname: '{{pve_name}}'\n", ["VM 200", "machine-test", "server1"]),
     # undefined -> <type>-<vmid>, with one warning
     ("include_nodes: false\nhostname: '{{ pve_pool }}'\n", ["qemu-100", "qemu-102", "qemu-200"]),
     # filters apply to guests and nodes alike
     ("filters:\n  - pve_type == 'node' or pve_status == 'running'\n  - pve_node != 'node4'\n",
      ["node1", "node2", "node3", "server1"]),
-    ("guest_types: [lxc]\n", ["node1", "node2", "node3", "node4"]),
 ])
 def test_hosts_selected_and_named(tmp_path, mock_api, warnings, options, expected):
     four_node(mock_api)

@@ -11,25 +11,11 @@ import pytest
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
     host_vars, parse_direct, sim_inventory, sim_source)
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import SMOKE_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim
 
 
 def agent_inventory(tmp_path, profile, body):
     return sim_inventory(tmp_path, profile, "ansible_host: guest_agent\ninclude_nodes: false\n" + body)[0]
-
-
-@pytest.mark.parametrize("profile", SMOKE_PROFILES)
-@pytest.mark.parametrize("networks, expected", [
-    # the agent lists lo (127.0.0.1, ::1) first: 0.0.0.0/0 and ::/0 still pick eth0's address
-    ("['0.0.0.0/0']", {"web01": "10.0.1.10", "dns01": "192.168.10.2"}),
-    ("['::/0']", {"web01": "fd00:1::10", "dns01": "fd00:10::2", "web02": "missing"}),  # web02: IPv4 only (and ::1)
-    ("[10.0.1.0/24]", {"web01": "10.0.1.10", "db01": "missing"}),  # db01's addresses are all outside: no IPv4 fallback
-    ("['0.0.0.0/0', '::/0']", {"web01": "10.0.1.10"}),
-])
-def test_ansible_host_networks(tmp_path, profile, networks, expected):
-    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: %s\n" % networks)
-    assert {host: host_vars(inventory, host).get("ansible_host", "missing") for host in expected} == expected
-    assert host_vars(inventory, "db01")["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.2.10"]
 
 
 def test_node_ip_only_an_address(tmp_path):
@@ -51,8 +37,10 @@ SELECT_ETH0 = "(pve_interfaces | selectattr('name', 'equalto', 'eth0') | first).
 
 @pytest.mark.parametrize("profile", ("pve8.1", "pve9"))
 def test_interfaces_as_data(tmp_path, profile):
-    """qemu agent answers and container answers (PVE 8.1-8.3: inet/inet6 only) give the same shape."""
-    inventory = agent_inventory(tmp_path, profile, "compose:\n  eth0_ip: \"%s\"\n" % SELECT_ETH0)
+    """qemu agent answers and container answers (PVE 8.1-8.3: inet/inet6 only) give the same shape; ansible_host_networks
+    restricts ansible_host, never pve_ip_addresses or pve_interfaces (which network wins: test_inventory_pick_address)."""
+    inventory = agent_inventory(tmp_path, profile, "ansible_host_networks: [10.0.1.0/24]\ncompose:\n  eth0_ip: \"%s\"\n"
+                                % SELECT_ETH0)
     web01 = host_vars(inventory, "web01")
     assert web01["pve_interfaces"] == [
         {"name": "lo", "mac": "00:00:00:00:00:00", "ipv4": ["127.0.0.1/8"], "ipv6": ["::1/128"]},
@@ -64,6 +52,9 @@ def test_interfaces_as_data(tmp_path, profile):
     assert inventory.get_host("web01").vars["eth0_ip"] == "10.0.1.10"
     assert inventory.get_host("dns01").vars["eth0_ip"] == "192.168.10.2"
     assert "pve_interfaces" not in host_vars(inventory, "win-ad01")  # the lookup failed: no data
+    assert web01["ansible_host"] == "10.0.1.10" and "ansible_host" not in dns01  # lo listed first, skipped
+    db01 = host_vars(inventory, "db01")  # all its addresses are outside: no IPv4 fallback, its claims kept
+    assert "ansible_host" not in db01 and db01["pve_ip_addresses"] == ["127.0.0.1", "::1", "10.0.2.10"]
 
 
 def test_interfaces_shapes():

@@ -22,16 +22,15 @@ except ImportError:  # before data tagging every str template renders
         return value
 
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    BASE, PASSWORD, RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_agent, add_base, agent_answer, cache_files,
+    RES_4NODE, RES_VM, STATUS_4NODE, STATUS_STANDALONE, add_agent, add_base, agent_answer, cache_files,
     cache_options, four_node, host_vars, load_inventory, sample_data, write_source,
 )
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import profile_sim
 
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
-PASSWORD_CONFIG = "api_host: pve.example.com\napi_user: root@pam\napi_password: %s\napi_retries: 0\n" % PASSWORD
 
 
 def mock_cluster(mock, agent=False):
-    mock.add(responses.POST, BASE + "/access/ticket", json={"data": {"ticket": "PVE:root@pam:1::s", "CSRFPreventionToken": "c"}})
     four_node(mock)
     if agent:
         add_agent(mock, 100, node="node2", json={"data": sample_data(VM101)})
@@ -52,26 +51,28 @@ def filled_cache(tmp_path):
 
 
 def test_cached_run_makes_no_request(tmp_path):
-    path = write_source(tmp_path, cache_options(tmp_path) + "ansible_host: guest_agent\n", connection=PASSWORD_CONFIG)
-    with responses.RequestsMock() as mock:
-        mock_cluster(mock, agent=True)
+    """Password auth, agent and config answers and guest_config, against the simulator: the second run asks nothing."""
+    body = cache_options(tmp_path) + "ansible_host: [guest_agent, config]\nguest_config: true\n"
+    with profile_sim("pve9") as sim:
+        path = write_source(tmp_path, body, connection="api_host: %s\napi_user: %s\napi_password: %s\napi_retries: 0\n"
+                            "api_allow_http: true\n" % (sim.url, sim.user, sim.password))
         first = snapshot(load_inventory(path))
-        assert len(mock.calls) == 4  # login, resources, status, one running guest's agent
-    files = cache_files(tmp_path)
-    assert len(files) == 1
-    cached = json.loads(files[0].read_text())
-    if "__payload__" in cached:  # ansible-core >= 2.19 wraps inventory cache entries
-        cached = json.loads(cached["__payload__"])
-    assert sorted(cached) == ["agent", "config", "format", "resources", "status"]  # the raw answers, not the hosts
-    assert PASSWORD not in files[0].read_text()
-    mtime = files[0].stat().st_mtime_ns
-
-    time.sleep(0.05)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:  # nothing registered: any request fails
+        assert [r["path"] for r in sim.requests].count("/access/ticket") == 1
+        files = cache_files(tmp_path)
+        assert len(files) == 1
+        cached = json.loads(files[0].read_text())
+        if "__payload__" in cached:  # ansible-core >= 2.19 wraps inventory cache entries
+            cached = json.loads(cached["__payload__"])
+        assert sorted(cached) == ["agent", "config", "format", "resources", "status"]  # the raw answers, not the hosts
+        assert sim.password not in files[0].read_text()
+        mtime = files[0].stat().st_mtime_ns
+        time.sleep(0.05)
+        sim.clear_requests()
         second = snapshot(load_inventory(path))
-        assert len(mock.calls) == 0
+        assert sim.requests == []
     assert second == first
-    assert second["server1"]["ansible_host"] == "10.1.2.3"
+    assert second["db01"]["ansible_host"] == "10.0.2.10" and second["noagent01"]["ansible_host"] == "10.0.9.11"
+    assert second["web01"]["pve_config"]["ipconfig0"]["ip"] == "10.0.1.10/24"
     assert files[0].stat().st_mtime_ns == mtime  # a cached read does not rewrite the cache
 
 

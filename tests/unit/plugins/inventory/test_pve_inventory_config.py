@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    cache_options, host_vars, parse_direct, sim_inventory, sim_source)
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES, profile_sim
+from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import host_vars, sim_inventory
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import ALL_PROFILES
 
 CONFIG_PATH = "/config"
 
@@ -110,14 +109,3 @@ def test_description_is_bounded(tmp_path):
     inventory, _asked = sim_inventory(tmp_path, "pve9", "guest_config: true\n", scenario)
     assert len(host_vars(inventory, "big")["pve_description"]) == 2048
 
-
-def test_cached_run_asks_nothing(tmp_path):
-    body = "ansible_host: [guest_agent, config]\nguest_config: true\n" + cache_options(tmp_path)
-    with profile_sim("pve9") as sim:
-        first = parse_direct(sim_source(tmp_path, sim, body), cache=True)
-        sim.clear_requests()
-        second = parse_direct(sim_source(tmp_path, sim, body), cache=True)
-        assert sim.requests == []
-    for name in ("noagent01", "db01", "proxy01"):
-        assert host_vars(second, name)["ansible_host"] == host_vars(first, name)["ansible_host"]
-    assert host_vars(second, "web01")["pve_config"] == host_vars(first, "web01")["pve_config"]

@@ -22,7 +22,7 @@ def plugin():
     return inventory_loader.get("pve.cluster.pve")
 
 
-def test_verify_file(tmp_path, warnings):
+def test_verify_file(tmp_path):
     for name in ("cluster.pve.yml", "pve.yaml"):
         assert plugin().verify_file(str(write_source(tmp_path, "", name=name))) is True
     other = tmp_path / "hosts.yml"
@@ -33,8 +33,8 @@ def test_verify_file(tmp_path, warnings):
     with pytest.raises(AnsibleError, match=r"proxmox\.yml: the file name of a pve\.cluster\.pve inventory source must "
                                            r"end with pve\.yml or pve\.yaml"):
         plugin().verify_file(str(wrong_suffix))
-    # shown as a warning too: ansible-core swallows verify_file's errors when enable_plugins names this plugin
-    assert [w for w in warnings if "must end with pve.yml or pve.yaml" in w and "proxmox.yml" in w]
+    # shown as a warning too (ansible-core swallows verify_file's errors when enable_plugins names this plugin): the
+    # message of a real run, integration inventory_user_files
 
 
 def test_wrong_plugin_name(tmp_path):

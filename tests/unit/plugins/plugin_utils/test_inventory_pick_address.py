@@ -32,7 +32,7 @@ def test_never_loopback_link_local_unspecified_multicast(networks):
     expected=("A tenant's agent reports only 203.0.113.66 (or loopback and link-local): with ansible_host_networks "
               "[10.20.0.0/16] the guest gets no ansible_host (no fallback to any IPv4); loopback and link-local are "
               "never picked, even inside 0.0.0.0/0; its claims stay in pve_ip_addresses "
-              "(test_pve_inventory_addresses.py::test_ansible_host_networks)."))
+              "(test_pve_inventory_addresses.py::test_interfaces_as_data)."))
 @pytest.mark.parametrize("found, networks, expected", [
     # any network skips the loopback listed first, and link-local
     (DUAL, ["0.0.0.0/0"], "10.1.2.3"),
@@ -46,6 +46,7 @@ def test_never_loopback_link_local_unspecified_multicast(networks):
     (V6_ONLY, [], None),
     (V6_ONLY, ["0.0.0.0/0"], None),
     (V6_ONLY, ["0.0.0.0/0", "::/0"], "2001:db8:6::7"),
+    (["127.0.0.1", "::1", "10.0.1.11"], ["::/0"], None),  # and an IPv4-only guest IPv4
     # listed networks restrict, never fall back: a tenant's agent reporting only an outside address gets none
     (["203.0.113.66"], ["10.20.0.0/16"], None),
     (["203.0.113.66", "2001:db8::66"], ["10.20.0.0/16", "fd00::/8"], None),
