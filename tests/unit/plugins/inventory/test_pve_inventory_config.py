@@ -108,4 +108,3 @@ def test_description_is_bounded(tmp_path):
         {"vmid": 100, "name": "big", "node": "pve1", "config": {"description": "x" * 8192}}]}
     inventory, _asked = sim_inventory(tmp_path, "pve9", "guest_config: true\n", scenario)
     assert len(host_vars(inventory, "big")["pve_description"]) == 2048
-
