@@ -56,37 +56,35 @@ def body(name):
 
 
 # -- running a module ------------------------------------------------------------------------------
-def run_module_output(module, capsys, args, check_mode=False):
-    """Run module.main() in-process with `args`, as on a target host; return (result dict, exit code, stdout)."""
-    module_args = dict(args)
-    if check_mode:
-        module_args["_ansible_check_mode"] = True
-    with patch_module_args(module_args):
+def run_module_output(module, capsys, args):
+    """Run module.main() in-process with `args`, as on a target host; return (result dict, exit code, stdout).
+    (Check mode: the module targets, where ansible-playbook sets it.)"""
+    with patch_module_args(dict(args)):
         with pytest.raises(SystemExit) as exc:
             module.main()
     out = capsys.readouterr().out
     return json.loads(out), exc.value.code, out
 
 
-def run_module(module, capsys, args, check_mode=False):
+def run_module(module, capsys, args):
     """Run module.main() in-process with `args`; return (result dict, exit code)."""
-    result, code, _out = run_module_output(module, capsys, args, check_mode=check_mode)
+    result, code, _out = run_module_output(module, capsys, args)
     return result, code
 
 
 def module_runner(module, connection=None):
     """The runner of a module's test file: run = module_runner(pve_x, CONNECTION).
 
-    run(capsys, args=None, check_mode=False) runs module.main() with `connection` plus `args` and
-    returns (result dict, exit code); every module test file uses this one signature. run.ok and run.fails
-    take the same arguments, assert exit code 0 or 1 and return the result.
+    run(capsys, args=None) runs module.main() with `connection` plus `args` and returns (result dict, exit code);
+    every module test file uses this one signature. run.ok and run.fails take the same arguments, assert exit
+    code 0 or 1 and return the result.
     """
-    def run(capsys, args=None, check_mode=False):
-        return run_module(module, capsys, dict(connection or {}, **(args or {})), check_mode=check_mode)
+    def run(capsys, args=None):
+        return run_module(module, capsys, dict(connection or {}, **(args or {})))
 
     def expecting(exit_code):
-        def run_expecting(capsys, args=None, check_mode=False):
-            result, code = run(capsys, args, check_mode)
+        def run_expecting(capsys, args=None):
+            result, code = run(capsys, args)
             assert code == exit_code, result
             return result
         return run_expecting
@@ -177,14 +175,9 @@ def profile_sim(profile, scenario=None, state_dir=None):
         yield sim
 
 
-def connection(sim, **extra):
-    args = {"api_host": sim.url, "api_token_id": sim.token_id, "api_token_secret": sim.token_secret,
-            "validate_certs": False, "api_retries": 0, "api_allow_http": True}
-    args.update(extra)
-    return args
-
-
 def run_against(module, capsys, sim, **args):
-    """(result, exit code, warnings) of one module run against `sim`."""
-    result, code = run_module(module, capsys, connection(sim, **args))
+    """(result, exit code, warnings) of one module run against `sim` (its token; `args` may replace it)."""
+    result, code = run_module(module, capsys, dict({"api_host": sim.url, "api_token_id": sim.token_id,
+                                                    "api_token_secret": sim.token_secret, "validate_certs": False,
+                                                    "api_retries": 0, "api_allow_http": True}, **args))
     return result, code, warnings_of(result)

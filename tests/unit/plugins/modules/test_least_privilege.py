@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from pvesim import Simulator
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
 
 from ansible_collections.pve.cluster.plugins.modules import pve_cluster_info, pve_node_info, pve_tasks_info
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_against
 
 REFUSED_ROOT = "Permission check failed (/, Sys.Audit)"
 SCOPED = ("pool", "vms", "realm")
-
-
-@pytest.fixture(scope="module", name="sim")
-def fixture_sim(tmp_path_factory):
-    with Simulator(scenario=demo_scenario(down_for=None), tls=False, auth_delay=0,
-                   state_dir=str(tmp_path_factory.mktemp("pvesim"))) as server:
-        yield server
 
 
 def run(module, capsys, sim, kind, **args):

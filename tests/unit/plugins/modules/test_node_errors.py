@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every module that takes a node says the same thing, against the simulator's demo cluster (pve1, pve2 online,
-pve3 offline): an unknown node is named with the cluster's nodes, an offline one is called offline.
+pve3 offline): an unknown node is named with the cluster's nodes, an offline one is called offline (pve_node_info
+lists it: test_pve_node_info_versions.py).
 
 The simulator answers as pveproxy does: HTTP 500 "hostname lookup 'nope' failed" for a node it does not know,
 595 with an empty body for one it cannot reach (tests/pvesim/routes.py dispatch)."""
@@ -65,18 +66,6 @@ def test_tasks_of_an_offline_node_fail_saying_offline(capsys, sim, args, option)
     # the task call, then one GET /nodes to say why
     paths = [r["path"] for r in sim.requests if r["path"].startswith("/nodes")]
     assert len(paths) == 2 and paths[0].startswith("/nodes/pve3/tasks") and paths[1] == "/nodes", paths
-
-
-def test_node_info_lists_an_offline_node_saying_offline(capsys, sim):
-    """pve_node_info has GET /nodes' row for it: listed with online false, no details and a warning, not a failure;
-    nothing is asked of it."""
-    sim.clear_requests()
-    result, code, warnings = run_against(pve_node_info, capsys, sim, gather=["status", "network"])
-    assert code == 0, result
-    assert [(n["node"], n["online"], n["status"], "node_status" in n, "network" in n) for n in result["nodes"]] == [
-        ("pve1", True, "online", True, True), ("pve2", True, "online", True, True), ("pve3", False, "offline", False, False)]
-    assert [w for w in warnings if "pve3" in w] == ["node %s: listed with online: false and no details" % OFFLINE]
-    assert not [r for r in sim.requests if r["path"].startswith("/nodes/pve3/")]
 
 
 @pytest.mark.parametrize("status", [500, 595])

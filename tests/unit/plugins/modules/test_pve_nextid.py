@@ -88,16 +88,6 @@ def test_count_in_range_skips_used_ids_and_ids_pve_says_are_taken(capsys, api):
                                                ("nextid", "108"), ("nextid", "109")]
 
 
-def test_lower_alone_searches_upwards_from_it(capsys, api):
-    api.get(OPTIONS, json=NO_NEXT_ID)
-    api.get(RESOURCES, json=GUESTS["body"])
-    api.get(NEXTID, json={"data": "104"}, match=[matchers.query_param_matcher({"vmid": "106"})])
-    result = run.ok(capsys, {"lower": 103})
-    assert result["vmids"] == [106]
-    assert result["range"] == {"lower": 103, "upper": 999999, "source": "PVE's default range"}
-    assert len(api.calls) == 3
-
-
 def test_range_exhausted_by_ids_pve_says_are_taken(capsys, api):
     api.get(RESOURCES, json=GUESTS["body"])
     api.get(NEXTID, json={"data": "106"}, match=[matchers.query_param_matcher({"vmid": "106"})])
