@@ -22,8 +22,8 @@ def ansible_bin(name):
     return str(candidate) if candidate.exists() else name
 
 
-def user_env(tmp_path, sim=None):
-    """A user's environment: no ANSIBLE_*/PVE_*/PROXMOX_* settings but the collection path, and PVE_* for sim."""
+def user_env(tmp_path):
+    """A user's environment: no ANSIBLE_*/PVE_*/PROXMOX_* settings but the collection path."""
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "PVE_", "PROXMOX_")))
     env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_HOME=str(tmp_path / "ansible-home"))
@@ -31,17 +31,14 @@ def user_env(tmp_path, sim=None):
     config = tmp_path / "empty-ansible.cfg"     # no ansible.cfg of this machine's applies
     config.write_text("")
     env["ANSIBLE_CONFIG"] = str(config)
-    if sim is not None:
-        env.update(PVE_API_HOST=sim.url, PVE_API_TOKEN_ID=sim.token_id, PVE_API_TOKEN_SECRET=sim.token_secret)
-        env.update({"PVE_CA_PATH": sim.ca_path} if sim.ca_path else {"PVE_API_ALLOW_HTTP": "true"})
     return env
 
 
-def ansible_playbook(tmp_path, *args, env=None):
-    """`ansible-playbook -i localhost, ARGS` in tmp_path, in user_env(tmp_path) plus `env`: it passed without a
-    traceback; the finished process."""
+def ansible_playbook(tmp_path, *args):
+    """`ansible-playbook -i localhost, ARGS` in tmp_path, in user_env(tmp_path): it passed without a traceback;
+    the finished process."""
     command = [ansible_bin("ansible-playbook"), "-i", "localhost,"] + [str(arg) for arg in args]
-    proc = subprocess.run(command, env=dict(user_env(tmp_path), **(env or {})), cwd=str(tmp_path),
+    proc = subprocess.run(command, env=user_env(tmp_path), cwd=str(tmp_path),
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     assert "Traceback" not in proc.stdout + proc.stderr
