@@ -132,13 +132,7 @@ def same_default(written, documented):
     """A default as the docs write it (a string) against the documented one; None: nothing to compare."""
     if documented is None:
         return None      # no default in the spec: the text may describe the effective behaviour
-    written = written.strip().strip("`").strip()
-    if written in ("", "-", "\u2013", "required"):
-        return None
-    try:
-        value = yaml.safe_load(written)
-    except yaml.YAMLError:
-        value = written
+    value = yaml.safe_load(written.strip().strip("`").strip())
     if isinstance(documented, list) and len(documented) == 1 and value == documented[0]:
         return True      # ansible_host: none (one source may be written without the list)
     return value == documented

@@ -2,11 +2,12 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Markdown report under a GFM renderer (markdown-it-py, CommonMark with GFM tables, as GitHub renders tables):
-every pipe table of the file is a table, with all its rows and cells, and none of it is swallowed by a blockquote or
-a paragraph (a table right after `> Node offline: ...` is, without a blank line between them: the control).
+"""Markdown reports under a GFM renderer (markdown-it-py, CommonMark with GFM tables, as GitHub renders tables):
+every pipe table of each file is a table, with all its rows and cells, and none of it is swallowed by a blockquote or
+a paragraph (a table right after `> Node offline: ...` is, without a blank line between them: a control); every row
+has its header's cells, none split by a `|` from the API (GFM would drop the cells past the header's: a control).
 
-    python report_gfm.py REPORT.md
+    python report_gfm.py REPORT.md...
 
 Prints each problem and exits 1.
 """
@@ -74,28 +75,29 @@ def check_tables(text):
     if shapes != written:
         problems.append("tables written (columns, rows): %s; rendered: %s" % (written, shapes))
     problems.extend("a table renders inside a blockquote" for _c, _r, quoted in rendered if quoted)
-    for token in tokens:
-        if token.type == "inline" and re.search(r"\|\s*-{3,}\s*\|", token.content):
-            problems.append("a delimiter row renders as text: %r" % token.content[:200])
+    for block in re.findall(r"(?:^\|.*\|\n)+", text + "\n", flags=re.M):
+        if len(set(len(re.split(r"(?<!\\)\|", row)) for row in block.splitlines())) != 1:
+            problems.append("rows with other cells than their header's: %r" % block[:300])
     return problems
 
 
-# A table right under a blockquote line (no blank line) is folded into the quote: the check must say so
+# A table right under a blockquote line (no blank line) is folded into the quote; a row split by a bare `|`
 FOLDED = "> Node offline: last known state.\n| ID | Name |\n|---|---|\n| 1 | a |\n"
+SPLIT = "| ID | Name |\n|---|---|\n| 1 | a \\| b |\n| 2 | a | b |\n"
 
 
-def main(path):
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    problems = [] if check_tables(FOLDED) else ["the control: a table folded into a blockquote is not found"]
-    if check_tables(FOLDED.replace("state.\n", "state.\n\n")):
-        problems.append("the control: a table after a blank line is reported")
-    if "> Node offline" not in text:       # the demo cluster has an offline node with guests
-        problems.append("no '> Node offline' note in %s" % path)
-    if len(source_tables(text)) < 5:       # summary, nodes, a guest table per node, failed tasks
-        problems.append("%d tables in %s" % (len(source_tables(text)), path))
-    problems.extend(check_tables(text))
-    print("\n".join(problems) or "%d tables, each rendered as written" % len(source_tables(text)))
+def main(*paths):
+    controls = [(FOLDED, True), (FOLDED.replace("state.\n", "state.\n\n"), False),
+                (SPLIT, True), (SPLIT.replace("a | b", "a \\| b"), False)]   # (text, has a problem)
+    problems = ["the control %r is %s" % (text, "not found" if bad else "reported")
+                for text, bad in controls if bool(check_tables(text)) != bad]
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        if len(source_tables(text)) < 5:       # summary, nodes, a guest table per node, failed tasks
+            problems.append("%d tables in %s" % (len(source_tables(text)), path))
+        problems.extend("%s: %s" % (path, problem) for problem in check_tables(text))
+    print("\n".join(problems) or "%d files, each table rendered as written" % len(paths))
     return 1 if problems else 0
 
 
