@@ -13,27 +13,21 @@ import random
 
 import pytest
 
-from pvesim import Simulator
-
 from ansible_collections.pve.cluster.plugins.module_utils import _vmid_pick
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveInvalidResponseError
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import STANDARD_KEYS, return_docs
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import demo_scenario, run_against
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
+    STANDARD_KEYS, demo_scenario, profile_sim, return_docs, run_against)
 
 AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
 
 
-def _sim(next_id, state_dir=None):
-    scenario = demo_scenario(down_for=None)
-    scenario.next_id = next_id
-    scenario.auth = {"tokens": [AUDIT_ONLY]}
-    return Simulator(scenario=scenario, tls=False, auth_delay=0, state_dir=state_dir)
-
-
 @pytest.fixture(scope="module", name="shared_sim")
 def fixture_shared_sim(tmp_path_factory):
-    with _sim({"lower": 5000, "upper": 5010}, str(tmp_path_factory.mktemp("pvesim"))) as sim:   # datacenter.cfg next-id: 5000..5009
+    scenario = demo_scenario()
+    scenario.next_id = {"lower": 5000, "upper": 5010}   # datacenter.cfg next-id: 5000..5009
+    scenario.auth = {"tokens": [AUDIT_ONLY]}
+    with profile_sim("pve9", scenario, str(tmp_path_factory.mktemp("pvesim"))) as sim:
         yield sim
 
 
