@@ -44,8 +44,6 @@ class FatTasks:
         self._lock = threading.Lock()
 
     def __call__(self, request):
-        if request["path"].endswith("/nodes"):
-            return 200, "OK", JSON, json.dumps({"data": [{"node": "pve1", "status": "online", "maxcpu": 4}]}).encode()
         query = parse_qs(urlsplit(request["path"]).query)
         start, limit = int(query["start"][0]), int(query["limit"][0])
         with self._lock:

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import json
 import sys
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
 from ansible_collections.pve.cluster.plugins.filter.pve_escape import DOCUMENTATION, EXAMPLES, FilterModule, pve_escape
 from ansible_collections.pve.cluster.tests.unit.playbooks._playbook import ansible_playbook
-from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_server import LocalServer
+from ansible_collections.pve.cluster.tests.unit.plugins._hostile_server import Hostile, envelope
 
 ESC = "\x1b"
 EVIL_GUEST = "web" + ESC + "[2J" + ESC + "]0;pwned\x07"
 EVIL_CLUSTER = "lab" + ESC + "[31m"
 EVIL_NODE = "pve2" + ESC + "[1A"
 EVIL_VERSION = "7.0" + ESC + "[8m"
-JSON = {"Content-Type": "application/json;charset=UTF-8"}
 
 
 def test_control_characters_become_visible_escapes():
@@ -36,33 +34,25 @@ def test_control_characters_become_visible_escapes():
     assert yaml.safe_load(DOCUMENTATION)["name"] == "pve_escape"
 
 
-def hostile_pve(request):
-    """Just enough PVE for the two roles, with escapes in every name a failure message shows."""
-    path = urlsplit(request["path"]).path.replace("/api2/json", "", 1)
-    if path == "/cluster/nextid":
-        return 400, "Parameter verification failed.", JSON, json.dumps(
-            {"data": None, "errors": {"vmid": "VM 100 already exists"}}).encode()
-    answers = {
-        "/version": {"version": EVIL_VERSION, "release": "7.0", "repoid": "abc"},
-        "/cluster/resources": [{"id": "qemu/100", "type": "qemu", "vmid": 100, "name": EVIL_GUEST, "node": EVIL_NODE,
-                                "status": "running"}],
-        "/cluster/status": [{"type": "cluster", "id": "cluster", "name": EVIL_CLUSTER, "quorate": 0, "nodes": 2,
-                             "version": 2},
-                            {"type": "node", "id": "node/pve1", "name": "pve1", "nodeid": 1, "online": 1, "local": 1,
-                             "ip": "10.0.0.1"},
-                            {"type": "node", "id": "node/x", "name": EVIL_NODE, "nodeid": 2, "online": 0, "local": 0,
-                             "ip": "10.0.0.2"}],
-        "/nodes": [{"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "maxcpu": 4, "uptime": 5},
-                   {"node": EVIL_NODE, "status": "offline", "type": "node", "id": "node/x"}],
-        "/nodes/pve1/status": {"uptime": 5, "pveversion": "pve-manager/7.0-11/63d82f4e", "cpu": 0.1},
-    }
-    if path not in answers:
-        return 404, "Not Found", JSON, b'{"data": null}'
-    return 200, "OK", JSON, json.dumps({"data": answers[path]}).encode()
+# Just enough PVE for the two roles, with escapes in every name a failure message shows.
+ANSWERS = {
+    "/version": {"version": EVIL_VERSION, "release": "7.0", "repoid": "abc"},
+    "/cluster/resources": [{"id": "qemu/100", "type": "qemu", "vmid": 100, "name": EVIL_GUEST, "node": EVIL_NODE,
+                            "status": "running"}],
+    "/cluster/status": [{"type": "cluster", "id": "cluster", "name": EVIL_CLUSTER, "quorate": 0, "nodes": 2, "version": 2},
+                        {"type": "node", "id": "node/pve1", "name": "pve1", "nodeid": 1, "online": 1, "local": 1,
+                         "ip": "10.0.0.1"},
+                        {"type": "node", "id": "node/x", "name": EVIL_NODE, "nodeid": 2, "online": 0, "local": 0,
+                         "ip": "10.0.0.2"}],
+    "/nodes": [{"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "maxcpu": 4, "uptime": 5},
+               {"node": EVIL_NODE, "status": "offline", "type": "node", "id": "node/x"}],
+    "/nodes/pve1/status": {"uptime": 5, "pveversion": "pve-manager/7.0-11/63d82f4e", "cpu": 0.1},
+    "/cluster/nextid": envelope({"data": None, "errors": {"vmid": "VM 100 already exists"}}, status=400),
+}
 
 
 def role_messages(tmp_path):
-    """The failure messages of vmid_allocate and of cluster_facts' three assertions against hostile_pve, in one
+    """The failure messages of vmid_allocate and of cluster_facts' three assertions against ANSWERS, in one
     play (each role call in a block whose rescue keeps the message); cluster_facts reads the API once, its
     assertions then run from that fact. The play also runs pve_escape's EXAMPLES as printed."""
     role_calls = [("vmid_allocate", "main", {"vmid_allocate_requested": 100}),
@@ -78,7 +68,9 @@ def role_messages(tmp_path):
     tasks += yaml.safe_load(EXAMPLES) + [{"ansible.builtin.copy": {
         "content": "{{ guest_name | pve.cluster.pve_escape }}", "dest": str(tmp_path / "out.txt")},
         "vars": {"guest_name": "web\x1b[2J01"}}]
-    with LocalServer(hostile_pve) as server:
+    with Hostile() as server:
+        for path, answer in ANSWERS.items():
+            server.route(path, answer)
         play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
                  "vars": {"ansible_python_interpreter": sys.executable, "messages": []},
                  "module_defaults": {"group/pve.cluster.pve": server.params()}, "tasks": tasks}]

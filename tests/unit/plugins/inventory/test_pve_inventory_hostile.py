@@ -2,9 +2,10 @@
 # Copyright (c) pve.cluster contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Hostile round two (issue 29 points 5, 6, 10 and 11) against the inventory: a tenant's agent answer that would
-poison the cache (`__ansible_type`) or nest 500 deep, 100,000 addresses in one answer, and a shared cache
-directory where another user plants links and reads files."""
+"""pve.cluster.pve against hostile answers: guest names that are group names, secrets echoed into hostvars and the
+cache, the cache's key, rows of the wrong shape, control characters; and hostile round two (issue 29 points 5, 6, 10
+and 11): a tenant's agent answer that would poison the cache (`__ansible_type`) or nest 500 deep, 100,000 addresses in
+one answer, and a shared cache directory where another user plants links and reads files."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ import responses
 
 from ansible_collections.pve.cluster.tests.unit.plugins._capped import run_capped
 from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers import (
-    VAULT, add_agent, agent_answer, cache_files, cache_options, guest, host_vars, load_inventory, one_node, write_source)
+    BASE, SECRET, TOKEN_CONFIG, VAULT, add_agent, add_base, agent_answer, cache_files, cache_options, guest, host_vars,
+    load_inventory, one_node, write_source)
+
+
+NODE = {"id": "node/pve1", "type": "node", "node": "pve1", "status": "online"}
 
 
 def mock_cluster(mock, answers, **row):
@@ -154,3 +159,82 @@ def test_the_cache_file_is_never_readable_by_others(tmp_path, monkeypatch):
     files = cache_files(tmp_path)
     assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".pve-cluster-")] == []
+
+
+def test_guest_names_never_rewire_groups(mock_api, tmp_path, warnings):
+    """Guests named like groups (production: another source's; tag_web: keyed_groups makes it later): the first five
+    get a <type>-<vmid> name with one warning, and no group is nested under another."""
+    names = {100: "all", 101: "ungrouped", 102: "production", 103: "pve_running", 104: "big", 105: "tag_web",
+             106: "web01"}
+    one_node(mock_api, *[guest(vmid, name, tags="web", maxmem=1) for vmid, name in names.items()])
+    other = tmp_path / "other.yml"
+    other.write_text("all:\n  children:\n    production:\n      hosts:\n        db1:\n")
+    manager = load_inventory(other, write_source(
+        tmp_path, "groups:\n  big: pve_maxmem > 0\nkeyed_groups:\n  - key: pve_tags\n    prefix: tag\n"))
+    hosts = set(manager.hosts)
+    assert {"qemu-100", "qemu-101", "qemu-102", "qemu-103", "qemu-104", "tag_web", "web01", "db1"} <= hosts, hosts
+    for group in ("pve_running", "pve_qemu", "pve_tag_web", "big", "tag_web", "pve_node_pve1"):
+        entry = manager.groups[group]
+        assert "db1" not in entry.host_names and not entry.child_groups, group
+    assert manager.groups["production"].host_names == {"db1"} and not manager.groups["production"].child_groups
+    assert "qemu-104" in manager.groups["big"].host_names and "web01" in manager.groups["tag_web"].host_names
+    assert any("5 host(s) renamed because their name is a group name" in " ".join(w.split()) for w in warnings)
+
+
+@pytest.mark.parametrize("secret", [SECRET, "Zq7"], ids=["uuid secret", "3-character secret"])
+def test_echoed_secret_in_hostvars_and_cache(mock_api, tmp_path, capsys, secret):
+    """The server puts the Authorization header into a guest's name and tags and into the guest agent's error:
+    the secret is in no hostvar (pve_agent_error too), output or cache file."""
+    def resources(request):
+        auth = request.headers["Authorization"]
+        return 200, {}, json.dumps({"data": [NODE, guest(100, "vm-" + auth, tags=auth.replace("=", "-"))]})
+
+    mock_api.add_callback(responses.GET, BASE + "/cluster/resources", resources, content_type="application/json")
+    mock_api.add(responses.GET, BASE + "/cluster/status", json={"data": []})
+    mock_api.add_callback(responses.GET, BASE + "/nodes/pve1/qemu/100/agent/network-get-interfaces", lambda request: (
+        500, {}, json.dumps({"data": None, "message": "agent says %s" % request.headers["Authorization"]})))
+    source = write_source(tmp_path, "ansible_host: guest_agent\n" + cache_options(tmp_path),
+                          connection=TOKEN_CONFIG.replace(SECRET, secret))
+    manager = load_inventory(source)
+    variables = {name: host_vars(manager, name) for name in manager.hosts}
+    files = cache_files(tmp_path)
+    assert len(files) == 1, files
+    captured = capsys.readouterr()
+    for text in [json.dumps(variables, default=str), files[0].read_text(), captured.out, captured.err]:
+        assert secret not in text
+    guest_vars = next(v for v in variables.values() if v.get("pve_vmid") == 100)
+    assert "<hidden>" in guest_vars["pve_name"] and "<hidden>" in guest_vars["pve_agent_error"], guest_vars
+
+
+def test_cache_is_keyed_on_the_connection(mock_api, tmp_path):
+    """One inventory source with the cache on, pointed at cluster A, then B, then A again: B gets B's guests
+    (not A's from the cache); the third run is served from the cache without a request."""
+    connections = {}
+    for host, name in (("a.example.com", "alpha"), ("b.example.com", "beta")):
+        one_node(mock_api, guest(100, name), base=BASE.replace("pve.example.com", host))
+        connections[name] = TOKEN_CONFIG.replace("pve.example.com", host)
+    first, second, third = [load_inventory(write_source(tmp_path, cache_options(tmp_path), connection=connections[name]))
+                            for name in ("alpha", "beta", "alpha")]
+    asked = [c for c in mock_api.calls if c.request.url.startswith("https://a.example.com:8006/api2/json/cluster/resources")]
+    assert "alpha" in first.hosts and "beta" in second.hosts and "alpha" not in second.hosts
+    assert "alpha" in third.hosts and len(asked) == 1
+
+
+def test_bad_rows(mock_api, tmp_path, warnings):
+    """Bad vmids left out with one warning naming them (an escape shown as \\x1b), a name escaped and its surrogate
+    replaced, no ansible_host from a node ip that is a host name."""
+    add_base(mock_api, [
+        NODE, dict(NODE, node="pve2", id="node/pve2"),
+        guest(100, "ok"), guest("abc", "word"), guest(5, "low"), guest(10 ** 12, "high"), guest(101.5, "float"),
+        guest(102, "evil\x1b[31m\ud800"), guest("x", "bad id", id="qemu/\x1b[2Jx")], [
+        {"type": "cluster", "name": "hostile", "id": "cluster"},
+        {"type": "node", "name": "pve1", "ip": "127.0.0.1", "id": "node/pve1"},
+        {"type": "node", "name": "pve2", "ip": "attacker.example.com", "id": "node/pve2"}])
+    manager = load_inventory(write_source(tmp_path, "include_nodes: true\n"))
+    said = " ".join(" ".join(warnings).split())
+    assert "5 guest row(s) left out: vmid is not an integer in 100..999999999" in said, said
+    assert "'qemu/\\x1b[2Jx'" in said and "\x1b" not in said, said
+    names = set(manager.hosts)
+    assert "ok" in names and "evil\\x1b[31m\ufffd" in names and not names & {"word", "low", "high", "float"}, names
+    assert host_vars(manager, "pve1")["ansible_host"] == "127.0.0.1"
+    assert "ansible_host" not in host_vars(manager, "pve2")
