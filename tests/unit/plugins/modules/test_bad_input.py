@@ -13,13 +13,11 @@ import pytest
 
 from ansible_collections.pve.cluster.plugins.modules import (
     pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info, pve_version_info)
-from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import run_module
+from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import CONNECTION, SECRET, run_module
 
 MODULES = {m.__name__.rsplit(".", 1)[-1]: m for m in (pve_cluster_info, pve_nextid, pve_node_info, pve_tasks_info,
                                                       pve_version_info)}
-SECRET = "5f2c9d1e-0a7b-4c3d-9e8f-123456789abc"
 PASSWORD = "Pw-bad-input-7Qx"
-TOKEN = {"api_host": "pve1.example.com", "api_token_id": "root@pam!ansible", "api_token_secret": SECRET}
 
 UPID = "UPID:pve2:00000FA8:000186D8:6B092A15:qmigrate:120:root@pam!ansible:"
 
@@ -81,8 +79,8 @@ WITHOUT_CREDENTIALS = [
     ("pve_version_info", {}, ["No credentials", "api_token_id", "api_password"]),
     ("pve_version_info", {"api_user": "root", "api_password": PASSWORD}, ["api_user", "user@realm"]),
 ]
-CASES = [(module, dict(TOKEN, **args), texts) for module, args, texts in WITH_TOKEN] + [
-    (module, dict({"api_host": "pve1.example.com"}, **args), texts) for module, args, texts in WITHOUT_CREDENTIALS]
+CASES = [(module, dict(CONNECTION, **args), texts) for module, args, texts in WITH_TOKEN] + [
+    (module, dict({"api_host": CONNECTION["api_host"]}, **args), texts) for module, args, texts in WITHOUT_CREDENTIALS]
 
 
 @pytest.mark.parametrize("module, args, texts", CASES, ids=["%s %s" % row[:2] for row in WITH_TOKEN + WITHOUT_CREDENTIALS])

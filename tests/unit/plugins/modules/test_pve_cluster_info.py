@@ -33,8 +33,8 @@ def add_status(api, name=STATUS_3NODE):
     api.add(responses.GET, BASE + "/cluster/status", json=body(name))
 
 
-def add_resources(api, name=RESOURCES_ALL[0], **kwargs):
-    api.add(responses.GET, BASE + "/cluster/resources", json=body(name), **kwargs)
+def add_resources(api, name=RESOURCES_ALL[0]):
+    api.add(responses.GET, BASE + "/cluster/resources", json=body(name))
 
 
 # -- /cluster/status -------------------------------------------------------------------------------

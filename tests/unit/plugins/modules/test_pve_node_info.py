@@ -45,8 +45,8 @@ def add_status(api, node, version="9.1"):
     api.add(responses.GET, BASE + "/nodes/%s/status" % node, json=body(STATUS_SAMPLES[version]))
 
 
-def add_network(api, node, sample_name=NETWORK_SAMPLES[1], **kwargs):
-    api.add(responses.GET, BASE + "/nodes/%s/network" % node, json=body(sample_name), **kwargs)
+def add_network(api, node, sample_name=NETWORK_SAMPLES[1]):
+    api.add(responses.GET, BASE + "/nodes/%s/network" % node, json=body(sample_name))
 
 
 # -- the normal path -------------------------------------------------------------------------------
