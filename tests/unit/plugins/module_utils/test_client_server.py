@@ -159,7 +159,9 @@ def test_tls_ca_path_succeeds_and_reuses_one_connection(record, tmp_path):
         client.close()
     assert len(server.requests) == 4
     assert server.connections == 1
-    assert all(r["headers"]["Authorization"] == "PVEAPIToken=%s=%s" % (TOKEN_ID, SECRET) for r in server.requests)
+    # the token on every request, no login and no cookie
+    assert all(r["headers"]["Authorization"] == "PVEAPIToken=%s=%s" % (TOKEN_ID, SECRET) and "Cookie" not in r["headers"]
+               for r in server.requests)
 
 
 @pytest.mark.parametrize("own_ca", [False, True])
