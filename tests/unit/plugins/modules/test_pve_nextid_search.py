@@ -17,7 +17,7 @@ from ansible_collections.pve.cluster.plugins.module_utils import _vmid_pick
 from ansible_collections.pve.cluster.plugins.module_utils._errors import PveInvalidResponseError
 from ansible_collections.pve.cluster.plugins.modules import pve_nextid
 from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner import (
-    STANDARD_KEYS, demo_scenario, profile_sim, return_docs, run_against)
+    STANDARD_KEYS, check_against_docs, demo_scenario, profile_sim, return_docs, run_against)
 
 AUDIT_ONLY = {"tokenid": "vm-audit@pve!ro", "secret": "vm-audit-secret", "privs": ["VM.Audit"]}
 
@@ -119,10 +119,8 @@ def test_returned_keys_are_documented(capsys, sim):
     for args, keys in runs:
         result, _code, _w = run_against(pve_nextid, capsys, sim, **args)
         assert set(result) - STANDARD_KEYS == keys and keys <= set(docs), result
-        numbers = [result.get("vmid", 100)] + result.get("vmids", []) + result.get("kept", []) + result.get("taken", [])
-        assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers), result
-        assert isinstance(result.get("available", False), bool)
-    assert docs["vmids"]["elements"] == "int"
+        for key in keys:  # the documented type: ints (never bools), lists of ints, available a bool
+            check_against_docs(result[key], docs[key], key, set())
 
 
 # -- the pure helpers ------------------------------------------------------------------------------
