@@ -137,10 +137,10 @@ def fails_before_any_request(path, message):
 
 
 def host_vars(inventory, name):
-    """The vars the plugin set on one host (InventoryManager or InventoryData)."""
+    """The vars the plugin set on one host (InventoryManager or InventoryData; not Ansible's inventory_file/dir)."""
     host = inventory.get_host(name)
     assert host is not None, "host %r missing; hosts: %s" % (name, sorted(inventory.hosts))
-    return dict(host.vars)
+    return dict((k, v) for k, v in host.vars.items() if k not in ("inventory_file", "inventory_dir"))
 
 
 def group_hosts(inventory, group):

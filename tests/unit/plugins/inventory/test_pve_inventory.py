@@ -17,22 +17,15 @@ from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers impor
     sample_data, write_source,
 )
 
-VOLATILE = ("inventory_file", "inventory_dir")
-
-
-def plugin_vars(inventory, name):
-    return dict((k, v) for k, v in host_vars(inventory, name).items() if k not in VOLATILE)
-
-
 def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, ""))
 
     assert len(mock_api.calls) == 2
     assert sorted(inventory.hosts) == ["VM 200", "machine-test", "node1", "node2", "node3", "node4", "server1"]
-    assert plugin_vars(inventory, "server1") == SERVER1_LEAN
-    assert plugin_vars(inventory, "node1") == NODE1_LEAN
-    assert plugin_vars(inventory, "machine-test")["pve_tags"] == ["go-proxmox+cloud-init"]
+    assert host_vars(inventory, "server1") == SERVER1_LEAN
+    assert host_vars(inventory, "node1") == NODE1_LEAN
+    assert host_vars(inventory, "machine-test")["pve_tags"] == ["go-proxmox+cloud-init"]
     assert group_hosts(inventory, "pve_nodes") == ["node1", "node2", "node3", "node4"]
     assert group_hosts(inventory, "pve_qemu") == ["VM 200", "machine-test", "server1"]
     assert group_hosts(inventory, "pve_running") == ["server1"]
@@ -78,7 +71,7 @@ keyed_groups:
     parent_group: statuses
 """))
     assert sorted(inventory.hosts) == ["node1", "node2", "node3", "node4", "server1-qemu-100"]
-    server = plugin_vars(inventory, "server1-qemu-100")
+    server = host_vars(inventory, "server1-qemu-100")
     assert server["ansible_user"] == "admin" and server["mem_label"] == "1 GiB" and server["pve_id"] == "qemu/100"
     assert not set(server) & {"pve_maxmem", "pve_cpu", "pve_netin", "pve_maxcpu"}
     assert host_vars(inventory, "node1")["ansible_user"] == "root"
@@ -97,15 +90,15 @@ def test_pools_standalone_unnamed_and_duplicate_guests(tmp_path, mock_api, warni
     # The suffix goes after the first label: test-lxc-104.home.arpa, not test-lxc.home.arpa-104.
     assert sorted(inventory.hosts) == ["lxc-105", "pve", "pxe.home.arpa", "test-lxc-104.home.arpa", "test-lxc.home.arpa",
                                        "test1", "test1-lxc.home.arpa"]
-    assert plugin_vars(inventory, "test-lxc.home.arpa")["pve_vmid"] == 102
-    assert plugin_vars(inventory, "test-lxc-104.home.arpa")["pve_vmid"] == 104
-    assert plugin_vars(inventory, "lxc-105")["pve_name"] == ""
+    assert host_vars(inventory, "test-lxc.home.arpa")["pve_vmid"] == 102
+    assert host_vars(inventory, "test-lxc-104.home.arpa")["pve_vmid"] == 104
+    assert host_vars(inventory, "lxc-105")["pve_name"] == ""
     assert [w for w in warnings if "test-lxc.home.arpa -> test-lxc-104.home.arpa (lxc/104)" in w]
     assert group_hosts(inventory, "pve_pool_pool1") == ["lxc-105", "test-lxc-104.home.arpa", "test1", "test1-lxc.home.arpa"]
-    assert plugin_vars(inventory, "test1")["pve_pool"] == "pool1"
-    assert "pve_pool" not in plugin_vars(inventory, "pxe.home.arpa")
-    assert plugin_vars(inventory, "pxe.home.arpa")["pve_cluster"] is None
-    node = plugin_vars(inventory, "pve")
+    assert host_vars(inventory, "test1")["pve_pool"] == "pool1"
+    assert "pve_pool" not in host_vars(inventory, "pxe.home.arpa")
+    assert host_vars(inventory, "pxe.home.arpa")["pve_cluster"] is None
+    node = host_vars(inventory, "pve")
     assert node["pve_status"] == "online" and node["ansible_host"] == "192.168.1.2" and node["pve_nodeid"] == 0
     assert node["pve_cluster"] is None
 
@@ -140,7 +133,7 @@ def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected,
         if vmid is False:
             assert host not in inventory.hosts
         else:
-            assert plugin_vars(inventory, host).get("pve_vmid") == vmid, host
+            assert host_vars(inventory, host).get("pve_vmid") == vmid, host
             assert vmid or host in group_hosts(inventory, "pve_nodes")
     assert warning is None or any(warning in w for w in warnings), warnings
 
@@ -148,8 +141,8 @@ def test_duplicate_names(tmp_path, mock_api, warnings, names, options, expected,
 def test_prefixes_and_include_templates(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, "facts_prefix: px_\ngroup_prefix: ''\ninclude_templates: true\n"))
-    assert plugin_vars(inventory, "server1")["px_vmid"] == 100 and plugin_vars(inventory, "leap154")["px_template"] is True
-    assert not [k for k in plugin_vars(inventory, "server1") if k.startswith("pve_")]
+    assert host_vars(inventory, "server1")["px_vmid"] == 100 and host_vars(inventory, "leap154")["px_template"] is True
+    assert not [k for k in host_vars(inventory, "server1") if k.startswith("pve_")]
     assert group_hosts(inventory, "templates") == ["leap154"]
     assert group_hosts(inventory, "qemu") == ["VM 200", "leap154", "machine-test", "server1"]
     assert group_hosts(inventory, "nodes") == ["node1", "node2", "node3", "node4"]

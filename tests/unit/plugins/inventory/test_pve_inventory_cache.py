@@ -30,22 +30,15 @@ from ansible_collections.pve.cluster.tests.unit.plugins.modules._module_runner i
 VM101 = "qemu-agent-network-get-interfaces/pve6.2_community-proxmox_vm101_lo-eth0-docker0.json"
 
 
-def mock_cluster(mock, agent=False):
-    four_node(mock)
-    if agent:
-        add_agent(mock, 100, node="node2", json={"data": sample_data(VM101)})
-
-
 def snapshot(inventory):
-    return dict((name, dict((k, v) for k, v in host_vars(inventory, name).items() if not k.startswith("inventory_")))
-                for name in sorted(inventory.hosts))
+    return dict((name, host_vars(inventory, name)) for name in inventory.hosts)
 
 
 def filled_cache(tmp_path):
     """A source with the jsonfile cache and a first run that filled it: (path, requests of that run)."""
     path = write_source(tmp_path, cache_options(tmp_path))
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock)
+        four_node(mock)
         load_inventory(path)
         return path, len(mock.calls)
 
@@ -106,7 +99,8 @@ def test_cache_without_agent_answers_is_refreshed_when_guest_agent_is_turned_on(
     path, _requests = filled_cache(tmp_path)
     path.write_text(path.read_text() + "ansible_host: guest_agent\n")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock_cluster(mock, agent=True)
+        four_node(mock)
+        add_agent(mock, 100, node="node2", json={"data": sample_data(VM101)})
         inventory = load_inventory(path)
         assert len(mock.calls) == 3
     assert host_vars(inventory, "server1")["ansible_host"] == "10.1.2.3"
