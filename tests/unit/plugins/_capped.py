@@ -33,10 +33,10 @@ def RESULT(value):
 """
 
 
-def run_capped(code, as_mib=1024, timeout=60, env=None):
+def run_capped(code, as_mib=1024, timeout=60):
     limit = as_mib * 1024 * 1024
     source = _PRELUDE % (limit, limit) + textwrap.dedent(code)
-    child_env = dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT, MALLOC_ARENA_MAX="2", **(env or {}))
+    child_env = dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT, MALLOC_ARENA_MAX="2")
     proc = subprocess.Popen([sys.executable, "-c", source], env=child_env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     killed = False
