@@ -4,11 +4,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Render the unit-test section of docs/reliability.md from the tests' @pytest.mark.reliability markers.
 
-    python3 scripts/reliability-report.py --units           # rewrites the section between UNITS_BEGIN and UNITS_END
-    python3 scripts/reliability-report.py --units --check   # exit 1 when the section is out of date
+    python3 scripts/reliability-report.py --units   # rewrites the section between UNITS_BEGIN and UNITS_END
 
 The markers are read from the source (no test run: `make units` runs them); tests/unit/docs/test_docs_consistency.py
-checks that the section is what this renders. The rest of the page is the record of the former end-to-end suite.
+checks that the section is what this renders (the one up-to-date check). The rest of the page is the record of the
+former end-to-end suite.
 """
 
 from __future__ import annotations
@@ -71,20 +71,12 @@ def render_units(cases):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", action="store_true", help="the unit-test section (the only one rendered)")
-    parser.add_argument("--check", action="store_true", help="only compare, exit 1 when the section differs")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.md"))
-    args = parser.parse_args(argv)
-    target = pathlib.Path(args.output)
+    parser.add_argument("--units", action="store_true", required=True, help="the unit-test section (the only one rendered)")
+    parser.parse_args(argv)
+    target = ROOT / "docs" / "reliability.md"
     old = target.read_text(encoding="utf-8")
-    if UNITS_BEGIN in old and UNITS_END in old:
-        text = old[:old.index(UNITS_BEGIN)] + render_units(unit_cases()) + old[old.index(UNITS_END) + len(UNITS_END):]
-    else:
-        text = old.rstrip("\n") + "\n\n" + render_units(unit_cases()) + "\n"
-    if args.check:
-        print("the unit-test section of %s is %s" % (target, "up to date" if text == old else "out of date"))
-        return 0 if text == old else 1
-    target.write_text(text, encoding="utf-8")
+    target.write_text(old[:old.index(UNITS_BEGIN)] + render_units(unit_cases()) + old[old.index(UNITS_END) + len(UNITS_END):],
+                      encoding="utf-8")
     print("wrote the unit-test section of %s" % target)
     return 0
 

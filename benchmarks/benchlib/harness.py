@@ -107,8 +107,6 @@ class Context:
         self.sections.append(Section(number, title, columns))
         return self.sections[-1]
 
-    measure = staticmethod(measure)
-
     def write(self, name, text):
         path = self.work / name
         path.parent.mkdir(parents=True, exist_ok=True)

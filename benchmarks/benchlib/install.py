@@ -63,10 +63,10 @@ def proxmoxer():
 
 
 class Setup:  # pylint: disable=too-few-public-methods
-    """What is installed (None where it is missing, `errors` says why); `versions` for the report."""
+    """What is installed (None where it is missing); `versions` for the report (or why it is missing)."""
 
     def __init__(self):
-        self.versions, self.errors = {}, {}
+        self.versions = {}
         self.community = self._get("community.proxmox", community)
         self.main = self._get("community.proxmox main", main_branch)   # (commit, galaxy.yml version)
         self.proxmoxer = self._get("proxmoxer", proxmoxer)
@@ -78,8 +78,7 @@ class Setup:  # pylint: disable=too-few-public-methods
         try:
             value = get()
         except (OSError, RuntimeError, StopIteration, IndexError, KeyError, ValueError, zipfile.BadZipFile) as err:
-            self.errors[name] = str(err) or type(err).__name__
-            self.versions[name] = "not installed (%s)" % self.errors[name]
+            self.versions[name] = "not installed (%s)" % (str(err) or type(err).__name__)
             return None
         self.versions[name] = "commit %s (version %s in its galaxy.yml)" % value if isinstance(value, tuple) else value
         return value
@@ -89,9 +88,7 @@ def prepare():
     """pve/cluster and bench/floor linked into build/bench-collections, the rest installed (or why not, recorded)."""
     for target, link in ((ROOT, "pve/cluster"), (ROOT / "benchmarks/collections/ansible_collections/bench/floor", "bench/floor")):
         link = COLLECTIONS / "ansible_collections" / link
-        if not link.is_symlink() or os.readlink(link) != str(target):
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if link.is_symlink():
-                link.unlink()
-            link.symlink_to(target)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
     return Setup()

@@ -11,7 +11,7 @@ import re
 
 from pvesim import generate
 
-from benchlib.harness import BIN, fmt, median, ratio
+from benchlib.harness import BIN, fmt, measure, median, ratio
 
 OURS, COMMUNITY, MAIN, FLOOR = "pve.cluster.pve", "community.proxmox 2.0.0", "community.proxmox main", "floor (bench.floor)"
 SIZES = {1000: 20, 10000: 50, 50000: 100}   # scenario 1: guests: nodes
@@ -89,7 +89,7 @@ def sizes(ctx, number):
                 contenders[COMMUNITY] = (theirs, ctx.env(sim, "2.0.0"))
             # the floor: ansible-core adding our hosts, groups and variables from a dump (plain strings, as the
             # plugin hands them over), with no HTTP and no templating
-            dump = ctx.measure(inventory_list(ours, ctx.work / tag / "dump-raw.json"), ctx.env(), sim)
+            dump = measure(inventory_list(ours, ctx.work / tag / "dump-raw.json"), ctx.env(), sim)
             if dump.code:
                 ctx.failed(sec, "%s --list (%d guests)" % (OURS, guests), dump.error())
                 continue
@@ -97,7 +97,7 @@ def sizes(ctx, number):
             contenders[FLOOR] = (ctx.write(tag + "/bench.floor.yml", "plugin: bench.floor.floor\nsource: %s\n" % source),
                                  ctx.env())
             for inventory, env in contenders.values():   # warm-up: .pyc files, page cache
-                ctx.measure(list_hosts(inventory), env, sim)
+                measure(list_hosts(inventory), env, sim)
             for rtt in (0.0, 0.02):
                 sim.latency = rtt
                 for kind in ("list-hosts", "inventory-list"):

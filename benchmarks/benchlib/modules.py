@@ -13,7 +13,7 @@ import sys
 from pvesim import generate
 
 from benchlib import install
-from benchlib.harness import BIN, fmt, median, ratio
+from benchlib.harness import BIN, fmt, measure, median, ratio
 
 GATHER = ["status", "network"]
 # per scenario: the cluster, the RTT, our plays (label, module, options, what the check run counts), whether
@@ -53,8 +53,8 @@ def plays(ctx, number):  # pylint: disable=too-many-locals
     with ctx.simulator(generate(**spec["cluster"]), latency=spec["rtt"]) as sim:
         env, plan, counts, pages = ctx.env(sim), [], {}, None
         for index, (label, module, options, count) in enumerate(spec["plays"]):
-            check = ctx.measure(playbook(ctx, "s%d-check-%d" % (number, index), "pve.cluster." + module, options, count),
-                                env, sim)   # also the warm-up
+            check = measure(playbook(ctx, "s%d-check-%d" % (number, index), "pve.cluster." + module, options, count),
+                            env, sim)   # also the warm-up
             if check.code:
                 ctx.failed(sec, label, check.error())
                 return

@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Simulator routes that only community.proxmox calls (make bench).
 
-Its inventory asks GET /pools/{poolid} for each pool and, with want_facts, .../{vmid}/status/current and
-.../{vmid}/snapshot per guest; its proxmox_node_info /nodes/{node}/version. pvesim does not serve these (the collection never calls them): extend() adds them,
-answering in the shapes of the PVE API schema, so the competitor is not penalised by errors.
+Its inventory asks GET /pools/{poolid} for each pool (nested pool ids hold a slash) and, with want_facts,
+.../{vmid}/status/current and .../{vmid}/snapshot per guest; its proxmox_node_info /nodes/{node}/version. pvesim does
+not serve these (the collection never calls them): extend() adds them, answering in the shapes of the PVE API schema,
+so the competitor is not penalised by errors.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _snapshots(gtype):
 
 
 def extend(sim):
-    """Add the missing routes to a running or new pvesim Simulator; return the templates added."""
+    """Add the missing routes to a new pvesim Simulator."""
     routes = [("/pools/{poolid}", r"^/pools/(?P<poolid>.+)$", lambda cl, p, _i: {"data": cl.pools_list(p["poolid"])[0]},
                _schema(poolid={"type": "string", "format": "pve-poolid"})),
               ("/nodes/{node}/version", r"^/nodes/(?P<node>[^/]+)/version$", lambda cl, _p, _i: {"data": cl.version()},
@@ -55,9 +56,6 @@ def extend(sim):
             routes.append(("/nodes/{node}/%s/{vmid}/%s" % (gtype, suffix),
                            r"^/nodes/(?P<node>[^/]+)/%s/(?P<vmid>[^/]+)/%s$" % (gtype, suffix), handler,
                            _schema(node=_NODE, vmid=_VMID)))
-    known = set(route[1] for route in sim.router.routes)
-    added = [route for route in routes if route[0] not in known]
-    for template, regex, handler, schema in added:
+    for template, regex, handler, schema in routes:
         sim.router.schema.setdefault(template, schema)
         sim.router.routes.append(("GET", template, re.compile(regex), handler, None))
-    return [route[0] for route in added]

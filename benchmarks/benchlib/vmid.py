@@ -11,11 +11,11 @@ with forks 20 through the vmid_allocate role's vmid_allocate_hosts: 0 duplicates
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import statistics
-import subprocess
 
-from benchlib.harness import BIN
+from benchlib.harness import BIN, measure
 from benchlib.modules import playbook
 
 PROCESSES, EACH = 10, 5
@@ -35,19 +35,15 @@ HOSTS_PLAY = """- hosts: new_vms
 """
 
 
-def together(ctx, command, count, sim):
-    """Start `count` copies of `command` at once (each killed after 15 minutes); every id they print, or raises on a
-    failed one."""
-    procs = [subprocess.Popen(["timeout", "-s", "KILL", "900"] + [str(c) for c in command], env=ctx.env(sim),  # pylint: disable=consider-using-with
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
-             for _i in range(count)]
-    ids = []
-    for proc in procs:
-        out = proc.communicate()[0]
-        if proc.returncode or not IDS.search(out):
-            raise RuntimeError("exit %s: %s" % (proc.returncode, out[-600:]))
-        ids += [int(v) for found in IDS.findall(out) for v in found.split(",") if v]
-    return ids
+def together(command, count, env):
+    """Start `count` copies of `command` at once (the one measuring helper, each killed after 15 minutes); every id
+    they print, or raises on a failed one."""
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        runs = list(pool.map(lambda _i: measure(command, env, timeout=900), range(count)))
+    for run in runs:
+        if run.code or not IDS.search(run.out):
+            raise RuntimeError(run.error())
+    return [int(v) for run in runs for found in IDS.findall(run.out) for v in found.split(",") if v]
 
 
 def allocation(ctx, number):
@@ -70,7 +66,7 @@ def allocation(ctx, number):
     with ctx.simulator("demo") as sim:
         for strategy, what, command, processes, expected in trials:
             try:
-                dups = [len(ids) - len(set(ids)) for ids in (together(ctx, command, processes, sim) for _r in range(rounds))]
+                dups = [len(ids) - len(set(ids)) for ids in (together(command, processes, ctx.env(sim)) for _r in range(rounds))]
             except RuntimeError as err:
                 ctx.failed(sec, "%s %s" % (strategy, what), str(err))
                 continue
