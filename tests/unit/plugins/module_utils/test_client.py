@@ -122,8 +122,7 @@ def retry_warnings(record, path="/version"):
 
 @pytest.mark.parametrize("api_host, api_port, url", [
     ("pve1.example.com", None, "https://pve1.example.com:8006/api2/json/version"),
-    ("pve1.example.com", 9000, "https://pve1.example.com:9000/api2/json/version"),
-    ("https://pve1.example.com:8443/api2/json/", None, "https://pve1.example.com:8443/api2/json/version"),
+    ("pve1.example.com", 9000, "https://pve1.example.com:9000/api2/json/version"),   # api_port through the options
     ("2001:db8::5", None, "https://[2001:db8::5]:8006/api2/json/version"),
     ("[2001:db8::5]:8443", None, "https://[2001:db8::5]:8443/api2/json/version"),
     ("http://pve1.example.com", None, "http://pve1.example.com:8006/api2/json/version"),  # the opt-in warns
