@@ -4,10 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A small hostile PVE API server for the hostile-answer unit tests (module_utils/_local_server.py, plain HTTP).
 
-It answers like a tiny one-node cluster by default; a test replaces any path's answer with a handler: JSON of any
-shape, an echo of the request's secrets, a slow drip, a huge body. Every loop here is bounded in count and in time
-(MAX_SECONDS), and stops when the client goes away, so a broken client cannot keep the test running or make this
-server allocate.
+It answers DEFAULT's few paths; a test routes any path to its answer: JSON of any shape, an echo of the request's
+secrets, a slow drip, a huge body. Every loop here is bounded in count and in time (MAX_SECONDS), and stops when the
+client goes away, so a broken client cannot keep the test running or make this server allocate.
 """
 
 from __future__ import annotations
@@ -20,22 +19,14 @@ from ansible_collections.pve.cluster.tests.unit.plugins.module_utils._local_serv
 
 MAX_SECONDS = 60.0  # no handler runs longer than this
 
-NODE = {"node": "pve1", "status": "online", "type": "node", "id": "node/pve1", "cpu": 0.01, "maxcpu": 4,
-        "mem": MIB, "maxmem": 8 * MIB, "uptime": 1000, "level": ""}
-GUEST = {"id": "qemu/100", "vmid": 100, "name": "web01", "node": "pve1", "type": "qemu", "status": "running",
-         "template": 0, "maxcpu": 1, "maxmem": MIB, "cpu": 0, "mem": 0, "uptime": 5, "tags": "web"}
+# what the tests leave to the server: the version, a one-node cluster's status, datacenter.cfg without next-id
+# (pve_nextid reads it for its default range)
 DEFAULT = {
     "/version": {"version": "9.1.1", "release": "9.1", "repoid": "0123abcd"},
     "/cluster/status": [{"type": "cluster", "name": "hostile", "nodes": 1, "quorate": 1, "version": 3, "id": "cluster"},
                         {"type": "node", "name": "pve1", "nodeid": 1, "ip": "127.0.0.1", "online": 1, "local": 1,
                          "level": "", "id": "node/pve1"}],
-    "/cluster/resources": [NODE, GUEST],
-    "/nodes": [NODE],
-    "/nodes/pve1/status": {"uptime": 1000, "cpu": 0.01, "memory": {"total": 8 * MIB, "used": MIB, "free": 7 * MIB}},
-    "/nodes/pve1/network": [],
-    "/nodes/pve1/tasks": [],
-    "/cluster/nextid": "100",
-    "/cluster/options": {},  # datacenter.cfg without next-id (pve_nextid reads it for its default range)
+    "/cluster/options": {},
 }
 
 
