@@ -192,7 +192,8 @@ def test_echoed_secret_in_hostvars_and_cache(mock_api, tmp_path, capsys, secret)
     mock_api.add_callback(responses.GET, BASE + "/cluster/resources", resources, content_type="application/json")
     mock_api.add(responses.GET, BASE + "/cluster/status", json={"data": []})
     mock_api.add_callback(responses.GET, BASE + "/nodes/pve1/qemu/100/agent/network-get-interfaces", lambda request: (
-        500, {}, json.dumps({"data": None, "message": "agent says %s" % request.headers["Authorization"]})))
+        500, {}, json.dumps({"data": None, "message": "agent says %s" % request.headers["Authorization"]})),
+        content_type="application/json")
     source = write_source(tmp_path, "ansible_host: guest_agent\n" + cache_options(tmp_path),
                           connection=TOKEN_CONFIG.replace(SECRET, secret))
     manager = load_inventory(source)
