@@ -64,9 +64,9 @@ def _api_path(path):
 
 
 # -- answer builders ---------------------------------------------------------------------------
-def send_bytes(request, body, status=200, content_type="application/json;charset=UTF-8"):
+def send_bytes(request, body, status=200):
     request.send_response(status)
-    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Type", "application/json;charset=UTF-8")
     request.send_header("Content-Length", str(len(body)))
     request.end_headers()
     request.wfile.write(body)
@@ -76,9 +76,9 @@ def send_json(request, envelope, status=200):
     send_bytes(request, json.dumps(envelope).encode("utf-8"), status=status)
 
 
-def raw_json(text, status=200):
+def raw_json(text):
     """A handler sending `text` as it is (JSON that json.dumps would not write: NaN, \\ud800, ...)."""
-    return lambda request: send_bytes(request, text.encode("utf-8"), status=status)
+    return lambda request: send_bytes(request, text.encode("utf-8"))
 
 
 def envelope(envelope_dict, status=200):
@@ -86,12 +86,10 @@ def envelope(envelope_dict, status=200):
     return lambda request: send_json(request, envelope_dict, status=status)
 
 
-def echo_auth(status=500):
-    """Echo the request's Authorization header (the token secret) or Cookie (the ticket) back in the message."""
-    def handler(request):
-        secret = request.headers.get("Authorization") or request.headers.get("Cookie") or ""
-        send_json(request, {"data": None, "message": "you sent %s" % secret}, status=status)
-    return handler
+def echo_auth(request):
+    """A handler echoing the request's Authorization header (the token secret) or Cookie (the ticket) in a 500."""
+    secret = request.headers.get("Authorization") or request.headers.get("Cookie") or ""
+    send_json(request, {"data": None, "message": "you sent %s" % secret}, status=500)
 
 
 def slow_drip(interval=0.5, max_bytes=240, header_drip=False):

@@ -53,7 +53,7 @@ DRIP = {"api_timeout": 1}  # one byte every 0.25 s: each read alone is within ap
 #        (fewest, most) GET /version or None)
 FAILURES = {
     # a 3-character token secret echoed in an error: hidden all the same, with a warning that it is no PVE token secret
-    "short token secret": ({"/version": echo_auth()}, {"secret": "Zq7"}, {},
+    "short token secret": ({"/version": echo_auth}, {"secret": "Zq7"}, {},
                            ["PVEAPIToken=root@pam!hostile=<hidden>", "does not look like a PVE token secret"], None),
     # a 2-character password echoed by the login's 401: hidden (secrets of any length are scrubbed)
     "short password echoed": ({"/access/ticket": envelope({"data": None, "message": "authentication failure for password Q~"},
