@@ -17,6 +17,7 @@ from ansible_collections.pve.cluster.tests.unit.plugins.inventory._helpers impor
     sample_data, write_source,
 )
 
+
 def test_default_hosts_vars_groups_from_samples(tmp_path, mock_api):
     four_node(mock_api)
     inventory = load_inventory(write_source(tmp_path, ""))
