@@ -1,4 +1,4 @@
-"""PVE authentication: API tokens, password tickets, CSRF tokens, privileges."""
+"""PVE authentication: API tokens, password tickets (with a CSRF token, not checked: every ticket request is a GET), privileges."""
 from __future__ import annotations
 
 import base64
@@ -67,12 +67,11 @@ def _unauthorized(reason):
 class Identity:
     """Who made a request."""
 
-    def __init__(self, kind, user, tokenid=None, acl=None, csrf_ok=True):
+    def __init__(self, kind, user, tokenid=None, acl=None):
         self.kind = kind            # token | ticket | none
         self.user = user
         self.tokenid = tokenid      # the token name (after '!') for token requests
         self.acl = acl if acl is not None else Acl.everywhere(ALL_PRIVS)
-        self.csrf_ok = csrf_ok
 
     @property
     def full_id(self):
@@ -86,7 +85,7 @@ class Identity:
 
 
 def _fresh(stamp):
-    """A ticket's or CSRF token's hex time stamp is no older than TICKET_LIFETIME (and at most 5 minutes ahead)."""
+    """A ticket's hex time stamp is no older than TICKET_LIFETIME (and at most 5 minutes ahead)."""
     try:
         return -300 <= time.time() - int(stamp, 16) <= TICKET_LIFETIME
     except ValueError:
@@ -167,10 +166,6 @@ class Auth:
             return None
         return fields[1]
 
-    def _csrf_ok(self, token, user):
-        stamp, sep, sig = (token or "").partition(":")
-        return bool(sep) and _fresh(stamp) and hmac.compare_digest(self._sign("%s:%s" % (stamp, user))[:43], sig)
-
     def identify(self, headers):
         """Identity for request headers; raises a 401 ApiError like pveproxy."""
         authz = headers.get("Authorization") or ""
@@ -197,5 +192,4 @@ class Auth:
         user = self._ticket_user(ticket)
         if user is None or user not in self.users:
             raise _unauthorized("Authentication failed!")
-        csrf = self._csrf_ok(headers.get("CSRFPreventionToken"), user)
-        return Identity("ticket", user, None, self.users[user]["acl"], csrf_ok=csrf)
+        return Identity("ticket", user, None, self.users[user]["acl"])

@@ -267,7 +267,7 @@ def main(argv=None):
                                            " and state_dir as JSON once it is ready")
     for parser_, idle_timeout in ((p_serve, 0), (p_start, 900)):
         parser_.add_argument("--scenario", default="demo",
-                             help="demo | standalone | PATH | generate:nodes=50,guests=10000,tasks=100000,seed=1")
+                             help="demo | standalone | PATH (a scenario file)")
         parser_.add_argument("--profile", default=None, choices=sorted(PROFILES),
                              help="PVE version to behave as (default: the scenario's, else pve9 with test shortcuts)")
         parser_.add_argument("--moving-metrics", action="store_true",

@@ -1,4 +1,4 @@
-"""Fault injection: rules matched per request (path regex, method, query), applied by the server."""
+"""Fault injection: rules matched per request (a path regex), applied by the server."""
 from __future__ import annotations
 
 import re
@@ -28,36 +28,20 @@ EMPTY_BODY_STATUSES = (401, 595, 596, 597, 599)
 class Fault:
     """One rule. times=None: forever; otherwise it fires that many times and then stops matching."""
 
-    def __init__(self, path=".*", kind="status", status=None, times=None, method=None, query=None,
-                 reason=None, message=None, body=None):
+    def __init__(self, path=".*", kind="status", status=None, times=None, message=None, body=None):
         # from a playbook on ansible-core < 2.19 (no native Jinja types) numbers arrive as strings
         status, times = (None if v is None else int(v) for v in (status, times))
         if kind not in KINDS:
             raise ValueError("unknown fault kind %r (one of %s)" % (kind, ", ".join(KINDS)))
         if kind == "status" and status is None:
             raise ValueError("a status fault needs a status")
-        self.path = path
         self.regex = re.compile(path)
         self.kind = kind
         self.status = status
         self.times = times
-        self.method = method.upper() if method else None
-        self.query = {k: str(v) for k, v in (query or {}).items()}
-        self.reason = reason
         self.message = message
         self.body = body
         self.hits = 0
-
-    def matches(self, method, path, query):
-        if self.method and self.method != method:
-            return False
-        if not self.regex.search(path):
-            return False
-        for key, value in self.query.items():
-            got = query.get(key)
-            if got is None or not re.fullmatch(value, got if isinstance(got, str) else got[-1]):
-                return False
-        return True
 
 
 class FaultSet:
@@ -71,19 +55,18 @@ class FaultSet:
         fault = Fault(**kwargs)
         with self._lock:
             self._faults.append(fault)
-        return fault
 
     def clear(self):
         with self._lock:
             self._faults = []
 
-    def take(self, method, path, query):
+    def take(self, path):
         """The fault to apply to this request (consuming one of its `times`), or None."""
         with self._lock:
             for fault in self._faults:
                 if fault.times is not None and fault.hits >= fault.times:
                     continue
-                if fault.matches(method, path, query):
+                if fault.regex.search(path):
                     fault.hits += 1
                     return fault
         return None

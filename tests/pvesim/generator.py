@@ -65,17 +65,3 @@ def generate(nodes=50, guests=10000, tasks=100000, seed=1, running_ratio=0.7,  #
     return Scenario(name="generated", cluster=cluster, config_version=nodes, now=now, nodes=node_list,
                     guests=guest_list, pools=[{"poolid": p} for p in POOLS], tasks=task_list)
 
-
-def generate_from_spec(spec):
-    """'nodes=50,guests=10000,tasks=100000,seed=1' -> Scenario."""
-    kwargs = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        key, _eq, value = part.partition("=")
-        key = key.strip().replace("-", "_")
-        if key == "cluster":
-            kwargs[key] = value or None
-        elif "." in value:
-            kwargs[key] = float(value)
-        else:
-            kwargs[key] = int(value)
-    return generate(**kwargs)

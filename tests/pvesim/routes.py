@@ -201,13 +201,7 @@ def _h_list(gtype):
 def _h_config(gtype):
     def handler(cl, p, _i):
         guest = cl.guest(p["node"], p["vmid"], gtype)
-        try:
-            return _envelope(guest_config.answer(guest, cl.profile, mac_for(guest.vmid), current=p.get("current", 0),
-                                                 snapshot=p.get("snapshot")))
-        except schema_check.ParamError as err:
-            raise param_error(err.errors) from err
-        except LookupError as err:
-            raise NotFound(str(err)) from err
+        return _envelope(guest_config.answer(guest, cl.profile, mac_for(guest.vmid), current=p.get("current", 0)))
     return handler
 
 
@@ -312,11 +306,7 @@ class Router:
             if cl.nodes[node].unresponsive:
                 # AnyEvent.pm proxy_request: timeout => 30, then the AnyEvent::HTTP pseudo-status
                 raise ApiError(595, "Connection timed out", empty=True, delay=cl.profile["proxy_timeout"])
-        params = dict(path_params)
-        for key, value in query.items():
-            if key in path_params and value != path_params[key]:
-                raise param_error({key: "duplicate parameter (already defined in URI) with conflicting values!"})
-            params[key] = value
+        params = dict(query, **path_params)
         typed = verify(self.schema[template][method], params)
         try:
             if perm is not None:

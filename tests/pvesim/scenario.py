@@ -122,13 +122,7 @@ def scenario_from_dict(data, name="scenario"):
     """Build a Scenario from the file format (see README of the scenarios directory)."""
     data = dict(data or {})
     nodes = [_fields(Node, dict(n)) for n in data.pop("nodes", [])]
-    guests = []
-    for raw in data.pop("guests", []):
-        raw = dict(raw)
-        tags = raw.get("tags")
-        if isinstance(tags, str):
-            raw["tags"] = [t for t in tags.replace(",", ";").replace(" ", ";").split(";") if t]
-        guests.append(_fields(Guest, raw))
+    guests = [_fields(Guest, dict(g)) for g in data.pop("guests", [])]
     tasks = [t if isinstance(t, (list, tuple)) else _task_tuple(t, i) for i, t in enumerate(data.pop("tasks", []))]
     pools = [p if isinstance(p, dict) else {"poolid": p} for p in data.pop("pools", [])]
     scen = Scenario(name=data.pop("name", name), nodes=nodes, guests=guests, tasks=[tuple(t) for t in tasks],
@@ -140,10 +134,7 @@ def scenario_from_dict(data, name="scenario"):
 
 
 def load_scenario(source):
-    """source: a Scenario, a dict, the name of a shipped scenario (demo, standalone) or a file path.
-
-    ("generate:k=v,..." is resolved by Simulator, see generator.generate_from_spec.)
-    """
+    """source: a Scenario, a dict, the name of a shipped scenario (demo, standalone) or a file path."""
     if isinstance(source, Scenario):
         return source
     if isinstance(source, dict):

@@ -11,7 +11,6 @@ from . import auth as auth_mod
 from .auth import Auth
 from .cluster import Cluster
 from .faults import FaultSet
-from .generator import generate_from_spec
 from .routes import Router
 from .scenario import load_scenario
 from .server import RequestLog, SimHTTPServer
@@ -21,7 +20,7 @@ from .tls import server_context, write_certificates
 class Simulator:  # pylint: disable=too-many-instance-attributes
     """A PVE API simulator on 127.0.0.1.
 
-    scenario: shipped scenario name ("demo", "standalone"), a file path, a Scenario or "generate:k=v,...".
+    scenario: shipped scenario name ("demo", "standalone"), a file path or a Scenario (generator.generate).
     profile: PVE version profile (pve7, pve8, pve8.1, pve9; see profiles.py), overriding the scenario's.
     Named (here or in the scenario), it is faithful, 3 s 401 delay included; without one the simulator
     is PVE 9.1 with test-speed shortcuts (no 401 delay, offline nodes simplified). auth_delay overrides.
@@ -35,8 +34,6 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.host = "127.0.0.1"  # loopback only
         self.state_dir = state_dir
         self._own_state_dir = False
-        if isinstance(scenario, str) and scenario.startswith("generate:"):
-            scenario = generate_from_spec(scenario[len("generate:"):])
         self.scenario = load_scenario(scenario)
         cluster = Cluster(self.scenario, profile=profile)
         cluster.moving_metrics = moving_metrics  # CPU, memory, uptime differ on every read, as on PVE
@@ -110,9 +107,9 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         return out
 
     # -- faults and log ------------------------------------------------------------------------
-    def add_fault(self, path=".*", status=None, times=None, method=None, kind="status", **kwargs):
+    def add_fault(self, path=".*", status=None, times=None, kind="status", **kwargs):
         """Add a fault rule (kinds: see faults.KINDS)."""
-        self.faults.add(path=path, status=status, times=times, method=method, kind=kind, **kwargs)
+        self.faults.add(path=path, status=status, times=times, kind=kind, **kwargs)
 
     def clear_faults(self):
         self.faults.clear()

@@ -24,15 +24,6 @@ def test_status_kinds(sim, client, status):
     assert client.get("/version").status_code == 200
 
 
-def test_method_and_query_match(sim, client):
-    sim.add_fault(path=r"^/cluster/resources$", status=500, query={"type": "vm"})
-    assert client.get("/cluster/resources", params={"type": "vm"}).status_code == 500
-    assert client.get("/cluster/resources", params={"type": "node"}).status_code == 200
-    sim.clear_faults()
-    sim.add_fault(path=r"^/version$", status=500, method="POST")
-    assert client.get("/version").status_code == 200
-
-
 def test_hang_does_not_block_shutdown():
     from pvesim import Simulator  # pylint: disable=import-outside-toplevel
     sim = Simulator(scenario="standalone", tls=False).start()

@@ -34,7 +34,7 @@ def test_nextid_uses_the_next_id_range_but_a_given_vmid_ignores_it(rclient):
 def test_create_takes_the_id_and_a_second_create_is_refused_as_pve_does(rclient):
     created = rclient.request("POST", "/nodes/pve1/qemu", data={"vmid": 5000, "name": "web"})
     assert created.status_code == 200 and created.json()["data"].startswith("UPID:pve1:")
-    again = rclient.request("POST", "/nodes/pve2/qemu", json={"vmid": 5000})
+    again = rclient.request("POST", "/nodes/pve2/qemu", data={"vmid": 5000})
     assert again.status_code == 500
     assert again.json()["message"] == "unable to create VM 5000 - VM 5000 already exists on node 'pve1'\n"
     assert rclient.data("/cluster/nextid") == "5001"
