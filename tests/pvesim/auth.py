@@ -92,13 +92,6 @@ def _fresh(stamp):
         return False
 
 
-def _acl(entry):
-    """An entry's ACL: 'acl' (paths and roles) or 'privs' (the same everywhere)."""
-    if "acl" in entry:
-        return Acl.from_spec(entry["acl"])
-    return Acl.everywhere(entry.get("privs", ALL_PRIVS))
-
-
 class Auth:
     """Users, tokens and the ticket signing key."""
 
@@ -114,31 +107,26 @@ class Auth:
             self.users[userid] = {"password": password, "acl": auditor, "tfa": kind == "tfa"}
             if token:
                 self.tokens["%s!%s" % (userid, token)] = {"secret": realm_secret(kind), "acl": auditor}
-        for entry in (extra or {}).get("users", []):
-            self.users[entry["userid"]] = {"password": entry["password"], "acl": _acl(entry)}
-        for entry in (extra or {}).get("tokens", []):
-            self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "acl": _acl(entry)}
+        for entry in (extra or {}).get("tokens", []):   # a scenario's tokens: privs (the same everywhere)
+            self.tokens[entry["tokenid"]] = {"secret": entry["secret"], "acl": Acl.everywhere(entry.get("privs", ALL_PRIVS))}
         self._key = os.urandom(32)
 
     def _sign(self, text):
         return base64.b64encode(hmac.new(self._key, text.encode(), hashlib.sha256).digest()).decode()
 
-    def login(self, username, password, realm=None):
+    def login(self, username, password):
         """POST /access/ticket: return data dict or None on failure.
 
-        API2/AccessControl.pm create_ticket: the realm is appended whenever given, then the user id must
-        match Auth/Plugin.pm verify_username (split at the last '@'), name an existing realm whose type
-        allows a password, and a user with a second factor gets NeedTFA and a ticket that opens nothing.
+        API2/AccessControl.pm create_ticket: the user id must match Auth/Plugin.pm verify_username (split at the
+        last '@') and name an existing realm whose type allows a password; a user with a second factor gets
+        NeedTFA and a ticket that opens nothing. (The `realm` parameter is not simulated: the collection sends
+        the whole user id.)
         """
-        if realm:
-            username = "%s@%s" % (username, realm)
         entry = self.users.get(username)
         if not _USERID.match(username) or REALMS.get(username.rpartition("@")[2], "openid") == "openid":
             entry = None
         ok = entry is not None and entry["password"] is not None and \
             hmac.compare_digest(str(entry["password"]), str(password))
-        if not ok and entry is not None and password.startswith("PVE:"):
-            ok = self._ticket_user(password) == username
         if not ok:
             return None
         stamp = "%08X" % int(time.time())
@@ -170,10 +158,7 @@ class Auth:
         """Identity for request headers; raises a 401 ApiError like pveproxy."""
         authz = headers.get("Authorization") or ""
         if authz.startswith("PVEAPIToken"):
-            value = authz[len("PVEAPIToken"):].lstrip("= ").strip() if authz[len("PVEAPIToken"):][:1] in ("=", " ") else ""
-            tokenid, sep, secret = value.rpartition("=")
-            if not sep:
-                tokenid, _sep, secret = value.rpartition(" ")
+            tokenid, _sep, secret = authz[len("PVEAPIToken="):].rpartition("=")
             entry = self.tokens.get(tokenid)
             if entry is None or not hmac.compare_digest(str(entry["secret"]), secret):
                 raise _unauthorized("Authentication failed!")
@@ -185,8 +170,6 @@ class Auth:
             name, _eq, value = part.strip().partition("=")
             if name == "PVEAuthCookie":
                 ticket = urllib.parse.unquote(value)
-        if ticket is None and authz.startswith("PVEAuthCookie="):
-            ticket = urllib.parse.unquote(authz[len("PVEAuthCookie="):])
         if ticket is None:
             raise _unauthorized("No ticket")
         user = self._ticket_user(ticket)

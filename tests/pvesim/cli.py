@@ -249,7 +249,7 @@ def schema(args):
         methods = [(template, method) for method, template, _h, _p in ROUTES] + [("/access/ticket", "POST")]
         out = extract(handle.read(), methods, args.commit)
     seen = set()
-    for template, data in contract.answers(out):
+    for _profile, template, _path, data in contract.answers(out):
         contract.answer_keys(out[template]["GET"]["returns"], data, template, seen)
     for template, methods in out.items():
         if "GET" in methods:

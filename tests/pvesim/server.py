@@ -141,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         authz = self.headers.get("Authorization") or ""
         if authz.startswith("PVEAPIToken"):
             entry["auth"] = "token"
-        elif "PVEAuthCookie" in (self.headers.get("Cookie") or "") or authz.startswith("PVEAuthCookie"):
+        elif "PVEAuthCookie" in (self.headers.get("Cookie") or ""):
             entry["auth"] = "ticket"
         entry["auth_ok"] = False
         if path.startswith("/api2/json/") or path == "/api2/json":
@@ -238,7 +238,7 @@ class Handler(BaseHTTPRequestHandler):
     def _login(self, sim, entry, body):
         form = self._form(body) if body else {}
         params = verify(sim.router.schema["/access/ticket"]["POST"], form)
-        data = sim.auth.login(params["username"], params["password"], params.get("realm"))
+        data = sim.auth.login(params["username"], params["password"])
         if data is None:
             raise ApiError(401, "authentication failure")
         cluster = sim.router.cluster

@@ -1,17 +1,9 @@
-"""nextid, offline nodes, /cluster/resources shapes, standalone."""
+"""Offline nodes, /cluster/resources shapes, standalone. (GET /cluster/nextid: test_vmid_race.py.)"""
 from __future__ import annotations
 
 from pvesim import Simulator
 
 from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
-
-
-def test_nextid(client):
-    assert client.data("/cluster/nextid") == "135"
-    assert client.data("/cluster/nextid", params={"vmid": "500"}) == "500"
-    resp = client.get("/cluster/nextid", params={"vmid": "100"})
-    assert resp.status_code == 400
-    assert resp.json() == {"data": None, "errors": {"vmid": "VM 100 already exists"}, "message": "Parameter verification failed.\n"}
 
 
 def test_offline_node(client):

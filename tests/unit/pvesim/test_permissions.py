@@ -49,14 +49,6 @@ def test_resources_pool_token_sees_the_pool_guests_and_bare_nodes(sim):
     assert not [r for r in rows if r["type"] in ("storage", "sdn", "network")]
 
 
-def test_resources_vm_token_sees_one_guest_without_its_pool(sim):
-    rows = _get(sim, "/cluster/resources", "vms").json()["data"]
-    guests = [r for r in rows if r["type"] in ("qemu", "lxc")]
-    assert [g["vmid"] for g in guests] == [100]
-    assert "pool" not in guests[0]                         # no Pool.Audit on /pool/prod/web
-    assert not [r for r in rows if r["type"] == "pool"]
-
-
 def test_resources_root_auditor_sees_what_root_sees(sim):
     mine = _get(sim, "/cluster/resources", "root").json()["data"]
     admin = requests.get(sim.url + "/api2/json/cluster/resources", verify=sim.ca_path, timeout=10,
