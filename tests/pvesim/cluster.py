@@ -100,9 +100,6 @@ class Cluster:  # pylint: disable=too-many-public-methods
             {"storage": "local", "plugintype": "dir", "content": "iso,vztmpl,backup,snippets", "shared": 0},
             {"storage": "local-lvm", "plugintype": "lvmthin", "content": "rootdir,images", "shared": 0}]
         self.pools = {p["poolid"]: p for p in scenario.pools}
-        for guest in self.guests.values():
-            if guest.pool and guest.pool not in self.pools:
-                self.pools[guest.pool] = {"poolid": guest.pool}
         self.task_stores = self._build_tasks(scenario.tasks)
         self._cache = {}
         self._cache_lock = threading.Lock()
@@ -184,8 +181,6 @@ class Cluster:  # pylint: disable=too-many-public-methods
                 row.update({"maxcpu": node.maxcpu, "maxmem": node.maxmem, "maxdisk": node.maxdisk})
             elif state == "gone" and for_resources:
                 del row["level"]
-        if for_resources and node.hastate:
-            row["hastate"] = node.hastate
         return row
 
     def cluster_status(self):
@@ -233,8 +228,6 @@ class Cluster:  # pylint: disable=too-many-public-methods
         rows = []
         for node in self.nodes.values():
             for index, st in enumerate(self.storage):
-                if node.storage is not None and st["storage"] not in node.storage:
-                    continue
                 row = {"content": st.get("content", "images,rootdir"), "id": "storage/%s/%s" % (node.name, st["storage"]),
                        "node": node.name, "plugintype": st.get("plugintype", "dir"), "shared": 1 if st.get("shared") else 0,
                        "status": "available" if self.rrd_state(node) in ("live", "stale") else "unknown",
@@ -409,18 +402,15 @@ class Cluster:  # pylint: disable=too-many-public-methods
 
     def network(self, name, itype=None):
         node = self.nodes[name]
-        if node.network is not None:
-            ifaces = [dict(i) for i in node.network]
-        else:
-            net = ipaddress.ip_interface(node.ip + "/24")
-            ifaces = [
-                {"active": 1, "exists": 1, "families": ["inet"], "iface": "eno1", "method": "manual",
-                 "method6": "manual", "priority": 3, "type": "eth"},
-                {"active": 1, "address": node.ip, "autostart": 1, "bridge_fd": "0", "bridge_ports": "eno1",
-                 "bridge_stp": "off", "cidr": str(net), "families": ["inet"], "gateway": str(net.network[1]),
-                 "iface": "vmbr0", "method": "static", "method6": "manual", "mtu": "1500", "netmask": "24",
-                 "priority": 4, "type": "bridge"},
-            ]
+        net = ipaddress.ip_interface(node.ip + "/24")
+        ifaces = [
+            {"active": 1, "exists": 1, "families": ["inet"], "iface": "eno1", "method": "manual",
+             "method6": "manual", "priority": 3, "type": "eth"},
+            {"active": 1, "address": node.ip, "autostart": 1, "bridge_fd": "0", "bridge_ports": "eno1",
+             "bridge_stp": "off", "cidr": str(net), "families": ["inet"], "gateway": str(net.network[1]),
+             "iface": "vmbr0", "method": "static", "method6": "manual", "mtu": "1500", "netmask": "24",
+             "priority": 4, "type": "bridge"},
+        ]
         if itype in ("any_bridge", "any_local_bridge"):
             return [i for i in ifaces if i.get("type") in ("bridge", "OVSBridge")]
         if itype and itype != "include_sdn":

@@ -26,9 +26,6 @@ class Node:
     maxdisk: int | None = None
     uptime: int | None = None
     pveversion: str | None = None
-    network: list | None = None
-    storage: list | None = None
-    hastate: str | None = None
     # offline nodes: seconds since the node went down (<= 300: inside pmxcfs' RRD window, its guests keep
     # their last figures; > 300: their rows lose name, template and figures). None: the simplified
     # pre-profile behaviour (status unknown, names kept). See README "Offline nodes".

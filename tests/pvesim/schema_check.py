@@ -80,8 +80,7 @@ def extract(apidata_text, methods, commit):
 
 
 def _check_format(fmt, value):
-    if fmt == "pve-vmid":
-        return None  # range is checked by minimum/maximum
+    """pve-vmid and the formats not listed here check nothing more (a VMID's range: minimum/maximum)."""
     if fmt == "pve-task-status-type-list":
         for item in re.split(r"[,;\s]+", value.strip()):
             if item and item not in TASK_STATUS_TYPES:

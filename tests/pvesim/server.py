@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .cluster import encode
 from .faults import EMPTY_BODY_STATUSES, REASONS
-from .routes import ApiError, param_error, verify
+from .routes import ApiError, verify
 
 JSON_TYPE = "application/json;charset=UTF-8"
 HTML_ERROR = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
@@ -154,10 +154,6 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, sim, entry, query, body):
         if sim.latency:
             time.sleep(sim.latency)
-        if not self.path.startswith("/api2/json"):
-            entry["status"] = 501
-            self._send(501, "no such uri", b"", "text/plain")
-            return
         api_path = entry["path"].rstrip("/") or "/"
         fault = sim.faults.take(api_path)
         if fault is not None:
@@ -230,10 +226,7 @@ class Handler(BaseHTTPRequestHandler):
     @staticmethod
     def _form(body):
         """An application/x-www-form-urlencoded request body as parameters."""
-        try:
-            return _first_values(urllib.parse.parse_qs(body.decode(), keep_blank_values=True))
-        except UnicodeDecodeError as err:
-            raise param_error({"body": "not a form"}) from err
+        return _first_values(urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True))
 
     def _login(self, sim, entry, body):
         form = self._form(body) if body else {}
