@@ -5,14 +5,16 @@ import requests
 
 
 class Client:
-    """requests with the simulator's CA passed per call (REQUESTS_CA_BUNDLE would override session.verify)."""
+    """requests with the simulator's CA passed per call (REQUESTS_CA_BUNDLE would override session.verify).
+    token: (token id, secret), the simulator's own by default; None: no Authorization header."""
 
-    def __init__(self, simulator, auth="token"):
+    def __init__(self, simulator, token=(None, None)):
         self.sim = simulator
         self.session = requests.Session()
         self.session.trust_env = False
-        if auth == "token":
-            self.session.headers["Authorization"] = "PVEAPIToken=%s=%s" % (simulator.token_id, simulator.token_secret)
+        if token is not None:
+            token_id, secret = token if token[0] else (simulator.token_id, simulator.token_secret)
+            self.session.headers["Authorization"] = "PVEAPIToken=%s=%s" % (token_id, secret)
 
     def request(self, method, path, **kwargs):
         kwargs.setdefault("verify", self.sim.ca_path if self.sim.ca_path else False)

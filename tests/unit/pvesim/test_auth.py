@@ -3,28 +3,24 @@ and second-factor refusals: integration token_matrix.)"""
 from __future__ import annotations
 
 import pytest
-import requests
 
 from pvesim.auth import AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET
 
-
-def _get(sim, path, headers=None, cookies=None):
-    return requests.get(sim.url + "/api2/json" + path, headers=headers or {}, cookies=cookies,
-                        verify=sim.ca_path, timeout=10)
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 
 def _login(sim, username=None, password=None):
-    return requests.post(sim.url + "/api2/json/access/ticket", verify=sim.ca_path, timeout=10,
-                         data={"username": username or sim.user, "password": password or sim.password})
+    return Client(sim, None).request("POST", "/access/ticket",
+                                     data={"username": username or sim.user, "password": password or sim.password})
 
 
 def test_no_auth_is_401_no_ticket_empty_body(sim):
-    resp = _get(sim, "/version")
+    resp = Client(sim, None).get("/version")
     assert (resp.status_code, resp.reason, resp.content) == (401, "No ticket", b"")
 
 
 def test_bad_token_is_401_authentication_failed(sim):
-    resp = _get(sim, "/version", {"Authorization": "PVEAPIToken=%s=wrong" % sim.token_id})
+    resp = Client(sim, (sim.token_id, "wrong")).get("/version")
     assert (resp.status_code, resp.reason, resp.content) == (401, "Authentication failed!", b"")
     assert sim.requests[-1]["auth"] == "token" and sim.requests[-1]["auth_ok"] is False
     assert "wrong" not in repr(sim.requests)
@@ -37,8 +33,7 @@ def test_login_ticket_cookie(sim):
     assert data["ticket"].startswith("PVE:root@pam:") and "::" in data["ticket"]
     assert data["username"] == "root@pam" and data["clustername"] == "demo" and "cap" in data
     assert len(data["CSRFPreventionToken"].split(":")[0]) == 8
-    cookies = {"PVEAuthCookie": data["ticket"]}
-    assert _get(sim, "/version", cookies=cookies).status_code == 200
+    assert Client(sim, None).get("/version", cookies={"PVEAuthCookie": data["ticket"]}).status_code == 200
     assert sim.requests[-1]["auth"] == "ticket"
     assert sim.password not in repr(sim.requests)
 
@@ -50,11 +45,11 @@ def test_bad_login(sim):
 
 
 def test_readonly_token_gets_403(sim):
-    headers = {"Authorization": "PVEAPIToken=%s=%s" % (AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET)}
-    resp = _get(sim, "/cluster/status", headers)
+    auditor = Client(sim, (AUDITOR_TOKEN_ID, AUDITOR_TOKEN_SECRET))
+    resp = auditor.get("/cluster/status")
     assert resp.status_code == 403
     assert resp.json()["message"] == "Permission check failed (/, Sys.Audit)\n"
-    assert _get(sim, "/cluster/resources", headers).status_code == 200
+    assert auditor.get("/cluster/resources").status_code == 200
 
 
 @pytest.mark.parametrize("username", ["jane@corp.example@nosuchrealm", "jane@corp.example"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
 from pvesim import contract, schema_check
 from pvesim.routes import ApiError
+
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
 SCHEMA = schema_check.load_schema()
 ANSWERS = list(contract.answers(SCHEMA))   # (profile, template, path, data), in-process: no server needed
@@ -90,9 +91,8 @@ def test_schema_json_lists_every_key_the_answers_carry():
     assert unlisted == {(where, key) for where, keys in NOT_IN_SCHEMA.items() for key in keys}
 
 
-def test_ticket_matches_schema(client):
-    resp = requests.post(client.sim.url + "/api2/json/access/ticket", verify=client.sim.ca_path, timeout=10,
-                         data={"username": client.sim.user, "password": client.sim.password})
+def test_ticket_matches_schema(sim):
+    resp = Client(sim, None).request("POST", "/access/ticket", data={"username": sim.user, "password": sim.password})
     assert resp.status_code == 200
     data = resp.json()["data"]
     assert not schema_check.check_returns(SCHEMA["/access/ticket"]["POST"]["returns"], data)

@@ -12,12 +12,12 @@ import pytest
 import requests
 
 
-@pytest.mark.parametrize("status", [401, 403, 500, 502, 503, 504, 595, 596])
+@pytest.mark.parametrize("status", [401, 403, 500, 503, 595])
 def test_status_kinds(sim, client, status):
     sim.add_fault(path=r"^/version$", status=status, times=1)
     resp = client.get("/version")
     assert resp.status_code == status
-    if status in (401, 595, 596):
+    if status in (401, 595):
         assert resp.content == b""
     else:
         assert resp.json()["data"] is None

@@ -2,16 +2,14 @@
 token's 403 on /cluster/status and /nodes/{node}/status: tests/unit/plugins/modules/test_least_privilege.py.)"""
 from __future__ import annotations
 
-import requests
-
 from pvesim.auth import SCOPED_TOKENS, scoped_secret
 from pvesim.permissions import ROLES, Acl
 
+from ansible_collections.pve.cluster.tests.unit.pvesim._simclient import Client
 
-def _get(sim, path, kind, params=None):
-    tokenid = SCOPED_TOKENS[kind][0]
-    headers = {"Authorization": "PVEAPIToken=%s=%s" % (tokenid, scoped_secret(kind))}
-    return requests.get(sim.url + "/api2/json" + path, headers=headers, params=params, verify=sim.ca_path, timeout=10)
+
+def _get(sim, path, kind):
+    return Client(sim, (SCOPED_TOKENS[kind][0], scoped_secret(kind))).get(path)
 
 
 def _pool_vmids(sim, pool):
@@ -50,10 +48,7 @@ def test_resources_pool_token_sees_the_pool_guests_and_bare_nodes(sim):
 
 
 def test_resources_root_auditor_sees_what_root_sees(sim):
-    mine = _get(sim, "/cluster/resources", "root").json()["data"]
-    admin = requests.get(sim.url + "/api2/json/cluster/resources", verify=sim.ca_path, timeout=10,
-                         headers={"Authorization": "PVEAPIToken=%s=%s" % (sim.token_id, sim.token_secret)}).json()
-    assert mine == admin["data"]
+    assert _get(sim, "/cluster/resources", "root").json()["data"] == Client(sim).data("/cluster/resources")
 
 
 def test_no_privilege_token_sees_only_bare_nodes(sim):
