@@ -121,13 +121,7 @@ def task_log(row):
     if row[LOG] is not None:
         lines = list(row[LOG])
     else:
-        kind = row[TYPE]
-        lines = ["starting %s for %s" % (kind, row[ID] or "node")] if row[ID] else ["starting %s" % kind]
-        if kind == "vzdump":
-            lines += ["INFO: starting new backup job: vzdump %s --storage local --mode snapshot" % row[ID],
-                      "INFO: Starting Backup of VM %s (qemu)" % row[ID],
-                      "INFO: Backup started at 2026-01-01 00:00:00",
-                      "INFO: status = running"]
+        lines = ["starting %s for %s" % (row[TYPE], row[ID])] if row[ID] else ["starting %s" % row[TYPE]]
     status = row[STATUS]
     if status is None:
         return lines
