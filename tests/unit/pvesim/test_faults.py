@@ -1,5 +1,5 @@
 """Fault injection from Python and over the admin API; request log. (The truncate, malformed, html and hang
-kinds: integration hostile_server, each asserted through a module; take: test_vmid_race.)"""
+kinds: integration hostile_server, each asserted through a module; take: integration vmid_race.)"""
 from __future__ import annotations
 
 import http.client
