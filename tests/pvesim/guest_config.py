@@ -15,7 +15,7 @@ load_current_config:
   `net0: virtio=<MAC>`, lxc `net0: name=eth0`), then the other keys sorted; `ipconfigN` is stored as written
   (the GUI writes `ip=...,gw=...`).
 
-Scenario keys of a guest: `config` (raw keys added to, or replacing, the generated ones; null removes one)
+Scenario keys of a guest: `config` (raw keys added to, or replacing, the generated ones)
 and `pending` (raw pending keys, `delete: "key1,key2"`).
 """
 from __future__ import annotations
@@ -92,11 +92,7 @@ def stored(guest, profile, mac):
         conf["template"] = 1
     if guest.lock:
         conf["lock"] = guest.lock
-    for key, value in (guest.config or {}).items():
-        if value is None:
-            conf.pop(key, None)
-        else:
-            conf[key] = value
+    conf.update(guest.config or {})
     return conf, dict(guest.pending or {})
 
 

@@ -178,10 +178,7 @@ class Handler(BaseHTTPRequestHandler):
         """Fault kind take: another client creates a guest with the id just answered (a VMID race), on the
         local node, before this answer is sent."""
         cluster = sim.router.cluster
-        try:
-            vmid = int(json.loads(out)["data"])
-        except (KeyError, TypeError, ValueError):
-            return
+        vmid = int(json.loads(out)["data"])   # the take fault is for GET /cluster/nextid
         if cluster.add_guest(vmid, cluster.local, "qemu", "taken-%d" % vmid) is None:
             entry["taken"] = vmid
 
