@@ -26,11 +26,11 @@ READONLY_PRIVS = ("VM.Audit", "Datastore.Audit", "Pool.Audit")
 # Privilege-separated tokens with PVEAuditor on one ACL path each, and one with no privilege at all.
 # Secrets: "00000000-sim0-<4 chars>-0000-000000000000".
 SCOPED_TOKENS = {
-    "root": ("auditor-root@pve!ro", [{"path": "/", "role": "PVEAuditor"}]),
-    "pool": ("tenant-a@pve!ro", [{"path": "/pool/dev", "role": "PVEAuditor"}]),
-    "vms": ("vm100@pve!ro", [{"path": "/vms/100", "role": "PVEAuditor"}]),
+    "root": ("auditor-root@pve!ro", ["/"]),
+    "pool": ("tenant-a@pve!ro", ["/pool/dev"]),
+    "vms": ("vm100@pve!ro", ["/vms/100"]),
     "none": ("nobody@pve!ro", []),
-    "realm": ("jane@corp.example@ad!ansible", [{"path": "/pool/dev", "role": "PVEAuditor"}]),
+    "realm": ("jane@corp.example@ad!ansible", ["/pool/dev"]),
 }
 
 
@@ -97,9 +97,9 @@ class Auth:
         self.users = {user: {"password": password, "acl": Acl.everywhere(ALL_PRIVS)}}
         self.tokens = {token_id: {"secret": token_secret, "acl": Acl.everywhere(ALL_PRIVS)},
                        AUDITOR_TOKEN_ID: {"secret": AUDITOR_TOKEN_SECRET, "acl": Acl.everywhere(READONLY_PRIVS)}}
-        for kind, (tokenid, spec) in SCOPED_TOKENS.items():
-            self.tokens[tokenid] = {"secret": scoped_secret(kind), "acl": Acl.from_spec(spec)}
-        auditor = Acl.from_spec([{"path": "/", "role": "PVEAuditor"}])
+        for kind, (tokenid, paths) in SCOPED_TOKENS.items():
+            self.tokens[tokenid] = {"secret": scoped_secret(kind), "acl": Acl.auditor_on(paths)}
+        auditor = Acl.auditor_on(["/"])
         for kind, (userid, password, token) in REALM_USERS.items():
             self.users[userid] = {"password": password, "acl": auditor, "tfa": kind == "tfa"}
             if token:

@@ -1,8 +1,8 @@
-"""PVE's permission model for users and tokens: roles, ACL paths, propagation, pool-inherited roles.
+"""PVE's permission model for users and tokens: ACL paths, pool-inherited roles.
 
-pve-access-control `src/PVE/AccessControl.pm` (`roles()`: the nearest ACL on the path wins, ancestors
-only when they propagate) and `src/PVE/RPCEnvironment.pm` (`permissions()`: a guest or storage that is
-a pool member also gets the roles set on `/pool/<pool>`, never propagated further; `check_any`).
+pve-access-control `src/PVE/AccessControl.pm` (`roles()`: the nearest ACL on the path wins; every ACL here
+propagates, as every one the tests set does) and `src/PVE/RPCEnvironment.pm` (`permissions()`: a guest or
+storage that is a pool member also gets the roles set on `/pool/<pool>`, never propagated further; `check_any`).
 A privilege-separated token here carries its own ACL, already cut to what its user has.
 """
 from __future__ import annotations
@@ -12,13 +12,9 @@ import re
 ALL_PRIVS = ("Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.Audit", "Mapping.Audit", "Pool.Allocate",
              "Pool.Audit", "SDN.Audit", "Sys.Audit", "Sys.Console", "Sys.Modify", "Sys.PowerMgmt", "VM.Allocate",
              "VM.Audit", "VM.Config.Options", "VM.GuestAgent.Audit", "VM.Monitor", "VM.PowerMgmt")
-# AccessControl.pm: the 'audit' privileges of every group (PVE 9: VM.GuestAgent.Audit, no VM.Monitor)
-ROLES = {
-    "Administrator": ALL_PRIVS,
-    "PVEAuditor": ("Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit",
-                   "VM.GuestAgent.Audit"),
-    "NoAccess": (),
-}
+# AccessControl.pm PVEAuditor: the 'audit' privileges of every group (PVE 9: VM.GuestAgent.Audit, no VM.Monitor)
+PVE_AUDITOR = ("Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit",
+               "VM.GuestAgent.Audit")
 _VMS = re.compile(r"^/vms/(\d+)$")
 
 
@@ -34,32 +30,27 @@ def _split(path):
 
 
 class Acl:
-    """ACL entries [(path, privileges, propagate)] of one user or token."""
+    """ACL entries [(path, privileges)] of one user or token."""
 
     def __init__(self, entries):
-        self.entries = [(("/" + "/".join(_split(path))), frozenset(privs), bool(propagate))
-                        for path, privs, propagate in entries]
+        self.entries = [(("/" + "/".join(_split(path))), frozenset(privs)) for path, privs in entries]
 
     @classmethod
     def everywhere(cls, privs):
         """The same privileges on every path (the simulator's plain users and tokens)."""
-        return cls([("/", privs, True)])
+        return cls([("/", privs)])
 
     @classmethod
-    def from_spec(cls, spec):
-        """spec: [{path, role, propagate (default true)}] or [{path, privs, ...}]."""
-        entries = []
-        for item in spec:
-            privs = set(item.get("privs", ())) | set(ROLES[item["role"]] if "role" in item else ())
-            entries.append((item["path"], privs, item.get("propagate", True)))
-        return cls(entries)
+    def auditor_on(cls, paths):
+        """PVEAuditor on each of paths."""
+        return cls([(path, PVE_AUDITOR) for path in paths])
 
     def _direct(self, path):
         parts = _split(path)
         found = None
         for depth in range(len(parts) + 1):
             prefix = "/" + "/".join(parts[:depth])
-            level = [privs for p, privs, prop in self.entries if p == prefix and (prop or depth == len(parts))]
+            level = [privs for p, privs in self.entries if p == prefix]
             if level:
                 found = frozenset().union(*level)
         return found
@@ -77,6 +68,5 @@ class Acl:
         return found or frozenset()
 
     def unrestricted(self, privs):
-        """True when privs are granted on '/' with propagation and nothing narrows them."""
-        return all(p == "/" and prop and set(privs) <= granted for p, granted, prop in self.entries) and \
-            bool(self.entries)
+        """True when privs are granted on '/' and nothing narrows them."""
+        return all(p == "/" and set(privs) <= granted for p, granted in self.entries) and bool(self.entries)
