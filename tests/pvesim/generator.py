@@ -64,4 +64,3 @@ def generate(nodes=50, guests=10000, tasks=100000, seed=1, running_ratio=0.7,  #
                           1000000 + rng.randrange(90000000), None))
     return Scenario(name="generated", cluster=cluster, config_version=nodes, now=now, nodes=node_list,
                     guests=guest_list, pools=[{"poolid": p} for p in POOLS], tasks=task_list)
-
