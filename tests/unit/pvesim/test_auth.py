@@ -1,5 +1,5 @@
-"""Authentication like pveproxy: tokens, tickets, 401/403 shapes. (Realm users' tokens and logins, OpenID
-and second-factor refusals: integration token_matrix.)"""
+"""Authentication like pveproxy: tokens, tickets, 401/403 shapes. (Realm users' tokens and logins, and the
+second-factor refusal: integration token_matrix.)"""
 from __future__ import annotations
 
 import pytest
